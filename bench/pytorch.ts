@@ -1,0 +1,72 @@
+/**
+ * Runs bench/pytorch_reference.py with the first Python that can `import torch`
+ * (`SSLMEM_PYTHON`, then Debian's `/usr/bin/python3`, then `python3`, `python`).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** What the reference script prints (see bench/pytorch_reference.py). */
+export interface PytorchReport {
+  readonly torch: string;
+  readonly python: string;
+  readonly steps: Record<string, { ms: number; threads: number; batch: number; ms_by_threads: Record<string, number> }>;
+  readonly two_encoders?: {
+    readonly images_per_s: number;
+    readonly arrangement: string;
+    readonly sequential_2_threads_images_per_s: number;
+    readonly two_processes_1_thread_images_per_s: number;
+    readonly steps_per_encoder: number;
+    readonly batch: number;
+  };
+}
+
+/** Options of `runPytorchReference`. */
+export interface PytorchOptions {
+  readonly only: readonly string[];
+  readonly steps?: number;
+  readonly warmup: number;
+  readonly throughputSteps: number;
+  readonly throughput: boolean;
+}
+
+/** The first Python that can import torch, or null. */
+export function findTorchPython(): string | null {
+  const candidates = [process.env.SSLMEM_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter(
+    (c): c is string => typeof c === 'string' && c.length > 0,
+  );
+  for (const python of candidates) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000 });
+    if (probe.status === 0) return python;
+  }
+  return null;
+}
+
+/** Runs the reference script and parses its JSON (stderr is passed through). */
+export function runPytorchReference(python: string, options: PytorchOptions): Promise<PytorchReport> {
+  const args = [
+    join(__dirname, 'pytorch_reference.py'),
+    '--only',
+    options.only.join(','),
+    '--warmup',
+    String(options.warmup),
+    '--throughput-steps',
+    String(options.throughputSteps),
+    ...(options.steps !== undefined ? ['--steps', String(options.steps)] : []),
+    ...(options.throughput ? [] : ['--no-throughput']),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${python} bench/pytorch_reference.py exited with code ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as PytorchReport);
+      } catch (error) {
+        reject(new Error(`bench/pytorch_reference.py printed no JSON: ${(error as Error).message}\n${out}`));
+      }
+    });
+  });
+}

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""PyTorch reference for sslmem's benchmark (bench/main.ts runs it and compares).
+
+Times one SimCLR training step (two views through the encoder as one batch, projector,
+NT-Xent with temperature 0.5, Adam lr 1e-3, loss.item() to finish the step) for the same
+models as the library's benchmark:
+
+  mlp: 784-512-512-128 relu MLP on 28x28x1, batch 128
+  cnn: [conv3x3 -> BN -> relu -> maxpool2] x 2 (32, 64 filters), conv3x3 128 -> BN -> relu,
+       global average pool, dense 128; on 32x32x3, batch 128
+  vit: patch 4 on 32x32x3 (64 patches + class token), D=128, 4 pre-norm blocks, 4 heads,
+       MLP 512 with exact gelu, final layer norm, class token; batch 64
+
+each followed by the library's SimCLR projector Linear(128, 512) -> relu -> Linear(512, 128)
+(no batch norm). Inputs are fixed random tensors (no augmentation is timed). Warm-up steps,
+then the median of timed steps, for every thread count asked (torch.set_num_threads); the
+best thread count is reported.
+
+Also the end-to-end throughput of training two MLP encoders (f and g) at once, in images
+per second (a batch of 128 images = 128 images, whatever the number of views), in two
+arrangements: sequential in one process with 2 threads, and two processes with 1 thread
+each (started together through a barrier after their warm-up).
+
+Prints one JSON object on stdout. Usage:
+  /usr/bin/python3 bench/pytorch_reference.py [--steps N] [--warmup N] [--only mlp,cnn,vit]
+      [--threads 1,2] [--throughput-steps N] [--no-throughput]
+"""
+
+import argparse
+import json
+import multiprocessing as mp
+import platform
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+BATCH = {"mlp": 128, "cnn": 128, "vit": 64}
+TEMPERATURE = 0.5
+LR = 1e-3
+
+
+class Projector(nn.Module):
+    """The library's SimCLR head: Linear(in, 512) -> relu -> Linear(512, 128)."""
+
+    def __init__(self, in_dim=128, hidden=512, out_dim=128):
+        super().__init__()
+        self.fc1 = nn.Linear(in_dim, hidden)
+        self.fc2 = nn.Linear(hidden, out_dim)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(x)))
+
+
+class Mlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 512)
+        self.fc2 = nn.Linear(512, 512)
+        self.out = nn.Linear(512, 128)
+
+    def forward(self, x):
+        x = x.flatten(1)
+        return self.out(F.relu(self.fc2(F.relu(self.fc1(x)))))
+
+
+class Cnn(nn.Module):
+    def __init__(self, widths=(32, 64, 128), out_dim=128):
+        super().__init__()
+        layers = []
+        cin = 3
+        for i, w in enumerate(widths):
+            layers += [nn.Conv2d(cin, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU()]
+            if i < len(widths) - 1:
+                layers.append(nn.MaxPool2d(2))
+            cin = w
+        self.features = nn.Sequential(*layers)
+        self.dense = nn.Linear(cin, out_dim)
+
+    def forward(self, x):
+        return self.dense(self.features(x).mean(dim=(2, 3)))
+
+
+class Block(nn.Module):
+    def __init__(self, dim, heads, mlp_ratio=4):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
+        self.fc1 = nn.Linear(dim, mlp_ratio * dim)
+        self.fc2 = nn.Linear(mlp_ratio * dim, dim)
+
+    def attention(self, x):
+        b, t, d = x.shape
+        h = self.heads
+        q, k, v = self.qkv(x).reshape(b, t, 3, h, d // h).permute(2, 0, 3, 1, 4)
+        w = torch.softmax((q * (d // h) ** -0.5) @ k.transpose(-2, -1), dim=-1)
+        return self.proj((w @ v).transpose(1, 2).reshape(b, t, d))
+
+    def forward(self, x):
+        x = x + self.attention(self.norm1(x))
+        return x + self.fc2(F.gelu(self.fc1(self.norm2(x))))
+
+
+class Vit(nn.Module):
+    def __init__(self, dim=128, depth=4, heads=4, patch=4, image=32, channels=3):
+        super().__init__()
+        tokens = (image // patch) ** 2 + 1
+        self.patch = nn.Conv2d(channels, dim, patch, stride=patch)  # = dense on flattened patches
+        self.cls = nn.Parameter(torch.zeros(1, 1, dim))
+        self.pos = nn.Parameter(torch.randn(1, tokens, dim) * 0.02)
+        self.blocks = nn.Sequential(*[Block(dim, heads) for _ in range(depth)])
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+
+    def forward(self, x):
+        x = self.patch(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos
+        return self.norm(self.blocks(x))[:, 0]
+
+
+def nt_xent(z, temperature=TEMPERATURE):
+    """NT-Xent on stacked views [2n, d] (rows i and i + n are the two views of image i)."""
+    n2 = z.shape[0]
+    n = n2 // 2
+    u = F.normalize(z, dim=1)
+    s = (u @ u.t()) / temperature
+    s = s.masked_fill(torch.eye(n2, dtype=torch.bool), float("-inf"))
+    target = torch.cat([torch.arange(n, n2), torch.arange(0, n)])
+    return F.cross_entropy(s, target)
+
+
+def make(kind, seed=0):
+    torch.manual_seed(seed)
+    encoder = {"mlp": Mlp, "cnn": Cnn, "vit": Vit}[kind]()
+    model = nn.Sequential(encoder, Projector())
+    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    b = BATCH[kind]
+    shape = (b, 1, 28, 28) if kind == "mlp" else (b, 3, 32, 32)
+    views = torch.cat([torch.rand(shape), torch.rand(shape)], dim=0)
+    return model, opt, views
+
+
+def step(model, opt, views):
+    opt.zero_grad(set_to_none=True)
+    loss = nt_xent(model(views))
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
+def time_steps(kind, threads, warmup, steps):
+    torch.set_num_threads(threads)
+    model, opt, views = make(kind)
+    model.train()
+    for _ in range(warmup):
+        step(model, opt, views)
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step(model, opt, views)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def throughput_worker(seed, warmup, steps, barrier, out):
+    torch.set_num_threads(1)
+    model, opt, views = make("mlp", seed)
+    for _ in range(warmup):
+        step(model, opt, views)
+    barrier.wait()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step(model, opt, views)
+    out.put((t0, time.perf_counter()))
+
+
+def two_encoders(warmup, steps):
+    """Images/s of training f and g: sequential with 2 threads vs 2 processes x 1 thread."""
+    batch = BATCH["mlp"]
+    torch.set_num_threads(2)
+    f, g = make("mlp", 1), make("mlp", 2)
+    for _ in range(warmup):
+        step(*f)
+        step(*g)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step(*f)
+        step(*g)
+    sequential = 2 * steps * batch / (time.perf_counter() - t0)
+
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    out = ctx.Queue()
+    procs = [ctx.Process(target=throughput_worker, args=(seed, warmup, steps, barrier, out)) for seed in (1, 2)]
+    for p in procs:
+        p.start()
+    spans = [out.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join()
+    wall = max(e for _, e in spans) - min(s for s, _ in spans)
+    parallel = 2 * steps * batch / wall
+    best = "two_processes_1_thread" if parallel > sequential else "sequential_2_threads"
+    return {
+        "images_per_s": max(sequential, parallel),
+        "arrangement": best,
+        "sequential_2_threads_images_per_s": sequential,
+        "two_processes_1_thread_images_per_s": parallel,
+        "steps_per_encoder": steps,
+        "batch": batch,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=None, help="timed steps per model (default: mlp 30, cnn 8, vit 8)")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--only", default="mlp,cnn,vit")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--throughput-steps", type=int, default=30)
+    parser.add_argument("--no-throughput", action="store_true")
+    a = parser.parse_args()
+    default_steps = {"mlp": 30, "cnn": 8, "vit": 8}
+    result = {
+        "torch": torch.__version__,
+        "python": sys.executable,
+        "machine": platform.processor() or platform.machine(),
+        "steps": {},
+    }
+    for kind in [k for k in a.only.split(",") if k]:
+        if kind not in BATCH:
+            parser.error(f"--only: expected names among mlp, cnn, vit, found {kind!r}")
+        by_threads = {}
+        for threads in [int(t) for t in a.threads.split(",")]:
+            by_threads[str(threads)] = time_steps(kind, threads, a.warmup, a.steps or default_steps[kind])
+        best = min(by_threads, key=by_threads.get)
+        result["steps"][kind] = {
+            "ms": by_threads[best],
+            "threads": int(best),
+            "batch": BATCH[kind],
+            "ms_by_threads": by_threads,
+        }
+    if not a.no_throughput:
+        result["two_encoders"] = two_encoders(a.warmup, a.throughput_steps)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

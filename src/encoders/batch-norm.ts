@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InputError } from '../util/errors';
+import type { ParamScope } from './param-scope';
+
+/**
+ * Batch normalisation over all axes but the last (Ioffe & Szegedy 2015):
+ * `y = gamma * (x - mean) / sqrt(var + epsilon) + beta`, with running statistics kept in
+ * non-trainable variables.
+ */
+export interface BatchNormLayer {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  /** Running mean `[channels]` (state). */
+  readonly movingMean: tf.Variable;
+  /** Running variance `[channels]` (state). */
+  readonly movingVariance: tf.Variable;
+  readonly channels: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+}
+
+/** Options of `createBatchNorm`. */
+export interface BatchNormOptions {
+  /**
+   * Weight of the old running value (Keras convention):
+   * `running = momentum * running + (1 - momentum) * batch`. Default 0.9, which is
+   * PyTorch's `momentum=0.1`.
+   */
+  readonly momentum: number;
+  /** Added to the variance. Default 1e-5 (PyTorch). */
+  readonly epsilon: number;
+}
+
+/** Defaults of `createBatchNorm`. */
+export const defaultBatchNormOptions: BatchNormOptions = { momentum: 0.9, epsilon: 1e-5 };
+
+/** Creates `scope/gamma`, `scope/beta` (trainable) and `scope/moving_mean`, `scope/moving_variance` (state). */
+export function createBatchNorm(scope: ParamScope, channels: number, options: Partial<BatchNormOptions> = {}): BatchNormLayer {
+  const { momentum, epsilon } = { ...defaultBatchNormOptions, ...options };
+  const ones = new Float32Array(channels).fill(1);
+  return {
+    gamma: scope.variable('gamma', [channels], ones),
+    beta: scope.variable('beta', [channels], new Float32Array(channels)),
+    movingMean: scope.variable('moving_mean', [channels], new Float32Array(channels), false),
+    movingVariance: scope.variable('moving_variance', [channels], ones.slice(), false),
+    channels,
+    momentum,
+    epsilon,
+  };
+}
+
+/**
+ * Applies batch norm to `[..., channels]`. Training mode normalises with the batch's
+ * mean and (biased) variance and updates the running statistics in place (the running
+ * variance takes the unbiased batch variance, as PyTorch does); eval mode uses the
+ * running statistics. Built from plain ops, so its gradient works on every backend.
+ */
+export function applyBatchNorm<T extends tf.Tensor>(layer: BatchNormLayer, x: T, training: boolean): T {
+  const channels = x.shape[x.rank - 1];
+  if (x.rank < 2 || channels !== layer.channels) {
+    throw new InputError(`applyBatchNorm ${layer.gamma.name} input`, `shape [..., ${layer.channels}]`, `[${x.shape.join(', ')}]`);
+  }
+  return tf.tidy(() => {
+    if (!training) {
+      const scale = tf.mul(layer.gamma, tf.rsqrt(tf.add(layer.movingVariance, layer.epsilon)));
+      const shift = tf.sub(layer.beta, tf.mul(layer.movingMean, scale));
+      return tf.add(tf.mul(x, scale), shift) as T;
+    }
+    const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+    const mean = tf.mean(x, axes);
+    const centered = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centered), axes);
+    const scale = tf.mul(layer.gamma, tf.rsqrt(tf.add(variance, layer.epsilon)));
+    const y = tf.add(tf.mul(centered, scale), layer.beta) as T;
+    const n = x.size / channels;
+    const m = layer.momentum;
+    const unbias = n > 1 ? n / (n - 1) : 1;
+    const newMean = tf.add(tf.mul(layer.movingMean, m), tf.mul(mean, 1 - m));
+    const newVariance = tf.add(tf.mul(layer.movingVariance, m), tf.mul(variance, (1 - m) * unbias));
+    layer.movingMean.assign(newMean);
+    layer.movingVariance.assign(newVariance);
+    return y;
+  });
+}

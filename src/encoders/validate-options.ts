@@ -1,0 +1,133 @@
+import { InputError } from '../util/errors';
+
+/** Short description of a value for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+ * Fills `options` in on top of `defaults` (fields given as `undefined` keep the default)
+ * and rejects fields that `defaults` does not have, so a typo in a config fails loudly.
+ * `kind`, when present, must equal `kind`.
+ */
+export function mergeOptions<T extends object>(
+  defaults: T,
+  options: object | undefined,
+  where: string,
+  kind?: string,
+): T {
+  if (options === undefined || options === null) return { ...defaults };
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new InputError(where, 'an options object', describeValue(options));
+  }
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [field, value] of Object.entries(options)) {
+    if (field === 'kind' && kind !== undefined) {
+      if (value !== kind) throw new InputError(`${where}.kind`, JSON.stringify(kind), describeValue(value));
+      continue;
+    }
+    if (!(field in defaults)) {
+      throw new InputError(`${where}.${field}`, `one of the fields ${Object.keys(defaults).join(', ')}`, 'an unknown field');
+    }
+    if (value !== undefined) out[field] = value;
+  }
+  return out as T;
+}
+
+/** Checks a positive integer. */
+export function checkPositiveInt(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InputError(where, 'a positive integer', describeValue(value));
+  }
+  return value;
+}
+
+/** Checks a non-negative integer. */
+export function checkNonNegativeInt(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new InputError(where, 'a non-negative integer', describeValue(value));
+  }
+  return value;
+}
+
+/** Checks an integer (e.g. a seed). */
+export function checkInt(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new InputError(where, 'an integer', describeValue(value));
+  }
+  return value;
+}
+
+/** Checks a finite number in `[min, max]` (or `(min, max)`/`[min, max)` per `open`). */
+export function checkNumber(
+  value: unknown,
+  where: string,
+  range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean } = {},
+): number {
+  const { min = -Infinity, max = Infinity, minOpen = false, maxOpen = false } = range;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (minOpen ? value > min : value >= min) &&
+    (maxOpen ? value < max : value <= max);
+  if (!ok) {
+    const lo = Number.isFinite(min) ? `${minOpen ? '(' : '['}${min}` : '(-inf';
+    const hi = Number.isFinite(max) ? `${max}${maxOpen ? ')' : ']'}` : 'inf)';
+    throw new InputError(where, `a finite number in ${lo}, ${hi}`, describeValue(value));
+  }
+  return value as number;
+}
+
+/** Checks a boolean. */
+export function checkBoolean(value: unknown, where: string): boolean {
+  if (typeof value !== 'boolean') throw new InputError(where, 'true or false', describeValue(value));
+  return value;
+}
+
+/** Checks that `value` is one of `choices`. */
+export function checkChoice<C extends string>(value: unknown, choices: readonly C[], where: string): C {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new InputError(where, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`, describeValue(value));
+  }
+  return value as C;
+}
+
+/** Checks a list of integers (each `>= min`, at least `minLength` entries); returns a copy. */
+export function checkIntList(value: unknown, where: string, options: { min?: number; minLength?: number } = {}): number[] {
+  const { min = 1, minLength = 0 } = options;
+  if (!Array.isArray(value)) throw new InputError(where, 'an array of integers', describeValue(value));
+  if (value.length < minLength) {
+    throw new InputError(where, `at least ${minLength} entr${minLength === 1 ? 'y' : 'ies'}`, `${value.length}`);
+  }
+  value.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      throw new InputError(`${where}[${i}]`, `an integer >= ${min}`, describeValue(v));
+    }
+  });
+  return [...(value as number[])];
+}
+
+/** Checks an input shape `[height, width, channels]` of positive integers; returns a copy. */
+export function checkInputShape(value: unknown, where: string): [number, number, number] {
+  if (!Array.isArray(value) || value.length !== 3) {
+    throw new InputError(where, '[height, width, channels]', describeValue(value));
+  }
+  const list = checkIntList(value, where, { min: 1 });
+  return [list[0], list[1], list[2]];
+}
+
+/** Checks a scope name: non-empty, no `/`. */
+export function checkName(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.includes('/')) {
+    throw new InputError(where, 'a non-empty name without "/"', describeValue(value));
+  }
+  return value;
+}

@@ -1,0 +1,8 @@
+// Re-exports only: experiment configs, presets and the recipes built on them.
+export * from './experiment-config';
+export * from './presets';
+export * from './experiment-data';
+export * from './train-side';
+export * from './score-sets';
+export * from './summarize-scores';
+export * from './probe-encoder';

@@ -1,0 +1,86 @@
+import { augmentationFromConfig } from '../augment/augmentation-from-config';
+import { createEncoder } from '../encoders/create-encoder';
+import type { Encoder, EncoderConfig } from '../encoders/encoder';
+import { createObjective } from '../objectives/registry';
+import type { Objective, ObjectiveState } from '../objectives/objective';
+import type { EpochInfo, StepInfo } from '../train/train-options';
+import { trainEncoder } from '../train/train-encoder';
+import type { ColumnTable } from 'arquero';
+import type { ExperimentConfig, Side } from './experiment-config';
+import { trainingSource, type ExperimentData } from './experiment-data';
+
+/** An encoder trained by one side of an experiment, with its objective state (projector). */
+export interface TrainedEncoder {
+  readonly side: Side;
+  readonly seed: number;
+  readonly encoder: Encoder;
+  readonly objective: Objective;
+  readonly objectiveState: ObjectiveState;
+  /** Training history: `epoch, loss, lr, seconds`. */
+  readonly history: ColumnTable;
+  dispose(): void;
+}
+
+/** Options of `trainSide`. */
+export interface TrainSideOptions {
+  /** Folder for the checkpoints (`train.checkpointEpochs` and the last epoch); resumes from it. */
+  checkpointDir?: string;
+  onStep?: (info: StepInfo) => void;
+  onEpoch?: (info: EpochInfo) => void;
+}
+
+/** The full encoder config of `config` for `seed` (input shape from the dataset). */
+export function encoderConfigOf(config: ExperimentConfig, inputShape: readonly [number, number, number], seed: number): EncoderConfig {
+  return { ...config.encoder, inputShape, seed };
+}
+
+/**
+ * Trains one encoder of the SSLMem estimate: side `f` on `S_S + S_C`, side `g` on
+ * `S_S + S_I`, with the experiment's encoder, objective, augmentation and training
+ * settings. f and g of the same `seed` start from the same weights and draw the same
+ * batch-order and augmentation streams, so they differ only by the data.
+ */
+export async function trainSide(
+  config: ExperimentConfig,
+  data: ExperimentData,
+  side: Side,
+  seed: number,
+  options: TrainSideOptions = {},
+): Promise<TrainedEncoder> {
+  const encoder = createEncoder(encoderConfigOf(config, data.pair.train.shape, seed));
+  const objective = createObjective(config.objective);
+  try {
+    const epochs = config.train.epochs;
+    const checkpointEpochs = options.checkpointDir === undefined ? [] : [...new Set([...config.train.checkpointEpochs, epochs])].sort((a, b) => a - b);
+    const { history, objectiveState } = await trainEncoder(encoder, objective, trainingSource(data, side), {
+      epochs,
+      batchSize: config.train.batchSize,
+      optimizer: config.train.optimizer,
+      lr: config.train.lr,
+      schedule: config.train.schedule,
+      warmupEpochs: config.train.warmupEpochs,
+      seed,
+      augment: augmentationFromConfig(config.augment),
+      checkpointDir: options.checkpointDir,
+      checkpointEpochs,
+      resume: options.checkpointDir !== undefined,
+      onStep: options.onStep,
+      onEpoch: options.onEpoch,
+    });
+    return {
+      side,
+      seed,
+      encoder,
+      objective,
+      objectiveState,
+      history,
+      dispose: () => {
+        objectiveState.dispose();
+        encoder.dispose();
+      },
+    };
+  } catch (error) {
+    encoder.dispose();
+    throw error;
+  }
+}

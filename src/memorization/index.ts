@@ -1,0 +1,7 @@
+// Re-exports only: SSLMem (alignment loss, scores, normalisations).
+export * from './image-source';
+export * from './representer';
+export * from './view-rng';
+export * from './alignment-loss';
+export * from './normalize-scores';
+export * from './sslmem-scores';

@@ -1,0 +1,9 @@
+// Notebook room: display helpers for tslab (the only code that knows about the kernel).
+export * from './mime-bundle';
+export { inKernel, sendToKernel } from './tslab-kernel';
+export * from './figure-bundle';
+export * from './show-figure';
+export * from './show-table';
+export * from './show-image-grid';
+export * from './progress-bar';
+export { plotlyJsVersion, plotlyScriptHtml } from './plotly-js';

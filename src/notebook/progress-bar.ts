@@ -1,0 +1,88 @@
+/** Options of `progressBar`. */
+export interface ProgressBarOptions {
+  /** Text before the bar. Default none. */
+  label?: string;
+  /** Bar width in characters. Default 30. */
+  width?: number;
+  /**
+   * Headless mode: write nothing until `finish`, then one line without timings, so that a
+   * re-run notebook has identical output. Default: on when SSLMEM_HEADLESS=1 (set by
+   * scripts/run-notebook.py).
+   */
+  headless?: boolean;
+  /** Least milliseconds between two redraws. Default 200. */
+  minIntervalMs?: number;
+  /** Where the text goes. Default `process.stdout.write`. */
+  write?: (text: string) => void;
+  /** Clock in milliseconds. Default `Date.now` (tests inject one). */
+  now?: () => number;
+}
+
+/** Defaults of `progressBar`. */
+export const defaultProgressBarOptions = { width: 30, minIntervalMs: 200 } as const;
+
+/** A text progress bar; pass `update` as a training loop's progress callback. */
+export interface ProgressBar {
+  /** Sets progress to `done` of `total`, with an optional note (e.g. the loss). */
+  update(done: number, note?: string): void;
+  /** Advances by one. */
+  tick(note?: string): void;
+  /** Draws the final state and ends the line. */
+  finish(note?: string): void;
+}
+
+/**
+ * A `\r`-redrawn progress bar for long notebook cells (tslab streams stdout live), e.g.
+ * `const bar = progressBar(epochs, { label: 'train' }); ... onEpoch: (e) => bar.update(e.epoch + 1, e.loss.toFixed(3))`.
+ */
+export function progressBar(total: number, options: ProgressBarOptions = {}): ProgressBar {
+  const o = { ...defaultProgressBarOptions, ...options };
+  const headless = o.headless ?? process.env.SSLMEM_HEADLESS === '1';
+  const write = o.write ?? ((text: string) => void process.stdout.write(text));
+  const now = o.now ?? Date.now;
+  const start = now();
+  let done = 0;
+  let note: string | undefined;
+  let lastDraw = -Infinity;
+  let finished = false;
+  const line = (timings: boolean): string => {
+    const frac = total > 0 ? Math.min(1, done / total) : 1;
+    const filled = Math.round(frac * o.width);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(o.width - filled)}]`;
+    let time = '';
+    if (timings) {
+      const elapsed = (now() - start) / 1000;
+      const eta = done > 0 && done < total ? ` eta ${formatSeconds((elapsed * (total - done)) / done)}` : '';
+      time = ` ${formatSeconds(elapsed)}${eta}`;
+    }
+    return `${o.label ? `${o.label} ` : ''}${bar} ${done}/${total}${time}${note ? ` ${note}` : ''}`;
+  };
+  const draw = (force: boolean): void => {
+    if (headless) return;
+    const t = now();
+    if (!force && t - lastDraw < o.minIntervalMs) return;
+    lastDraw = t;
+    write(`\r${line(true)}`);
+  };
+  const update = (value: number, text?: string): void => {
+    done = value;
+    if (text !== undefined) note = text;
+    draw(done >= total);
+  };
+  return {
+    update,
+    tick: (text) => update(done + 1, text),
+    finish: (text) => {
+      if (finished) return;
+      finished = true;
+      if (text !== undefined) note = text;
+      write(headless ? `${line(false)}\n` : `\r${line(true)}\n`);
+    },
+  };
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${Math.round(s % 60).toString().padStart(2, '0')}s` : `${Math.floor(m / 60)}h${(m % 60).toString().padStart(2, '0')}m`;
+}

@@ -1,0 +1,4 @@
+export * from './objective';
+export * from './nt-xent';
+export * from './simclr';
+export * from './registry';

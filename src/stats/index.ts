@@ -1,0 +1,8 @@
+// Re-exports only: statistics utilities (descriptive statistics, t-tests, F-test).
+export * from './describe';
+export * from './log-gamma';
+export * from './incomplete-beta';
+export * from './student-t';
+export * from './f-distribution';
+export * from './t-test';
+export * from './anova';

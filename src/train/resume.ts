@@ -1,0 +1,47 @@
+import { InputError } from '../util/errors';
+import { readCheckpoint, restoreCheckpoint } from './checkpoint';
+import { latestCheckpoint } from './checkpoint-dir';
+import type { TrainingParts } from './train-step';
+import type { EpochRecord } from './train-options';
+
+/** What must match between a checkpoint and the run that resumes from it. */
+export interface ResumeRun {
+  readonly seed: number;
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  readonly dataSize: number;
+  /** Checkpoints of later epochs are ignored. */
+  readonly epochs: number;
+}
+
+/**
+ * Restores `parts` in place from the latest checkpoint in `dir` (up to `run.epochs`) and
+ * returns its epoch and history, or undefined when there is none. Refuses a checkpoint of
+ * a different run (seed, batch size, dropLast, data size, encoder or objective config),
+ * since continuing it would not reproduce an uninterrupted run.
+ */
+export async function resumeFromLatest(
+  dir: string,
+  parts: TrainingParts,
+  run: ResumeRun,
+): Promise<{ epoch: number; history: EpochRecord[] } | undefined> {
+  const latest = await latestCheckpoint(dir, run.epochs);
+  if (latest === undefined) return undefined;
+  const file = await readCheckpoint(latest.path);
+  const saved = file.trainOptions;
+  const pairs: Array<[string, unknown, unknown]> = [
+    ['seed', run.seed, file.seed],
+    ['data size', run.dataSize, file.dataSize],
+    ['batchSize', run.batchSize, saved.batchSize],
+    ['dropLast', run.dropLast, saved.dropLast],
+    ['encoder config', JSON.stringify(parts.encoder.config), JSON.stringify(file.encoderConfig)],
+    ['objective config', JSON.stringify(parts.objective.config), JSON.stringify(file.objectiveConfig)],
+  ];
+  for (const [what, expected, found] of pairs) {
+    if (expected !== found) {
+      throw new InputError(`${latest.path} (resume)`, `a checkpoint of this run, ${what} ${expected}`, `${what} ${found}`);
+    }
+  }
+  restoreCheckpoint(file, parts);
+  return { epoch: file.epoch, history: file.history };
+}

@@ -1,0 +1,94 @@
+import type { ColumnTable } from 'arquero';
+import type { Encoder } from '../encoders/encoder';
+import type { Objective, ObjectiveState } from '../objectives/objective';
+import { createRng } from '../util/rng';
+import { saveCheckpoint } from './checkpoint';
+import { checkpointPath } from './checkpoint-dir';
+import { createOptimizer } from './create-optimizer';
+import { historyTable } from './history-table';
+import { NonFiniteLossError } from './non-finite-loss-error';
+import { resumeFromLatest } from './resume';
+import { learningRateAt } from './schedule';
+import type { TrainData } from './train-data';
+import { resolveTrainOptions, serialisableTrainOptions, stepsPerEpochOf, type EpochRecord, type TrainEncoderOptions } from './train-options';
+import { trainStep } from './train-step';
+
+/** What `trainEncoder` returns; encoder and objective state are trained in place. */
+export interface TrainResult {
+  /** One row per completed epoch: `epoch, loss, lr, seconds` (resumed epochs included). */
+  readonly history: ColumnTable;
+  /** The trained objective state (`options.objectiveState` or a new one the caller now owns). */
+  readonly objectiveState: ObjectiveState;
+}
+
+/**
+ * Trains `encoder` with an SSL `objective` on `data`: per epoch, a seeded permutation of
+ * the images in batches; per step, `objective.numViews` augmented views, loss and
+ * gradients, the optimizer update with the scheduled learning rate, and `afterStep`.
+ * Deterministic under `options.seed`: batch order comes from `fork('order').fork(epoch)`,
+ * a step's augmentations and loss randomness from `fork('step').fork(globalStep)`, so
+ * resuming from a checkpoint reproduces an uninterrupted run exactly.
+ * @throws NonFiniteLossError when a loss is NaN/infinite (nothing applied, no checkpoint).
+ */
+export async function trainEncoder(
+  encoder: Encoder,
+  objective: Objective,
+  data: TrainData,
+  options: TrainEncoderOptions,
+): Promise<TrainResult> {
+  const o = resolveTrainOptions(options, data.size);
+  const rng = createRng(o.seed);
+  const objectiveState = o.objectiveState ?? objective.init(encoder, rng.fork('objective'));
+  const optimizer = createOptimizer(o.weightDecay === undefined ? o.optimizer : { ...o.optimizer, weightDecay: o.weightDecay });
+  const parts = { encoder, objective, objectiveState, optimizer };
+  const stepsPerEpoch = stepsPerEpochOf(data.size, o.batchSize, o.dropLast);
+  const totalSteps = stepsPerEpoch * o.epochs;
+  const schedule = { lr: o.lr, schedule: o.schedule, warmupSteps: Math.round(o.warmupEpochs * stepsPerEpoch), finalLr: o.finalLr };
+  const history: EpochRecord[] = [];
+  let startEpoch = 0;
+  try {
+    if (o.resume && o.checkpointDir !== undefined) {
+      const run = { seed: o.seed, batchSize: o.batchSize, dropLast: o.dropLast, dataSize: data.size, epochs: o.epochs };
+      const resumed = await resumeFromLatest(o.checkpointDir, parts, run);
+      if (resumed !== undefined) {
+        startEpoch = resumed.epoch;
+        history.push(...resumed.history);
+      }
+    }
+    for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
+      const started = performance.now();
+      const order = rng.fork('order').fork(epoch).permutation(data.size);
+      let lossSum = 0;
+      let lr = o.lr;
+      for (let b = 0; b < stepsPerEpoch; b++) {
+        const step = epoch * stepsPerEpoch + b;
+        lr = learningRateAt(step, totalSteps, schedule);
+        const indices = order.subarray(b * o.batchSize, Math.min(data.size, (b + 1) * o.batchSize));
+        const stepRng = rng.fork('step').fork(step);
+        const loss = trainStep(parts, () => data.batch(indices), o.augment, stepRng, lr, step);
+        if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch + 1, b + 1, stepsPerEpoch, loss);
+        lossSum += loss;
+        o.onStep?.({ epoch: epoch + 1, epochs: o.epochs, step: b + 1, stepsPerEpoch, loss, lr });
+      }
+      const record = { epoch: epoch + 1, loss: lossSum / stepsPerEpoch, lr, seconds: (performance.now() - started) / 1000 };
+      history.push(record);
+      if (o.checkpointDir !== undefined && o.checkpointEpochs.includes(epoch + 1)) {
+        await saveCheckpoint(checkpointPath(o.checkpointDir, epoch + 1), {
+          ...parts,
+          epoch: epoch + 1,
+          seed: o.seed,
+          dataSize: data.size,
+          trainOptions: serialisableTrainOptions(o),
+          history,
+        });
+      }
+      if ((await o.onEpoch?.({ ...record, epochs: o.epochs })) === 'stop') break;
+    }
+  } catch (error) {
+    if (o.objectiveState === undefined) objectiveState.dispose();
+    throw error;
+  } finally {
+    optimizer.dispose();
+  }
+  return { history: historyTable(history), objectiveState };
+}

@@ -1,0 +1,140 @@
+import type { Augmentation } from '../augment/augmentation';
+import type { ObjectiveState } from '../objectives/objective';
+import { InputError } from '../util/errors';
+import type { OptimizerConfig } from './optimizer';
+
+/** One row of the training history: the epoch's mean loss, last learning rate, wall time. */
+export interface EpochRecord {
+  /** 1-based epoch. */
+  readonly epoch: number;
+  /** Mean loss over the epoch's steps. */
+  readonly loss: number;
+  /** Learning rate of the epoch's last step. */
+  readonly lr: number;
+  /** Seconds the epoch's steps took. */
+  readonly seconds: number;
+}
+
+/** What `onEpoch` receives. */
+export interface EpochInfo extends EpochRecord {
+  readonly epochs: number;
+}
+
+/** What `onStep` receives after each step. */
+export interface StepInfo {
+  /** 1-based epoch and its number. */
+  readonly epoch: number;
+  readonly epochs: number;
+  /** 1-based step within the epoch and the number of steps per epoch. */
+  readonly step: number;
+  readonly stepsPerEpoch: number;
+  readonly loss: number;
+  readonly lr: number;
+}
+
+/** Options of `trainEncoder` (every field but `augment` has a default). */
+export interface TrainOptions {
+  /** Passes over the data. Default 10. */
+  readonly epochs: number;
+  /** Images per step. Default 256. */
+  readonly batchSize: number;
+  /** Drop the last incomplete batch of each epoch. Default true. */
+  readonly dropLast: boolean;
+  /** Optimizer and its settings. Default `{ name: 'adam' }`. */
+  readonly optimizer: OptimizerConfig;
+  /** Peak learning rate. Default 1e-3. */
+  readonly lr: number;
+  /** Weight decay; when set it replaces `optimizer.weightDecay`. Default unset. */
+  readonly weightDecay: number | undefined;
+  /** `constant` or `cosine` (decaying to `finalLr`). Default `constant`. */
+  readonly schedule: 'constant' | 'cosine';
+  /** Epochs of linear warm-up (may be fractional). Default 0. */
+  readonly warmupEpochs: number;
+  /** Learning rate at the end of a cosine schedule. Default 0. */
+  readonly finalLr: number;
+  /** Seed of batch order, augmentations and objective heads. Default 0. */
+  readonly seed: number;
+  /** Epochs (1-based) after which a checkpoint is written to `checkpointDir`. Default []. */
+  readonly checkpointEpochs: readonly number[];
+  /** Folder of the checkpoints `epoch-0001.safetensors`, ... Default unset. */
+  readonly checkpointDir: string | undefined;
+  /** Continue from the latest checkpoint in `checkpointDir`, if there is one. Default false. */
+  readonly resume: boolean;
+  /** Augmentation of every view, or one per view (`objective.numViews` of them). Required. */
+  readonly augment: Augmentation | readonly Augmentation[];
+  /** Objective state to train in place; default: a new one from `objective.init`. */
+  readonly objectiveState: ObjectiveState | undefined;
+  /** Called after each epoch (and its checkpoint); returning `'stop'` ends training. */
+  readonly onEpoch: ((info: EpochInfo) => void | 'stop' | Promise<void | 'stop'>) | undefined;
+  /** Called after each step, e.g. `terminalProgress()`. */
+  readonly onStep: ((info: StepInfo) => void) | undefined;
+}
+
+/** Defaults of `TrainOptions`. */
+export const defaultTrainOptions: Omit<TrainOptions, 'augment'> = {
+  epochs: 10,
+  batchSize: 256,
+  dropLast: true,
+  optimizer: { name: 'adam' },
+  lr: 1e-3,
+  weightDecay: undefined,
+  schedule: 'constant',
+  warmupEpochs: 0,
+  finalLr: 0,
+  seed: 0,
+  checkpointEpochs: [],
+  checkpointDir: undefined,
+  resume: false,
+  objectiveState: undefined,
+  onEpoch: undefined,
+  onStep: undefined,
+};
+
+/** `trainEncoder`'s options as passed: `augment` plus any of the defaults. */
+export type TrainEncoderOptions = Partial<TrainOptions> & Pick<TrainOptions, 'augment'>;
+
+/** The options that determine the result, as stored in a checkpoint (JSON values only). */
+export function serialisableTrainOptions(o: TrainOptions): Record<string, unknown> {
+  const { epochs, batchSize, dropLast, optimizer, lr, weightDecay, schedule, warmupEpochs, finalLr, seed, checkpointEpochs } = o;
+  return { epochs, batchSize, dropLast, optimizer, lr, weightDecay, schedule, warmupEpochs, finalLr, seed, checkpointEpochs };
+}
+
+/** Number of steps in one epoch over `size` images. */
+export function stepsPerEpochOf(size: number, batchSize: number, dropLast: boolean): number {
+  return dropLast ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
+}
+
+/** Merges `options` over the defaults and validates them against the data size. */
+export function resolveTrainOptions(options: TrainEncoderOptions, dataSize: number): TrainOptions {
+  const defined = Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
+  for (const field of Object.keys(defined)) {
+    if (!(field in defaultTrainOptions) && field !== 'augment') {
+      throw new InputError(`train options.${field}`, `one of the fields ${Object.keys(defaultTrainOptions).join(', ')}, augment`, 'an unknown field');
+    }
+  }
+  const o = { ...defaultTrainOptions, ...defined } as TrainOptions;
+  const integer = (field: keyof TrainOptions, min: number): void => {
+    const v = o[field];
+    if (!(Number.isInteger(v) && (v as number) >= min)) throw new InputError(`train options.${field}`, `an integer >= ${min}`, String(v));
+  };
+  integer('epochs', 0);
+  integer('batchSize', 1);
+  integer('seed', -(2 ** 31));
+  if (!(o.lr >= 0) || !(o.finalLr >= 0) || !(o.warmupEpochs >= 0)) {
+    throw new InputError('train options', 'lr, finalLr and warmupEpochs >= 0', `${o.lr}, ${o.finalLr}, ${o.warmupEpochs}`);
+  }
+  if (o.augment === undefined) throw new InputError('train options.augment', 'an augmentation (or one per view)', 'undefined');
+  if (!Number.isInteger(dataSize) || dataSize < 1) throw new InputError('train data.size', 'an integer >= 1', String(dataSize));
+  if (stepsPerEpochOf(dataSize, o.batchSize, o.dropLast) === 0) {
+    throw new InputError('train options.batchSize', `at most the ${dataSize} images (dropLast is on)`, String(o.batchSize));
+  }
+  o.checkpointEpochs.forEach((e, i) => {
+    if (!(Number.isInteger(e) && e >= 1 && e <= o.epochs)) {
+      throw new InputError(`train options.checkpointEpochs[${i}]`, `an epoch in 1..${o.epochs}`, String(e));
+    }
+  });
+  if ((o.checkpointEpochs.length > 0 || o.resume) && !o.checkpointDir) {
+    throw new InputError('train options.checkpointDir', 'a folder (checkpointEpochs or resume are set)', 'unset');
+  }
+  return o;
+}

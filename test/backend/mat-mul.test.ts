@@ -1,0 +1,57 @@
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend';
+import { createRng } from '../../src/util/rng';
+import { compareWithCpu, randomValues, relativeError } from './compare';
+
+describe('wasm BatchMatMul / _FusedMatMul', () => {
+  before(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  const rng = createRng(1);
+  const cases: [string, number[], number[], boolean, boolean][] = [
+    ['2-D', [5, 7], [7, 3], false, false],
+    ['transposeA', [7, 5], [7, 3], true, false],
+    ['transposeB', [5, 7], [3, 7], false, true],
+    ['both transposed', [7, 5], [3, 7], true, true],
+    ['batched', [3, 5, 7], [3, 7, 4], false, false],
+    ['batched transposeB (attention scores)', [3, 5, 7], [3, 6, 7], false, true],
+    ['batched transposeA', [3, 7, 5], [3, 7, 4], true, false],
+  ];
+  for (const [label, sa, sb, ta, tb] of cases) {
+    test(`matMul ${label}`, async () => {
+      await compareWithCpu(rng, label, [sa, sb], (a, b) => tf.matMul(a, b, ta, tb));
+    });
+  }
+  // tfjs-core has no gradient for broadcast batch dims (on any backend): forward only.
+  test('matMul shared weight over 3-D input (forward)', async () => {
+    await compareWithCpu(rng, 'shared weight', [[2, 5, 7], [7, 4]], (a, b) => tf.matMul(a, b), { grad: false });
+  });
+  test('matMul broadcast batch dims against a naive loop', async () => {
+    await tf.setBackend('wasm');
+    const a = randomValues(rng, 2 * 5 * 7);
+    const b = randomValues(rng, 3 * 7 * 4);
+    const out = tf.tidy(() => tf.matMul(tf.tensor(a, [2, 1, 5, 7]), tf.tensor(b, [1, 3, 7, 4])).dataSync());
+    const expected = new Float32Array(2 * 3 * 5 * 4);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 3; j++)
+        for (let m = 0; m < 5; m++)
+          for (let n = 0; n < 4; n++) {
+            let acc = 0;
+            for (let k = 0; k < 7; k++) acc += a[(i * 5 + m) * 7 + k] * b[(j * 7 + k) * 4 + n];
+            expected[((i * 3 + j) * 5 + m) * 4 + n] = acc;
+          }
+    assert.ok(relativeError(out, expected) < 1e-5);
+  });
+  test('fused matMul with bias and relu, transposed', async () => {
+    await compareWithCpu(rng, 'fused', [[9, 6], [4, 9], [4]], (a, b, bias) =>
+      tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: true, transposeB: true, bias, activation: 'relu' }),
+    );
+  });
+  test('fused matMul batched with bias and elu', async () => {
+    await compareWithCpu(rng, 'fused batched', [[3, 5, 6], [3, 6, 4], [4]], (a, b, bias) =>
+      tf.fused.matMul({ a: a as tf.Tensor3D, b: b as tf.Tensor3D, bias, activation: 'elu' }),
+    );
+  });
+});
