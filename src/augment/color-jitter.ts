@@ -56,50 +56,77 @@ function hueRange(value: unknown, where: string): Range {
   return checkRange(value, where, { min: -0.5, max: 0.5 });
 }
 
-/** Shifts the HSV hue of the RGB pixels `values[from .. to)` in place by `shift` turns (value and chroma kept). */
-function shiftHueInPlace(values: Float32Array, from: number, to: number, shift: number): void {
-  const offset = 6 * (shift - Math.floor(shift));
-  for (let j = from; j < to; j += 3) {
-    const r = values[j];
-    const g = values[j + 1];
-    const b = values[j + 2];
-    const max = r >= g ? (r >= b ? r : b) : g >= b ? g : b;
-    const min = r <= g ? (r <= b ? r : b) : g <= b ? g : b;
-    const chroma = max - min;
-    if (chroma === 0) continue;
-    // Hue in sixths of a turn, from the largest channel (r before g before b on ties), moved to [0, 6).
-    let hue6 = (max === r ? (g - b) / chroma : max === g ? (b - r) / chroma + 2 : (r - g) / chroma + 4) + offset;
-    if (hue6 < 0) hue6 += 6;
-    if (hue6 >= 6) hue6 -= 6;
-    if (hue6 >= 6) hue6 -= 6;
-    // HSV -> RGB without branches on the sector: channel n in (5, 3, 1) is
-    // max - chroma * clamp(min(k, 4 - k), 0, 1) with k = (n + hue6) mod 6.
-    for (let c = 0; c < 3; c++) {
-      let k = 5 - 2 * c + hue6;
-      if (k >= 6) k -= 6;
-      const ramp = k < 4 - k ? k : 4 - k;
-      values[j + c] = max - chroma * (ramp <= 0 ? 0 : ramp >= 1 ? 1 : ramp);
-    }
-  }
+/**
+ * Moves the HSV hue of one RGB pixel `values[j .. j + 2]` by `offset` sixths of a turn
+ * (`offset` in [0, 6)), keeping value (max) and chroma (max - min); grey pixels stay.
+ */
+function shiftHueAt(values: Float32Array, j: number, offset: number): void {
+  const r = values[j];
+  const g = values[j + 1];
+  const b = values[j + 2];
+  const max = r >= g ? (r >= b ? r : b) : g >= b ? g : b;
+  const min = r <= g ? (r <= b ? r : b) : g <= b ? g : b;
+  const chroma = max - min;
+  if (chroma === 0) return;
+  // Hue in sixths of a turn from the largest channel (r before g before b on ties), moved into [0, 6).
+  let hue6 = (max === r ? (g - b) / chroma : max === g ? (b - r) / chroma + 2 : (r - g) / chroma + 4) + offset;
+  if (hue6 < 0) hue6 += 6;
+  if (hue6 >= 6) hue6 -= 6;
+  if (hue6 >= 6) hue6 -= 6;
+  // HSV -> RGB without sector branches: channel n in (5, 3, 1) is
+  // max - chroma * clamp(min(k, 4 - k), 0, 1) with k = (n + hue6) mod 6.
+  values[j] = max - chroma * hueRamp(5 + hue6);
+  values[j + 1] = max - chroma * hueRamp(3 + hue6);
+  values[j + 2] = max - chroma * hueRamp(1 + hue6);
+}
+
+function hueRamp(k: number): number {
+  if (k >= 6) k -= 6;
+  const ramp = k < 4 - k ? k : 4 - k;
+  return ramp <= 0 ? 0 : ramp >= 1 ? 1 : ramp;
 }
 
 /** Applies one image's jitter in place to `values[from .. to)` (`channels` 1 or 3), in the order of {@link adjustColors}. */
 function jitterInPlace(values: Float32Array, from: number, to: number, channels: number, p: ColorJitterParams): void {
   const [wr, wg, wb] = lumaWeights;
-  for (let j = from; j < to; j++) values[j] = clamp01(values[j] * p.brightness);
+  const { brightness, contrast, saturation, hue } = p;
+  // Pass 1: brightness, and the mean grey level it leaves (for contrast).
   let total = 0;
-  if (channels === 1) for (let j = from; j < to; j++) total += values[j];
-  else for (let j = from; j < to; j += 3) total += wr * values[j] + wg * values[j + 1] + wb * values[j + 2];
-  const mean = (total * channels) / (to - from);
-  const contrastKeep = 1 - p.contrast;
-  for (let j = from; j < to; j++) values[j] = clamp01(p.contrast * values[j] + contrastKeep * mean);
-  if (channels === 1) return;
-  const saturationKeep = 1 - p.saturation;
-  for (let j = from; j < to; j += 3) {
-    const gray = saturationKeep * (wr * values[j] + wg * values[j + 1] + wb * values[j + 2]);
-    for (let c = 0; c < 3; c++) values[j + c] = clamp01(p.saturation * values[j + c] + gray);
+  if (channels === 1) {
+    for (let j = from; j < to; j++) {
+      const v = clamp01(values[j] * brightness);
+      values[j] = v;
+      total += v;
+    }
+  } else {
+    for (let j = from; j < to; j += 3) {
+      const r = clamp01(values[j] * brightness);
+      const g = clamp01(values[j + 1] * brightness);
+      const b = clamp01(values[j + 2] * brightness);
+      values[j] = r;
+      values[j + 1] = g;
+      values[j + 2] = b;
+      total += wr * r + wg * g + wb * b;
+    }
   }
-  if (p.hue !== 0) shiftHueInPlace(values, from, to, p.hue);
+  const toward = (1 - contrast) * ((total * channels) / (to - from));
+  // Pass 2, per pixel: contrast, then saturation (blend with the pixel's grey), then hue.
+  if (channels === 1) {
+    for (let j = from; j < to; j++) values[j] = clamp01(contrast * values[j] + toward);
+    return;
+  }
+  const saturationKeep = 1 - saturation;
+  const offset = 6 * (hue - Math.floor(hue));
+  for (let j = from; j < to; j += 3) {
+    const r = clamp01(contrast * values[j] + toward);
+    const g = clamp01(contrast * values[j + 1] + toward);
+    const b = clamp01(contrast * values[j + 2] + toward);
+    const gray = saturationKeep * (wr * r + wg * g + wb * b);
+    values[j] = clamp01(saturation * r + gray);
+    values[j + 1] = clamp01(saturation * g + gray);
+    values[j + 2] = clamp01(saturation * b + gray);
+    if (hue !== 0) shiftHueAt(values, j, offset);
+  }
 }
 
 function jitterSelected(images: tf.Tensor4D, selected: readonly number[], params: readonly ColorJitterParams[]): tf.Tensor4D {

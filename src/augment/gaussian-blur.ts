@@ -56,35 +56,43 @@ export function blurImages(
     throw new InputError('blurImages: kernelSize', 'an odd positive integer', describe(kernelSize));
   }
   const radius = (kernelSize - 1) / 2;
-  // Neighbour tables: rowsAt[y * k + t] is the (reflected) row read by tap t for output row y.
-  const rowsAt = new Int32Array(height * kernelSize);
-  const colsAt = new Int32Array(width * kernelSize);
-  for (let y = 0; y < height; y++) for (let t = 0; t < kernelSize; t++) rowsAt[y * kernelSize + t] = reflect(y + t - radius, height);
-  for (let x = 0; x < width; x++) for (let t = 0; t < kernelSize; t++) colsAt[x * kernelSize + t] = reflect(x + t - radius, width);
   const rowStride = width * channels;
+  // Offsets of the (reflected) row read by tap t for output row y, and of the column for output column x.
+  const rowOffset = new Int32Array(height * kernelSize);
+  const colOffset = new Int32Array(width * kernelSize);
+  for (let y = 0; y < height; y++) for (let t = 0; t < kernelSize; t++) rowOffset[y * kernelSize + t] = reflect(y + t - radius, height) * rowStride;
+  for (let x = 0; x < width; x++) for (let t = 0; t < kernelSize; t++) colOffset[x * kernelSize + t] = reflect(x + t - radius, width) * channels;
   const temp = new Float64Array(height * rowStride);
+  const line = new Float64Array(rowStride);
   return editPixels(images, (out, src, size) => {
     if (radius === 0) return;
     selected.forEach((i, k) => {
       const weights = gaussianKernel(kernelSize, sigmas[k]);
       const base = i * size;
-      // Vertical pass into temp.
+      // Vertical pass into temp: whole rows at a time (contiguous inner loop).
+      temp.fill(0);
       for (let y = 0; y < height; y++) {
-        for (let j = 0; j < rowStride; j++) {
-          let acc = 0;
-          for (let t = 0; t < kernelSize; t++) acc += weights[t] * src[base + rowsAt[y * kernelSize + t] * rowStride + j];
-          temp[y * rowStride + j] = acc;
+        const to = y * rowStride;
+        for (let t = 0; t < kernelSize; t++) {
+          const w = weights[t];
+          const from = base + rowOffset[y * kernelSize + t];
+          for (let j = 0; j < rowStride; j++) temp[to + j] += w * src[from + j];
         }
       }
-      // Horizontal pass into out.
+      // Horizontal pass, one row at a time, into out.
       for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          for (let c = 0; c < channels; c++) {
-            let acc = 0;
-            for (let t = 0; t < kernelSize; t++) acc += weights[t] * temp[y * rowStride + colsAt[x * kernelSize + t] * channels + c];
-            out[base + y * rowStride + x * channels + c] = clamp01(acc);
+        const row = y * rowStride;
+        line.fill(0);
+        for (let t = 0; t < kernelSize; t++) {
+          const w = weights[t];
+          for (let x = 0; x < width; x++) {
+            const from = row + colOffset[x * kernelSize + t];
+            const to = x * channels;
+            for (let c = 0; c < channels; c++) line[to + c] += w * temp[from + c];
           }
         }
+        const dst = base + row;
+        for (let j = 0; j < rowStride; j++) out[dst + j] = clamp01(line[j]);
       }
     });
   });

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { WASM, alloc, free, heapF32, run, inputsOf, type KernelArgs } from './kernel-utils';
-import { stridedCopy, stridesOf } from './strided-copy';
-import { transposeInfo } from './transpose';
+import { WASM, alloc, borrow, free, heapF32, inputsOf, run, unborrow, type KernelArgs } from './kernel-utils';
 
 /**
- * `Conv2DBackpropFilter` for wasm (not shipped at all): dW[a, b, ci, co] =
- * sum over n, y, x of xpad[n, a + s*y, b + s*x, ci] * dy[n, y, x, co].
+ * `Conv2DBackpropFilter` for wasm (not shipped at all):
+ * `dW[a, b, ci, co] = sum over n, y, x of xpad[n, s*y + a, s*x + b, ci] * dy[n, y, x, co]`.
  *
- * This is itself a convolution: with the batch as input channels, x seen as
- * `[ci, h, w, n]` and dy as a `[ho, wo, n, co]` filter dilated by the stride, one XNNPACK
- * convolution gives `[ci, kh, kw, co]`.
+ * With P = n*ho*wo output pixels this is `cols^T [kh*kw*ci, P] x dy [P, co]`, cols being
+ * the im2col matrix of x. XNNPACK products do not block their reduction axis, and here
+ * it is P (huge), so the product runs over chunks of pixels: for each chunk, the slice of
+ * cols^T is written on the heap (it stays in cache), multiplied by the matching rows of
+ * dy (a view, no copy), and the partial filters are summed in float64.
  */
 export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -32,27 +32,60 @@ export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
     dataFormat,
   );
   const [kh, kw, ci, co] = filterShape;
-  const [, h, w] = x.shape;
+  const [n, h, w] = x.shape;
   const { strideHeight: sh, strideWidth: sw, outHeight: ho, outWidth: wo } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
-  // Output of the dilated convolution: h + padTop + padBottom - sh*(ho-1) rows, want >= kh.
-  const padBottom = Math.max(0, kh + sh * (ho - 1) - h - padTop);
-  const padRight = Math.max(0, kw + sw * (wo - 1) - w - padLeft);
-  const xT = transposeInfo(backend, x, [3, 1, 2, 0]); // [ci, h, w, n]
-  const dyT = transposeInfo(backend, dy, [1, 2, 0, 3]); // [ho, wo, n, co]
-  const conv = run(backend, tf.Conv2D, { x: xT, filter: dyT }, {
-    strides: [1, 1],
-    pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [sh, sw],
-  } as unknown as tf.NamedAttrMap);
-  free(backend, xT, dyT);
-  // conv: [ci, oh, ow, co] with oh >= kh, ow >= kw -> dW [kh, kw, ci, co].
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const rows = kh * kw * ci;
+  const pixels = n * ho * wo;
+  // Chunk of pixels: the cols^T slice (rows x chunk floats) about 1 MB.
+  const chunk = Math.max(64, Math.min(pixels, Math.floor(262144 / rows)));
+  const acc = new Float64Array(rows * co);
+  const colsT = alloc(backend, [1, rows, chunk]);
+  for (let p0 = 0; p0 < pixels; p0 += chunk) {
+    const count = Math.min(chunk, pixels - p0);
+    // Write cols^T[:, 0:count] for pixels p0 .. p0+count-1.
+    const a = count === chunk ? colsT : borrow(backend, colsT, 0, [1, rows, count]);
+    {
+      const cols = heapF32(backend, colsT);
+      const xv = heapF32(backend, x);
+      let b = Math.floor(p0 / (ho * wo));
+      let y = Math.floor((p0 % (ho * wo)) / wo);
+      let xo = p0 % wo;
+      for (let q = 0; q < count; q++) {
+        for (let fy = 0; fy < kh; fy++) {
+          const yi = y * sh + fy - top;
+          for (let fx = 0; fx < kw; fx++) {
+            const xi = xo * sw + fx - left;
+            let m = ((fy * kw + fx) * ci) * count + q;
+            if (yi < 0 || yi >= h || xi < 0 || xi >= w) {
+              for (let c = 0; c < ci; c++, m += count) cols[m] = 0;
+            } else {
+              const src = ((b * h + yi) * w + xi) * ci;
+              for (let c = 0; c < ci; c++, m += count) cols[m] = xv[src + c];
+            }
+          }
+        }
+        if (++xo === wo) {
+          xo = 0;
+          if (++y === ho) {
+            y = 0;
+            b++;
+          }
+        }
+      }
+    }
+    const dyRows = borrow(backend, dy, p0 * co, [1, count, co]);
+    const part = run(backend, tf.BatchMatMul, { a, b: dyRows }, { transposeA: false, transposeB: false });
+    unborrow(backend, dyRows);
+    if (a !== colsT) unborrow(backend, a);
+    const pv = heapF32(backend, part);
+    for (let i = 0; i < acc.length; i++) acc[i] += pv[i];
+    free(backend, part);
+  }
+  free(backend, colsT);
   const dW = alloc(backend, [kh, kw, ci, co]);
-  const cs = stridesOf(conv.shape);
-  stridedCopy(heapF32(backend, conv), 0, [cs[1], cs[2], cs[0], cs[3]], heapF32(backend, dW), 0, [kh, kw, ci, co]);
-  free(backend, conv);
+  heapF32(backend, dW).set(acc);
   return dW;
 }
 
