@@ -280,7 +280,10 @@ async function main(): Promise<void> {
   });
   if (two !== null) {
     const perPair = 2 * stepBatch.mlp; // images in one step of f plus one step of g
-    const best = two.workersImagesPerS >= two.sequentialImagesPerS ? 'two_workers_1_thread' : `sequential_${backend.threads}_threads`;
+    const best =
+      two.workersImagesPerS >= two.sequentialImagesPerS
+        ? 'two_workers_1_thread'
+        : `sequential_${backend.threads}_thread${backend.threads === 1 ? '' : 's'}`;
     const ips = Math.max(two.workersImagesPerS, two.sequentialImagesPerS);
     const ref = reference?.two_encoders;
     const oursMs = (1000 * perPair) / ips;
@@ -293,6 +296,7 @@ async function main(): Promise<void> {
       pytorch_ms: refMs,
       ratio: refMs !== null ? oursMs / refMs : null,
       gflops: (2 * stepFlops.mlp(stepBatch.mlp)) / oursMs / 1e6,
+      pytorch_gflops: refMs !== null ? (2 * stepFlops.mlp(stepBatch.mlp)) / refMs / 1e6 : null,
       images_per_s: ips,
       arrangement: best,
       ours_two_workers_images_per_s: two.workersImagesPerS,

@@ -98,8 +98,9 @@ async def run(nb, args):
                 print(f"run-notebook: cell {index} ({time.monotonic() - began:.1f}s)", file=sys.stderr)
             if not check_banners():
                 return False
-        # Late rejections of the last cells surface while the kernel waits a moment.
-        current[0] = len(nb.cells) - 1
+        # Late rejections of the last cells surface while the kernel waits a moment (they are
+        # printed under this request, so they count for the last code cell).
+        current[0] = max([i for i, c in enumerate(nb.cells) if c.cell_type == 'code'], default=None)
         msg_id = kc.execute('await new Promise((r) => setTimeout(r, 300));', store_history=False)
         while True:
             msg = await kc.iopub_channel.get_msg(timeout=30)

@@ -30,7 +30,12 @@ if ! python=$(bash scripts/python-with.sh "${modules[@]}" 2>/dev/null); then
       jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client >/dev/null
   else
     echo "setup-jupyter: installing Jupyter with pip" >&2
-    python3 -m pip install --quiet nbclient nbformat nbconvert ipykernel jupyter_client
+    if ! python3 -m pip install --quiet nbclient nbformat nbconvert ipykernel jupyter_client; then
+      echo "setup-jupyter: pip failed; install nbclient nbconvert ipykernel into some Python" \
+        "(a virtualenv, 'pip install --user', or your system's packages) and run this again;" \
+        "SSLMEM_PYTHON=/path/to/python picks one" >&2
+      exit 1
+    fi
   fi
   python=$(bash scripts/python-with.sh "${modules[@]}")
 fi

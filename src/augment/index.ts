@@ -19,8 +19,8 @@ export {
   affineCoefficients,
   type RandomAffineOptions,
   type AffineParams,
-  type FillMode,
 } from './random-affine';
+export type { FillMode } from './warp-bilinear';
 export { horizontalFlip, defaultHorizontalFlipOptions, flipSelected, type HorizontalFlipOptions } from './horizontal-flip';
 export {
   colorJitter,

@@ -1,10 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Augmentation } from './augmentation';
 import { InputError } from '../util/errors';
+import { fillModes, warpBilinear, type FillMode } from './warp-bilinear';
 import { checkImages, checkNumber, checkRange, describe, mergeOptions, type Range } from './validate-options';
-
-/** How {@link applyAffine} fills pixels that map from outside the image (tf.image.transform's modes). */
-export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
 
 /** Options of {@link randomAffine}. Every range is `[lo, hi]`; `[v, v]` fixes the value. */
 export interface RandomAffineOptions {
@@ -48,13 +46,13 @@ export interface AffineParams {
   shearY: number;
 }
 
-const fillModes: readonly FillMode[] = ['constant', 'reflect', 'wrap', 'nearest'];
 const degrees = Math.PI / 180;
 
 /**
- * The 8 coefficients that tf.image.transform wants for one image: they map an output pixel
- * `(x, y)` to the input point it samples. The forward map about the centre
- * `c = ((w-1)/2, (h-1)/2)` is `out = c + t + R(rotation) Shear S(scale) (in - c)`; this returns its inverse.
+ * The coefficients `[a0, a1, a2, b0, b1, b2]` that map an output pixel `(x, y)` (column, row)
+ * to the input point `(a0 x + a1 y + a2, b0 x + b1 y + b2)` it samples (the first six of
+ * tf.image.transform's eight). The forward map about the centre `c = ((w-1)/2, (h-1)/2)` is
+ * `out = c + t + R(rotation) Shear S(scale) (in - c)`; these describe its inverse.
  */
 export function affineCoefficients(params: AffineParams, height: number, width: number): number[] {
   const cx = (width - 1) / 2;
@@ -79,61 +77,26 @@ export function affineCoefficients(params: AffineParams, height: number, width: 
   const i11 = m00 / det;
   const ox = cx + params.translateX * width;
   const oy = cy + params.translateY * height;
-  return [i00, i01, cx - i00 * ox - i01 * oy, i10, i11, cy - i10 * ox - i11 * oy, 0, 0];
-}
-
-// Backends whose Transform kernel handles a whole batch. tfjs-backend-cpu 4.22 returns after
-// the first image (the rest stay at the fill value), so batches go one image at a time there.
-const batchedTransformWorks = new Map<string, boolean>();
-
-function probeBatchedTransform(): boolean {
-  const backend = tf.getBackend();
-  let ok = batchedTransformWorks.get(backend);
-  if (ok === undefined) {
-    ok = tf.tidy(() => {
-      const probe = tf.image.transform(
-        tf.ones([2, 1, 1, 1]),
-        tf.tensor2d([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0], [2, 8]),
-        'bilinear',
-      );
-      const values = probe.dataSync();
-      return values[0] === 1 && values[1] === 1;
-    });
-    batchedTransformWorks.set(backend, ok);
-  }
-  return ok;
+  return [i00, i01, cx - i00 * ox - i01 * oy, i10, i11, cy - i10 * ox - i11 * oy];
 }
 
 /**
- * Warps each image of `[batch, h, w, c]` by its own affine map (bilinear sampling, one
- * tf.image.transform call; on a backend whose batched kernel is broken, one call per image).
- * Zero rotation/translation/shear and scale 1 give the exact identity.
+ * Warps each image of `[batch, h, w, c]` by its own affine map with bilinear sampling (see
+ * {@link affineCoefficients}); pixels from outside follow `fillMode` / `fillValue`. Zero
+ * rotation, translation and shear with scale 1 give the exact identity.
  */
 export function applyAffine(
   images: tf.Tensor4D,
   params: readonly AffineParams[],
   options: { fillMode?: FillMode; fillValue?: number } = {},
 ): tf.Tensor4D {
-  const [batch, height, width, channels] = images.shape;
+  const [batch, height, width] = images.shape;
   if (params.length !== batch) {
     throw new InputError('applyAffine: params', `${batch} parameter sets (one per image)`, `${params.length}`);
   }
-  const fillMode = options.fillMode ?? 'constant';
-  const fillValue = options.fillValue ?? 0;
-  const coefficients = new Float32Array(batch * 8);
-  params.forEach((p, i) => coefficients.set(affineCoefficients(p, height, width), 8 * i));
-  return tf.tidy(() => {
-    const transforms = tf.tensor2d(coefficients, [batch, 8]);
-    if (batch <= 1 || probeBatchedTransform()) {
-      return tf.image.transform(images, transforms, 'bilinear', fillMode, fillValue);
-    }
-    const parts: tf.Tensor4D[] = [];
-    for (let i = 0; i < batch; i++) {
-      const one = tf.slice(images, [i, 0, 0, 0], [1, height, width, channels]);
-      parts.push(tf.image.transform(one, tf.slice(transforms, [i, 0], [1, 8]), 'bilinear', fillMode, fillValue));
-    }
-    return tf.concat(parts, 0);
-  });
+  const coefficients = new Float64Array(batch * 6);
+  params.forEach((p, i) => coefficients.set(affineCoefficients(p, height, width), 6 * i));
+  return warpBilinear(images, params.map((_, i) => i), coefficients, options.fillMode ?? 'constant', options.fillValue ?? 0);
 }
 
 /**

@@ -1,7 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng';
 import type { Augmentation } from './augmentation';
 import { InputError } from '../util/errors';
+import { warpBilinear } from './warp-bilinear';
 import { checkImages, checkRange, mergeOptions, type Range } from './validate-options';
 
 /** Options of {@link randomResizedCrop}. */
@@ -54,8 +55,10 @@ export function sampleCropBox(height: number, width: number, scale: Range, ratio
 
 /**
  * Crops each image of `[batch, h, w, c]` to its box and resizes it back to `h x w` with
- * bilinear sampling (one `cropAndResize`). Sample points run from the box's first to its last
- * pixel centre (corners aligned), so the full-image box is the exact identity.
+ * bilinear sampling. Sample points run from the box's first to its last pixel centre (corners
+ * aligned, as tf.image.cropAndResize), so the full-image box is the exact identity.
+ * (Not tf.image.cropAndResize itself: the wasm backend's kernel is wrong for boxes that do not
+ * start at the top row in tfjs 4.22.)
  */
 export function cropAndResizeBoxes(images: tf.Tensor4D, boxes: readonly CropBox[]): tf.Tensor4D {
   const [batch, height, width] = images.shape;
@@ -65,18 +68,12 @@ export function cropAndResizeBoxes(images: tf.Tensor4D, boxes: readonly CropBox[
   if (height < 2 || width < 2) {
     throw new InputError('cropAndResizeBoxes: images', 'height and width >= 2', `shape [${images.shape}]`);
   }
-  const normalised = new Float32Array(batch * 4);
+  // Output (x, y) samples the input at (left + x (w_box - 1) / (w - 1), top + y (h_box - 1) / (h - 1)).
+  const coefficients = new Float64Array(batch * 6);
   boxes.forEach((b, i) => {
-    normalised[4 * i] = b.top / (height - 1);
-    normalised[4 * i + 1] = b.left / (width - 1);
-    normalised[4 * i + 2] = (b.top + b.height - 1) / (height - 1);
-    normalised[4 * i + 3] = (b.left + b.width - 1) / (width - 1);
+    coefficients.set([(b.width - 1) / (width - 1), 0, b.left, 0, (b.height - 1) / (height - 1), b.top], 6 * i);
   });
-  return tf.tidy(() => {
-    const boxTensor = tf.tensor2d(normalised, [batch, 4]);
-    const boxIndex = tf.range(0, batch, 1, 'int32') as tf.Tensor1D;
-    return tf.image.cropAndResize(images, boxTensor, boxIndex, [height, width], 'bilinear');
-  });
+  return warpBilinear(images, boxes.map((_, i) => i), coefficients, 'nearest');
 }
 
 /**

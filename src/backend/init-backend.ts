@@ -1,10 +1,25 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { InputError } from '../util/errors';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
+
+/**
+ * Registers every gradient of tfjs-core. Its ES-module registration file cannot be loaded
+ * by Node's CommonJS loader, so the compiled library uses the CommonJS bundle that
+ * `npm run build` makes beside this file (scripts/bundle-gradients.mjs); running from the
+ * TypeScript sources (tsx), the original file loads directly.
+ */
+function registerAllGradients(): void {
+  const bundled = path.join(__dirname, 'register-gradients.cjs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (existsSync(bundled)) require(bundled);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  else require('@tensorflow/tfjs-core/dist/register_all_gradients');
+}
+registerAllGradients();
 
 /** Backend requests: `auto` tries tfjs-node-gpu, tfjs-node, wasm, cpu in that order. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';

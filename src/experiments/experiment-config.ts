@@ -1,5 +1,5 @@
 import type { AugmentationConfig } from '../augment/augmentation-from-config';
-import type { DatasetName } from '../data/load-dataset';
+import { datasetLoaders, type DatasetName } from '../data/load-dataset';
 import type { SplitFractions } from '../data/splits';
 import type { AlignmentMode } from '../memorization/alignment-loss';
 import type { ObjectiveConfig } from '../objectives/objective';
@@ -63,6 +63,8 @@ export type Side = 'f' | 'g';
 
 type Json = unknown;
 
+const datasetNames = Object.keys(datasetLoaders);
+
 function mergeJson(base: Json, patch: Json, where: string): Json {
   if (patch === undefined) return base;
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
@@ -87,9 +89,42 @@ function positiveInt(v: unknown, where: string, min = 1): void {
   if (!(Number.isInteger(v) && (v as number) >= min)) throw new InputError(where, `an integer >= ${min}`, JSON.stringify(v));
 }
 
+function integer(v: unknown, where: string): void {
+  if (!Number.isInteger(v)) throw new InputError(where, 'an integer', JSON.stringify(v));
+}
+
+function oneOf(v: unknown, values: readonly unknown[], where: string): void {
+  if (!values.includes(v)) throw new InputError(where, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, JSON.stringify(v));
+}
+
+/** The fields of the closed parts of a config (encoder, objective and augment are checked by their factories). */
+const knownFields: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['', ['name', 'dataset', 'split', 'encoder', 'objective', 'augment', 'train', 'seeds', 'score', 'probe']],
+  ['dataset', ['name', 'dir']],
+  ['split', ['trainSize', 'fractions', 'extraSize', 'stratified', 'seed']],
+  ['split.fractions', ['shared', 'candidate', 'independent']],
+  ['train', ['epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'warmupEpochs', 'checkpointEpochs']],
+  ['score', ['pairs', 'normalize', 'mode', 'on', 'batchSize', 'seed', 'augment']],
+  ['probe', ['trainSize', 'testSize', 'epochs', 'seed']],
+];
+
+/** Throws on a field the config does not have (a misspelt override would otherwise be ignored). */
+function checkKnownFields(config: ExperimentConfig, where: string): void {
+  for (const [path, fields] of knownFields) {
+    const part = path === '' ? config : path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], config);
+    const at = path === '' ? where : `${where}.${path}`;
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) {
+      throw new InputError(at, 'an object', JSON.stringify(part) ?? 'nothing');
+    }
+    for (const key of Object.keys(part)) {
+      if (!fields.includes(key)) throw new InputError(`${at}.${key}`, `one of the fields ${fields.join(', ')}`, 'an unknown field');
+    }
+  }
+}
+
 /**
  * Checks the fields that the experiment layer itself uses (the parts' own factories check
- * theirs when the experiment runs). Returns the config.
+ * theirs when the experiment runs), and that no field is unknown. Returns the config.
  */
 export function validateExperimentConfig(config: ExperimentConfig): ExperimentConfig {
   const where = `experiment config${config?.name ? ` "${config.name}"` : ''}`;
@@ -97,10 +132,28 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
   for (const field of ['dataset', 'split', 'encoder', 'objective', 'augment', 'train', 'seeds', 'score', 'probe'] as const) {
     if (config[field] === undefined) throw new InputError(`${where}.${field}`, 'a value', 'nothing');
   }
+  checkKnownFields(config, where);
+  if (typeof config.name !== 'string') throw new InputError(`${where}.name`, 'a string', JSON.stringify(config.name));
+  oneOf(config.dataset.name, datasetNames, `${where}.dataset.name`);
+  if (config.dataset.dir !== undefined && typeof config.dataset.dir !== 'string') {
+    throw new InputError(`${where}.dataset.dir`, 'a folder path (string)', JSON.stringify(config.dataset.dir));
+  }
   positiveInt(config.split.trainSize, `${where}.split.trainSize`, 10);
   positiveInt(config.split.extraSize, `${where}.split.extraSize`, 0);
+  oneOf(config.split.stratified, [true, false], `${where}.split.stratified`);
+  integer(config.split.seed, `${where}.split.seed`);
   positiveInt(config.train.epochs, `${where}.train.epochs`);
   positiveInt(config.train.batchSize, `${where}.train.batchSize`, 2);
+  if (!(typeof config.train.lr === 'number' && Number.isFinite(config.train.lr) && config.train.lr > 0)) {
+    throw new InputError(`${where}.train.lr`, 'a number > 0', JSON.stringify(config.train.lr));
+  }
+  oneOf(config.train.schedule, ['constant', 'cosine'], `${where}.train.schedule`);
+  if (!(typeof config.train.warmupEpochs === 'number' && Number.isFinite(config.train.warmupEpochs) && config.train.warmupEpochs >= 0)) {
+    throw new InputError(`${where}.train.warmupEpochs`, 'a number >= 0', JSON.stringify(config.train.warmupEpochs));
+  }
+  if (!Array.isArray(config.train.checkpointEpochs)) {
+    throw new InputError(`${where}.train.checkpointEpochs`, 'an array of epochs', JSON.stringify(config.train.checkpointEpochs));
+  }
   config.train.checkpointEpochs.forEach((e, i) => {
     if (!(Number.isInteger(e) && e >= 1 && e <= config.train.epochs)) {
       throw new InputError(`${where}.train.checkpointEpochs[${i}]`, `an epoch in 1..${config.train.epochs}`, JSON.stringify(e));
@@ -111,10 +164,14 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
   }
   if (new Set(config.seeds).size !== config.seeds.length) throw new InputError(`${where}.seeds`, 'distinct seeds', JSON.stringify(config.seeds));
   positiveInt(config.score.pairs, `${where}.score.pairs`);
-  if (config.score.on !== 'representation' && config.score.on !== 'projection') {
-    throw new InputError(`${where}.score.on`, '"representation" or "projection"', JSON.stringify(config.score.on));
-  }
+  oneOf(config.score.normalize, [true, false], `${where}.score.normalize`);
+  oneOf(config.score.mode, ['pairs', 'clean'], `${where}.score.mode`);
+  oneOf(config.score.on, ['representation', 'projection'], `${where}.score.on`);
+  positiveInt(config.score.batchSize, `${where}.score.batchSize`);
+  integer(config.score.seed, `${where}.score.seed`);
   positiveInt(config.probe.trainSize, `${where}.probe.trainSize`, 0);
   positiveInt(config.probe.testSize, `${where}.probe.testSize`, 0);
+  positiveInt(config.probe.epochs, `${where}.probe.epochs`);
+  integer(config.probe.seed, `${where}.probe.seed`);
   return config;
 }

@@ -6,3 +6,8 @@ export * from './train-side';
 export * from './score-sets';
 export * from './summarize-scores';
 export * from './probe-encoder';
+export * from './memorization-over-epochs';
+export * from './memorization-levels';
+export * from './memorization-scores';
+export * from './atypicality';
+export * from './scale-study';

@@ -6,3 +6,4 @@ export * from './student-t';
 export * from './f-distribution';
 export * from './t-test';
 export * from './anova';
+export * from './rank-correlation';

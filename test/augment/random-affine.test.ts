@@ -21,7 +21,7 @@ const fixed = (p: Partial<AffineParams>) => {
 describe('randomAffine', () => {
   before(useCpu);
 
-  test('zero rotation, shift and shear with scale 1 is the exact identity (whole batch, cpu backend)', () => {
+  test('zero rotation, shift and shear with scale 1 is the exact identity', () => {
     const images = randomImages(5, 7, 6, 2);
     const out = randomAffine(fixed({}))(images, createRng(1));
     assertSameValues(out, images);
@@ -122,6 +122,50 @@ describe('randomAffine', () => {
     const nearest = applyAffine(images, [still, { ...still, translateX: 0.5 }], { fillMode: 'nearest', fillValue: 1 });
     assert.equal(at(nearest)(1, 0, 0, 0), 0);
     tf.dispose([images, out, nearest]);
+  });
+
+  test('agrees with tf.image.transform (one image at a time) for constant, nearest and reflect fill', () => {
+    // tfjs-backend-cpu's Transform kernel is right for a batch of one (it stops after the first image).
+    const image = randomImages(1, 7, 9, 2, 13);
+    const cases: Partial<AffineParams>[] = [
+      { translateX: 3 / 9, translateY: -2 / 7 },
+      { translateX: 0.37, translateY: -0.21 },
+      { rotation: 33, scale: 0.7 },
+      { rotation: -70, scale: 1.3, shearX: 10, shearY: -8 },
+    ];
+    for (const fillMode of ['constant', 'nearest', 'reflect'] as const) {
+      for (const p of cases) {
+        const params = { ...still, ...p };
+        const ours = applyAffine(image, [params], { fillMode, fillValue: 0.3 });
+        const transforms = tf.tensor2d([[...affineCoefficients(params, 7, 9), 0, 0]]);
+        const theirs = tf.image.transform(image, transforms, 'bilinear', fillMode, 0.3);
+        assert.ok(maxAbsDiff(ours, theirs) < 1e-6, `${fillMode} ${JSON.stringify(p)}`);
+        tf.dispose([ours, transforms, theirs]);
+      }
+    }
+    image.dispose();
+  });
+
+  test('wrap fill is periodic, interpolating across the seam', () => {
+    const images = randomImages(2, 5, 6, 1, 17);
+    const out = applyAffine(images, [{ ...still, translateX: 0.25 }, { ...still, translateY: -0.3 }], { fillMode: 'wrap' });
+    const src = at(images);
+    const got = at(out);
+    const mod = (v: number, n: number) => ((v % n) + n) % n;
+    const periodic = (b: number, y: number, x: number) => {
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const fx = x - x0;
+      const fy = y - y0;
+      const v = (yy: number, xx: number) => src(b, mod(yy, 5), mod(xx, 6), 0);
+      return (1 - fy) * ((1 - fx) * v(y0, x0) + fx * v(y0, x0 + 1)) + fy * ((1 - fx) * v(y0 + 1, x0) + fx * v(y0 + 1, x0 + 1));
+    };
+    for (let y = 0; y < 5; y++)
+      for (let x = 0; x < 6; x++) {
+        assert.ok(Math.abs(got(0, y, x, 0) - periodic(0, y, x - 1.5)) < 1e-6);
+        assert.ok(Math.abs(got(1, y, x, 0) - periodic(1, y + 1.5, x)) < 1e-6);
+      }
+    tf.dispose([images, out]);
   });
 
   test('no tensor leaks', () => {

@@ -51,6 +51,21 @@ describe('randomResizedCrop', () => {
     tf.dispose([images, out]);
   });
 
+  test('cropAndResizeBoxes agrees with tf.image.cropAndResize on the cpu backend', () => {
+    const images = randomImages(3, 10, 8, 3, 5);
+    const boxes: CropBox[] = [
+      { top: 2, left: 1, height: 7, width: 5 },
+      { top: 0, left: 3, height: 10, width: 5 },
+      { top: 5, left: 0, height: 2, width: 8 },
+    ];
+    const ours = cropAndResizeBoxes(images, boxes);
+    const normalised = tf.tensor2d(boxes.map((b) => [b.top / 9, b.left / 7, (b.top + b.height - 1) / 9, (b.left + b.width - 1) / 7]));
+    const index = tf.tensor1d([0, 1, 2], 'int32');
+    const theirs = tf.image.cropAndResize(images, normalised, index, [10, 8], 'bilinear');
+    assert.ok(maxAbsDiff(ours, theirs) < 1e-5);
+    tf.dispose([images, ours, normalised, index, theirs]);
+  });
+
   test('a bright square cropped exactly fills the output', () => {
     const images = imagesFrom([1, 8, 8, 1], (_b, y, x) => (y >= 2 && y < 6 && x >= 3 && x < 7 ? 1 : 0));
     const out = cropAndResizeBoxes(images, [{ top: 2, left: 3, height: 4, width: 4 }]);

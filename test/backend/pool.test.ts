@@ -13,6 +13,7 @@ describe('wasm pooling and pooling gradients', () => {
   type Case = [x: number[], size: number, stride: number, pad: 'same' | 'valid'];
   const cases: Case[] = [
     [[3, 6, 8, 5], 2, 2, 'valid'],
+    [[3, 5, 7, 3], 2, 2, 'valid'],
     [[3, 5, 7, 3], 2, 2, 'same'],
     [[3, 5, 7, 3], 3, 2, 'same'],
     [[2, 7, 5, 4], 3, 1, 'valid'],

@@ -49,28 +49,32 @@ export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
     {
       const cols = heapF32(backend, colsT);
       const xv = heapF32(backend, x);
-      let b = Math.floor(p0 / (ho * wo));
-      let y = Math.floor((p0 % (ho * wo)) / wo);
-      let xo = p0 % wo;
-      for (let q = 0; q < count; q++) {
-        for (let fy = 0; fy < kh; fy++) {
-          const yi = y * sh + fy - top;
-          for (let fx = 0; fx < kw; fx++) {
+      const b0 = Math.floor(p0 / (ho * wo));
+      const y0 = Math.floor((p0 % (ho * wo)) / wo);
+      const x0 = p0 % wo;
+      for (let fy = 0; fy < kh; fy++) {
+        for (let fx = 0; fx < kw; fx++) {
+          const rowBase = (fy * kw + fx) * ci * count;
+          let b = b0;
+          let y = y0;
+          let xo = x0;
+          for (let q = 0; q < count; q++) {
+            const yi = y * sh + fy - top;
             const xi = xo * sw + fx - left;
-            let m = ((fy * kw + fx) * ci) * count + q;
+            let m = rowBase + q;
             if (yi < 0 || yi >= h || xi < 0 || xi >= w) {
               for (let c = 0; c < ci; c++, m += count) cols[m] = 0;
             } else {
               const src = ((b * h + yi) * w + xi) * ci;
               for (let c = 0; c < ci; c++, m += count) cols[m] = xv[src + c];
             }
-          }
-        }
-        if (++xo === wo) {
-          xo = 0;
-          if (++y === ho) {
-            y = 0;
-            b++;
+            if (++xo === wo) {
+              xo = 0;
+              if (++y === ho) {
+                y = 0;
+                b++;
+              }
+            }
           }
         }
       }

@@ -41,38 +41,98 @@ export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   const xv = heapF32(backend, input);
   const gv = heapF32(backend, dy);
   const out = heapF32(backend, dx);
-  out.fill(0);
-  const best = new Float32Array(c);
-  const arg = new Int32Array(c);
+  // Windows that tile the input without overlap or padding: every cell is written once.
+  const tiling = fh === sh && fw === sw && dh === 1 && dw === 1 && top === 0 && left === 0 && ho * fh <= h && wo * fw <= w;
+  if (!tiling || ho * fh !== h || wo * fw !== w) out.fill(0);
+  if (tiling && fh === 2 && fw === 2) {
+    maxPoolGrad2x2(xv, gv, out, n, h, w, c, ho, wo);
+    return dx;
+  }
+  const taps = new Int32Array(fh * fw); // heap offsets of the window's cells (channel 0)
   for (let b = 0; b < n; b++) {
     for (let yo = 0; yo < ho; yo++) {
       const y0 = yo * sh - top;
       for (let xo = 0; xo < wo; xo++) {
         const x0 = xo * sw - left;
-        best.fill(-Infinity);
-        arg.fill(-1);
+        let count = 0;
         for (let a = 0; a < fh; a++) {
           const yi = y0 + a * dh;
           if (yi < 0 || yi >= h) continue;
           for (let e = 0; e < fw; e++) {
             const xi = x0 + e * dw;
-            if (xi < 0 || xi >= w) continue;
-            const base = ((b * h + yi) * w + xi) * c;
-            for (let k = 0; k < c; k++) {
-              const v = xv[base + k];
-              if (v > best[k]) {
-                best[k] = v;
-                arg[k] = base + k;
-              }
-            }
+            if (xi >= 0 && xi < w) taps[count++] = ((b * h + yi) * w + xi) * c;
           }
         }
         const g = ((b * ho + yo) * wo + xo) * c;
-        for (let k = 0; k < c; k++) if (arg[k] >= 0) out[arg[k]] += gv[g + k];
+        for (let k = 0; k < c; k++) {
+          let bestValue = -Infinity;
+          let bestIndex = -1;
+          for (let t = 0; t < count; t++) {
+            const v = xv[taps[t] + k];
+            if (v > bestValue) {
+              bestValue = v;
+              bestIndex = taps[t] + k;
+            }
+          }
+          if (tiling) {
+            for (let t = 0; t < count; t++) out[taps[t] + k] = 0;
+          }
+          if (bestIndex >= 0) {
+            if (tiling) out[bestIndex] = gv[g + k];
+            else out[bestIndex] += gv[g + k];
+          }
+        }
       }
     }
   }
   return dx;
+}
+
+/**
+ * The common 2x2 / stride 2 case, branch-free: per channel the first of the four cells
+ * holding the window maximum gets dy, the others 0 (none when all are -Infinity or NaN).
+ */
+function maxPoolGrad2x2(
+  xv: Float32Array,
+  gv: Float32Array,
+  out: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  ho: number,
+  wo: number,
+): void {
+  const down = w * c;
+  for (let b = 0; b < n; b++) {
+    for (let yo = 0; yo < ho; yo++) {
+      for (let xo = 0; xo < wo; xo++) {
+        const i0 = ((b * h + 2 * yo) * w + 2 * xo) * c;
+        const i1 = i0 + c;
+        const i2 = i0 + down;
+        const i3 = i2 + c;
+        const g = ((b * ho + yo) * wo + xo) * c;
+        for (let k = 0; k < c; k++) {
+          const v0 = xv[i0 + k];
+          const v1 = xv[i1 + k];
+          const v2 = xv[i2 + k];
+          const v3 = xv[i3 + k];
+          const top = v1 > v0 ? v1 : v0;
+          const topAt = v1 > v0 ? 1 : 0;
+          const bottom = v3 > v2 ? v3 : v2;
+          const bottomAt = v3 > v2 ? 3 : 2;
+          const max = bottom > top ? bottom : top;
+          // The first cell beating -Infinity (NaN never does), as in TensorFlow.
+          const at = max > -Infinity ? (bottom > top ? bottomAt : topAt) : -1;
+          const d = gv[g + k];
+          out[i0 + k] = at === 0 ? d : 0;
+          out[i1 + k] = at === 1 ? d : 0;
+          out[i2 + k] = at === 2 ? d : 0;
+          out[i3 + k] = at === 3 ? d : 0;
+        }
+      }
+    }
+  }
 }
 
 /** Kernel function for `AvgPoolGrad` (inputs `dy`, `input`). */

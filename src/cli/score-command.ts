@@ -1,0 +1,129 @@
+import type { ColumnTable } from 'arquero';
+import { scoreSets } from '../experiments/score-sets';
+import { compareSets, defaultComparisons, scoreStatistics, type ScoreColumn } from '../experiments/summarize-scores';
+import type { ScoreNormalization } from '../memorization/normalize-scores';
+import type { Command } from './command';
+import { experimentOptionSpecs } from './experiment-options';
+import { configJson, historyFileName } from './output-names';
+import type { OptionSpec } from './parse-args';
+import { loadData, startRun, trainBoth, type RunContext } from './run-context';
+import { formatDuration, progressBar } from './status-line';
+import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
+import { writeOutputs, type OutputContent } from './write-outputs';
+
+/** The normalisations, in the order of `scores.csv`. */
+export const normalizations: readonly ScoreNormalization[] = ['raw', 'range', 'ratio'];
+
+/** What each normalisation is, for the printed summary. */
+export const normalizationText: Record<ScoreNormalization, string> = {
+  raw: 'raw = SSL_g - SSL_f (the definition)',
+  range: "range = (SSL_g - SSL_f) / (max - min of S_C's raw scores) (official code)",
+  ratio: 'ratio = (SSL_g - SSL_f) / (SSL_g + SSL_f) (follow-up paper)',
+};
+
+const normalizationSpec: OptionSpec = {
+  name: 'normalization',
+  kind: 'choice',
+  choices: normalizations,
+  default: 'ratio',
+  description: 'Score the printed summary uses (summary.json and scores.csv hold all three).',
+};
+
+/** Per-set statistics and t-tests of one score column; tests left out when a value is not finite. */
+function summarizeColumn(table: ColumnTable, column: ScoreColumn): { statistics: object[]; tests: object[] } {
+  const values = table.array(column) as ArrayLike<number>;
+  const finite = Array.from(values).every(Number.isFinite);
+  return {
+    statistics: scoreStatistics(table, column).objects(),
+    tests: finite ? compareSets(table, column, defaultComparisons).objects() : [],
+  };
+}
+
+/** The printed summary of a scored experiment. */
+export function scoreSummaryText(ctx: Pick<RunContext, 'config'>, table: ColumnTable, normalization: ScoreNormalization): string {
+  const { config } = ctx;
+  const column = `score_${normalization}` as ScoreColumn;
+  const { statistics, tests } = summarizeColumn(table, column);
+  const seeds = config.seeds.length;
+  const lines = [
+    `SSLMem of "${config.name}" on ${config.dataset.name}: ${seeds} seed${seeds === 1 ? '' : 's'} (${config.seeds.join(', ')}), ` +
+      `${config.train.epochs} epochs, ${config.score.pairs} pair${config.score.pairs === 1 ? '' : 's'} of views per point`,
+    `normalization: ${normalizationText[normalization]} (--normalization raw|range|ratio)`,
+    '',
+    formatTable(statistics as Array<Record<string, unknown>>, ['set', 'n', 'mean', 'std', 'median', 'q90', 'max']),
+    '',
+  ];
+  const welch = tests as Array<{ a: string; b: string; test: string; alternative: string; statistic: number; df: number; p_value: number; mean_a: number; mean_b: number }>;
+  const shown = welch.filter((t) => t.test === 'welch' && t.alternative === 'greater' && t.a === 'S_C');
+  if (shown.length > 0) {
+    lines.push('One-sided Welch t-tests (H1: the first set has the higher mean score):');
+    for (const t of shown) {
+      lines.push(
+        `  ${t.a} > ${t.b}: mean ${formatNumber(t.mean_a)} vs ${formatNumber(t.mean_b)}, difference ${formatNumber(t.mean_a - t.mean_b)}, ` +
+          `t = ${t.statistic.toFixed(2)}, df = ${t.df.toFixed(1)}, p = ${formatPValue(t.p_value)}`,
+      );
+    }
+  } else {
+    lines.push(`No t-tests (a set has fewer than two points or ${column} is not finite everywhere).`);
+  }
+  return lines.join('\n');
+}
+
+/** `sslmem score`: trains (or reuses) f and g, scores the four sets, writes scores and summary. */
+export const scoreCommand: Command = {
+  summary: 'Train (or reuse) f and g and score SSLMem on S_C, S_S, S_I and S_E, with t-tests.',
+  help: {
+    command: 'sslmem score',
+    summary:
+      'Trains (or takes from the run store) the encoders f and g of every seed, then scores SSLMem = SSL_g - SSL_f of every ' +
+      'point of the four sets: S_C (seen by f only), S_S (by both), S_I (by g only) and S_E (by neither), with the mean ' +
+      'alignment loss over the seeds. Prints the mean score per set and one-sided Welch t-tests of S_C against S_S, S_I and S_E.',
+    options: [...experimentOptionSpecs, normalizationSpec],
+    notes: [
+      'Writes to --out: scores.csv (id, set, label, align_f, align_g, score_raw, score_range, score_ratio; id indexes the ' +
+        'train split, the test split for S_E), summary.json (per-set statistics and Welch/Student t-tests of every score ' +
+        'column), history-<f|g>-seed<S>.csv and config.json.',
+    ],
+    examples: ['sslmem score --dataset mnist --preset quick --out out/quick', 'sslmem score --preset laptop --seeds 0,1,2 --normalization raw --out out/laptop'],
+  },
+  async run({ values }, io) {
+    const ctx = await startRun(values, io);
+    const normalization = values.normalization as ScoreNormalization;
+    const data = await loadData(ctx);
+    const pair = await trainBoth(ctx);
+    let table: ColumnTable;
+    try {
+      const started = Date.now();
+      const tty = io.stderr.isTTY === true;
+      table = await scoreSets(ctx.config, data, pair.f, pair.g, {
+        onProgress: (set, done, total) => {
+          if (tty) ctx.line.status(`scoring ${set} ${progressBar(done / total)} ${done}/${total}`);
+          else if (done === total) ctx.line.log(`scored ${set}: ${total} points, elapsed ${formatDuration((Date.now() - started) / 1000)}`);
+        },
+      });
+      ctx.line.done();
+      ctx.line.log(`scored ${table.numRows()} points in ${formatDuration((Date.now() - started) / 1000)}`);
+    } finally {
+      ctx.line.done();
+      pair.dispose();
+    }
+    const summary = {
+      name: ctx.config.name,
+      dataset: ctx.config.dataset.name,
+      seeds: ctx.config.seeds,
+      epochs: ctx.config.train.epochs,
+      pairs: ctx.config.score.pairs,
+      printed: `score_${normalization}`,
+      ...Object.fromEntries(normalizations.map((n) => [`score_${n}`, summarizeColumn(table, `score_${n}` as ScoreColumn)])),
+    };
+    const files: Array<[string, OutputContent]> = [
+      ['scores.csv', table.toCSV()],
+      ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
+      ...[...pair.f, ...pair.g].map((m): [string, OutputContent] => [historyFileName(m.side, m.seed), m.history.toCSV()]),
+      ['config.json', configJson(ctx.config)],
+    ];
+    const written = await writeOutputs(ctx.out, files);
+    io.stdout.write(`${scoreSummaryText(ctx, table, normalization)}\n\n${listFiles(ctx.out, written)}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,39 @@
+import type { Side } from '../experiments/experiment-config';
+import type { TrainTaskMessage } from '../runs/train-task';
+import { formatDuration, progressBar, type StatusLine } from './status-line';
+
+/**
+ * The `onEpoch` callback of `trainedEncoders` that reports training progress: one line per
+ * epoch (`f seed 0  epoch 3/30  loss 4.1234  elapsed 12.3s`) when the stream is not a
+ * terminal; on a terminal a `\r` bar over all trainings plus one line per finished encoder.
+ * `jobs` are the trainings that will run.
+ */
+export function trainingReporter(
+  line: StatusLine,
+  jobs: ReadonlyArray<{ side: Side; seed: number }>,
+  epochs: number,
+  options: { tty: boolean; now?: () => number },
+): (message: TrainTaskMessage) => void {
+  const now = options.now ?? Date.now;
+  const start = now();
+  const latest = new Map<string, TrainTaskMessage>();
+  const width = String(epochs).length;
+  return (m) => {
+    const elapsed = formatDuration((now() - start) / 1000);
+    const name = `${m.side} seed ${m.seed}`;
+    latest.set(`${m.side}${m.seed}`, m);
+    const epochText = `epoch ${String(m.epoch).padStart(width)}/${m.epochs}  loss ${m.loss.toFixed(4)}`;
+    if (!options.tty) {
+      line.log(`${name}  ${epochText}  elapsed ${elapsed}`);
+      return;
+    }
+    if (m.epoch === m.epochs) line.log(`${name}  trained: ${epochText}  elapsed ${elapsed}`);
+    const done = [...latest.values()].reduce((s, x) => s + x.epoch, 0);
+    const total = jobs.length * epochs;
+    const running = [...latest.values()]
+      .filter((x) => x.epoch < x.epochs)
+      .map((x) => `${x.side}${x.seed} ${x.epoch}/${x.epochs} loss ${x.loss.toFixed(3)}`)
+      .join(', ');
+    line.status(`training ${progressBar(total > 0 ? done / total : 1)} ${done}/${total} epochs  ${running}  ${elapsed}`);
+  };
+}

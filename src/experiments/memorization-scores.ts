@@ -1,0 +1,37 @@
+import type { ColumnTable } from 'arquero';
+import { cached } from '../runs/cached';
+import { tableCodec } from '../runs/run-codec';
+import { trainedEncoders, type TrainedEncodersOptions } from '../runs/trained-encoders';
+import type { ExperimentConfig } from './experiment-config';
+import { loadExperimentData } from './experiment-data';
+import { scoreSets, type ScoreSetsOptions } from './score-sets';
+
+/** Options of `memorizationScores`. */
+export interface MemorizationScoresOptions extends TrainedEncodersOptions {
+  onProgress?: ScoreSetsOptions['onProgress'];
+  /** Compute again even when the run store has the table. Default false. */
+  refresh?: boolean;
+}
+
+/**
+ * The SSLMem table of an experiment (see `scoreSets`: one row per point of S_C, S_S, S_I
+ * and S_E), from the run store when it was computed before, else computed (training the
+ * missing encoders) and stored. Notebooks and the CLI share it.
+ */
+export async function memorizationScores(config: ExperimentConfig, options: MemorizationScoresOptions = {}): Promise<ColumnTable> {
+  const { dataset, split, encoder, objective, augment, train, seeds, score } = config;
+  const key = { dataset, split, encoder, objective, augment, train, seeds, score };
+  return cached(
+    'scores',
+    key,
+    async () => {
+      const pair = await trainedEncoders(config, options);
+      try {
+        return await scoreSets(config, await loadExperimentData(config), pair.f, pair.g, { onProgress: options.onProgress });
+      } finally {
+        pair.dispose();
+      }
+    },
+    { ...tableCodec('scores.csv'), store: options.store, refresh: options.refresh },
+  );
+}
