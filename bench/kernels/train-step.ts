@@ -133,7 +133,8 @@ async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
   const steps = Number(process.argv[3] ?? 5);
   const profile = process.argv.includes('--profile');
-  const info = await initBackend({ backend: 'wasm' });
+  const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
+  const info = await initBackend({ backend: 'wasm', threads: threadsArg ? Number(threadsArg.slice(10)) : 1 });
   console.log(`backend ${info.name}, ${info.threads} thread(s); ${steps} steps each, batch 128 x 2 views`);
   const runs: [string, () => Model, number[]][] = [];
   if (which === 'all' || which === 'mlp') runs.push(['MLP 784-512-512-128', mlp, [256, 28, 28, 1]]);

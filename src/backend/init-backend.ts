@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { InputError } from '../util/errors';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
+import { registerThreadedWasm, restoreSingleThreadedWasm } from './wasm-threads';
 
 /**
  * Registers every gradient of tfjs-core. Its ES-module registration file cannot be loaded
@@ -147,9 +148,24 @@ async function initWasm(threads: number, notes: string[]): Promise<number> {
     setWasmPaths(dist + path.sep);
     wasmPathsSet = true;
   }
-  if (threads > 1) notes.push(`${threads} threads asked, multi-threaded wasm not available: 1 thread`);
-  setThreadsCount(1);
   registerWasmTrainingKernels();
+  if (threads > 1) {
+    try {
+      await registerThreadedWasm(threads);
+      if (await tf.setBackend('wasm')) {
+        const actual = getThreadsCount();
+        if (actual !== threads) notes.push(`${threads} threads asked, the wasm thread pool has ${actual}`);
+        return actual;
+      }
+      notes.push('threaded wasm failed to initialise: 1 thread');
+    } catch (error) {
+      notes.push(`threaded wasm unavailable (${(error as Error).message}): 1 thread`);
+    }
+    restoreSingleThreadedWasm();
+  } else {
+    restoreSingleThreadedWasm();
+  }
+  setThreadsCount(1);
   try {
     if (!(await tf.setBackend('wasm'))) {
       notes.push('wasm failed to initialise');

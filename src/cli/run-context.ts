@@ -10,6 +10,7 @@ import { InputError } from '../util/errors';
 import type { CliIo } from './cli-io';
 import { resolveExperimentConfig } from './experiment-options';
 import { formatDuration, statusLine, type StatusLine } from './status-line';
+import { checkOutputDir } from './write-outputs';
 import { trainingReporter } from './training-reporter';
 
 /** What a training command has resolved before it runs: config, output folder, run store, backend. */
@@ -37,6 +38,7 @@ export async function startRun(values: Readonly<Record<string, unknown>>, io: Cl
   createObjective(config.objective);
   const out = values.out;
   if (typeof out !== 'string') throw new InputError('option --out', 'a folder for the output files (--out DIR)', 'nothing');
+  checkOutputDir(out);
   const line = statusLine(io.stderr, { quiet: values.quiet === true });
   if (values.backend !== undefined) process.env.SSLMEM_BACKEND = values.backend as BackendChoice;
   const info = await initBackend();

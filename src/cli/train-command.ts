@@ -2,7 +2,7 @@ import { saveEncoder } from '../train/encoder-file';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson, encoderFileName, historyFileName } from './output-names';
-import { startRun, trainBoth } from './run-context';
+import { loadData, startRun, trainBoth } from './run-context';
 import { listFiles } from './summary-text';
 import { writeOutputs, type OutputContent } from './write-outputs';
 
@@ -23,6 +23,7 @@ export const trainCommand: Command = {
   },
   async run({ values }, io) {
     const ctx = await startRun(values, io);
+    await loadData(ctx);
     const pair = await trainBoth(ctx);
     try {
       const files: Array<[string, OutputContent]> = [['config.json', configJson(ctx.config)]];

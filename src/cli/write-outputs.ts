@@ -1,11 +1,28 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../util/errors';
 
 /** One output file: text, bytes, or a writer that creates the file at the given path (e.g. `saveEncoder`). */
 export type OutputContent = string | Uint8Array | ((path: string) => Promise<void>);
 
 let counter = 0;
+
+/**
+ * Checks, without creating anything, that `dir` is a writable folder or can be made one
+ * (its nearest existing ancestor is a writable folder), so a command can fail before its
+ * slow part. `option` names the option in the error.
+ */
+export function checkOutputDir(dir: string, option = 'option --out'): void {
+  let path = resolve(dir);
+  while (!existsSync(path) && dirname(path) !== path) path = dirname(path);
+  const expected = 'a folder, or a path where one can be made';
+  if (!statSync(path).isDirectory()) throw new InputError(option, expected, `${JSON.stringify(dir)} (${path} is a file)`);
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    throw new InputError(option, expected, `${JSON.stringify(dir)} (${path} is not writable)`);
+  }
+}
 
 /**
  * Writes output files into `dir` (created if missing): every file goes to a temporary

@@ -65,10 +65,25 @@ type Json = unknown;
 
 const datasetNames = Object.keys(datasetLoaders);
 
+/**
+ * Parts of a config whose fields depend on one field (the encoder's `kind`, the objective's
+ * `name`, ...): an override that changes that field replaces the part instead of merging
+ * into it, so no field of the old kind is left behind.
+ */
+const discriminators: Readonly<Record<string, string>> = {
+  'config.encoder': 'kind',
+  'config.objective': 'name',
+  'config.augment': 'preset',
+  'config.score.augment': 'preset',
+  'config.train.optimizer': 'name',
+};
+
 function mergeJson(base: Json, patch: Json, where: string): Json {
   if (patch === undefined) return base;
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) return patch;
+  const key = discriminators[where];
+  if (key !== undefined && key in patch && (patch as Record<string, Json>)[key] !== (base as Record<string, Json>)[key]) return patch;
   const out: Record<string, Json> = { ...(base as Record<string, Json>) };
   for (const [k, v] of Object.entries(patch)) out[k] = mergeJson(out[k], v, `${where}.${k}`);
   return out;
@@ -79,7 +94,8 @@ export type ConfigOverrides = { readonly [K in keyof ExperimentConfig]?: unknown
 
 /**
  * A copy of `config` with `overrides` merged in (objects merge field by field, arrays and
- * values replace), validated. Example: `withOverrides(preset('quick'), { train: { epochs: 50 } })`.
+ * values replace; an override that changes `encoder.kind`, `objective.name`,
+ * `augment.preset` or `train.optimizer.name` replaces that part whole), validated. Example: `withOverrides(preset('quick'), { train: { epochs: 50 } })`.
  */
 export function withOverrides(config: ExperimentConfig, overrides: ConfigOverrides): ExperimentConfig {
   return validateExperimentConfig(mergeJson(config, overrides, 'config') as ExperimentConfig);

@@ -33,7 +33,7 @@ const digits: Record<PresetName, ExperimentConfig> = {
     encoder: { kind: 'mlp', hidden: [512, 512], outDim: 128 },
     objective: { name: 'simclr', temperature: 0.5, projector: { hidden: [128], outDim: 64 } },
     augment: { preset: 'digits' },
-    train: { epochs: 600, batchSize: 128, optimizer: { name: 'adam' }, lr: 1e-3, schedule: 'constant', warmupEpochs: 0, checkpointEpochs: [50, 100, 200, 300, 400, 500] },
+    train: { epochs: 400, batchSize: 128, optimizer: { name: 'adam' }, lr: 1e-3, schedule: 'constant', warmupEpochs: 0, checkpointEpochs: [25, 50, 100, 200, 300] },
     seeds: [0, 1, 2],
     score: { pairs: 10, normalize: true, mode: 'pairs', on: 'representation', batchSize: 250, seed: 0 },
     probe: { trainSize: 5000, testSize: 2000, epochs: 50, seed: 0 },
@@ -92,7 +92,7 @@ const families: Record<DatasetName, Record<PresetName, ExperimentConfig>> = {
 
 /**
  * The preset `name` for `dataset` (default MNIST): a complete, validated
- * `ExperimentConfig`. Change fields with `withOverrides`.
+ * `ExperimentConfig` (a fresh copy). Change fields with `withOverrides`.
  */
 export function preset(name: string, dataset: DatasetName = 'mnist'): ExperimentConfig {
   if (!presetNames.includes(name as PresetName)) {
@@ -100,6 +100,6 @@ export function preset(name: string, dataset: DatasetName = 'mnist'): Experiment
   }
   const family = families[dataset];
   if (family === undefined) throw new InputError('preset dataset', `one of ${Object.keys(families).join(', ')}`, JSON.stringify(dataset));
-  const base = family[name as PresetName];
+  const base = structuredClone(family[name as PresetName]);
   return validateExperimentConfig({ ...base, dataset: { ...base.dataset, name: dataset } });
 }

@@ -1,0 +1,77 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveExperimentConfig } from '../../src/cli/experiment-options';
+import { preset } from '../../src/experiments/presets';
+import { InputError } from '../../src/util/errors';
+
+const dir = mkdtempSync(join(tmpdir(), 'sslmem-cli-options-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('resolveExperimentConfig', () => {
+  test('default: the quick MNIST preset', () => {
+    assert.deepEqual(resolveExperimentConfig({ preset: 'quick' }), preset('quick', 'mnist'));
+    assert.deepEqual(resolveExperimentConfig({}), preset('quick', 'mnist'));
+  });
+
+  test('--preset and --dataset pick the preset family', () => {
+    const c = resolveExperimentConfig({ preset: 'laptop', dataset: 'cifar10' });
+    assert.deepEqual(c, preset('laptop', 'cifar10'));
+    assert.equal(c.encoder.kind, 'resnet');
+  });
+
+  test('--epochs drops checkpoint epochs past the new last epoch; --seeds and --data-dir land in the config', () => {
+    const base = preset('quick');
+    assert.deepEqual(base.train.checkpointEpochs, [10, 20]);
+    const c = resolveExperimentConfig({ preset: 'quick', epochs: 15, seeds: [3, 4], 'data-dir': '/data/m' });
+    assert.equal(c.train.epochs, 15);
+    assert.deepEqual(c.train.checkpointEpochs, [10]);
+    assert.deepEqual(c.seeds, [3, 4]);
+    assert.equal(c.dataset.dir, '/data/m');
+    assert.equal(c.train.batchSize, base.train.batchSize, 'other train fields kept');
+    assert.deepEqual(resolveExperimentConfig({ epochs: 2 }).train.checkpointEpochs, []);
+  });
+
+  test('explicit checkpoint epochs are kept and checked', () => {
+    const c = resolveExperimentConfig({ set: ['train.epochs=4', 'train.checkpointEpochs=[2]'] });
+    assert.deepEqual(c.train.checkpointEpochs, [2]);
+    assert.throws(() => resolveExperimentConfig({ set: ['train.epochs=4', 'train.checkpointEpochs=[5]'] }), /checkpointEpochs\[0\]: expected an epoch in 1\.\.4, found 5/);
+  });
+
+  test('precedence: preset < --config < --set (in order) < --epochs / --seeds', () => {
+    const path = file('partial.json', JSON.stringify({ train: { epochs: 12, lr: 0.01 }, seeds: [5], score: { pairs: 6 } }));
+    const c = resolveExperimentConfig({ config: path, set: ['train.lr=0.02', 'score.pairs=7', 'score.pairs=8'], epochs: 9 });
+    assert.equal(c.train.lr, 0.02);
+    assert.equal(c.score.pairs, 8);
+    assert.equal(c.train.epochs, 9);
+    assert.deepEqual(c.seeds, [5]);
+    assert.equal(c.score.mode, 'pairs', 'fields the file leaves out come from the preset');
+  });
+
+  test('a config file naming a dataset picks that family; a full config file round-trips', () => {
+    const partial = file('cifar.json', JSON.stringify({ dataset: { name: 'cifar100' } }));
+    assert.equal(resolveExperimentConfig({ config: partial }).encoder.kind, 'resnet');
+    const full = preset('laptop', 'kmnist');
+    const path = file('full.json', JSON.stringify(full));
+    assert.deepEqual(resolveExperimentConfig({ config: path, preset: 'laptop' }), full);
+  });
+
+  test('errors name the option or the field', () => {
+    assert.throws(() => resolveExperimentConfig({ config: join(dir, 'missing.json') }), (e: unknown) => e instanceof InputError && /option --config: expected a readable JSON file, found .*missing\.json.*no such file/.test(e.message));
+    const bad = file('bad.json', '{ "train": ');
+    assert.throws(() => resolveExperimentConfig({ config: bad }), /bad\.json: expected JSON text, found invalid JSON/);
+    const array = file('array.json', '[1]');
+    assert.throws(() => resolveExperimentConfig({ config: array }), /expected a JSON object.*found an array/);
+    assert.throws(() => resolveExperimentConfig({ set: ['train.epoch=3'] }), /train\.epoch: expected one of the fields epochs, .*found an unknown field/);
+    assert.throws(() => resolveExperimentConfig({ set: ['train.epochs="many"'] }), /train\.epochs: expected an integer >= 1, found "many"/);
+    assert.throws(() => resolveExperimentConfig({ set: ['dataset.name=nope'] }), /dataset\.name: expected one of mnist/);
+    assert.throws(() => resolveExperimentConfig({ set: ['seeds=[1,1]'] }), /seeds: expected distinct seeds/);
+  });
+});

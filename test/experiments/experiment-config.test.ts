@@ -1,0 +1,128 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { datasetLoaders, type DatasetName } from '../../src/data/load-dataset';
+import { validateExperimentConfig, withOverrides, type ExperimentConfig } from '../../src/experiments/experiment-config';
+import { preset, presetNames } from '../../src/experiments/presets';
+import { InputError } from '../../src/util/errors';
+
+const datasets = Object.keys(datasetLoaders) as DatasetName[];
+
+/** Asserts `fn` throws an InputError whose message contains the field and the expectation. */
+function rejects(fn: () => unknown, field: string, expected: string): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof InputError, String(e));
+    assert.ok(e.message.includes(field), `${e.message} lacks ${field}`);
+    assert.ok(e.message.includes(expected), `${e.message} lacks ${expected}`);
+    return true;
+  });
+}
+
+describe('presets', () => {
+  test('every preset of every dataset validates and names its dataset', () => {
+    for (const name of presetNames) {
+      for (const dataset of datasets) {
+        const c = preset(name, dataset);
+        assert.equal(validateExperimentConfig(c), c);
+        assert.equal(c.name, name);
+        assert.equal(c.dataset.name, dataset);
+        assert.ok(c.train.checkpointEpochs.every((e) => e < c.train.epochs));
+        const f = c.split.fractions;
+        assert.ok(Math.abs(f.shared + f.candidate + f.independent - 1) < 1e-12);
+      }
+    }
+  });
+
+  test('families: digits use an MLP, natural images a ResNet; the default dataset is MNIST', () => {
+    assert.equal(preset('quick', 'kmnist').encoder.kind, 'mlp');
+    assert.equal(preset('quick', 'stl10').encoder.kind, 'resnet');
+    assert.equal(preset('paper', 'cifar10').augment.preset, 'natural');
+    assert.deepEqual(preset('laptop'), preset('laptop', 'mnist'));
+    assert.ok(preset('quick').train.epochs < preset('laptop').train.epochs);
+    assert.ok(preset('laptop').seeds.length > 1, 'laptop averages several seeds per side');
+  });
+
+  test('unknown preset or dataset names are rejected', () => {
+    rejects(() => preset('huge'), 'preset name', 'one of quick, laptop, paper');
+    rejects(() => preset('quick', 'imagenet' as DatasetName), 'preset dataset', 'one of');
+  });
+
+  test('presets are fresh copies: changing one does not change the next', () => {
+    const a = preset('quick') as unknown as { seeds: number[] };
+    a.seeds.push(99);
+    assert.deepEqual(preset('quick').seeds, [0]);
+  });
+});
+
+describe('withOverrides', () => {
+  const base = preset('quick');
+
+  test('merges objects field by field, replaces arrays and values, leaves the base alone', () => {
+    const before = JSON.stringify(base);
+    const c = withOverrides(base, { train: { epochs: 50, checkpointEpochs: [25] }, seeds: [3, 4], encoder: { hidden: [8] }, split: { fractions: { candidate: 0.1 } } });
+    assert.equal(c.train.epochs, 50);
+    assert.deepEqual(c.train.checkpointEpochs, [25]);
+    assert.equal(c.train.lr, base.train.lr);
+    assert.equal(c.train.batchSize, base.train.batchSize);
+    assert.deepEqual(c.seeds, [3, 4]);
+    assert.deepEqual(c.encoder, { ...base.encoder, hidden: [8] });
+    assert.deepEqual(c.split.fractions, base.split.fractions);
+    assert.equal(JSON.stringify(base), before, 'base unchanged');
+    assert.deepEqual(withOverrides(base, {}), base);
+  });
+
+  test('a full config as overrides gives that config', () => {
+    const other = preset('paper', 'cifar100');
+    assert.deepEqual(withOverrides(base, other as unknown as Record<string, unknown>), other);
+  });
+
+  test('rejects bad values, naming the field', () => {
+    rejects(() => withOverrides(base, { train: { epochs: 0 } }), 'train.epochs', 'an integer >= 1');
+    rejects(() => withOverrides(base, { train: { epochs: 15 } }), 'train.checkpointEpochs[1]', 'an epoch in 1..15');
+    rejects(() => withOverrides(base, { train: { batchSize: 1 } }), 'train.batchSize', 'an integer >= 2');
+    rejects(() => withOverrides(base, { train: { lr: -1 } }), 'train.lr', 'a number > 0');
+    rejects(() => withOverrides(base, { train: { schedule: 'linear' } }), 'train.schedule', '"constant", "cosine"');
+    rejects(() => withOverrides(base, { seeds: [] }), 'seeds', 'a non-empty array');
+    rejects(() => withOverrides(base, { seeds: [1, 1] }), 'seeds', 'distinct seeds');
+    rejects(() => withOverrides(base, { seeds: [0.5] }), 'seeds', 'integer seeds');
+    rejects(() => withOverrides(base, { split: { trainSize: 5 } }), 'split.trainSize', 'an integer >= 10');
+    rejects(() => withOverrides(base, { score: { pairs: 0 } }), 'score.pairs', 'an integer >= 1');
+    rejects(() => withOverrides(base, { score: { on: 'head' } }), 'score.on', '"representation", "projection"');
+    rejects(() => withOverrides(base, { score: { mode: 'triples' } }), 'score.mode', '"pairs", "clean"');
+    rejects(() => withOverrides(base, { probe: { testSize: -1 } }), 'probe.testSize', 'an integer >= 0');
+    rejects(() => withOverrides(base, { dataset: { name: 'imagenet' } }), 'dataset.name', 'one of "mnist"');
+  });
+
+  test('rejects unknown fields (a misspelt override would otherwise be ignored)', () => {
+    rejects(() => withOverrides(base, { train: { epoch: 5 } }), 'train.epoch', 'one of the fields epochs, batchSize');
+    rejects(() => withOverrides(base, { sedes: [1] } as never), 'config "quick".sedes', 'one of the fields name, dataset');
+    rejects(() => withOverrides(base, { split: { fractions: { candidates: 0.1 } } }), 'split.fractions.candidates', 'one of the fields shared');
+    rejects(() => withOverrides(base, { score: { pair: 3 } }), 'score.pair', 'one of the fields pairs');
+    // Open parts (encoder, objective, augment) are checked by their own factories.
+    assert.equal(withOverrides(base, { encoder: { dropout: 0.1 } }).encoder.dropout, 0.1);
+  });
+
+  test('validateExperimentConfig rejects a missing part', () => {
+    const { probe: _, ...partial } = base;
+    rejects(() => validateExperimentConfig(partial as ExperimentConfig), 'probe', 'a value');
+  });
+});
+
+describe('withOverrides of parts that depend on a kind', () => {
+  const base = preset('quick');
+
+  test('changing encoder.kind, objective.name or augment.preset replaces the part', () => {
+    const c = withOverrides(base, { encoder: { kind: 'cnn', channels: [8] }, augment: { preset: 'natural' } });
+    assert.deepEqual(c.encoder, { kind: 'cnn', channels: [8] });
+    assert.deepEqual(c.augment, { preset: 'natural' });
+    const o = withOverrides(base, { objective: { name: 'byol' } });
+    assert.deepEqual(o.objective, { name: 'byol' });
+    const opt = withOverrides(base, { train: { optimizer: { name: 'sgd', momentum: 0.9 } } });
+    assert.deepEqual(opt.train.optimizer, { name: 'sgd', momentum: 0.9 });
+  });
+
+  test('the same kind merges field by field', () => {
+    const c = withOverrides(base, { encoder: { kind: 'mlp', outDim: 8 }, objective: { temperature: 0.1 } });
+    assert.deepEqual(c.encoder, { ...base.encoder, outDim: 8 });
+    assert.deepEqual(c.objective, { ...base.objective, temperature: 0.1 });
+  });
+});
