@@ -1,10 +1,12 @@
 /**
  * Times SimCLR-style training steps (batch 128 x 2 views, InfoNCE, Adam) of the issue-2
  * MLP and CNN on the current machine, for the wasm backend with and without the training
- * kernels, side by side. Usage: npx tsx bench/kernels/train-step.ts [mlp|cnn|all] [steps] [--profile]
+ * kernels, side by side (the CNN cannot train on the shipped kernels: no Conv2DBackpropFilter).
+ * Usage: npx tsx bench/kernels/train-step.ts [mlp|cnn|all] [steps] [--profile] [--threads=N] [--no-shipped]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '../../src/backend';
+import { formatProfile, profileKernels } from './profile-kernels';
 
 type Model = { vars: tf.Variable[]; apply: (x: tf.Tensor) => tf.Tensor };
 
@@ -63,55 +65,18 @@ function infoNce(z: tf.Tensor, temperature = 0.5): tf.Tensor {
   return tf.losses.softmaxCrossEntropy(tf.oneHot(targets, 2 * n, 1, 0, 'float32'), sim);
 }
 
-/** CPU milliseconds per wasm kernel while `f` runs (wraps every registered kernel). */
-function profileKernels(f: () => void): Map<string, number> {
-  const totals = new Map<string, number>();
-  const configs = tf.getKernelsForBackend('wasm');
-  let depth = 0;
-  for (const c of configs) {
-    tf.unregisterKernel(c.kernelName, 'wasm');
-    tf.registerKernel({
-      ...c,
-      kernelFunc: (args) => {
-        if (depth > 0) return c.kernelFunc(args);
-        depth++;
-        const t = process.cpuUsage();
-        try {
-          return c.kernelFunc(args);
-        } finally {
-          const u = process.cpuUsage(t);
-          totals.set(c.kernelName, (totals.get(c.kernelName) ?? 0) + (u.user + u.system) / 1000);
-          depth--;
-        }
-      },
-    });
-  }
-  try {
-    f();
-  } finally {
-    for (const c of configs) {
-      tf.unregisterKernel(c.kernelName, 'wasm');
-      tf.registerKernel(c);
-    }
-  }
-  return totals;
-}
-
 async function timeSteps(label: string, model: Model, shape: number[], steps: number, profile: boolean): Promise<number> {
   const opt = tf.train.adam(1e-3);
   const x = tf.randomNormal(shape, 0, 1, 'float32', 9);
   const step = () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => infoNce(model.apply(x)) as tf.Scalar, model.vars);
-      opt.applyGradients(grads);
+      opt.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       return value;
     });
   tf.dispose(step()); // warm-up (operator creation, memory growth)
   if (profile) {
-    const byKernel = profileKernels(() => tf.dispose(step()));
-    const total = [...byKernel.values()].reduce((p, q) => p + q, 0);
-    const rows = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16);
-    console.log(`  kernel cpu ms, ${label} (total ${total.toFixed(0)}): ` + rows.map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(', '));
+    console.log(`  ${label}: ${formatProfile(profileKernels(() => tf.dispose(step())))}`);
   }
   let ms = Infinity;
   let cpu = Infinity;

@@ -1,6 +1,7 @@
 import { defaultDatasetDir } from '../data/data-dir';
-import { downloadDataset } from '../data/download';
+import { downloadDataset, type DownloadResult } from '../data/download';
 import { datasetSources } from '../data/sources';
+import { InputError } from '../util/errors';
 import type { Command } from './command';
 import { statusLine } from './status-line';
 
@@ -29,16 +30,25 @@ export const downloadCommand: Command = {
     const dir = (values.dir as string | undefined) ?? defaultDatasetDir(name);
     const line = statusLine(io.stderr, { quiet: values.quiet === true });
     line.log(`downloading ${name} into ${dir}`);
-    const result = await downloadDataset(name, {
-      dir,
-      overwrite: values.overwrite === true,
-      onProgress: (e) => {
-        if (e.phase === 'download') line.status(`${e.file}: ${(e.bytes / 2 ** 20).toFixed(1)} MiB`);
-        else if (e.phase === 'verified') line.log(`${e.file}: ${(e.bytes / 2 ** 20).toFixed(1)} MiB, checksum verified`);
-        else if (e.phase === 'extract') line.log(`${e.file}: extracted`);
-      },
-    });
-    line.done();
+    let result: DownloadResult;
+    try {
+      result = await downloadDataset(name, {
+        dir,
+        overwrite: values.overwrite === true,
+        onProgress: (e) => {
+          if (e.phase === 'download') line.status(`${e.file}: ${(e.bytes / 2 ** 20).toFixed(1)} MiB`);
+          else if (e.phase === 'verified') line.log(`${e.file}: ${(e.bytes / 2 ** 20).toFixed(1)} MiB, checksum verified`);
+          else if (e.phase === 'extract') line.log(`${e.file}: extracted`);
+        },
+      });
+    } catch (error) {
+      if (error instanceof InputError && error.found.startsWith('a network error')) {
+        throw new InputError(error.where, error.expected, `${error.found}; offline? download the files on a connected machine and copy them into ${dir}`);
+      }
+      throw error;
+    } finally {
+      line.done();
+    }
     io.stdout.write(
       result.skipped
         ? `${name} is complete already in ${result.dir} (${result.files.length} files); use --overwrite to download it again\n`

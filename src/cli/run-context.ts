@@ -5,10 +5,12 @@ import { loadExperimentData, type ExperimentData } from '../experiments/experime
 import { createObjective } from '../objectives/registry';
 import { encoderRunConfig, encoderRunKind } from '../runs/encoder-run';
 import { defaultRunRoot, runStore, type RunStore } from '../runs/run-store';
+import type { TrainTaskMessage } from '../runs/train-task';
 import { trainedEncoders, type TrainedPair } from '../runs/trained-encoders';
 import { InputError } from '../util/errors';
 import type { CliIo } from './cli-io';
 import { resolveExperimentConfig } from './experiment-options';
+import { historyFileName } from './output-names';
 import { formatDuration, statusLine, type StatusLine } from './status-line';
 import { checkOutputDir } from './write-outputs';
 import { trainingReporter } from './training-reporter';
@@ -55,11 +57,20 @@ export async function loadData(ctx: RunContext): Promise<ExperimentData> {
   return data;
 }
 
+/** What `trainingPlan` returns: the trainings still missing and the progress callback for them. */
+export interface TrainingPlan {
+  readonly missing: ReadonlyArray<{ side: Side; seed: number }>;
+  /** Pass as `onEpoch` to `trainedEncoders` (or a recipe that calls it). */
+  readonly onEpoch: (message: TrainTaskMessage) => void;
+  /** Notes the training time (if anything was trained) and clears the status line; later calls do nothing. */
+  finish(): void;
+}
+
 /**
- * Trains the encoders f and g of every seed that the run store lacks (progress on stderr)
- * and loads all of them.
+ * Says on stderr which encoders will be trained and which are reused from the run store,
+ * and returns the progress callback for the trainings.
  */
-export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
+export function trainingPlan(ctx: RunContext): TrainingPlan {
   const { config, store, line } = ctx;
   const jobs = config.seeds.flatMap((seed) => (['f', 'g'] as Side[]).map((side) => ({ side, seed })));
   const missing = jobs.filter((j) => !store.has(encoderRunKind, encoderRunConfig(config, j.side, j.seed)));
@@ -74,12 +85,47 @@ export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
     line.log(`all ${jobs.length} encoders reused from the run store ${store.root}`);
   }
   const started = Date.now();
-  const onEpoch = trainingReporter(line, missing, config.train.epochs, { tty: ctx.io.stderr.isTTY === true });
+  let epochs = 0;
+  let finished = false;
+  let lastEpochAt = started;
+  const report = trainingReporter(line, missing, config.train.epochs, { tty: ctx.io.stderr.isTTY === true });
+  return {
+    missing,
+    onEpoch: (message) => {
+      epochs++;
+      lastEpochAt = Date.now();
+      report(message);
+    },
+    finish: () => {
+      if (finished) return;
+      finished = true;
+      line.done();
+      if (epochs > 0) line.log(`trained in ${formatDuration((lastEpochAt - started) / 1000)}`);
+    },
+  };
+}
+
+/**
+ * Trains the encoders f and g of every seed that the run store lacks (progress on stderr)
+ * and loads all of them.
+ */
+export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
+  const plan = trainingPlan(ctx);
   try {
-    const pair = await trainedEncoders(config, { store, workers: ctx.workers, onEpoch });
-    if (missing.length > 0) line.log(`trained in ${formatDuration((Date.now() - started) / 1000)}`);
-    return pair;
+    return await trainedEncoders(ctx.config, { store: ctx.store, workers: ctx.workers, onEpoch: plan.onEpoch });
   } finally {
-    line.done();
+    plan.finish();
   }
+}
+
+/** The stored training histories (`history-f-seed0.csv`, ...) of the experiment's encoders that the run store has. */
+export function storedHistories(ctx: Pick<RunContext, 'config' | 'store'>): Array<[string, string]> {
+  const files: Array<[string, string]> = [];
+  for (const side of ['f', 'g'] as Side[]) {
+    for (const seed of ctx.config.seeds) {
+      const run = ctx.store.get(encoderRunKind, encoderRunConfig(ctx.config, side, seed));
+      if (run !== undefined && run.files.includes('history.csv')) files.push([historyFileName(side, seed), run.readText('history.csv')]);
+    }
+  }
+  return files;
 }

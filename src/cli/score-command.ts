@@ -1,12 +1,12 @@
 import type { ColumnTable } from 'arquero';
-import { scoreSets } from '../experiments/score-sets';
+import { memorizationScores, memorizationScoresKey, memorizationScoresKind } from '../experiments/memorization-scores';
 import { compareSets, defaultComparisons, scoreStatistics, type ScoreColumn } from '../experiments/summarize-scores';
 import type { ScoreNormalization } from '../memorization/normalize-scores';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
-import { configJson, historyFileName } from './output-names';
+import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
-import { loadData, startRun, trainBoth, type RunContext } from './run-context';
+import { loadData, startRun, storedHistories, trainingPlan, type RunContext } from './run-context';
 import { formatDuration, progressBar } from './status-line';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
 import { writeOutputs, type OutputContent } from './write-outputs';
@@ -27,6 +27,12 @@ const normalizationSpec: OptionSpec = {
   choices: normalizations,
   default: 'ratio',
   description: 'Score the printed summary uses (summary.json and scores.csv hold all three).',
+};
+
+const refreshSpec: OptionSpec = {
+  name: 'refresh',
+  kind: 'flag',
+  description: "Score again even when the run store has this experiment's scores (stored encoders are still reused).",
 };
 
 /** Per-set statistics and t-tests of one score column; tests left out when a value is not finite. */
@@ -78,7 +84,7 @@ export const scoreCommand: Command = {
       'Trains (or takes from the run store) the encoders f and g of every seed, then scores SSLMem = SSL_g - SSL_f of every ' +
       'point of the four sets: S_C (seen by f only), S_S (by both), S_I (by g only) and S_E (by neither), with the mean ' +
       'alignment loss over the seeds. Prints the mean score per set and one-sided Welch t-tests of S_C against S_S, S_I and S_E.',
-    options: [...experimentOptionSpecs, normalizationSpec],
+    options: [...experimentOptionSpecs, normalizationSpec, refreshSpec],
     notes: [
       'Writes to --out: scores.csv (id, set, label, align_f, align_g, score_raw, score_range, score_ratio; id indexes the ' +
         'train split, the test split for S_E), summary.json (per-set statistics and Welch/Student t-tests of every score ' +
@@ -88,39 +94,54 @@ export const scoreCommand: Command = {
   },
   async run({ values }, io) {
     const ctx = await startRun(values, io);
+    const { config, store, line } = ctx;
     const normalization = values.normalization as ScoreNormalization;
-    const data = await loadData(ctx);
-    const pair = await trainBoth(ctx);
+    await loadData(ctx);
+    const refresh = values.refresh === true;
+    const stored = !refresh && store.has(memorizationScoresKind, memorizationScoresKey(config));
+    const plan = stored ? undefined : trainingPlan(ctx);
+    let lastEpochAt = Date.now();
+    let scoring: number | undefined;
     let table: ColumnTable;
     try {
-      const started = Date.now();
       const tty = io.stderr.isTTY === true;
-      table = await scoreSets(ctx.config, data, pair.f, pair.g, {
+      table = await memorizationScores(config, {
+        store,
+        workers: ctx.workers,
+        refresh,
+        onEpoch: (message) => {
+          lastEpochAt = Date.now();
+          plan?.onEpoch(message);
+        },
         onProgress: (set, done, total) => {
-          if (tty) ctx.line.status(`scoring ${set} ${progressBar(done / total)} ${done}/${total}`);
-          else if (done === total) ctx.line.log(`scored ${set}: ${total} points, elapsed ${formatDuration((Date.now() - started) / 1000)}`);
+          if (scoring === undefined) {
+            plan?.finish();
+            scoring = lastEpochAt;
+          }
+          if (tty) line.status(`scoring ${set} ${progressBar(done / total)} ${done}/${total}`);
+          else if (done === total) line.log(`scored ${set}: ${total} points, elapsed ${formatDuration((Date.now() - scoring) / 1000)}`);
         },
       });
-      ctx.line.done();
-      ctx.line.log(`scored ${table.numRows()} points in ${formatDuration((Date.now() - started) / 1000)}`);
     } finally {
-      ctx.line.done();
-      pair.dispose();
+      plan?.finish();
+      line.done();
     }
+    if (scoring !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration((Date.now() - scoring) / 1000)}`);
+    else line.log(`scores reused from the run store ${store.root} (--refresh scores again)`);
     const summary = {
-      name: ctx.config.name,
-      dataset: ctx.config.dataset.name,
-      seeds: ctx.config.seeds,
-      epochs: ctx.config.train.epochs,
-      pairs: ctx.config.score.pairs,
+      name: config.name,
+      dataset: config.dataset.name,
+      seeds: config.seeds,
+      epochs: config.train.epochs,
+      pairs: config.score.pairs,
       printed: `score_${normalization}`,
       ...Object.fromEntries(normalizations.map((n) => [`score_${n}`, summarizeColumn(table, `score_${n}` as ScoreColumn)])),
     };
     const files: Array<[string, OutputContent]> = [
       ['scores.csv', table.toCSV()],
       ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
-      ...[...pair.f, ...pair.g].map((m): [string, OutputContent] => [historyFileName(m.side, m.seed), m.history.toCSV()]),
-      ['config.json', configJson(ctx.config)],
+      ...storedHistories(ctx),
+      ['config.json', configJson(config)],
     ];
     const written = await writeOutputs(ctx.out, files);
     io.stdout.write(`${scoreSummaryText(ctx, table, normalization)}\n\n${listFiles(ctx.out, written)}\n`);

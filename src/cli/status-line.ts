@@ -26,9 +26,8 @@ export function statusLine(stream: CliStream, options: { quiet?: boolean } = {})
     },
     status(text) {
       if (options.quiet || !tty) return;
-      clear();
       current = text;
-      stream.write(text);
+      stream.write(`\r\x1b[K${text}`);
     },
     done() {
       clear();

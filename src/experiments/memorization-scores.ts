@@ -13,17 +13,24 @@ export interface MemorizationScoresOptions extends TrainedEncodersOptions {
   refresh?: boolean;
 }
 
+/** The run-store kind under which `memorizationScores` keeps its tables. */
+export const memorizationScoresKind = 'scores';
+
+/** The part of a config that determines its scores table (the run-store key; probe settings and the name are left out). */
+export function memorizationScoresKey(config: ExperimentConfig): Record<string, unknown> {
+  const { dataset, split, encoder, objective, augment, train, seeds, score } = config;
+  return { dataset, split, encoder, objective, augment, train, seeds, score };
+}
+
 /**
  * The SSLMem table of an experiment (see `scoreSets`: one row per point of S_C, S_S, S_I
  * and S_E), from the run store when it was computed before, else computed (training the
  * missing encoders) and stored. Notebooks and the CLI share it.
  */
 export async function memorizationScores(config: ExperimentConfig, options: MemorizationScoresOptions = {}): Promise<ColumnTable> {
-  const { dataset, split, encoder, objective, augment, train, seeds, score } = config;
-  const key = { dataset, split, encoder, objective, augment, train, seeds, score };
   return cached(
-    'scores',
-    key,
+    memorizationScoresKind,
+    memorizationScoresKey(config),
     async () => {
       const pair = await trainedEncoders(config, options);
       try {

@@ -36,7 +36,7 @@ describe('encoder blocks on wasm match cpu', () => {
       'cnn',
       [[3, 7, 5, 3], [3, 3, 3, 4], [4], [4], [3, 3, 4, 5], [5], [5], [5, 3]],
       (x, k1, g1, b1, k2, g2, b2, w) => {
-        let h = tf.conv2d(x as tf.Tensor4D, k1 as tf.Tensor4D, 1, 'same');
+        let h: tf.Tensor = tf.conv2d(x as tf.Tensor4D, k1 as tf.Tensor4D, 1, 'same');
         h = tf.maxPool(tf.relu(batchNorm(h, g1, b1)) as tf.Tensor4D, 2, 2, 'same');
         h = tf.conv2d(h as tf.Tensor4D, k2 as tf.Tensor4D, 2, 'same');
         h = tf.relu(batchNorm(h, g2, b2));

@@ -97,7 +97,7 @@ describe('initBackend', () => {
   test('a training step leaks no tensors and no backend memory', async () => {
     await initBackend({ backend: 'wasm' });
     const w = tf.variable(tf.randomNormal([3, 3, 2, 4], 0, 0.1, 'float32', 1));
-    const x = tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 2);
+    const x = tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 2) as tf.Tensor4D;
     const step = () =>
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.maxPool(tf.conv2d(x, w as tf.Tensor4D, 1, 'same'), 2, 2, 'valid'))));

@@ -129,7 +129,7 @@ describe('sslmem errors', () => {
     }) as typeof fetch;
     try {
       const dir = join(root, 'data', 'kmnist');
-      await fails(['download', 'kmnist', '--dir', dir, '--quiet'], ['sslmem download: error:', 'expected a reachable URL', 'network error']);
+      await fails(['download', 'kmnist', '--dir', dir, '--quiet'], ['sslmem download: error:', 'expected a reachable URL', 'network error', `copy them into ${dir}`]);
       assert.equal(existsSync(dir), false);
       assert.deepEqual(readdirSync(join(root, 'data')), [], 'no partial folder');
     } finally {
@@ -184,8 +184,10 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
   });
 
   test('score reuses the encoders and writes scores.csv, summary.json, histories and config', async () => {
+    const tensors = tf.memory().numTensors;
     const { code, out, err } = await run(['score', ...tiny, '--out', scoreOut]);
     assert.equal(code, 0, err);
+    assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
     assert.ok(err.includes('all 2 encoders reused'), err);
     assert.ok(!err.includes('epoch 1/2'), 'no retraining');
     assert.deepEqual(readdirSync(scoreOut).sort(), ['config.json', 'history-f-seed0.csv', 'history-g-seed0.csv', 'scores.csv', 'summary.json']);
@@ -211,18 +213,43 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
     noTempFiles(scoreOut);
   });
 
-  test('--normalization raw prints the raw scores', async () => {
-    const { code, out } = await run(['score', ...tiny, '--quiet', '--normalization', 'raw', '--out', join(root, 'score-raw')]);
+  test('a second score reuses the stored scores; --normalization raw prints the raw scores; --refresh scores again', async () => {
+    const { code, out, err } = await run(['score', ...tiny, '--normalization', 'raw', '--out', join(root, 'score-raw')]);
     assert.equal(code, 0);
+    assert.ok(err.includes('scores reused from the run store'), err);
+    assert.ok(!err.includes('scored S_C'), err);
     assert.ok(out.includes('normalization: raw = SSL_g - SSL_f'), out);
     const summary = JSON.parse(readFileSync(join(root, 'score-raw', 'summary.json'), 'utf8'));
     assert.equal(summary.printed, 'score_raw');
+    assert.equal(readFileSync(join(root, 'score-raw', 'scores.csv'), 'utf8'), readFileSync(join(scoreOut, 'scores.csv'), 'utf8'), 'same table');
+    assert.deepEqual(readdirSync(join(root, 'score-raw')).sort(), readdirSync(scoreOut).sort(), 'histories too');
+    const again = await run(['score', ...tiny, '--refresh', '--out', join(root, 'score-again')]);
+    assert.equal(again.code, 0);
+    assert.ok(again.err.includes('scored S_C') && again.err.includes('all 2 encoders reused'), again.err);
+    assert.equal(readFileSync(join(root, 'score-again', 'scores.csv'), 'utf8'), readFileSync(join(scoreOut, 'scores.csv'), 'utf8'), 'deterministic');
+  });
+
+  test('score trains what the run store lacks; on a terminal progress is a \\r bar', async () => {
+    const io = bufferIo({ isTTY: true });
+    const code = await main(['score', ...tiny, '--seeds', '1', '--out', join(root, 'score-fresh')], io);
+    const err = io.err();
+    assert.equal(code, 0, err);
+    assert.ok(err.includes('training 2 encoder(s) for 2 epochs'), err);
+    assert.match(err, /\r\x1b\[Ktraining \[#*\.*\] 1\/4 epochs/);
+    assert.ok(err.includes('f seed 1  trained: epoch 2/2') && err.includes('g seed 1  trained: epoch 2/2'), err);
+    assert.ok(err.includes('\r\x1b[Kscoring S_E ['), 'scoring bar');
+    assert.match(err, /trained in .*\n[^]*scored 120 points/);
+    assert.equal(err.split('trained in').length, 2, 'training time noted once');
+    assert.deepEqual(readdirSync(join(root, 'score-fresh')).sort(), ['config.json', 'history-f-seed1.csv', 'history-g-seed1.csv', 'scores.csv', 'summary.json']);
+    assert.ok(io.out().includes('1 seed (1)'));
   });
 
   test('probe writes probe.csv with one row per encoder', async () => {
     const out = join(root, 'probe');
+    const tensors = tf.memory().numTensors;
     const result = await run(['probe', ...tiny, '--quiet', '--out', out]);
     assert.equal(result.code, 0, result.err);
+    assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
     assert.equal(result.err, '', '--quiet prints no progress');
     const table = aq.fromCSV(readFileSync(join(out, 'probe.csv'), 'utf8'));
     assert.deepEqual(table.columnNames(), ['side', 'seed', 'accuracy', 'train_accuracy', 'loss', 'test_loss']);

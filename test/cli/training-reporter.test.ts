@@ -27,7 +27,7 @@ describe('trainingReporter', () => {
     const s = stream(true);
     const report = trainingReporter(statusLine(s), jobs, 2, { tty: true, now: () => 0 });
     report({ side: 'f', seed: 0, epoch: 1, epochs: 2, loss: 5 });
-    assert.equal(s.text(), `training ${progressBar(1 / 4)} 1/4 epochs  f0 1/2 loss 5.000  0.0s`);
+    assert.equal(s.text(), `\r\x1b[Ktraining ${progressBar(1 / 4)} 1/4 epochs  f0 1/2 loss 5.000  0.0s`);
     report({ side: 'f', seed: 0, epoch: 2, epochs: 2, loss: 4 });
     const text = s.text();
     assert.ok(text.includes('\r\x1b[Kf seed 0  trained: epoch 2/2  loss 4.0000  elapsed 0.0s\n'), JSON.stringify(text));

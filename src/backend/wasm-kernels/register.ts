@@ -6,6 +6,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { avgPoolGradConfig, maxPoolGradConfig } from './pool-grad';
 import { meanConfig, sumConfig } from './reduce';
+import { addConfig, comparisonConfigs, multiplyConfig } from './binary';
 import { castConfig, identityConfig } from './identity';
 import { tileConfig } from './tile';
 import { transposeConfig } from './transpose';
@@ -34,6 +35,9 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   sliceConfig,
   unsortedSegmentSumConfig,
   oneHotConfig,
+  multiplyConfig,
+  addConfig,
+  ...comparisonConfigs,
 ];
 
 let registered = false;

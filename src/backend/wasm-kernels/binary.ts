@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { WASM, alloc, heap, inputsOf, run, sizeOf, type KernelArgs } from './kernel-utils';
+
+/**
+ * Binary kernels for wasm where broadcasting is slow in the shipped ones.
+ *
+ * `Multiply`, `Add`: XNNPACK is fast when the second operand is the broadcast one
+ * (`x * scale`) and slow the other way round (`ones[1,1,1,c] * x`, what every mean
+ * gradient does); both are commutative, so the operands are swapped.
+ * Comparisons (`Equal`, `Greater`, ...) with broadcasting run a scalar loop that computes
+ * every element's coordinates; here one JavaScript pass walks both inputs with stride 0
+ * along broadcast axes.
+ */
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function commutative(kernelName: string): tf.KernelFunc {
+  return ((args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { a, b } = inputsOf(args, 'a', 'b');
+    if (a.dtype === b.dtype && sizeOf(a.shape) < sizeOf(b.shape) && a.shape.length <= b.shape.length) {
+      const out = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      if (sameShape(out, b.shape)) return run(backend, kernelName, { a: b, b: a }, args.attrs);
+    }
+    return run(backend, kernelName, args.inputs, args.attrs);
+  }) as tf.KernelFunc;
+}
+
+type Compare = (x: number, y: number) => boolean;
+
+function comparison(kernelName: string, op: Compare): tf.KernelFunc {
+  return ((args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { a, b } = inputsOf(args, 'a', 'b');
+    if (sameShape(a.shape, b.shape) || a.dtype === 'string' || b.dtype === 'string' || a.dtype === 'complex64') {
+      return run(backend, kernelName, args.inputs, args.attrs);
+    }
+    const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const out = alloc(backend, shape, 'bool');
+    const total = sizeOf(shape);
+    if (total === 0) return out;
+    const av = heap(backend, a);
+    const bv = heap(backend, b);
+    const ov = heap(backend, out);
+    const rank = shape.length;
+    const stridesFor = (s: readonly number[]): number[] => {
+      const padded = new Array<number>(rank - s.length).fill(1).concat(s);
+      const strides = new Array<number>(rank).fill(0);
+      for (let d = rank - 1, acc = 1; d >= 0; d--) {
+        strides[d] = padded[d] === 1 ? 0 : acc;
+        acc *= padded[d];
+      }
+      return strides;
+    };
+    const sa = stridesFor(a.shape);
+    const sb = stridesFor(b.shape);
+    const inner = shape[rank - 1];
+    const ia = sa[rank - 1];
+    const ib = sb[rank - 1];
+    const counter = new Array<number>(rank - 1).fill(0);
+    let pa = 0;
+    let pb = 0;
+    for (let o = 0; o < total; o += inner) {
+      for (let k = 0, qa = pa, qb = pb; k < inner; k++, qa += ia, qb += ib) ov[o + k] = op(av[qa], bv[qb]) ? 1 : 0;
+      for (let d = rank - 2; d >= 0; d--) {
+        counter[d]++;
+        pa += sa[d];
+        pb += sb[d];
+        if (counter[d] < shape[d]) break;
+        pa -= sa[d] * shape[d];
+        pb -= sb[d] * shape[d];
+        counter[d] = 0;
+      }
+    }
+    return out;
+  }) as tf.KernelFunc;
+}
+
+/** Kernel configs registered by `registerWasmTrainingKernels`. */
+export const multiplyConfig: tf.KernelConfig = { kernelName: tf.Multiply, backendName: WASM, kernelFunc: commutative(tf.Multiply) };
+export const addConfig: tf.KernelConfig = { kernelName: tf.Add, backendName: WASM, kernelFunc: commutative(tf.Add) };
+export const comparisonConfigs: readonly tf.KernelConfig[] = [
+  { kernelName: tf.Equal, backendName: WASM, kernelFunc: comparison(tf.Equal, (x, y) => x === y) },
+  { kernelName: tf.NotEqual, backendName: WASM, kernelFunc: comparison(tf.NotEqual, (x, y) => x !== y) },
+  { kernelName: tf.Greater, backendName: WASM, kernelFunc: comparison(tf.Greater, (x, y) => x > y) },
+  { kernelName: tf.GreaterEqual, backendName: WASM, kernelFunc: comparison(tf.GreaterEqual, (x, y) => x >= y) },
+  { kernelName: tf.Less, backendName: WASM, kernelFunc: comparison(tf.Less, (x, y) => x < y) },
+  { kernelName: tf.LessEqual, backendName: WASM, kernelFunc: comparison(tf.LessEqual, (x, y) => x <= y) },
+];
