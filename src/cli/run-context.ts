@@ -3,10 +3,10 @@ import { describeBackend, initBackend, type BackendChoice } from '../backend/ini
 import type { ExperimentConfig, Side } from '../experiments/experiment-config';
 import { loadExperimentData, type ExperimentData } from '../experiments/experiment-data';
 import { createObjective } from '../objectives/registry';
-import { encoderRunConfig, encoderRunKind } from '../runs/encoder-run';
+import { encoderRunConfig, encoderRunKind } from '../experiments/encoder-run';
 import { defaultRunRoot, runStore, type RunStore } from '../runs/run-store';
-import type { TrainTaskMessage } from '../runs/train-task';
-import { trainedEncoders, type TrainedPair } from '../runs/trained-encoders';
+import type { TrainTaskMessage } from '../experiments/train-task';
+import { trainedEncoders, type TrainedPair } from '../experiments/trained-encoders';
 import { InputError } from '../util/errors';
 import type { CliIo } from './cli-io';
 import { resolveExperimentConfig } from './experiment-options';

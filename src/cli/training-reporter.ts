@@ -1,5 +1,5 @@
 import type { Side } from '../experiments/experiment-config';
-import type { TrainTaskMessage } from '../runs/train-task';
+import type { TrainTaskMessage } from '../experiments/train-task';
 import { formatDuration, progressBar, type StatusLine } from './status-line';
 
 /**

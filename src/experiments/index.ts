@@ -11,3 +11,6 @@ export * from './memorization-levels';
 export * from './memorization-scores';
 export * from './atypicality';
 export * from './scale-study';
+export * from './encoder-run';
+export * from './train-task';
+export * from './trained-encoders';

@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { loadTrainedEncoder, trainedEncoders, type TrainedEncodersOptions } from '../runs/trained-encoders';
+import { loadTrainedEncoder, trainedEncoders, type TrainedEncodersOptions } from './trained-encoders';
 import { mean } from '../stats/describe';
 import { tTest } from '../stats/t-test';
 import type { ExperimentConfig } from './experiment-config';

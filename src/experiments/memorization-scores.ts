@@ -1,7 +1,7 @@
 import type { ColumnTable } from 'arquero';
 import { cached } from '../runs/cached';
 import { tableCodec } from '../runs/run-codec';
-import { trainedEncoders, type TrainedEncodersOptions } from '../runs/trained-encoders';
+import { trainedEncoders, type TrainedEncodersOptions } from './trained-encoders';
 import type { ExperimentConfig } from './experiment-config';
 import { loadExperimentData } from './experiment-data';
 import { scoreSets, type ScoreSetsOptions } from './score-sets';

@@ -5,7 +5,7 @@ import { datasetSource } from '../memorization/image-source';
 import { ratioNormalize } from '../memorization/normalize-scores';
 import { encoderRepresenter } from '../memorization/representer';
 import { alignmentLosses } from '../memorization/alignment-loss';
-import { loadTrainedEncoder, trainedEncoders, type TrainedEncodersOptions } from '../runs/trained-encoders';
+import { loadTrainedEncoder, trainedEncoders, type TrainedEncodersOptions } from './trained-encoders';
 import { mean } from '../stats/describe';
 import { tTest } from '../stats/t-test';
 import { withOverrides, type ExperimentConfig } from './experiment-config';

@@ -11,7 +11,7 @@ import { commands, main } from '../../src/cli/main';
 import { resolveExperimentConfig } from '../../src/cli/experiment-options';
 import { preset, presetNames } from '../../src/experiments/presets';
 import { runStore } from '../../src/runs/run-store';
-import { loadTrainedEncoder } from '../../src/runs/trained-encoders';
+import { loadTrainedEncoder } from '../../src/experiments/trained-encoders';
 import { loadEncoder } from '../../src/train/encoder-file';
 
 before(async () => {

@@ -1,0 +1,34 @@
+import type { RunCodec } from './run-codec';
+import { runStore, type RunStore } from './run-store';
+
+/** Options of `cached`: the codec, plus where and whether to reuse. */
+export interface CachedOptions<T> extends RunCodec<T> {
+  /** The store; `runStore()` (root `$SSLMEM_RUNS` or `runs`) by default. */
+  store?: RunStore;
+  /** Compute again and replace the stored run. Default false. */
+  refresh?: boolean;
+}
+
+/**
+ * The stored value of `kind` for `config` if there is one (decoded), else `compute()`,
+ * stored atomically and returned. Nothing is stored when `compute` or `encode` throws.
+ * Two processes computing the same key concurrently both succeed; the first complete
+ * run stays (`refresh` replaces it).
+ */
+export async function cached<T>(kind: string, config: unknown, compute: () => T | Promise<T>, options: CachedOptions<T>): Promise<T> {
+  const store = options.store ?? runStore();
+  if (!options.refresh) {
+    const run = store.get(kind, config);
+    if (run) {
+      try {
+        return await options.decode(run);
+      } catch (e) {
+        throw new Error(`cached: could not decode the stored run ${run.dir} (delete it to recompute): ${(e as Error).message}`, { cause: e });
+      }
+    }
+  }
+  const value = await compute();
+  const files = await options.encode(value);
+  store.put(kind, config, files, { replace: options.refresh ?? false });
+  return value;
+}
