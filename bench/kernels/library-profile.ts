@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   console.log(`backend ${info.name}, ${info.threads} thread(s)`);
   for (const name of names) {
     const step = libraryStep(name);
-    step.run();
+    for (let i = 0; i < 3; i++) step.run(); // warm-up: operators, memory, JIT
     const byShape = process.argv.includes('--shapes');
     console.log(`${name}: ${formatProfile(profileKernels(() => step.run(), byShape), byShape ? 40 : 16)}`);
     let wall = Infinity;

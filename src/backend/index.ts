@@ -6,3 +6,4 @@ export {
   wasmTrainingKernelsRegistered,
   wasmTrainingKernels,
 } from './wasm-kernels/register';
+export { wasmThreadsSupported } from './wasm-threads';

@@ -74,6 +74,10 @@ export function resolveBackendOptions(options: BackendOptions = {}, env: NodeJS.
  * the training kernels of `registerWasmTrainingKernels`, then cpu. Calling it again with
  * the same request returns the same info (re-activating that backend if something else
  * was set meanwhile); a different request switches backend. All gradients are registered.
+ *
+ * `threads > 1` runs wasm's multi-threaded module (`registerThreadedWasm`), falling back to
+ * one thread (said in `reason`) where it cannot start. Changing the wasm thread count
+ * later re-creates the wasm backend: tensors made on the previous one are lost.
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const request = resolveBackendOptions(options);
@@ -161,10 +165,8 @@ async function initWasm(threads: number, notes: string[]): Promise<number> {
     } catch (error) {
       notes.push(`threaded wasm unavailable (${(error as Error).message}): 1 thread`);
     }
-    restoreSingleThreadedWasm();
-  } else {
-    restoreSingleThreadedWasm();
   }
+  restoreSingleThreadedWasm();
   setThreadsCount(1);
   try {
     if (!(await tf.setBackend('wasm'))) {

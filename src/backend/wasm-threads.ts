@@ -11,6 +11,9 @@ import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
  * is written once to the temp folder), wrapped in tfjs's own `BackendWasm` and registered
  * as backend `wasm` in place of the single-threaded factory.
  *
+ * The module caps its thread pool at half of `os.cpus().length` (read once at start-up),
+ * so during start-up only, `os.cpus()` reports `2 * threads` entries.
+ *
  * Caveats: the threaded build hangs instead of throwing when it would pass the 4 GB wasm
  * memory limit (bound batch sizes); its worker threads are unref'd so the process can
  * exit; the single-threaded factory is put back if anything fails.

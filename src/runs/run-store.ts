@@ -118,7 +118,7 @@ export function runStore(root: string = defaultRunRoot()): RunStore {
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
-      return open(kind, key, target)!;
+      return openAfterPut(() => open(kind, key, target), target);
     },
     remove(kind, config) {
       const target = dir(kind, config);
@@ -141,6 +141,24 @@ export function runStore(root: string = defaultRunRoot()): RunStore {
         .sort();
     },
   };
+}
+
+/**
+ * Opens the run just put. Another writer replacing the same key may have moved it aside
+ * for a moment (no `run.json`, or a file vanishing while listed): wait briefly and retry.
+ */
+function openAfterPut(open: () => StoredRun | undefined, target: string): StoredRun {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      const run = open();
+      if (run !== undefined) return run;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    Atomics.wait(pause, 0, 0, 5);
+  }
+  throw new Error(`runStore.put: ${target} kept disappearing (another writer keeps replacing it)`);
 }
 
 /**

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { createRng } from '../../src/util/rng';
 import { compareWithCpu, randomValues, relativeError } from './compare';
+import { setMatMulChunking } from '../../src/backend/wasm-kernels/mat-mul';
 
 describe('wasm BatchMatMul / _FusedMatMul', () => {
   before(async () => {
@@ -44,9 +45,29 @@ describe('wasm BatchMatMul / _FusedMatMul', () => {
           }
     assert.ok(relativeError(out, expected) < 1e-5);
   });
+  test('weight gradient a^T b with a long reduction and m < n (computed as (b^T a)^T)', async () => {
+    await compareWithCpu(rng, 'long a^T b', [[1100, 5], [1100, 7]], (a, b) => tf.matMul(a, b, true, false));
+  });
+  test('long reductions run in chunks (thresholds lowered), every transpose variant', async () => {
+    const previous = setMatMulChunking(8, 20);
+    try {
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const sa = ta ? [37, 5] : [5, 37];
+        const sb = tb ? [6, 37] : [37, 6];
+        await compareWithCpu(rng, `chunked ${ta} ${tb}`, [sa, sb], (a, b) => tf.matMul(a, b, ta, tb));
+      }
+    } finally {
+      setMatMulChunking(...previous);
+    }
+  });
   test('fused matMul with bias and relu, transposed', async () => {
     await compareWithCpu(rng, 'fused', [[9, 6], [4, 9], [4]], (a, b, bias) =>
       tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: true, transposeB: true, bias, activation: 'relu' }),
+    );
+  });
+  test('fused matMul with a broadcast 2-D bias and leaky relu', async () => {
+    await compareWithCpu(rng, 'fused 2-D bias', [[5, 6], [6, 4], [5, 1]], (a, b, bias) =>
+      tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: 'leakyrelu', leakyreluAlpha: 0.1 }),
     );
   });
   test('fused matMul batched with bias and elu', async () => {

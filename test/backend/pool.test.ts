@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { createRng } from '../../src/util/rng';
-import { compareWithCpu, randomValues, relativeError } from './compare';
+import { compareWithCpu, onBackend, randomValues, relativeError } from './compare';
 
 describe('wasm pooling and pooling gradients', () => {
   before(async () => {
@@ -29,6 +29,16 @@ describe('wasm pooling and pooling gradients', () => {
   }
   test('maxPool gradient goes to the first maximum of a window with ties', async () => {
     await compareWithCpu(rng, 'maxPool ties', [[2, 4, 4, 3]], (x) => tf.maxPool(tf.round(tf.mul(x, 1.5)) as tf.Tensor4D, 2, 2, 'valid'));
+  });
+  test('maxPool gradient: a window of -Infinity gets none, as on cpu', async () => {
+    const f = () =>
+      tf.grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'))(
+        tf.tensor4d([-Infinity, -Infinity, 1, 2, -Infinity, -Infinity, 3, 3], [1, 2, 4, 1]),
+        tf.tensor4d([5, 7], [1, 1, 2, 1]),
+      );
+    const wasm = await onBackend('wasm', f);
+    assert.deepEqual(wasm, await onBackend('cpu', f));
+    assert.deepEqual(Array.from(wasm.values[0]), [0, 0, 0, 0, 0, 0, 7, 0]);
   });
   // The cpu AvgPoolGrad divides by the full window even where the forward pass divides
   // by the non-padding count; compare with cpu where there is no padding...

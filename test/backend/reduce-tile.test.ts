@@ -69,6 +69,14 @@ describe('wasm Sum, Mean, Tile, Transpose, Slice', () => {
       await compareWithCpu(rng, 'transpose', [shape], (x) => tf.transpose(x, perm));
     });
   }
+  test('transpose and slice of int32 and bool tensors', async () => {
+    const f = () => {
+      const i = tf.tensor3d([...Array(24).keys()], [2, 3, 4], 'int32');
+      const b = tf.greater(i, 11);
+      return [tf.transpose(i, [2, 0, 1]), tf.slice(i, [1, 1, 0], [1, 2, 3]), tf.cast(tf.transpose(b, [1, 2, 0]), 'int32'), tf.cast(tf.slice(b, [0, 2, 1], [2, 1, 3]), 'int32')];
+    };
+    assert.deepEqual(await onBackend('wasm', f), await onBackend('cpu', f));
+  });
   const slices: [number[], number[], number[]][] = [
     [[5, 7], [1, 2], [3, 4]],
     [[3, 5, 7, 4], [0, 1, 2, 0], [3, 3, 4, 4]],

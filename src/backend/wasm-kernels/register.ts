@@ -11,6 +11,7 @@ import { castConfig, identityConfig } from './identity';
 import { tileConfig } from './tile';
 import { transposeConfig } from './transpose';
 import { sliceConfig } from './slice';
+import { concatConfig, splitVConfig } from './split-concat';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { oneHotConfig } from './one-hot';
 
@@ -33,6 +34,8 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   castConfig,
   transposeConfig,
   sliceConfig,
+  splitVConfig,
+  concatConfig,
   unsortedSegmentSumConfig,
   oneHotConfig,
   multiplyConfig,
