@@ -1,13 +1,13 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { loadTrainedEncoder, trainedEncoders, type TrainedEncodersOptions } from './trained-encoders';
+import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
 import { mean } from '../stats/describe';
 import { tTest } from '../stats/t-test';
 import type { ExperimentConfig } from './experiment-config';
 import { loadExperimentData } from './experiment-data';
 import { probeEncoder } from './probe-encoder';
 import { scoreSets } from './score-sets';
-import type { TrainedEncoder } from './train-side';
+import { lossAtEpoch, type TrainedEncoder } from './train-side';
 
 /** Options of `memorizationOverEpochs`. */
 export interface MemorizationOverEpochsOptions extends Pick<TrainedEncodersOptions, 'store' | 'workers' | 'onEpoch'> {
@@ -24,12 +24,9 @@ export interface MemorizationOverEpochsOptions extends Pick<TrainedEncodersOptio
  * `sslmem_S_C`, `sslmem_S_S`, `sslmem_gap`, `p_value_C_gt_S`.
  */
 export async function memorizationOverEpochs(config: ExperimentConfig, options: MemorizationOverEpochsOptions = {}): Promise<ColumnTable> {
-  const pair = await trainedEncoders(config, options);
+  await trainMissingEncoders(config, options);
   const data = await loadExperimentData(config);
   const epochs = [...new Set([...config.train.checkpointEpochs, config.train.epochs])].sort((a, b) => a - b);
-  const lossAt = (epoch: number): number =>
-    mean(pair.f.map((m) => (m.history.filter(aq.escape((d: { epoch: number }) => d.epoch === epoch)).get('loss', 0) as number)));
-  pair.dispose();
   const rows: Array<{ epoch: number; metric: string; value: number }> = [];
   for (const [k, epoch] of epochs.entries()) {
     const load = (side: 'f' | 'g'): Promise<TrainedEncoder[]> =>
@@ -43,7 +40,7 @@ export async function memorizationOverEpochs(config: ExperimentConfig, options: 
       const s = of('S_S');
       const accuracy = mean(await Promise.all(f.map(async (m) => (await probeEncoder(config, data, m.encoder)).accuracy)));
       rows.push(
-        { epoch, metric: 'ssl_loss_f', value: lossAt(epoch) },
+        { epoch, metric: 'ssl_loss_f', value: mean(f.map((m) => lossAtEpoch(m, epoch))) },
         { epoch, metric: 'probe_accuracy_f', value: accuracy },
         { epoch, metric: 'sslmem_S_C', value: mean(c) },
         { epoch, metric: 'sslmem_S_S', value: mean(s) },

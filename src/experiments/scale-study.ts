@@ -5,11 +5,12 @@ import { datasetSource } from '../memorization/image-source';
 import { ratioNormalize } from '../memorization/normalize-scores';
 import { encoderRepresenter } from '../memorization/representer';
 import { alignmentLosses } from '../memorization/alignment-loss';
-import { loadTrainedEncoder, trainedEncoders, type TrainedEncodersOptions } from './trained-encoders';
+import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
 import { mean } from '../stats/describe';
 import { tTest } from '../stats/t-test';
 import { withOverrides, type ExperimentConfig } from './experiment-config';
 import { loadExperimentData, setImages, type ExperimentData } from './experiment-data';
+import { lossAtEpoch } from './train-side';
 
 /** Options of `scaleStudy`. */
 export interface ScaleStudyOptions extends Pick<TrainedEncodersOptions, 'store' | 'workers' | 'onEpoch'> {
@@ -42,7 +43,7 @@ async function perSeedAlignment(config: ExperimentConfig, data: ExperimentData, 
       });
     }
     const n = config.seeds.length;
-    const loss = mean(models.slice(0, n).map((m) => m.history.filter(aq.escape((d: { epoch: number }) => d.epoch === epoch)).get('loss', 0) as number));
+    const loss = mean(models.slice(0, n).map((m) => lossAtEpoch(m, epoch)));
     return { f: (set: string) => bySet[set].slice(0, n), g: (set: string) => bySet[set].slice(n), loss };
   } finally {
     models.forEach((m) => m.dispose());
@@ -60,8 +61,7 @@ export async function scaleStudy(base: ExperimentConfig, options: ScaleStudyOpti
   const rows = [];
   for (const [s, trainSize] of options.trainSizes.entries()) {
     const config = withOverrides(base, { split: { trainSize } });
-    const pair = await trainedEncoders(config, options);
-    pair.dispose();
+    await trainMissingEncoders(config, options);
     const data = await loadExperimentData(config);
     const epochs = [...new Set([...config.train.checkpointEpochs, config.train.epochs])].sort((a, b) => a - b);
     for (const epoch of epochs) {

@@ -5,6 +5,7 @@ import { createObjective } from '../objectives/registry';
 import type { Objective, ObjectiveState } from '../objectives/objective';
 import type { EpochInfo, StepInfo } from '../train/train-options';
 import { trainEncoder } from '../train/train-encoder';
+import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { ExperimentConfig, Side } from './experiment-config';
 import { trainingSource, type ExperimentData } from './experiment-data';
@@ -19,6 +20,11 @@ export interface TrainedEncoder {
   /** Training history: `epoch, loss, lr, seconds`. */
   readonly history: ColumnTable;
   dispose(): void;
+}
+
+/** The mean training loss an encoder's history records for `epoch` (1-based). */
+export function lossAtEpoch(model: Pick<TrainedEncoder, 'history'>, epoch: number): number {
+  return model.history.filter(aq.escape((d: { epoch: number }) => d.epoch === epoch)).get('loss', 0) as number;
 }
 
 /** Options of `trainSide`. */

@@ -37,14 +37,13 @@ function trainTaskModule(): string {
 }
 
 /**
- * Trains (or takes from the run store) one encoder f and one g per seed of `config`, and
- * loads them. Missing trainings run in parallel worker threads (one backend each), or in
- * this thread when `workers` is 1 or only one is missing; stored ones cost only a load.
+ * Trains the encoders of `config` (one f and one g per seed) that the run store lacks, in
+ * parallel worker threads (one backend each), or in this thread when `workers` is 1 or only
+ * one is missing. Loads nothing; returns how many were trained.
  */
-export async function trainedEncoders(config: ExperimentConfig, options: TrainedEncodersOptions = {}): Promise<TrainedPair> {
+export async function trainMissingEncoders(config: ExperimentConfig, options: Omit<TrainedEncodersOptions, 'epoch'> = {}): Promise<number> {
   const store = options.store ?? runStore();
-  const jobs = config.seeds.flatMap((seed) => (['f', 'g'] as Side[]).map((side) => ({ side, seed })));
-  const missing = jobs.filter((j) => !store.has(encoderRunKind, encoderRunConfig(config, j.side, j.seed)));
+  const missing = sideSeedPairs(config).filter((j) => !store.has(encoderRunKind, encoderRunConfig(config, j.side, j.seed)));
   const workers = Math.min(options.workers ?? poolSizeFor(availableParallelism(), { tasks: missing.length }), missing.length);
   if (missing.length > 0 && workers <= 1) {
     for (const { side, seed } of missing) {
@@ -56,6 +55,21 @@ export async function trainedEncoders(config: ExperimentConfig, options: Trained
       { poolSize: workers, onMessage: (_, m) => options.onEpoch?.(m as TrainTaskMessage) },
     );
   }
+  return missing.length;
+}
+
+function sideSeedPairs(config: ExperimentConfig): Array<{ side: Side; seed: number }> {
+  return config.seeds.flatMap((seed) => (['f', 'g'] as Side[]).map((side) => ({ side, seed })));
+}
+
+/**
+ * Trains (or takes from the run store) one encoder f and one g per seed of `config`, and
+ * loads them (the last checkpoint, or `options.epoch`'s); see `trainMissingEncoders`.
+ */
+export async function trainedEncoders(config: ExperimentConfig, options: TrainedEncodersOptions = {}): Promise<TrainedPair> {
+  const store = options.store ?? runStore();
+  await trainMissingEncoders(config, { ...options, store });
+  const jobs = sideSeedPairs(config);
   const loaded: TrainedEncoder[] = [];
   try {
     for (const { side, seed } of jobs) loaded.push(await loadTrainedEncoder(config, side, seed, { store, epoch: options.epoch }));
