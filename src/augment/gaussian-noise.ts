@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '../util/rng';
 import type { Augmentation } from './augmentation';
 import { drawSelection } from './draw-selection';

@@ -1,20 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { InputError } from '../util/errors';
+import { describeValue, InputError } from '../util/errors';
 
 /** A closed interval `[min, max]` with `min <= max`. */
 export type Range = [number, number];
 
-/** Short description of a value for error messages (internal to augment/). */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return typeof value;
-  }
-}
+/** Short description of a value for error messages (see `describeValue`). */
+export const describe = describeValue;
 
 /**
  * Merges `options` over `defaults` once; a field given as `undefined` keeps its default and a

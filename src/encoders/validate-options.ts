@@ -1,17 +1,6 @@
-import { InputError } from '../util/errors';
+import { describeValue, InputError } from '../util/errors';
 
-/** Short description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return typeof value;
-  }
-}
+export { describeValue };
 
 /**
  * Fills `options` in on top of `defaults` (fields given as `undefined` keep the default)

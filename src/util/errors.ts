@@ -17,3 +17,15 @@ export class InputError extends Error {
 export function check(condition: unknown, where: string, expected: string, found: string | (() => string)): asserts condition {
   if (!condition) throw new InputError(where, expected, typeof found === 'function' ? found() : found);
 }
+
+/** Short description of a found value for error messages: JSON, cut to 80 characters. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return typeof value;
+  }
+}
