@@ -1,6 +1,6 @@
 /**
  * sslmem benchmark: times the library's SimCLR training steps (MLP, CNN, ViT) on the
- * backend `initBackend` picks, runs the PyTorch reference in the same run, prints a table
+ * backend `initBackend` picks (on wasm at 1 and 2 threads, each in a fresh worker), runs the PyTorch reference in the same run, prints a table
  * and writes reports/bench.json (atomically). Also measures the end-to-end throughput of
  * training two encoders (f and g) at once: two worker threads with one backend thread each
  * (`runInWorkers`) vs one after the other in this thread.
@@ -8,6 +8,7 @@
  * Run: node --import tsx bench/main.ts [--steps N] [--warmup N] [--only mlp,cnn,vit,two-encoders]
  *      [--no-pytorch] [--quick] [--throughput-steps N] [--threads N] [--out reports/bench.json]
  */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runInWorkers, writeFileAtomic } from '../src/parallel';
@@ -15,6 +16,7 @@ import { setupBackend, type BenchBackend } from './backend';
 import { stepFlops } from './flops';
 import { libraryStep, stepBatch, stepNames, type StepName } from './library-step';
 import { findTorchPython, runPytorchReference, type PytorchReport } from './pytorch';
+import type { StepTaskArgs, StepTaskResult } from './step-task';
 import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
 
 /** One row of reports/bench.json. */
@@ -41,6 +43,7 @@ interface Options {
   readonly quick: boolean;
   readonly throughputSteps: number;
   readonly threads?: number;
+  readonly rounds: number;
   readonly out: string;
 }
 
@@ -51,7 +54,8 @@ const usage = `usage: node --import tsx bench/main.ts [options]
   --no-pytorch          skip the PyTorch reference
   --quick               few steps, for a smoke run
   --throughput-steps N  steps per encoder in the two-encoder run (default 20; --quick: 5)
-  --threads N           backend threads for the step table (default: initBackend's choice)
+  --rounds N            rounds of (ours, PyTorch) per model; medians reported (default 3; --quick: 1)
+  --threads N           backend threads for the step table (default on wasm: 1 and 2, the faster reported)
   --out PATH            where to write the JSON (default reports/bench.json)`;
 
 function parseOptions(argv: string[]): Options {
@@ -65,6 +69,7 @@ function parseOptions(argv: string[]): Options {
       quick: { type: 'boolean', default: false },
       'throughput-steps': { type: 'string' },
       threads: { type: 'string' },
+      rounds: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -93,39 +98,56 @@ function parseOptions(argv: string[]): Options {
     quick,
     throughputSteps: int('throughput-steps', values['throughput-steps'], 1) ?? (quick ? 5 : 20),
     threads: int('threads', values.threads, 1),
+    rounds: int('rounds', values.rounds, 1) ?? (quick ? 1 : 3),
     out: resolve(values.out ?? join('reports', 'bench.json')),
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** Median ms of `steps` library steps after `warmup` steps; throws if a step leaks tensors. */
-function timeLibraryStep(name: StepName, warmup: number, steps: number): { ms: number; loss: number } {
-  const step = libraryStep(name);
-  try {
-    let loss = Number.NaN;
-    for (let i = 0; i < warmup; i++) loss = step.run();
-    const live = step.liveTensors();
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      loss = step.run();
-      times.push(performance.now() - t0);
+/** Our step table: each model once per thread count, each run in a fresh worker. */
+async function timeOurSteps(
+  models: readonly StepName[],
+  threadCounts: readonly number[],
+  warmup: number,
+  stepsOf: (name: StepName) => number,
+): Promise<Map<StepName, OurStep>> {
+  const out = new Map<StepName, OurStep>();
+  const module = join(__dirname, 'step-task.ts');
+  for (const name of models) {
+    const byThreads: Record<string, number> = {};
+    let best: { ms: number; threads: number } | null = null;
+    let error: string | undefined;
+    for (const threads of threadCounts) {
+      const steps = stepsOf(name);
+      log(`${name}, ${threads} thread(s): ${warmup} warm-up + ${steps} timed steps (batch ${stepBatch[name]} x 2 views)`);
+      try {
+        const [r] = await runInWorkers<StepTaskResult>(
+          [{ module, fn: 'timeStep', args: { name, threads, warmup, steps } satisfies StepTaskArgs }],
+          { poolSize: 1 },
+        );
+        if (r.leakedPerStep !== 0) log(`  warning: ${name} step leaks ${r.leakedPerStep} tensors per step`);
+        log(`  ${r.ms.toFixed(1)} ms/step (loss ${r.loss.toFixed(3)}, ${r.backend} with ${r.threads} thread(s))`);
+        byThreads[String(r.threads)] = r.ms;
+        if (best === null || r.ms < best.ms) best = { ms: r.ms, threads: r.threads };
+      } catch (e) {
+        error = (e as Error).message.split('\n')[0];
+        log(`  failed: ${error}`);
+      }
     }
-    const leaked = step.liveTensors() - live;
-    if (leaked !== 0) log(`  warning: ${name} step leaks ${leaked / steps} tensors per step`);
-    return { ms: median(times), loss };
-  } finally {
-    step.dispose();
+    out.set(name, { ms: best?.ms ?? null, threads: best?.threads ?? null, byThreads, error });
   }
+  return out;
+}
+
+interface OurStep {
+  /** Best median ms over the thread counts tried (null if every run failed). */
+  readonly ms: number | null;
+  readonly threads: number | null;
+  readonly byThreads: Record<string, number>;
+  readonly error?: string;
 }
 
 interface TwoEncoderResult {
@@ -183,7 +205,7 @@ function printTable(rows: readonly BenchRow[]): void {
     r.step,
     r.backend,
     String(r.threads),
-    fmt(r.ours_ms),
+    r.step === 'two-encoders' ? fmt(r.ours_ms) : `${fmt(r.ours_ms)} (${String(r.threads)}t)`,
     r.pytorch_ms === null ? '-' : `${fmt(r.pytorch_ms)}${r.pytorch_threads !== undefined ? ` (${String(r.pytorch_threads)}t)` : ''}`,
     fmt(r.ratio, 2),
     fmt(r.gflops),
@@ -210,102 +232,59 @@ async function main(): Promise<void> {
   const backend: BenchBackend = await setupBackend(options.threads);
   log(`backend ${backend.name}, ${backend.threads} thread(s): ${backend.reason}`);
   const defaultSteps: Record<StepName, number> = options.quick ? { mlp: 5, cnn: 2, vit: 2 } : { mlp: 20, cnn: 5, vit: 5 };
+  const stepsOf = (name: StepName): number => options.steps ?? defaultSteps[name];
   const models = stepNames.filter((n) => options.only.includes(n));
+  // Like PyTorch's, our steps run at each thread count the machine offers; the best counts.
+  const threadCounts =
+    options.threads !== undefined ? [options.threads] : backend.name === 'wasm' ? [...new Set([1, Math.min(2, availableParallelism())])] : [backend.threads];
 
-  const ours = new Map<StepName, { ms: number | null; error?: string }>();
-  for (const name of models) {
-    const steps = options.steps ?? defaultSteps[name];
-    log(`${name}: ${options.warmup} warm-up + ${steps} timed steps (batch ${stepBatch[name]} x 2 views)`);
-    try {
-      const { ms, loss } = timeLibraryStep(name, options.warmup, steps);
-      log(`  ${ms.toFixed(1)} ms/step (loss ${loss.toFixed(3)})`);
-      ours.set(name, { ms });
-    } catch (error) {
-      const message = (error as Error).message.split('\n')[0];
-      log(`  failed: ${message}`);
-      ours.set(name, { ms: null, error: message });
-    }
-  }
-
-  let two: TwoEncoderResult | null = null;
-  if (options.only.includes('two-encoders')) {
-    log(`two encoders: ${options.warmup} warm-up + ${options.throughputSteps} steps each, sequential then two workers`);
-    two = await timeTwoEncoders(options.warmup, options.throughputSteps);
-    log(`  sequential ${two.sequentialImagesPerS.toFixed(0)} images/s, two workers ${two.workersImagesPerS.toFixed(0)} images/s`);
-  }
-
-  let reference: PytorchReport | null = null;
+  let python: string | null = null;
   let pytorchNote: string | null = null;
   if (options.pytorch) {
-    const python = findTorchPython();
+    python = findTorchPython();
     if (python === null) {
       pytorchNote = 'skipped: no Python that can import torch (tried $SSLMEM_PYTHON, /usr/bin/python3, python3, python)';
       log(`pytorch: ${pytorchNote}`);
-    } else {
-      log(`pytorch: ${python} bench/pytorch_reference.py`);
-      try {
-        reference = await runPytorchReference(python, {
-          only: models,
-          steps: options.steps ?? (options.quick ? 5 : undefined),
-          warmup: options.warmup,
-          throughputSteps: options.throughputSteps,
-          throughput: options.only.includes('two-encoders'),
-        });
-      } catch (error) {
-        pytorchNote = `failed: ${(error as Error).message}`;
-        log(`pytorch: ${pytorchNote}`);
-      }
     }
   }
+  const pytorch = async (only: readonly string[], throughput: boolean, steps?: number): Promise<PytorchReport | null> => {
+    if (python === null) return null;
+    log(`pytorch: ${python} bench/pytorch_reference.py --only ${only.join(',') || '(none)'}${throughput ? ' + two encoders' : ''}`);
+    try {
+      return await runPytorchReference(python, {
+        only,
+        steps,
+        warmup: options.warmup,
+        throughputSteps: options.throughputSteps,
+        throughput,
+      });
+    } catch (error) {
+      pytorchNote = `failed: ${(error as Error).message}`;
+      log(`pytorch: ${pytorchNote}`);
+      return null;
+    }
+  };
 
-  const rows: BenchRow[] = models.map((name) => {
-    const ms = ours.get(name)?.ms ?? null;
-    const ref = reference?.steps[name];
-    const flops = stepFlops[name](stepBatch[name]);
-    return {
-      step: name,
-      backend: backend.name,
-      threads: backend.threads,
-      ours_ms: ms,
-      pytorch_ms: ref?.ms ?? null,
-      ratio: ms !== null && ref !== undefined ? ms / ref.ms : null,
-      gflops: ms !== null ? flops / ms / 1e6 : null,
-      pytorch_gflops: ref !== undefined ? flops / ref.ms / 1e6 : null,
-      pytorch_threads: ref?.threads,
-      pytorch_ms_by_threads: ref?.ms_by_threads,
-      batch: stepBatch[name],
-      gflop_per_step: flops / 1e9,
-      ...(ours.get(name)?.error !== undefined ? { error: ours.get(name)?.error } : {}),
-    };
-  });
-  if (two !== null) {
-    const perPair = 2 * stepBatch.mlp; // images in one step of f plus one step of g
-    const best =
-      two.workersImagesPerS >= two.sequentialImagesPerS
-        ? 'two_workers_1_thread'
-        : `sequential_${backend.threads}_thread${backend.threads === 1 ? '' : 's'}`;
-    const ips = Math.max(two.workersImagesPerS, two.sequentialImagesPerS);
-    const ref = reference?.two_encoders;
-    const oursMs = (1000 * perPair) / ips;
-    const refMs = ref !== undefined ? (1000 * perPair) / ref.images_per_s : null;
-    rows.push({
-      step: 'two-encoders',
-      backend: two.workerBackend,
-      threads: best.startsWith('two') ? two.workerThreads : backend.threads,
-      ours_ms: oursMs,
-      pytorch_ms: refMs,
-      ratio: refMs !== null ? oursMs / refMs : null,
-      gflops: (2 * stepFlops.mlp(stepBatch.mlp)) / oursMs / 1e6,
-      pytorch_gflops: refMs !== null ? (2 * stepFlops.mlp(stepBatch.mlp)) / refMs / 1e6 : null,
-      images_per_s: ips,
-      arrangement: best,
-      ours_two_workers_images_per_s: two.workersImagesPerS,
-      ours_sequential_images_per_s: two.sequentialImagesPerS,
-      pytorch_images_per_s: ref?.images_per_s ?? null,
-      pytorch_arrangement: ref?.arrangement ?? null,
-      pytorch_two_processes_images_per_s: ref?.two_processes_1_thread_images_per_s ?? null,
-      pytorch_sequential_images_per_s: ref?.sequential_2_threads_images_per_s ?? null,
-    });
+  // Rounds: ours then PyTorch for one model, again and again, so that each ratio compares
+  // runs made close together on this noisy machine; the medians over rounds are reported.
+  const rows: BenchRow[] = [];
+  for (const name of models) {
+    const rounds: { ours: OurStep; ref: PytorchReport['steps'][string] | undefined }[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      log(`-- ${name}, round ${round + 1} of ${options.rounds}`);
+      const ours = (await timeOurSteps([name], threadCounts, options.warmup, stepsOf)).get(name)!;
+      const ref = (await pytorch([name], false, options.steps ?? (options.quick ? stepsOf(name) : undefined)))?.steps[name];
+      rounds.push({ ours, ref });
+    }
+    rows.push(stepRow(name, backend, rounds));
+  }
+
+  if (options.only.includes('two-encoders')) {
+    log(`two encoders: ${options.warmup} warm-up + ${options.throughputSteps} steps each, sequential then two workers`);
+    const two = await timeTwoEncoders(options.warmup, options.throughputSteps);
+    log(`  sequential ${two.sequentialImagesPerS.toFixed(0)} images/s, two workers ${two.workersImagesPerS.toFixed(0)} images/s`);
+    const ref = (await pytorch([], true))?.two_encoders;
+    rows.push(twoEncoderRow(two, backend, ref));
   }
   if (pytorchNote !== null) for (const r of rows) (r as Record<string, unknown>).pytorch_note = pytorchNote;
 
@@ -313,6 +292,84 @@ async function main(): Promise<void> {
   printTable(rows);
   writeFileAtomic(options.out, `${JSON.stringify(rows, null, 2)}\n`);
   log(`\nwrote ${options.out}`);
+}
+
+function medianOf(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The table row of one model from its rounds (medians; the ratio is the median of per-round ratios). */
+function stepRow(
+  name: StepName,
+  backend: BenchBackend,
+  rounds: readonly { ours: OurStep; ref: PytorchReport['steps'][string] | undefined }[],
+): BenchRow {
+  const ours = rounds.map((r) => r.ours.ms).filter((ms): ms is number => ms !== null);
+  const refs = rounds.map((r) => r.ref?.ms).filter((ms): ms is number => ms !== undefined);
+  const ratios = rounds.flatMap((r) => (r.ours.ms !== null && r.ref !== undefined ? [r.ours.ms / r.ref.ms] : []));
+  const ms = medianOf(ours);
+  const refMs = medianOf(refs);
+  const flops = stepFlops[name](stepBatch[name]);
+  const mostCommon = (values: (number | null | undefined)[]): number | undefined => {
+    const counts = new Map<number, number>();
+    for (const v of values) if (v != null) counts.set(v, (counts.get(v) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  };
+  const error = rounds.find((r) => r.ours.error !== undefined)?.ours.error;
+  return {
+    step: name,
+    backend: backend.name,
+    threads: mostCommon(rounds.map((r) => r.ours.threads)) ?? backend.threads,
+    ours_ms: ms,
+    pytorch_ms: refMs,
+    ratio: medianOf(ratios),
+    gflops: ms !== null ? flops / ms / 1e6 : null,
+    pytorch_gflops: refMs !== null ? flops / refMs / 1e6 : null,
+    pytorch_threads: mostCommon(rounds.map((r) => r.ref?.threads)),
+    rounds: rounds.map((r) => ({
+      ours_ms: r.ours.ms,
+      ours_ms_by_threads: r.ours.byThreads,
+      pytorch_ms: r.ref?.ms ?? null,
+      pytorch_ms_by_threads: r.ref?.ms_by_threads ?? null,
+      ratio: r.ours.ms !== null && r.ref !== undefined ? r.ours.ms / r.ref.ms : null,
+    })),
+    batch: stepBatch[name],
+    gflop_per_step: flops / 1e9,
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/** The `two-encoders` row: each side at its faster arrangement. */
+function twoEncoderRow(two: TwoEncoderResult, backend: BenchBackend, ref: PytorchReport['two_encoders'] | undefined): BenchRow {
+  const perPair = 2 * stepBatch.mlp; // images in one step of f plus one step of g
+  const best =
+    two.workersImagesPerS >= two.sequentialImagesPerS
+      ? 'two_workers_1_thread'
+      : `sequential_${backend.threads}_thread${backend.threads === 1 ? '' : 's'}`;
+  const ips = Math.max(two.workersImagesPerS, two.sequentialImagesPerS);
+  const oursMs = (1000 * perPair) / ips;
+  const refMs = ref !== undefined ? (1000 * perPair) / ref.images_per_s : null;
+  return {
+    step: 'two-encoders',
+    backend: two.workerBackend,
+    threads: best.startsWith('two') ? two.workerThreads : backend.threads,
+    ours_ms: oursMs,
+    pytorch_ms: refMs,
+    ratio: refMs !== null ? oursMs / refMs : null,
+    gflops: (2 * stepFlops.mlp(stepBatch.mlp)) / oursMs / 1e6,
+    pytorch_gflops: refMs !== null ? (2 * stepFlops.mlp(stepBatch.mlp)) / refMs / 1e6 : null,
+    images_per_s: ips,
+    arrangement: best,
+    ours_two_workers_images_per_s: two.workersImagesPerS,
+    ours_sequential_images_per_s: two.sequentialImagesPerS,
+    pytorch_images_per_s: ref?.images_per_s ?? null,
+    pytorch_arrangement: ref?.arrangement ?? null,
+    pytorch_two_processes_images_per_s: ref?.two_processes_1_thread_images_per_s ?? null,
+    pytorch_sequential_images_per_s: ref?.sequential_2_threads_images_per_s ?? null,
+  };
 }
 
 main().catch((error: unknown) => {

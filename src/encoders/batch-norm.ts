@@ -66,12 +66,7 @@ export function applyBatchNorm<T extends tf.Tensor>(layer: BatchNormLayer, x: T,
       const shift = tf.sub(layer.beta, tf.mul(layer.movingMean, scale));
       return tf.add(tf.mul(x, scale), shift) as T;
     }
-    const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-    const mean = tf.mean(x, axes);
-    const centered = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centered), axes);
-    const scale = tf.mul(layer.gamma, tf.rsqrt(tf.add(variance, layer.epsilon)));
-    const y = tf.add(tf.mul(centered, scale), layer.beta) as T;
+    const { y, mean, variance } = trainingBatchNorm(x, layer.gamma, layer.beta, layer.epsilon);
     const n = x.size / channels;
     const m = layer.momentum;
     const unbias = n > 1 ? n / (n - 1) : 1;
@@ -79,6 +74,44 @@ export function applyBatchNorm<T extends tf.Tensor>(layer: BatchNormLayer, x: T,
     const newVariance = tf.add(tf.mul(layer.movingVariance, m), tf.mul(variance, (1 - m) * unbias));
     layer.movingMean.assign(newMean);
     layer.movingVariance.assign(newVariance);
-    return y;
+    return y as T;
   });
+}
+
+/**
+ * Training-mode batch norm with a hand-written gradient: returns `y` and the batch
+ * statistics (mean and biased variance over all axes but the last). The backward pass,
+ * with `xc = x - mean`, `s = 1 / sqrt(var + eps)` and N values per channel, is
+ * `dbeta = sum(dy)`, `dgamma = s * sum(dy * xc)` and
+ * `dx = gamma * s * (dy - dbeta / N - xc * s^2 * sum(dy * xc) / N)`:
+ * six full-size ops where differentiating the forward ops gives about fifteen.
+ */
+function trainingBatchNorm(x: tf.Tensor, gamma: tf.Variable, beta: tf.Variable, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const channels = x.shape[x.rank - 1];
+  const flat = tf.reshape(x, [-1, channels]) as tf.Tensor2D;
+  const n = flat.shape[0];
+  const mean = tf.mean(flat, 0);
+  const centered = tf.sub(flat, mean);
+  const variance = tf.mean(tf.square(centered), 0);
+  // Inputs (flat, gamma, beta): the forward reuses `centered` rather than its first input.
+  const forward = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [g, b, save] = args.slice(1) as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    const scale = tf.mul(g, invStd);
+    save([centered, invStd, g]);
+    return {
+      value: tf.add(tf.mul(centered, scale), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xc, s, gam] = saved;
+        const dBeta = tf.sum(dy, 0);
+        const dyXc = tf.sum(tf.mul(dy, xc), 0);
+        const dGamma = tf.mul(dyXc, s);
+        const k = tf.mul(tf.square(s), tf.div(dyXc, n));
+        const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xc, k)), tf.mul(gam, s));
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  const y = tf.reshape(forward(flat, gamma, beta), x.shape);
+  return { y, mean, variance };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
+import { logSumExpRows } from './log-sum-exp-rows';
 
 /** Rows scaled to unit L2 norm, `[n, d]` -> `[n, d]` (norms below 1e-12 count as 1e-12, as in PyTorch's `F.normalize`). */
 export function l2Normalize(z: tf.Tensor2D): tf.Tensor2D {
@@ -36,7 +37,7 @@ export function ntXentStacked(z: tf.Tensor2D, temperature = 0.5): tf.Scalar {
     const u = l2Normalize(z);
     const similarity = tf.div(tf.matMul(u, tf.transpose(u)), temperature);
     const masked = tf.sub(similarity, tf.mul(tf.eye(rows), 1e9));
-    const logDenominator = tf.logSumExp(masked, 1);
+    const logDenominator = logSumExpRows(masked as tf.Tensor2D);
     const [u1, u2] = tf.split(u, 2, 0);
     const positive = tf.div(tf.sum(tf.mul(u1, u2), 1), temperature);
     return tf.sub(tf.mean(logDenominator), tf.mean(positive)) as tf.Scalar;

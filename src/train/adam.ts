@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedAdam, hasFusedAdam } from './fused-adam';
 import { resolveOptimizerConfig, slotOptimizer, type Optimizer, type OptimizerConfig } from './optimizer';
 
 /**
@@ -6,12 +7,18 @@ import { resolveOptimizerConfig, slotOptimizer, type Optimizer, type OptimizerCo
  * `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
  * `p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)`.
  * `adam` adds `weightDecay * p` to the gradient (L2); `adamw` first shrinks
- * `p -= lr * weightDecay * p` (decoupled decay). Slots: `m`, `v`.
+ * `p -= lr * weightDecay * p` (decoupled decay). Slots: `m`, `v`. On wasm and cpu the
+ * update of a variable is one fused kernel (`fused-adam.ts`); elsewhere it is built from ops.
  */
 export function adam(config: Partial<OptimizerConfig> = {}): Optimizer {
   const c = resolveOptimizerConfig({ name: 'adam', ...config });
   const decoupled = c.name === 'adamw';
   return slotOptimizer(c, ['m', 'v'], (param, grad, slots, lr, step) => {
+    if (param.dtype === 'float32' && hasFusedAdam()) {
+      const attrs = { lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, step, weightDecay: c.weightDecay, decoupled };
+      const [next, m, v] = fusedAdam(param, grad, slots.m, slots.v, attrs);
+      return { param: next, slots: { m, v } };
+    }
     let g = grad;
     let p = param;
     if (c.weightDecay !== 0) {

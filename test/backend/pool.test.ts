@@ -13,6 +13,8 @@ describe('wasm pooling and pooling gradients', () => {
   type Case = [x: number[], size: number, stride: number, pad: 'same' | 'valid'];
   const cases: Case[] = [
     [[3, 6, 8, 5], 2, 2, 'valid'],
+    [[3, 6, 8, 8], 2, 2, 'valid'], // channels a multiple of 4: the SIMD path
+    [[2, 5, 7, 12], 2, 2, 'valid'], // SIMD path, odd height and width
     [[3, 5, 7, 3], 2, 2, 'valid'],
     [[3, 5, 7, 3], 2, 2, 'same'],
     [[3, 5, 7, 3], 3, 2, 'same'],
@@ -29,6 +31,23 @@ describe('wasm pooling and pooling gradients', () => {
   }
   test('maxPool gradient goes to the first maximum of a window with ties', async () => {
     await compareWithCpu(rng, 'maxPool ties', [[2, 4, 4, 3]], (x) => tf.maxPool(tf.round(tf.mul(x, 1.5)) as tf.Tensor4D, 2, 2, 'valid'));
+    await compareWithCpu(rng, 'maxPool ties (SIMD)', [[2, 4, 6, 8]], (x) => tf.maxPool(tf.round(tf.mul(x, 1.5)) as tf.Tensor4D, 2, 2, 'valid'));
+  });
+  test('maxPool gradient with 4 channels (SIMD): first maximum, ties, -Infinity and NaN windows', async () => {
+    // One 2x2 window, channels: distinct, all tied, all -Infinity, a NaN beside a maximum.
+    const cells = [
+      [1, 5, -Infinity, -Infinity],
+      [4, 5, -Infinity, NaN],
+      [9, 5, -Infinity, 2],
+      [2, 5, -Infinity, NaN],
+    ];
+    const f = () =>
+      tf.grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'))(
+        tf.tensor4d(cells.flat(), [1, 2, 2, 4]),
+        tf.tensor4d([10, 20, 30, 40], [1, 1, 1, 4]),
+      );
+    const wasm = await onBackend('wasm', f);
+    assert.deepEqual(Array.from(wasm.values[0]), [0, 20, 0, 0, 0, 0, 0, 0, 10, 0, 0, 40, 0, 0, 0, 0]);
   });
   test('maxPool gradient: a window of -Infinity gets none, as on cpu', async () => {
     const f = () =>

@@ -23,6 +23,8 @@ describe('wasm Sum, Mean, Tile, Transpose, Slice', () => {
     [[3, 5, 7, 4], [2, 3], false], // innermost: shipped kernel
     [[3, 5, 7, 4], -1, true],
     [[6], 0, false],
+    [[600, 8], 0, false], // SIMD column sums over several blocks of rows
+    [[2, 300, 12], [1], true],
   ];
   for (const [shape, axis, keepDims] of reductions) {
     test(`sum and mean of ${shape} over ${axis}${keepDims ? ' keepDims' : ''}`, async () => {

@@ -6,6 +6,8 @@ import { initBackend } from '../../src/backend';
 import { restoreSingleThreadedWasm, wasmThreadsSupported } from '../../src/backend/wasm-threads';
 import { createRng } from '../../src/util/rng';
 import { compareWithCpu } from './compare';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdFunctions, simdUnavailableReason } from '../../src/backend/simd/simd-module';
 
 describe('multi-threaded wasm', () => {
   after(() => restoreSingleThreadedWasm());
@@ -24,6 +26,14 @@ describe('multi-threaded wasm', () => {
     await compareWithCpu(rng, 'threaded conv', [[3, 9, 7, 3], [3, 3, 3, 8]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'));
     await compareWithCpu(rng, 'threaded matmul', [[33, 70], [40, 70]], (a, b) => tf.matMul(a, b, false, true));
     await compareWithCpu(rng, 'threaded pool', [[2, 8, 6, 5]], (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'));
+  });
+
+  test('our SIMD functions run on the shared memory of the threaded module', async () => {
+    await initBackend({ backend: 'wasm', threads: 2 });
+    assert.ok(simdFunctions(tf.backend() as unknown as BackendWasm) !== null, String(simdUnavailableReason()));
+    await compareWithCpu(rng, 'threaded SIMD transpose', [[70, 101]], (x) => tf.transpose(x), { tol: 0 });
+    await compareWithCpu(rng, 'threaded SIMD max-pool gradient', [[2, 8, 6, 8]], (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'));
+    await compareWithCpu(rng, 'threaded SIMD column sums', [[600, 8]], (x) => tf.sum(x, 0));
   });
 
   test('asking the same again keeps the module; threads: 1 goes back to the plain one', async () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { WASM, alloc, heapF32, run, inputsOf, type KernelArgs } from './kernel-utils';
+import { simdFunctions } from '../simd/simd-module';
 
 /**
  * Pooling gradients for wasm, written as single passes over the heap.
@@ -45,7 +46,19 @@ export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   const tiling = fh === sh && fw === sw && dh === 1 && dw === 1 && top === 0 && left === 0 && ho * fh <= h && wo * fw <= w;
   if (!tiling || ho * fh !== h || wo * fw !== w) out.fill(0);
   if (tiling && fh === 2 && fw === 2) {
-    maxPoolGrad2x2(xv, gv, out, n, h, w, c, ho, wo);
+    const simd = c % 4 === 0 ? simdFunctions(backend) : null;
+    if (simd !== null) {
+      const at = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+      const [x0, g0, o0] = [at(input), at(dy), at(dx)];
+      for (let b = 0; b < n; b++) {
+        for (let yo = 0; yo < ho; yo++) {
+          const row = ((b * h + 2 * yo) * w) * c * 4;
+          simd.maxPoolGrad2x2Row(x0 + row, g0 + (b * ho + yo) * wo * c * 4, o0 + row, wo, c * 4, w * c * 4);
+        }
+      }
+    } else {
+      maxPoolGrad2x2(xv, gv, out, n, h, w, c, ho, wo);
+    }
     return dx;
   }
   const taps = new Int32Array(fh * fw); // heap offsets of the window's cells (channel 0)

@@ -1,15 +1,43 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { WASM, free, fromValues, run, sizeOf, view, inputsOf, type KernelArgs } from './kernel-utils';
+import { WASM, alloc, free, fromValues, heapF32, run, sizeOf, view, inputsOf, type KernelArgs } from './kernel-utils';
+import { simdFunctions, type SimdFunctions } from '../simd/simd-module';
 
 /**
  * `Sum` and `Mean` for wasm when the reduced axes are a contiguous run that stops before
  * the last axis (batch statistics over `[0, 1, 2]`, bias gradients over `[0]`, global
  * average pooling over `[1, 2]`). The shipped kernels transpose such inputs with a slow
- * scalar loop first; here `x` is seen as `[outer, run, 1, inner]` and one XNNPACK
- * average pooling with a `run x 1` window does the reduction. Other axes go to the
- * shipped kernels (reducing the innermost axes is already fast there).
+ * scalar loop first; here `x` is seen as `[outer, run, inner]` and reduced over `run`:
+ * by our SIMD column sums when `inner` is a multiple of 4 (blocks of 256 rows, partial
+ * sums added in float64), else by one XNNPACK average pooling with a `run x 1` window.
+ * Other axes go to the shipped kernels (reducing the innermost axes is already fast there).
  */
+
+/** Rows per SIMD block: short enough that float32 partial sums stay accurate. */
+const BLOCK_ROWS = 256;
+
+function columnSums(backend: BackendWasm, simd: SimdFunctions, x: tf.TensorInfo, dims: [number, number, number], scale: number): tf.TensorInfo {
+  const [outer, length, inner] = dims;
+  const scratch = alloc(backend, [inner]);
+  const out = alloc(backend, [outer, inner]);
+  const at = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+  const [x0, s0] = [at(x), at(scratch)];
+  const part = heapF32(backend, scratch);
+  const result = heapF32(backend, out);
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let r0 = 0; r0 < length; r0 += BLOCK_ROWS) {
+      const rows = Math.min(BLOCK_ROWS, length - r0);
+      part.fill(0);
+      simd.columnSum(x0 + (o * length + r0) * inner * 4, s0, rows, inner * 4);
+      for (let c = 0; c < inner; c++) acc[c] += part[c];
+    }
+    for (let c = 0; c < inner; c++) result[o * inner + c] = acc[c] * scale;
+  }
+  free(backend, scratch);
+  return out;
+}
 
 /** `[outer, run, inner]` when `axes` is a contiguous run not containing the last axis. */
 function leadingRun(shape: readonly number[], axis: number | number[]): [number, number, number] | null {
@@ -38,6 +66,8 @@ function outShape(shape: readonly number[], axis: number | number[], keepDims: b
 
 function reduceRun(backend: BackendWasm, x: tf.TensorInfo, dims: [number, number, number], sum: boolean): tf.TensorInfo {
   const [outer, length, inner] = dims;
+  const simd = inner % 4 === 0 ? simdFunctions(backend) : null;
+  if (simd !== null) return columnSums(backend, simd, x, dims, sum ? 1 : 1 / length);
   const mean = run(backend, tf.AvgPool, { x: view(x, [outer, length, 1, inner]) }, {
     filterSize: [length, 1],
     strides: [1, 1],
