@@ -1,14 +1,18 @@
-import { test, describe, before } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { createRng } from '../../src/util/rng';
 import { compareWithCpu, randomValues, relativeError } from './compare';
-import { setMatMulChunking } from '../../src/backend/wasm-kernels/mat-mul';
+import { setMatMulChunking, useSimdGemm } from '../../src/backend/wasm-kernels/mat-mul';
 
-describe('wasm BatchMatMul / _FusedMatMul', () => {
+for (const simd of [true, false]) describe(`wasm BatchMatMul / _FusedMatMul (${simd ? 'our SIMD product' : 'XNNPACK paths'})`, () => {
   before(async () => {
     await initBackend({ backend: 'wasm' });
+    useSimdGemm(simd);
+  });
+  after(() => {
+    useSimdGemm(true);
   });
   const rng = createRng(1);
   const cases: [string, number[], number[], boolean, boolean][] = [
@@ -19,6 +23,10 @@ describe('wasm BatchMatMul / _FusedMatMul', () => {
     ['batched', [3, 5, 7], [3, 7, 4], false, false],
     ['batched transposeB (attention scores)', [3, 5, 7], [3, 6, 7], false, true],
     ['batched transposeA', [3, 7, 5], [3, 7, 4], true, false],
+    ['partial panels and blocks', [13, 29], [29, 17], false, false],
+    ['reduction over several chunks of k', [14, 600], [600, 16], false, false],
+    ['reduction of 1', [7, 1], [1, 9], false, false],
+    ['many panels and blocks, both transposed', [45, 50], [70, 45], true, true],
   ];
   for (const [label, sa, sb, ta, tb] of cases) {
     test(`matMul ${label}`, async () => {

@@ -9,7 +9,8 @@
 export const i32 = 0x7f;
 export const f32 = 0x7d;
 export const v128 = 0x7b;
-export type ValueType = typeof i32 | typeof f32 | typeof v128;
+export const i64 = 0x7e;
+export type ValueType = typeof i32 | typeof i64 | typeof f32 | typeof v128;
 
 /** Unsigned LEB128. */
 export function uleb(value: number): number[] {
@@ -53,6 +54,9 @@ function vec(items: number[][]): number[] {
 /** Instructions used by our kernels. */
 export const op = {
   block: [0x02, 0x40],
+  /** `if` (no result) on the i32 on the stack; close with `end`, optionally after `else`. */
+  if: [0x04, 0x40],
+  else: [0x05],
   loop: [0x03, 0x40],
   end: [0x0b],
   br: (depth: number) => [0x0c, ...uleb(depth)],
@@ -62,12 +66,29 @@ export const op = {
   tee: (index: number) => [0x22, ...uleb(index)],
   i32Const: (value: number) => [0x41, ...sleb(value)],
   i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
   i32GeU: [0x4f],
+  i32Eq: [0x46],
+  i32LtU: [0x49],
+  i32DivU: [0x6e],
+  /** `select`: the first of two i32 values if the condition on top is non-zero, else the second. */
+  select: [0x1b],
+  call: (index: number) => [0x10, ...uleb(index)],
   f32Const: (value: number) => [0x43, ...new Uint8Array(new Float32Array([value]).buffer)],
   /** `v128.load` at the i32 address on the stack (alignment hint 16 bytes). */
   v128Load: [0xfd, 0x00, 0x04, 0x00],
   /** `v128.store` of the vector on top to the i32 address below it. */
   v128Store: [0xfd, 0x0b, 0x04, 0x00],
+  /** `v128.load` at the address on the stack plus a constant byte offset. */
+  v128LoadAt: (offset: number) => [0xfd, 0x00, 0x04, ...uleb(offset)],
+  /** `v128.store` at the address below the vector plus a constant byte offset. */
+  v128StoreAt: (offset: number) => [0xfd, 0x0b, 0x04, ...uleb(offset)],
+  /** `i64.load` / `i64.store` at a constant byte offset (8-byte copies). */
+  i64LoadAt: (offset: number) => [0x29, 0x03, ...uleb(offset)],
+  i64StoreAt: (offset: number) => [0x37, 0x03, ...uleb(offset)],
+  /** `v128.load32_splat`: one float at the address plus a constant byte offset, in all 4 lanes. */
+  load32SplatAt: (offset: number) => [0xfd, 0x09, 0x02, ...uleb(offset)],
   /** `i8x16.shuffle` of the two vectors on the stack, given as 4-byte (32-bit) lanes 0-7. */
   shuffle32: (lanes: readonly [number, number, number, number]) => [0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   f32x4Splat: [0xfd, ...uleb(0x13)],
@@ -82,6 +103,8 @@ export const op = {
   f32x4Sub: [0xfd, ...uleb(0xe5)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
   f32x4Div: [0xfd, ...uleb(0xe7)],
+  /** Relaxed SIMD `f32x4.relaxed_madd`: `a * b + c` for `a`, `b`, `c` in stack order (fused where the CPU has FMA). */
+  f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
 } as const;
 
 /** One exported function of a module. */

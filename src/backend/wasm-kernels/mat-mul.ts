@@ -3,11 +3,15 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { WASM, alloc, borrow, free, heapF32, run, sizeOf, unborrow, view, inputsOf, type KernelArgs } from './kernel-utils';
 import { stridedCopy } from './strided-copy';
 import { transposeInfo } from './transpose';
+import { simdGemm } from './gemm';
+import { simdFunctions, type SimdFunctions } from '../simd/simd-module';
 
 /**
  * `BatchMatMul` and `_FusedMatMul` for wasm. The shipped kernels use XNNPACK only for a
  * plain 2-D product and fall back to scalar loops (30x slower) for any transpose or batch.
- * Here transposes are made explicit first, a weight shared over the batch becomes one big
+ * By default every product runs on our SIMD matrix product (`gemm.ts`). Without it (no
+ * SIMD access to the backend's memory, or `useSimdGemm(false)`), transposes are made
+ * explicit first, a weight shared over the batch becomes one big
  * 2-D product, and a true batch runs one XNNPACK product per batch entry.
  */
 
@@ -279,6 +283,69 @@ function chunkedProduct(
   return out;
 }
 
+let simdGemmEnabled = true;
+
+/**
+ * Chooses our SIMD product (`gemm.ts`, the default where WebAssembly SIMD reaches the
+ * backend's memory) or the XNNPACK-based paths below; returns the previous choice. For
+ * tests and benchmarks that compare the two.
+ */
+export function useSimdGemm(enabled: boolean): boolean {
+  const previous = simdGemmEnabled;
+  simdGemmEnabled = enabled;
+  return previous;
+}
+
+/**
+ * Any `BatchMatMul` with our SIMD product: a weight shared over the batch makes one
+ * 2-D product of all rows; otherwise one product per output batch entry, written in place.
+ */
+function simdProduct(
+  backend: BackendWasm,
+  simd: SimdFunctions,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): tf.TensorInfo {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (k !== kb) {
+    throw new Error(
+      `matMul: inner dimensions differ: a ${JSON.stringify(a.shape)} (transposeA=${transposeA}), ` +
+        `b ${JSON.stringify(b.shape)} (transposeB=${transposeB})`,
+    );
+  }
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(aBatch, bBatch);
+  const total = sizeOf(batchShape);
+  const a2: [number, number] = transposeA ? [k, m] : [m, k];
+  const b2: [number, number] = transposeB ? [n, k] : [k, n];
+  if (sizeOf(bBatch) === 1 && (!transposeA || total === 1) && sizeOf(aBatch) === total) {
+    const rows = transposeA ? a2 : [total * m, k];
+    return view(simdGemm(backend, simd, view(a, rows), view(b, b2), transposeA, transposeB), [...batchShape, m, n]);
+  }
+  const out = alloc(backend, [...batchShape, m, n]);
+  const ia = batchIndex(batchShape, aBatch);
+  const ib = batchIndex(batchShape, bBatch);
+  for (let i = 0; i < total; i++) {
+    const ai = borrow(backend, a, ia[i] * m * k, a2);
+    const bi = borrow(backend, b, ib[i] * k * n, b2);
+    const oi = borrow(backend, out, i * m * n, [m, n]);
+    try {
+      simdGemm(backend, simd, ai, bi, transposeA, transposeB, oi);
+    } finally {
+      unborrow(backend, ai, bi, oi);
+    }
+  }
+  return out;
+}
+
 /** `BatchMatMul`: `a [..., m, k] x b [..., k, n]` (optionally transposed), batch dims broadcast. */
 export function batchMatMul(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -291,6 +358,8 @@ export function batchMatMul(args: KernelArgs): tf.TensorInfo {
   const rb = b.shape.length;
   const transposeA = attrs.transposeA === true;
   const transposeB = attrs.transposeB === true;
+  const simd = simdGemmEnabled ? simdFunctions(backend) : null;
+  if (simd !== null) return simdProduct(backend, simd, a, b, transposeA, transposeB);
   if (sizeOf(a.shape.slice(0, -2)) === 1 && sizeOf(b.shape.slice(0, -2)) === 1) {
     const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
     const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
@@ -328,6 +397,11 @@ export function fusedMatMul(args: KernelArgs): tf.TensorInfo {
   const { a, b } = inputsOf(args, 'a', 'b');
   const { bias, preluActivationWeights } = args.inputs;
   const attrs = args.attrs ?? {};
+  const simd = simdGemmEnabled ? simdFunctions(backend) : null;
+  if (simd !== null) {
+    const product = simdProduct(backend, simd, a, b, attrs.transposeA === true, attrs.transposeB === true);
+    return applyBiasAndActivation(backend, product, { bias, prelu: preluActivationWeights, attrs });
+  }
   const ops = explicitOperands(backend, a, b, attrs.transposeA === true, attrs.transposeB === true);
   try {
     return product(backend, ops, { bias, prelu: preluActivationWeights, attrs });

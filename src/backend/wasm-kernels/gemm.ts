@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { alloc, free, heapF32, view } from './kernel-utils';
+import { transposeInfo } from './transpose';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { BLOCK_COLS, PANEL_ROWS } from '../simd/gemm-simd';
+import { gemmHelpers, startOnHelper, waitForHelper } from '../simd/gemm-threads';
+import type { SimdFunctions } from '../simd/simd-module';
+
+/**
+ * Our own 2-D matrix product `C [m, n] = op(A) op(B)` on the wasm heap, with the SIMD
+ * inner loops of `simd/gemm-simd.ts`. XNNPACK, which the shipped kernel calls, packs its
+ * second operand on every call with a new tensor (in training, every call) and is only
+ * reached without transposes; here both operands are packed by fast block copies, any
+ * transpose is one SIMD transpose, and the reduction runs in chunks that stay in cache.
+ *
+ * Layout: A is brought to `At [k, m]` (a transpose unless `transposeA`), B to `[k, n]`
+ * (a transpose if `transposeB`); panels of 6 rows of A and blocks of 8 columns of B are
+ * packed contiguously (zero-padded at the edges); C is computed in 6 x 8 tiles, chunk of
+ * k after chunk of k, into C itself or, when m or n is not a multiple of the tile, into a
+ * padded scratch copied out at the end. On the multi-threaded backend the panels are
+ * shared out between the calling thread and helper threads (`simd/gemm-threads.ts`).
+ */
+
+/** Products smaller than this (in FLOPs) run on the calling thread alone. */
+const MIN_FLOPS_TO_SHARE = 4_000_000;
+
+function offsetOf(backend: BackendWasm, info: tf.TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
+}
+
+/**
+ * `op(a) op(b)` for 2-D float32 `a` (`[m, k]`, or `[k, m]` when `transposeA`) and `b`
+ * (`[k, n]`, or `[n, k]` when `transposeB`); returns a new `[m, n]` tensor info, or
+ * writes into `into` (`m * n` floats, e.g. a borrowed slice of a batch) and returns it.
+ */
+export function simdGemm(
+  backend: BackendWasm,
+  simd: SimdFunctions,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  into?: tf.TensorInfo,
+): tf.TensorInfo {
+  const [ra, ca] = a.shape.slice(-2);
+  const [rb, cb] = b.shape.slice(-2);
+  const m = transposeA ? ca : ra;
+  const k = transposeA ? ra : ca;
+  const n = transposeB ? rb : cb;
+  const out = into ?? alloc(backend, [m, n]);
+  if (m === 0 || n === 0) return out;
+  if (k === 0) {
+    heapF32(backend, out).fill(0);
+    return out;
+  }
+  const at = transposeA ? null : transposeInfo(backend, view(a, [m, k]), [1, 0]);
+  const bk = transposeB ? transposeInfo(backend, view(b, [n, k]), [1, 0]) : null;
+  const panels = Math.ceil(m / PANEL_ROWS);
+  const blocks = Math.ceil(n / BLOCK_COLS);
+  const ap = alloc(backend, [panels * k * PANEL_ROWS]);
+  const bp = alloc(backend, [blocks * k * BLOCK_COLS]);
+  const padded = m % PANEL_ROWS !== 0 || n % BLOCK_COLS !== 0;
+  const c = padded ? alloc(backend, [panels * PANEL_ROWS, blocks * BLOCK_COLS]) : out;
+  // No allocation below this line: heap windows stay valid.
+  const atInfo = at ?? a;
+  const bInfo = bk ?? b;
+  const [atOff, bOff, apOff, bpOff, cOff] = [atInfo, bInfo, ap, bp, c].map((info) => offsetOf(backend, info));
+  pack(simd, heapF32(backend, atInfo), atOff, heapF32(backend, ap), apOff, k, m, PANEL_ROWS);
+  pack(simd, heapF32(backend, bInfo), bOff, heapF32(backend, bp), bpOff, k, n, BLOCK_COLS);
+
+  const ldC = (padded ? blocks * BLOCK_COLS : n) * 4;
+  try {
+    // Panels are shared out between this thread and the helpers (disjoint rows of C).
+    const parts = Math.min(panels, 2 * m * n * k >= MIN_FLOPS_TO_SHARE ? getThreadsCount() : 1);
+    const helpers = parts > 1 ? gemmHelpers(backend, parts - 1) : [];
+    const bounds = Array.from({ length: helpers.length + 2 }, (_, i) => Math.round((i * panels) / (helpers.length + 1)));
+    helpers.forEach((helper, i) => startOnHelper(helper, [apOff, bpOff, cOff, k, bounds[i + 1], bounds[i + 2], blocks, ldC]));
+    let failure: unknown = null;
+    try {
+      simd.gemmRange(apOff, bpOff, cOff, k, bounds[0], bounds[1], blocks, ldC);
+    } catch (error) {
+      failure = error;
+    }
+    for (const helper of helpers) waitForHelper(helper);
+    if (failure !== null) throw failure;
+    if (padded) {
+      const src = heapF32(backend, c);
+      const dst = heapF32(backend, out);
+      const width = blocks * BLOCK_COLS;
+      for (let i = 0; i < m; i++) dst.set(src.subarray(i * width, i * width + n), i * n);
+    }
+  } catch (error) {
+    if (into === undefined) free(backend, out);
+    throw error;
+  } finally {
+    free(backend, ap, bp);
+    if (padded) free(backend, c);
+    if (at != null) free(backend, at);
+    if (bk != null) free(backend, bk);
+  }
+  return out;
+}
+
+/**
+ * Packs `src [k, width]` (row-major, byte offset `srcOff`) into panels of `size` columns:
+ * `dst[p][r][j] = src[r, size * p + j]`, zeros past `width`. Whole panels by SIMD copies,
+ * the last partial one here.
+ */
+function pack(
+  simd: SimdFunctions,
+  src: Float32Array,
+  srcOff: number,
+  dst: Float32Array,
+  dstOff: number,
+  k: number,
+  width: number,
+  size: number,
+): void {
+  const whole = Math.floor(width / size);
+  const copy = size === PANEL_ROWS ? simd.pack6 : simd.pack8;
+  for (let p = 0; p < whole; p++) copy(srcOff + p * size * 4, dstOff + p * k * size * 4, k, width * 4);
+  const rest = width - whole * size;
+  if (rest === 0) return;
+  const base = whole * k * size;
+  for (let r = 0; r < k; r++) {
+    for (let j = 0; j < size; j++) dst[base + r * size + j] = j < rest ? src[r * width + whole * size + j] : 0;
+  }
+}
