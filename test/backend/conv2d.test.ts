@@ -25,6 +25,12 @@ describe('wasm conv2d and its gradients', () => {
     [[2, 7, 9, 3], [3, 3, 3, 2], [1, 2], 'same'], // unequal strides
     [[2, 7, 7, 3], [1, 1, 3, 4], 2, 'same'], // filter smaller than stride
     [[1, 9, 8, 2], [5, 5, 2, 3], 2, 'same'],
+    // stride 1 with channels a multiple of 8: the filter gradient runs on our SIMD product
+    [[2, 6, 7, 8], [3, 3, 8, 5], 1, 'same'],
+    [[2, 5, 6, 16], [3, 3, 16, 12], 1, 'valid'],
+    [[1, 9, 8, 8], [5, 5, 8, 3], 1, 'same'],
+    [[3, 4, 5, 8], [1, 1, 8, 7], 1, 'valid'],
+    [[40, 20, 20, 8], [3, 3, 8, 5], 1, 'same'], // more grid cells than one chunk of the reduction
   ];
   for (const [xs, fs, stride, pad] of cases) {
     const label = `x ${xs} filter ${fs} stride ${stride} ${pad}`;

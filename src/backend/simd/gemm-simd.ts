@@ -137,12 +137,16 @@ export const B_CHUNK_BYTES = 256 * 1024;
  * B stays in cache, in each group every panel (`gemmTiles`, the function at `tilesIndex`).
  * Threads share a product by taking disjoint ranges of panels (disjoint rows of C).
  */
-export type GemmRangeSimd = (ap: number, bp: number, c: number, k: number, p0: number, p1: number, blocks: number, ldC: number) => void;
+export type GemmRangeSimd = (
+  ap: number, bp: number, c: number, k: number, p0: number, p1: number, blocks: number, ldC: number,
+  /** Non-zero: add to C from the first step of k on (a product split over calls). */
+  accumulate: number,
+) => void;
 
 /** The `gemmRange` function; `tilesIndex` is the module index of `gemmTiles`. */
 export function gemmRangeFunction(tilesIndex: number): FunctionSpec {
-  const [AP, BP, C, K, P0, P1, BLOCKS, LD_C] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [K0, KC, PER, Q0, Q1, P] = [8, 9, 10, 11, 12, 13];
+  const [AP, BP, C, K, P0, P1, BLOCKS, LD_C, ACCUMULATE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [K0, KC, PER, Q0, Q1, P] = [9, 10, 11, 12, 13, 14];
   const body = [
     ...op.block, ...op.loop, // k0 = 0, K_CHUNK, ...
     ...op.get(K0), ...op.get(K), ...op.i32GeU, ...op.brIf(1),
@@ -167,7 +171,7 @@ export function gemmRangeFunction(tilesIndex: number): FunctionSpec {
     ...op.get(C), ...op.get(P), ...op.i32Const(PANEL_ROWS), ...op.i32Mul, ...op.get(LD_C), ...op.i32Mul, ...op.i32Add,
     ...op.get(KC), ...op.get(Q0), ...op.get(Q1), ...op.get(LD_C),
     ...op.get(K), ...op.i32Const(4 * BLOCK_COLS), ...op.i32Mul,
-    ...op.i32Const(0), ...op.get(K0), ...op.i32LtU,
+    ...op.i32Const(0), ...op.get(K0), ...op.i32LtU, ...op.get(ACCUMULATE), ...op.i32Or,
     ...op.call(tilesIndex),
     ...op.get(P), ...op.i32Const(1), ...op.i32Add, ...op.set(P),
     ...op.br(0),
@@ -179,5 +183,5 @@ export function gemmRangeFunction(tilesIndex: number): FunctionSpec {
     ...op.br(0),
     ...op.end, ...op.end,
   ];
-  return { name: 'gemmRange', params: [i32, i32, i32, i32, i32, i32, i32, i32], locals: [i32, i32, i32, i32, i32, i32], body };
+  return { name: 'gemmRange', params: [i32, i32, i32, i32, i32, i32, i32, i32, i32], locals: [i32, i32, i32, i32, i32, i32], body };
 }

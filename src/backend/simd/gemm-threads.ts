@@ -16,7 +16,7 @@ const JOB = 0;
 const DONE = 1;
 const FAILED = 2;
 const ARGS = 3;
-const ARG_COUNT = 8;
+const ARG_COUNT = 9;
 
 /** The worker's code (CommonJS, evaluated): wait for a job, run `gemmRange`, signal. */
 const workerSource = `

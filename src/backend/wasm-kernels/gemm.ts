@@ -71,19 +71,7 @@ export function simdGemm(
 
   const ldC = (padded ? blocks * BLOCK_COLS : n) * 4;
   try {
-    // Panels are shared out between this thread and the helpers (disjoint rows of C).
-    const parts = Math.min(panels, 2 * m * n * k >= MIN_FLOPS_TO_SHARE ? getThreadsCount() : 1);
-    const helpers = parts > 1 ? gemmHelpers(backend, parts - 1) : [];
-    const bounds = Array.from({ length: helpers.length + 2 }, (_, i) => Math.round((i * panels) / (helpers.length + 1)));
-    helpers.forEach((helper, i) => startOnHelper(helper, [apOff, bpOff, cOff, k, bounds[i + 1], bounds[i + 2], blocks, ldC]));
-    let failure: unknown = null;
-    try {
-      simd.gemmRange(apOff, bpOff, cOff, k, bounds[0], bounds[1], blocks, ldC);
-    } catch (error) {
-      failure = error;
-    }
-    for (const helper of helpers) waitForHelper(helper);
-    if (failure !== null) throw failure;
+    multiplyPacked(backend, simd, apOff, bpOff, cOff, m, k, blocks, ldC, false);
     if (padded) {
       const src = heapF32(backend, c);
       const dst = heapF32(backend, out);
@@ -103,11 +91,47 @@ export function simdGemm(
 }
 
 /**
+ * `C = Ap Bp` for operands packed as in `pack` (A: `m` rows in panels of 6, B: `blocks`
+ * blocks of 8 columns, both over `k` steps) into C at byte offset `cOff` with rows
+ * `ldC` bytes apart (room for whole panels and blocks); `accumulate` adds to C instead.
+ * On the multi-threaded backend the panels are shared out between this thread and
+ * helper threads (disjoint rows of C).
+ */
+export function multiplyPacked(
+  backend: BackendWasm,
+  simd: SimdFunctions,
+  apOff: number,
+  bpOff: number,
+  cOff: number,
+  m: number,
+  k: number,
+  blocks: number,
+  ldC: number,
+  accumulate: boolean,
+): void {
+  const panels = Math.ceil(m / PANEL_ROWS);
+  const flops = 2 * m * k * blocks * BLOCK_COLS;
+  const parts = Math.min(panels, flops >= MIN_FLOPS_TO_SHARE ? getThreadsCount() : 1);
+  const helpers = parts > 1 ? gemmHelpers(backend, parts - 1) : [];
+  const bounds = Array.from({ length: helpers.length + 2 }, (_, i) => Math.round((i * panels) / (helpers.length + 1)));
+  const flag = accumulate ? 1 : 0;
+  helpers.forEach((helper, i) => startOnHelper(helper, [apOff, bpOff, cOff, k, bounds[i + 1], bounds[i + 2], blocks, ldC, flag]));
+  let failure: unknown = null;
+  try {
+    simd.gemmRange(apOff, bpOff, cOff, k, bounds[0], bounds[1], blocks, ldC, flag);
+  } catch (error) {
+    failure = error;
+  }
+  for (const helper of helpers) waitForHelper(helper);
+  if (failure !== null) throw failure;
+}
+
+/**
  * Packs `src [k, width]` (row-major, byte offset `srcOff`) into panels of `size` columns:
  * `dst[p][r][j] = src[r, size * p + j]`, zeros past `width`. Whole panels by SIMD copies,
  * the last partial one here.
  */
-function pack(
+export function pack(
   simd: SimdFunctions,
   src: Float32Array,
   srcOff: number,
