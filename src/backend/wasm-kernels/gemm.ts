@@ -31,8 +31,7 @@ function offsetOf(backend: BackendWasm, info: tf.TensorInfo): number {
 
 /**
  * `op(a) op(b)` for 2-D float32 `a` (`[m, k]`, or `[k, m]` when `transposeA`) and `b`
- * (`[k, n]`, or `[n, k]` when `transposeB`); returns a new `[m, n]` tensor info, or
- * writes into `into` (`m * n` floats, e.g. a borrowed slice of a batch) and returns it.
+ * (`[k, n]`, or `[n, k]` when `transposeB`); returns a new `[m, n]` tensor info.
  */
 export function simdGemm(
   backend: BackendWasm,
@@ -41,53 +40,82 @@ export function simdGemm(
   b: tf.TensorInfo,
   transposeA: boolean,
   transposeB: boolean,
-  into?: tf.TensorInfo,
 ): tf.TensorInfo {
+  const one = new Int32Array(1);
   const [ra, ca] = a.shape.slice(-2);
   const [rb, cb] = b.shape.slice(-2);
+  const out = alloc(backend, [transposeA ? ca : ra, transposeB ? rb : cb]);
+  try {
+    simdBatchGemm(backend, simd, view(a, [1, ra, ca]), view(b, [1, rb, cb]), transposeA, transposeB, one, one, out);
+  } catch (error) {
+    free(backend, out);
+    throw error;
+  }
+  return out;
+}
+
+/**
+ * A batch of products `out[i] = op(a[ia[i]]) op(b[ib[i]])` for `a` `[batchA, m, k]` (or
+ * `[batchA, k, m]` when `transposeA`), `b` `[batchB, k, n]` (or `[batchB, n, k]`) and
+ * `out` with `ia.length` entries of `m * n`. Transposes run once for the whole batch
+ * and the packing buffers are shared by all entries.
+ */
+export function simdBatchGemm(
+  backend: BackendWasm,
+  simd: SimdFunctions,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  ia: Int32Array,
+  ib: Int32Array,
+  out: tf.TensorInfo,
+): void {
+  const [batchA, ra, ca] = a.shape;
+  const [batchB, rb, cb] = b.shape;
   const m = transposeA ? ca : ra;
   const k = transposeA ? ra : ca;
   const n = transposeB ? rb : cb;
-  const out = into ?? alloc(backend, [m, n]);
-  if (m === 0 || n === 0) return out;
+  if (m === 0 || n === 0 || ia.length === 0) return;
   if (k === 0) {
     heapF32(backend, out).fill(0);
-    return out;
+    return;
   }
-  const at = transposeA ? null : transposeInfo(backend, view(a, [m, k]), [1, 0]);
-  const bk = transposeB ? transposeInfo(backend, view(b, [n, k]), [1, 0]) : null;
+  const at = transposeA ? null : transposeInfo(backend, view(a, [batchA, m, k]), [0, 2, 1]);
+  const bk = transposeB ? transposeInfo(backend, view(b, [batchB, n, k]), [0, 2, 1]) : null;
   const panels = Math.ceil(m / PANEL_ROWS);
   const blocks = Math.ceil(n / BLOCK_COLS);
+  const padded = m % PANEL_ROWS !== 0 || n % BLOCK_COLS !== 0;
   const ap = alloc(backend, [panels * k * PANEL_ROWS]);
   const bp = alloc(backend, [blocks * k * BLOCK_COLS]);
-  const padded = m % PANEL_ROWS !== 0 || n % BLOCK_COLS !== 0;
-  const c = padded ? alloc(backend, [panels * PANEL_ROWS, blocks * BLOCK_COLS]) : out;
-  // No allocation below this line: heap windows stay valid.
-  const atInfo = at ?? a;
-  const bInfo = bk ?? b;
-  const [atOff, bOff, apOff, bpOff, cOff] = [atInfo, bInfo, ap, bp, c].map((info) => offsetOf(backend, info));
-  pack(simd, heapF32(backend, atInfo), atOff, heapF32(backend, ap), apOff, k, m, PANEL_ROWS);
-  pack(simd, heapF32(backend, bInfo), bOff, heapF32(backend, bp), bpOff, k, n, BLOCK_COLS);
-
-  const ldC = (padded ? blocks * BLOCK_COLS : n) * 4;
+  const c = padded ? alloc(backend, [panels * PANEL_ROWS, blocks * BLOCK_COLS]) : null;
   try {
-    multiplyPacked(backend, simd, apOff, bpOff, cOff, m, k, blocks, ldC, false);
-    if (padded) {
-      const src = heapF32(backend, c);
-      const dst = heapF32(backend, out);
-      const width = blocks * BLOCK_COLS;
-      for (let i = 0; i < m; i++) dst.set(src.subarray(i * width, i * width + n), i * n);
+    // No allocation below this line: heap windows stay valid.
+    const atInfo = at ?? a;
+    const bInfo = bk ?? b;
+    const [atOff, bOff, apOff, bpOff, outOff] = [atInfo, bInfo, ap, bp, out].map((info) => offsetOf(backend, info));
+    const [atView, bView, apView, bpView, outView] = [atInfo, bInfo, ap, bp, out].map((info) => heapF32(backend, info));
+    const cOff = c !== null ? offsetOf(backend, c) : 0;
+    const cView = c !== null ? heapF32(backend, c) : null;
+    const width = blocks * BLOCK_COLS;
+    for (let i = 0; i < ia.length; i++) {
+      const aStart = ia[i] * m * k;
+      const bStart = ib[i] * k * n;
+      pack(simd, atView.subarray(aStart), atOff + aStart * 4, apView, apOff, k, m, PANEL_ROWS);
+      pack(simd, bView.subarray(bStart), bOff + bStart * 4, bpView, bpOff, k, n, BLOCK_COLS);
+      if (cView === null) {
+        multiplyPacked(backend, simd, apOff, bpOff, outOff + i * m * n * 4, m, k, blocks, n * 4, false);
+      } else {
+        multiplyPacked(backend, simd, apOff, bpOff, cOff, m, k, blocks, width * 4, false);
+        for (let r = 0; r < m; r++) outView.set(cView.subarray(r * width, r * width + n), (i * m + r) * n);
+      }
     }
-  } catch (error) {
-    if (into === undefined) free(backend, out);
-    throw error;
   } finally {
     free(backend, ap, bp);
-    if (padded) free(backend, c);
+    if (c !== null) free(backend, c);
     if (at != null) free(backend, at);
     if (bk != null) free(backend, bk);
   }
-  return out;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { WASM, alloc, borrow, free, heapF32, run, sizeOf, unborrow, view, inputsOf, type KernelArgs } from './kernel-utils';
 import { stridedCopy } from './strided-copy';
 import { transposeInfo } from './transpose';
-import { simdGemm } from './gemm';
+import { simdBatchGemm, simdGemm } from './gemm';
 import { simdFunctions, type SimdFunctions } from '../simd/simd-module';
 
 /**
@@ -331,17 +331,13 @@ function simdProduct(
     return view(simdGemm(backend, simd, view(a, rows), view(b, b2), transposeA, transposeB), [...batchShape, m, n]);
   }
   const out = alloc(backend, [...batchShape, m, n]);
-  const ia = batchIndex(batchShape, aBatch);
-  const ib = batchIndex(batchShape, bBatch);
-  for (let i = 0; i < total; i++) {
-    const ai = borrow(backend, a, ia[i] * m * k, a2);
-    const bi = borrow(backend, b, ib[i] * k * n, b2);
-    const oi = borrow(backend, out, i * m * n, [m, n]);
-    try {
-      simdGemm(backend, simd, ai, bi, transposeA, transposeB, oi);
-    } finally {
-      unborrow(backend, ai, bi, oi);
-    }
+  try {
+    const a3 = view(a, [sizeOf(aBatch), ...a2]);
+    const b3 = view(b, [sizeOf(bBatch), ...b2]);
+    simdBatchGemm(backend, simd, a3, b3, transposeA, transposeB, batchIndex(batchShape, aBatch), batchIndex(batchShape, bBatch), out);
+  } catch (error) {
+    free(backend, out);
+    throw error;
   }
   return out;
 }
