@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { geluByKernels, hasGeluKernels } from './gelu-kernels';
 
 /** Options of `gelu`. */
 export interface GeluOptions {
@@ -12,10 +13,12 @@ export const defaultGeluOptions: GeluOptions = { approximate: 'none' };
 /**
  * Gaussian error linear unit (Hendrycks & Gimpel 2016), elementwise:
  * `gelu(x) = x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2))`, or with `approximate: 'tanh'`
- * `0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))`.
+ * `0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))`. The exact form runs as one kernel
+ * forward and one backward on wasm and cpu (`gelu-kernels.ts`).
  */
 export function gelu<T extends tf.Tensor>(x: T, options: Partial<GeluOptions> = {}): T {
   const { approximate } = { ...defaultGeluOptions, ...options };
+  if (approximate === 'none' && x.dtype === 'float32' && hasGeluKernels()) return geluByKernels(x) as T;
   return tf.tidy(() => {
     const inner =
       approximate === 'tanh'

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { gelu } from '../../src/encoders/gelu';
 import { activate } from '../../src/encoders/activation';
+import { geluKernels, hasGeluKernels } from '../../src/encoders/gelu-kernels';
+import { initBackend } from '../../src/backend';
 import { assertClose, useCpuBackend } from './helpers';
 
 /** Standard normal CDF by numerically integrating the density (Simpson, fine grid). */
@@ -44,5 +46,50 @@ describe('gelu', () => {
     const r = activate(tf.tensor1d([-1, 2]), 'relu');
     assert.deepEqual(Array.from(r.dataSync()), [0, 2]);
     tf.dispose([g, r]);
+  });
+});
+
+describe('gelu kernels on wasm (SIMD) against the exact values and the op-by-op form', () => {
+  // Many points, including tails and a count that is not a multiple of 4 (SIMD + remainder).
+  const xs = Array.from({ length: 403 }, (_, i) => -9 + (18 * i) / 402);
+
+  test('values and gradients match x Phi(x) and Phi(x) + x phi(x)', async () => {
+    await initBackend({ backend: 'wasm' });
+    assert.equal(hasGeluKernels(), true);
+    const x = tf.tensor1d(xs);
+    const y = gelu(x);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(gelu(t)))(x);
+    assertClose(y.dataSync(), xs.map((v) => v * phi(v)), 2e-6, 1e-6);
+    assertClose(g.dataSync(), xs.map((v) => phi(v) + (v * Math.exp(-0.5 * v * v)) / Math.sqrt(2 * Math.PI)), 2e-6, 1e-6);
+    tf.dispose([x, y, g]);
+  });
+
+  test('agree with the op-by-op form on wasm; NaN stays NaN; no leaks', async () => {
+    await initBackend({ backend: 'wasm' });
+    const values = [...xs, Number.NaN, 0, -0.0001];
+    const run = (): [Float32Array, Float32Array] => {
+      const x = tf.tensor1d(values);
+      const [y, g] = [gelu(x), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gelu(t), tf.sin(t))))(x)];
+      const out: [Float32Array, Float32Array] = [Float32Array.from(y.dataSync()), Float32Array.from(g.dataSync())];
+      tf.dispose([x, y, g]);
+      return out;
+    };
+    const live = tf.memory().numTensors;
+    const fused = run();
+    assert.equal(tf.memory().numTensors, live);
+    const configs = geluKernels.filter((k) => k.backendName === 'wasm');
+    for (const k of configs) tf.unregisterKernel(k.kernelName, 'wasm');
+    let byOps: [Float32Array, Float32Array];
+    try {
+      byOps = run();
+    } finally {
+      for (const k of configs) tf.registerKernel(k);
+    }
+    for (const part of [0, 1]) {
+      assert.ok(Number.isNaN(fused[part][xs.length]), 'NaN in, NaN out');
+      const a = fused[part].filter((_, i) => i !== xs.length);
+      const b = byOps[part].filter((_, i) => i !== xs.length);
+      assertClose(a, Array.from(b), 2e-6, 1e-6);
+    }
   });
 });

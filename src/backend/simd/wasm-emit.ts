@@ -94,7 +94,16 @@ export const op = {
   /** `i8x16.shuffle` of the two vectors on the stack, given as 4-byte (32-bit) lanes 0-7. */
   shuffle32: (lanes: readonly [number, number, number, number]) => [0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   f32x4Splat: [0xfd, ...uleb(0x13)],
+  f32x4Lt: [0xfd, ...uleb(0x43)],
   f32x4Gt: [0xfd, ...uleb(0x44)],
+  f32x4Abs: [0xfd, ...uleb(0xe0)],
+  f32x4Max: [0xfd, ...uleb(0xe9)],
+  f32x4Nearest: [0xfd, ...uleb(0x6a)],
+  i32x4Splat: [0xfd, ...uleb(0x11)],
+  i32x4Add: [0xfd, ...uleb(0xae)],
+  /** `i32x4.shl` of the vector below by the i32 on top. */
+  i32x4Shl: [0xfd, ...uleb(0xab)],
+  i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
   v128And: [0xfd, ...uleb(0x4e)],
   /** `a & ~b` for `a` below `b` on the stack. */
   v128AndNot: [0xfd, ...uleb(0x4f)],
