@@ -3,13 +3,14 @@ import { i32, op, v128, type FunctionSpec } from './wasm-emit';
 /**
  * The inner loops of our matrix product (see `wasm-kernels/gemm.ts`) in WebAssembly SIMD.
  *
- * Operands are first packed: A into panels of 6 rows, `Ap[p][k][r] = A[6p + r, k]`, and B
+ * Operands are first packed: A into panels of 4 rows, `Ap[p][k][r] = A[4p + r, k]`, and B
  * into blocks of 8 columns, `Bp[q][k][c] = B[k, 8q + c]`, so that the product streams both
  * contiguously (unpacked rows a power of two apart would fight over the same cache sets).
- * `gemmTiles` then computes, for one panel of A and blocks `q0 .. q1 - 1` of B, the 6 x 8
- * tiles of C over `k` steps, each from 12 accumulators held in registers: per step, 6
- * broadcasts of A and 2 loads of B feed 24 multiply-adds. `ap` and `bp` may point inside
- * the panels (a chunk of k), hence the block stride.
+ * `gemmTiles` then computes, for one panel of A and blocks `q0 .. q1 - 1` of B, the 4 x 8
+ * tiles of C over `k` steps, each from 8 accumulators held in registers: per step, 4
+ * broadcasts of A and 2 loads of B feed 8 four-lane multiply-adds. (6 x 8 tiles need 15
+ * vector registers and measured 15% slower here: V8 keeps one of x64's 16 for itself.)
+ * `ap` and `bp` may point inside the panels (a chunk of k), hence the block stride.
  */
 export type GemmTilesSimd = (
   ap: number, bp: number, c: number, k: number, q0: number, q1: number, ldC: number,
@@ -19,14 +20,14 @@ export type GemmTilesSimd = (
   accumulate: number,
 ) => void;
 
-/** Copies `k` rows of 24 bytes (6 floats, stride `ld` bytes) from `src` into `dst` back to back. */
-export type Pack6Simd = (src: number, dst: number, k: number, ld: number) => void;
+/** Copies `k` rows of 16 bytes (4 floats, stride `ld` bytes) from `src` into `dst` back to back. */
+export type Pack4Simd = (src: number, dst: number, k: number, ld: number) => void;
 
 /** Copies `k` rows of 32 bytes (8 floats, stride `ld` bytes) from `src` into `dst` back to back. */
 export type Pack8Simd = (src: number, dst: number, k: number, ld: number) => void;
 
 /** Rows of a panel of A, columns of a block of B. */
-export const PANEL_ROWS = 6;
+export const PANEL_ROWS = 4;
 export const BLOCK_COLS = 8;
 
 /**
@@ -91,7 +92,7 @@ export function gemmTilesFunction(fma: boolean): FunctionSpec {
   };
 }
 
-function packFunction(name: string, bytes: 24 | 32): FunctionSpec {
+function packFunction(name: string, bytes: 16 | 32): FunctionSpec {
   const [SRC, DST, K, LD] = [0, 1, 2, 3];
   const copy =
     bytes === 32
@@ -99,10 +100,7 @@ function packFunction(name: string, bytes: 24 | 32): FunctionSpec {
           ...op.get(DST), ...op.get(SRC), ...op.v128LoadAt(0), ...op.v128StoreAt(0),
           ...op.get(DST), ...op.get(SRC), ...op.v128LoadAt(16), ...op.v128StoreAt(16),
         ]
-      : [
-          ...op.get(DST), ...op.get(SRC), ...op.v128LoadAt(0), ...op.v128StoreAt(0),
-          ...op.get(DST), ...op.get(SRC), ...op.i64LoadAt(16), ...op.i64StoreAt(16),
-        ];
+      : [...op.get(DST), ...op.get(SRC), ...op.v128LoadAt(0), ...op.v128StoreAt(0)];
   const body = [
     ...op.block, ...op.loop,
     ...op.get(K), ...op.i32Const(0), ...op.i32Eq, ...op.brIf(1),
@@ -116,9 +114,9 @@ function packFunction(name: string, bytes: 24 | 32): FunctionSpec {
   return { name, params: [i32, i32, i32, i32], locals: [], body };
 }
 
-/** The `pack6` function (rows of a panel of A). */
-export function pack6Function(): FunctionSpec {
-  return packFunction('pack6', 24);
+/** The `pack4` function (rows of a panel of A). */
+export function pack4Function(): FunctionSpec {
+  return packFunction('pack4', 16);
 }
 
 /** The `pack8` function (rows of a block of B). */
@@ -165,7 +163,7 @@ export function gemmRangeFunction(tilesIndex: number): FunctionSpec {
     ...op.get(P0), ...op.set(P),
     ...op.block, ...op.loop, // panels
     ...op.get(P), ...op.get(P1), ...op.i32GeU, ...op.brIf(1),
-    // gemmTiles(ap + (p k + k0) 24, bp + k0 32, c + 6 p ldC, kc, q0, q1, ldC, 32 k, k0 > 0)
+    // gemmTiles(ap + (p k + k0) 16, bp + k0 32, c + 4 p ldC, kc, q0, q1, ldC, 32 k, k0 > 0 or accumulate)
     ...op.get(AP), ...op.get(P), ...op.get(K), ...op.i32Mul, ...op.get(K0), ...op.i32Add, ...op.i32Const(4 * PANEL_ROWS), ...op.i32Mul, ...op.i32Add,
     ...op.get(BP), ...op.get(K0), ...op.i32Const(4 * BLOCK_COLS), ...op.i32Mul, ...op.i32Add,
     ...op.get(C), ...op.get(P), ...op.i32Const(PANEL_ROWS), ...op.i32Mul, ...op.get(LD_C), ...op.i32Mul, ...op.i32Add,

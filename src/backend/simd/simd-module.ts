@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { adamFunction, type AdamSimd } from './adam-simd';
 import { columnSumFunction, type ColumnSumSimd } from './column-sum-simd';
-import { gemmRangeFunction, gemmTilesFunction, pack6Function, pack8Function, type GemmRangeSimd, type GemmTilesSimd, type Pack6Simd, type Pack8Simd } from './gemm-simd';
+import { gemmRangeFunction, gemmTilesFunction, pack4Function, pack8Function, type GemmRangeSimd, type GemmTilesSimd, type Pack4Simd, type Pack8Simd } from './gemm-simd';
 import { geluFunction, geluGradFunction, type GeluGradSimd, type GeluSimd } from './gelu-simd';
 import { maxPoolGrad2x2RowFunction, type MaxPoolGrad2x2RowSimd } from './max-pool-grad-simd';
 import { transpose4Function, type Transpose4Simd } from './transpose-simd';
@@ -20,7 +20,7 @@ export interface SimdFunctions {
   readonly transpose4: Transpose4Simd;
   readonly gemmTiles: GemmTilesSimd;
   readonly gemmRange: GemmRangeSimd;
-  readonly pack6: Pack6Simd;
+  readonly pack4: Pack4Simd;
   readonly pack8: Pack8Simd;
   readonly gelu: GeluSimd;
   readonly geluGrad: GeluGradSimd;
@@ -30,7 +30,7 @@ export interface SimdFunctions {
 export function simdModuleBytes(sharedMemory: boolean, fma = relaxedSimdAvailable()): Uint8Array {
   const functions = [adamFunction(), maxPoolGrad2x2RowFunction(), columnSumFunction(), transpose4Function(), gemmTilesFunction(fma)];
   const tilesIndex = functions.length - 1;
-  functions.push(gemmRangeFunction(tilesIndex), pack6Function(), pack8Function(), geluFunction(), geluGradFunction());
+  functions.push(gemmRangeFunction(tilesIndex), pack4Function(), pack8Function(), geluFunction(), geluGradFunction());
   return emitModule(functions, sharedMemory);
 }
 

@@ -9,8 +9,7 @@
 export const i32 = 0x7f;
 export const f32 = 0x7d;
 export const v128 = 0x7b;
-export const i64 = 0x7e;
-export type ValueType = typeof i32 | typeof i64 | typeof f32 | typeof v128;
+export type ValueType = typeof i32 | typeof f32 | typeof v128;
 
 /** Unsigned LEB128. */
 export function uleb(value: number): number[] {
@@ -86,9 +85,6 @@ export const op = {
   v128LoadAt: (offset: number) => [0xfd, 0x00, 0x04, ...uleb(offset)],
   /** `v128.store` at the address below the vector plus a constant byte offset. */
   v128StoreAt: (offset: number) => [0xfd, 0x0b, 0x04, ...uleb(offset)],
-  /** `i64.load` / `i64.store` at a constant byte offset (8-byte copies). */
-  i64LoadAt: (offset: number) => [0x29, 0x03, ...uleb(offset)],
-  i64StoreAt: (offset: number) => [0x37, 0x03, ...uleb(offset)],
   /** `v128.load32_splat`: one float at the address plus a constant byte offset, in all 4 lanes. */
   load32SplatAt: (offset: number) => [0xfd, 0x09, 0x02, ...uleb(offset)],
   /** `i8x16.shuffle` of the two vectors on the stack, given as 4-byte (32-bit) lanes 0-7. */

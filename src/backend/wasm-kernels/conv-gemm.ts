@@ -122,7 +122,7 @@ export function convFilterGradStrideOne(
     const apView = heapF32(backend, ap);
     for (let q0 = 0; q0 < g.cells; q0 += chunk) {
       const kc = Math.min(chunk, g.cells - q0);
-      // A = dy on the grid [cells, co] (already At), panels of 6 output channels.
+      // A = dy on the grid [cells, co] (already At), in panels of output channels.
       pack(simd, ov.subarray(q0 * co), dyGridOff + q0 * co * 4, apView, apOff, kc, co, PANEL_ROWS);
       // B = cols [cells, taps*ciPad]: block j is 8 channels of one tap, read in place.
       for (let j = 0; j < blocks; j++) {

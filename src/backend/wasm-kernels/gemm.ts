@@ -15,8 +15,8 @@ import type { SimdFunctions } from '../simd/simd-module';
  * transpose is one SIMD transpose, and the reduction runs in chunks that stay in cache.
  *
  * Layout: A is brought to `At [k, m]` (a transpose unless `transposeA`), B to `[k, n]`
- * (a transpose if `transposeB`); panels of 6 rows of A and blocks of 8 columns of B are
- * packed contiguously (zero-padded at the edges); C is computed in 6 x 8 tiles, chunk of
+ * (a transpose if `transposeB`); panels of 4 rows of A and blocks of 8 columns of B are
+ * packed contiguously (zero-padded at the edges); C is computed in 4 x 8 tiles, chunk of
  * k after chunk of k, into C itself or, when m or n is not a multiple of the tile, into a
  * padded scratch copied out at the end. On the multi-threaded backend the panels are
  * shared out between the calling thread and helper threads (`simd/gemm-threads.ts`).
@@ -170,7 +170,7 @@ export function pack(
   size: number,
 ): void {
   const whole = Math.floor(width / size);
-  const copy = size === PANEL_ROWS ? simd.pack6 : simd.pack8;
+  const copy = size === PANEL_ROWS ? simd.pack4 : simd.pack8;
   for (let p = 0; p < whole; p++) copy(srcOff + p * size * 4, dstOff + p * k * size * 4, k, width * 4);
   const rest = width - whole * size;
   if (rest === 0) return;
