@@ -6,6 +6,8 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { InputError } from '../util/errors';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { registerThreadedWasm, restoreSingleThreadedWasm } from './wasm-threads';
+import { relaxedSimdAvailable, simdFunctions, simdUnavailableReason } from './simd/simd-module';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
  * Registers every gradient of tfjs-core. Its ES-module registration file cannot be loaded
@@ -115,7 +117,11 @@ async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
   if (request.backend === 'auto' || request.backend === 'wasm') {
     const threads = await initWasm(request.threads, notes);
     if (threads > 0) {
-      return { name: 'wasm', threads, reason: `${request.backend}: ${[...notes, 'wasm with training kernels'].join('; ')}` };
+      const simd = simdFunctions(tf.backend() as unknown as BackendWasm) !== null;
+      const kernels = simd
+        ? `wasm with training kernels and our SIMD matrix product${relaxedSimdAvailable() ? ' (fused multiply-add)' : ''}`
+        : `wasm with training kernels, without our SIMD code (${simdUnavailableReason() ?? 'unavailable'})`;
+      return { name: 'wasm', threads, reason: `${request.backend}: ${[...notes, kernels].join('; ')}` };
     }
     if (request.backend === 'wasm') {
       throw new InputError('initBackend backend "wasm"', 'the wasm backend to initialise', notes.join('; '));

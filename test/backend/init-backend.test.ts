@@ -50,6 +50,7 @@ describe('initBackend', () => {
     assert.equal(tf.getBackend(), 'cpu');
     const wasm = await initBackend({ backend: 'wasm' });
     assert.equal(wasm.name, 'wasm');
+    assert.match(wasm.reason, /our SIMD matrix product/, 'the report says our SIMD code runs');
     assert.equal(tf.getBackend(), 'wasm');
     setEnv();
   });
