@@ -133,7 +133,7 @@ export const B_CHUNK_BYTES = 256 * 1024;
  * Panels `p0 .. p1 - 1` of C from packed `ap` (all panels, `k` steps each) and `bp` (all
  * `blocks`): chunks of `K_CHUNK` steps of k, in each chunk groups of blocks whose packed
  * B stays in cache, in each group every panel (`gemmTiles`, the function at `tilesIndex`).
- * Threads share a product by taking disjoint ranges of panels (disjoint rows of C).
+ * (A range of panels is a range of rows of C: callers may split a product by panels.)
  */
 export type GemmRangeSimd = (
   ap: number, bp: number, c: number, k: number, p0: number, p1: number, blocks: number, ldC: number,

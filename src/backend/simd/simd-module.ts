@@ -27,7 +27,7 @@ export interface SimdFunctions {
 }
 
 /** The module's bytes (its memory import shared or not, as the backend's memory is). */
-export function simdModuleBytes(sharedMemory: boolean, fma = relaxedSimdAvailable()): Uint8Array {
+function simdModuleBytes(sharedMemory: boolean, fma = relaxedSimdAvailable()): Uint8Array {
   const functions = [adamFunction(), maxPoolGrad2x2RowFunction(), columnSumFunction(), transpose4Function(), gemmTilesFunction(fma)];
   const tilesIndex = functions.length - 1;
   functions.push(gemmRangeFunction(tilesIndex), pack4Function(), pack8Function(), geluFunction(), geluGradFunction());
@@ -59,7 +59,7 @@ export function relaxedSimdAvailable(): boolean {
 }
 
 /** The backend's wasm memory, or undefined when it cannot be reached. */
-export function backendMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
+function backendMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
   const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   const memory = module.wasmMemory ?? module.asm?.memory;
   return memory instanceof WebAssembly.Memory ? memory : undefined;

@@ -130,7 +130,7 @@ export function convFilterGradStrideOne(
         const c0 = (j * BLOCK_COLS) % ciPad;
         simd.pack8(gridOff + ((q0 + g.taps[tap]) * ciPad + c0) * 4, bpOff + j * kc * BLOCK_COLS * 4, kc, ciPad * 4);
       }
-      multiplyPacked(backend, simd, apOff, bpOff, ctOff, co, kc, blocks, columns * 4, q0 > 0);
+      multiplyPacked(simd, apOff, bpOff, ctOff, co, kc, blocks, columns * 4, q0 > 0);
     }
     // dW[t, c, o] = C^T[o, t*ciPad + c].
     const cv = heapF32(backend, ct);

@@ -2,9 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { alloc, free, heapF32, view } from './kernel-utils';
 import { transposeInfo } from './transpose';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BLOCK_COLS, PANEL_ROWS } from '../simd/gemm-simd';
-import { gemmHelpers, startOnHelper, waitForHelper } from '../simd/gemm-threads';
 import type { SimdFunctions } from '../simd/simd-module';
 
 /**
@@ -18,12 +16,11 @@ import type { SimdFunctions } from '../simd/simd-module';
  * (a transpose if `transposeB`); panels of 4 rows of A and blocks of 8 columns of B are
  * packed contiguously (zero-padded at the edges); C is computed in 4 x 8 tiles, chunk of
  * k after chunk of k, into C itself or, when m or n is not a multiple of the tile, into a
- * padded scratch copied out at the end. On the multi-threaded backend the panels are
- * shared out between the calling thread and helper threads (`simd/gemm-threads.ts`).
+ * padded scratch copied out at the end. It runs on the calling thread only: helper
+ * threads sharing the rows measured slower on the 2-thread backend (MLP step 143 ms with
+ * a helper, 88 ms without).
  */
 
-/** Products smaller than this (in FLOPs) run on the calling thread alone. */
-const MIN_FLOPS_TO_SHARE = 4_000_000;
 
 function offsetOf(backend: BackendWasm, info: tf.TensorInfo): number {
   return backend.dataIdMap.get(info.dataId)!.memoryOffset;
@@ -104,9 +101,9 @@ export function simdBatchGemm(
       pack(simd, atView.subarray(aStart), atOff + aStart * 4, apView, apOff, k, m, PANEL_ROWS);
       pack(simd, bView.subarray(bStart), bOff + bStart * 4, bpView, bpOff, k, n, BLOCK_COLS);
       if (cView === null) {
-        multiplyPacked(backend, simd, apOff, bpOff, outOff + i * m * n * 4, m, k, blocks, n * 4, false);
+        multiplyPacked(simd, apOff, bpOff, outOff + i * m * n * 4, m, k, blocks, n * 4, false);
       } else {
-        multiplyPacked(backend, simd, apOff, bpOff, cOff, m, k, blocks, width * 4, false);
+        multiplyPacked(simd, apOff, bpOff, cOff, m, k, blocks, width * 4, false);
         for (let r = 0; r < m; r++) outView.set(cView.subarray(r * width, r * width + n), (i * m + r) * n);
       }
     }
@@ -119,14 +116,11 @@ export function simdBatchGemm(
 }
 
 /**
- * `C = Ap Bp` for operands packed as in `pack` (A: `m` rows in panels of 6, B: `blocks`
- * blocks of 8 columns, both over `k` steps) into C at byte offset `cOff` with rows
- * `ldC` bytes apart (room for whole panels and blocks); `accumulate` adds to C instead.
- * On the multi-threaded backend the panels are shared out between this thread and
- * helper threads (disjoint rows of C).
+ * `C = Ap Bp` for operands packed as in `pack` (A: `m` rows in panels, B: `blocks` blocks
+ * of 8 columns, both over `k` steps) into C at byte offset `cOff` with rows `ldC` bytes
+ * apart (room for whole panels and blocks); `accumulate` adds to C instead.
  */
 export function multiplyPacked(
-  backend: BackendWasm,
   simd: SimdFunctions,
   apOff: number,
   bpOff: number,
@@ -137,21 +131,7 @@ export function multiplyPacked(
   ldC: number,
   accumulate: boolean,
 ): void {
-  const panels = Math.ceil(m / PANEL_ROWS);
-  const flops = 2 * m * k * blocks * BLOCK_COLS;
-  const parts = Math.min(panels, flops >= MIN_FLOPS_TO_SHARE ? getThreadsCount() : 1);
-  const helpers = parts > 1 ? gemmHelpers(backend, parts - 1) : [];
-  const bounds = Array.from({ length: helpers.length + 2 }, (_, i) => Math.round((i * panels) / (helpers.length + 1)));
-  const flag = accumulate ? 1 : 0;
-  helpers.forEach((helper, i) => startOnHelper(helper, [apOff, bpOff, cOff, k, bounds[i + 1], bounds[i + 2], blocks, ldC, flag]));
-  let failure: unknown = null;
-  try {
-    simd.gemmRange(apOff, bpOff, cOff, k, bounds[0], bounds[1], blocks, ldC, flag);
-  } catch (error) {
-    failure = error;
-  }
-  for (const helper of helpers) waitForHelper(helper);
-  if (failure !== null) throw failure;
+  simd.gemmRange(apOff, bpOff, cOff, k, 0, Math.ceil(m / PANEL_ROWS), blocks, ldC, accumulate ? 1 : 0);
 }
 
 /**
