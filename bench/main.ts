@@ -301,6 +301,17 @@ function medianOf(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The second of the pair whose first is closest to `target` (pairs with nulls skipped). */
+function nearestTo(target: number | null, pairs: readonly [number | null, number | null][]): number | undefined {
+  if (target === null) return undefined;
+  let best: [number, number] | undefined;
+  for (const [value, tag] of pairs) {
+    if (value === null || tag === null) continue;
+    if (best === undefined || Math.abs(value - target) < Math.abs(best[0] - target)) best = [value, tag];
+  }
+  return best?.[1];
+}
+
 /** The table row of one model from its rounds (medians; the ratio is the median of per-round ratios). */
 function stepRow(
   name: StepName,
@@ -313,22 +324,18 @@ function stepRow(
   const ms = medianOf(ours);
   const refMs = medianOf(refs);
   const flops = stepFlops[name](stepBatch[name]);
-  const mostCommon = (values: (number | null | undefined)[]): number | undefined => {
-    const counts = new Map<number, number>();
-    for (const v of values) if (v != null) counts.set(v, (counts.get(v) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  };
   const error = rounds.find((r) => r.ours.error !== undefined)?.ours.error;
   return {
     step: name,
     backend: backend.name,
-    threads: mostCommon(rounds.map((r) => r.ours.threads)) ?? backend.threads,
+    // The thread count of the round whose time is (closest to) the median.
+    threads: nearestTo(ms, rounds.map((r) => [r.ours.ms, r.ours.threads])) ?? backend.threads,
     ours_ms: ms,
     pytorch_ms: refMs,
     ratio: medianOf(ratios),
     gflops: ms !== null ? flops / ms / 1e6 : null,
     pytorch_gflops: refMs !== null ? flops / refMs / 1e6 : null,
-    pytorch_threads: mostCommon(rounds.map((r) => r.ref?.threads)),
+    pytorch_threads: nearestTo(refMs, rounds.map((r) => [r.ref?.ms ?? null, r.ref?.threads ?? null])),
     rounds: rounds.map((r) => ({
       ours_ms: r.ours.ms,
       ours_ms_by_threads: r.ours.byThreads,
