@@ -125,9 +125,9 @@ export function pack8Function(): FunctionSpec {
 }
 
 /** Steps of k per chunk: a panel of A and the blocks of B in use stay in cache. */
-export const K_CHUNK = 256;
+const K_CHUNK = 256;
 /** Packed B per chunk of blocks, in bytes (about half of a 512 KiB L2). */
-export const B_CHUNK_BYTES = 256 * 1024;
+const B_CHUNK_BYTES = 256 * 1024;
 
 /**
  * Panels `p0 .. p1 - 1` of C from packed `ap` (all panels, `k` steps each) and `bp` (all

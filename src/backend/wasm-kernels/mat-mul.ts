@@ -32,20 +32,10 @@ interface Operands {
   bBatchShape: number[];
 }
 
-/** Brings `a` to `[batchA, m, k]` and `b` to `[batchB, k, n]` without transposes. */
-function explicitOperands(
-  backend: BackendWasm,
-  a: tf.TensorInfo,
-  b: tf.TensorInfo,
-  transposeA: boolean,
-  transposeB: boolean,
-): Operands {
+/** `m`, `k`, `n` of `op(a) op(b)`; throws when the inner dimensions differ. */
+function productDims(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): { m: number; k: number; n: number } {
   const ra = a.shape.length;
   const rb = b.shape.length;
-  const aBatchShape = a.shape.slice(0, -2);
-  const bBatchShape = b.shape.slice(0, -2);
-  const batchA = sizeOf(aBatchShape);
-  const batchB = sizeOf(bBatchShape);
   const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
@@ -56,6 +46,22 @@ function explicitOperands(
         `b ${JSON.stringify(b.shape)} (transposeB=${transposeB})`,
     );
   }
+  return { m, k, n };
+}
+
+/** Brings `a` to `[batchA, m, k]` and `b` to `[batchB, k, n]` without transposes. */
+function explicitOperands(
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): Operands {
+  const aBatchShape = a.shape.slice(0, -2);
+  const bBatchShape = b.shape.slice(0, -2);
+  const batchA = sizeOf(aBatchShape);
+  const batchB = sizeOf(bBatchShape);
+  const { m, k, n } = productDims(a, b, transposeA, transposeB);
   const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(aBatchShape, bBatchShape);
   const a3 = transposeA ? transposeInfo(backend, view(a, [batchA, k, m]), [0, 2, 1]) : view(a, [batchA, m, k]);
   const b3 = transposeB ? transposeInfo(backend, view(b, [batchB, n, k]), [0, 2, 1]) : view(b, [batchB, k, n]);
@@ -308,18 +314,7 @@ function simdProduct(
   transposeA: boolean,
   transposeB: boolean,
 ): tf.TensorInfo {
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (k !== kb) {
-    throw new Error(
-      `matMul: inner dimensions differ: a ${JSON.stringify(a.shape)} (transposeA=${transposeA}), ` +
-        `b ${JSON.stringify(b.shape)} (transposeB=${transposeB})`,
-    );
-  }
+  const { m, k, n } = productDims(a, b, transposeA, transposeB);
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
   const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(aBatch, bBatch);
