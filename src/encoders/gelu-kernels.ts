@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdFunctions } from '../backend/simd/simd-module';
+import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
 
 /**
  * The exact GELU and its gradient as two kernels (`SslmemGelu`: x -> gelu(x);
@@ -51,7 +52,7 @@ function wasmGelu(args: Args): tf.TensorInfo {
   const n = tf.util.sizeFromShape(x.shape);
   const simd = simdFunctions(backend);
   const done = simd === null ? 0 : n - (n % 4);
-  const at = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+  const at = (info: tf.TensorInfo): number => offsetOf(backend, info);
   if (simd !== null) simd.gelu(at(x), at(out), done * 4);
   if (done < n) geluArrays(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array, done);
   return out;
@@ -65,7 +66,7 @@ function wasmGeluGrad(args: Args): tf.TensorInfo {
   const n = tf.util.sizeFromShape(x.shape);
   const simd = simdFunctions(backend);
   const done = simd === null ? 0 : n - (n % 4);
-  const at = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+  const at = (info: tf.TensorInfo): number => offsetOf(backend, info);
   if (simd !== null) simd.geluGrad(at(x), at(dy), at(dx), done * 4);
   if (done < n) {
     const view = (info: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(info) as Float32Array;

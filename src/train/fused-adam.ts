@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdFunctions } from '../backend/simd/simd-module';
+import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
 
 /**
  * Adam's update of one variable as a single kernel: one pass over the parameters instead
@@ -81,7 +82,7 @@ function wasmFusedAdam(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; 
   // The SIMD function takes whole groups of 4; plain JavaScript does the rest.
   const done = simd === null ? 0 : n - (n % 4);
   if (simd !== null) {
-    const offset = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+    const offset = (info: tf.TensorInfo): number => offsetOf(backend, info);
     const decoupled = a.decoupled;
     simd(
       offset(x.param), offset(x.grad), offset(x.m), offset(x.v), offset(outs[0]), offset(outs[1]), offset(outs[2]), done * 4,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { alloc, free, heapF32 } from './kernel-utils';
+import { alloc, free, heapF32, offsetOf } from './kernel-utils';
 import { multiplyPacked, pack } from './gemm';
 import { BLOCK_COLS, PANEL_ROWS } from '../simd/gemm-simd';
 import { simdFunctions } from '../simd/simd-module';
@@ -60,10 +60,6 @@ function gridOf(n: number, h: number, w: number, kh: number, kw: number, pads: P
   const taps: number[] = [];
   for (let a = 0; a < kh; a++) for (let e = 0; e < kw; e++) taps.push(a * wp + e);
   return { n, h, w, ho, wo, kh, kw, hp, wp, lead, cells, span, taps };
-}
-
-function offsetOf(backend: BackendWasm, info: tf.TensorInfo): number {
-  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
 }
 
 /** Bytes of the packed operands per chunk of the reduction. */

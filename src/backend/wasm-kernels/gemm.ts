@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { alloc, free, heapF32, view } from './kernel-utils';
+import { alloc, free, heapF32, offsetOf, view } from './kernel-utils';
 import { transposeInfo } from './transpose';
 import { BLOCK_COLS, PANEL_ROWS } from '../simd/gemm-simd';
 import type { SimdFunctions } from '../simd/simd-module';
@@ -20,11 +20,6 @@ import type { SimdFunctions } from '../simd/simd-module';
  * threads sharing the rows measured slower on the 2-thread backend (MLP step 143 ms with
  * a helper, 88 ms without).
  */
-
-
-function offsetOf(backend: BackendWasm, info: tf.TensorInfo): number {
-  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
-}
 
 /**
  * `op(a) op(b)` for 2-D float32 `a` (`[m, k]`, or `[k, m]` when `transposeA`) and `b`

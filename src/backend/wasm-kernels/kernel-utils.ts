@@ -71,6 +71,11 @@ export function heapF32(backend: BackendWasm, info: tf.TensorInfo): Float32Array
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
+/** Byte offset of a tensor's data on the wasm heap (what our SIMD functions take). */
+export function offsetOf(backend: BackendWasm, info: tf.TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
+}
+
 /** A float32 tensor made from values (copied onto the heap). */
 export function fromValues(backend: BackendWasm, shape: number[], values: Float32Array): tf.TensorInfo {
   return backend.makeOutput(shape, 'float32', undefined, values);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { WASM, alloc, heapF32, run, inputsOf, type KernelArgs } from './kernel-utils';
+import { WASM, alloc, heapF32, offsetOf, run, inputsOf, type KernelArgs } from './kernel-utils';
 import { simdFunctions } from '../simd/simd-module';
 
 /**
@@ -48,8 +48,7 @@ export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   if (tiling && fh === 2 && fw === 2) {
     const simd = c % 4 === 0 ? simdFunctions(backend) : null;
     if (simd !== null) {
-      const at = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId)!.memoryOffset;
-      const [x0, g0, o0] = [at(input), at(dy), at(dx)];
+      const [x0, g0, o0] = [offsetOf(backend, input), offsetOf(backend, dy), offsetOf(backend, dx)];
       for (let b = 0; b < n; b++) {
         for (let yo = 0; yo < ho; yo++) {
           const row = ((b * h + 2 * yo) * w) * c * 4;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { WASM, alloc, free, fromValues, heapF32, run, sizeOf, view, inputsOf, type KernelArgs } from './kernel-utils';
+import { WASM, alloc, free, fromValues, heapF32, offsetOf, run, sizeOf, view, inputsOf, type KernelArgs } from './kernel-utils';
 import { simdFunctions, type SimdFunctions } from '../simd/simd-module';
 
 /**
@@ -20,8 +20,7 @@ function columnSums(backend: BackendWasm, simd: SimdFunctions, x: tf.TensorInfo,
   const [outer, length, inner] = dims;
   const scratch = alloc(backend, [inner]);
   const out = alloc(backend, [outer, inner]);
-  const at = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId)!.memoryOffset;
-  const [x0, s0] = [at(x), at(scratch)];
+  const [x0, s0] = [offsetOf(backend, x), offsetOf(backend, scratch)];
   const part = heapF32(backend, scratch);
   const result = heapF32(backend, out);
   const acc = new Float64Array(inner);

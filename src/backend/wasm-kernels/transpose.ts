@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { WASM, alloc, heap, run, inputsOf, type KernelArgs } from './kernel-utils';
+import { WASM, alloc, heap, offsetOf, run, inputsOf, type KernelArgs } from './kernel-utils';
 import { stridedCopy, stridesOf } from './strided-copy';
 import { simdFunctions, type SimdFunctions } from '../simd/simd-module';
 
@@ -24,8 +24,8 @@ function simdTranspose(backend: BackendWasm, simd: SimdFunctions, x: tf.TensorIn
   const [batch, rows, cols] = dims;
   const rows4 = rows - (rows % 4);
   const cols4 = cols - (cols % 4);
-  const xOffset = backend.dataIdMap.get(x.dataId)!.memoryOffset;
-  const outOffset = backend.dataIdMap.get(out.dataId)!.memoryOffset;
+  const xOffset = offsetOf(backend, x);
+  const outOffset = offsetOf(backend, out);
   const src = heap(backend, x);
   const dst = heap(backend, out);
   for (let b = 0; b < batch; b++) {
