@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { activeBackendHas, registerMissingKernels, type CpuKernelBackend } from '../backend/custom-kernels';
 import { simdFunctions } from '../backend/simd/simd-module';
 import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
 
@@ -75,10 +76,8 @@ function wasmGeluGrad(args: Args): tf.TensorInfo {
   return dx;
 }
 
-type CpuBackend = tf.KernelBackend & { makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo };
-
 function cpuGelu(args: Args): tf.TensorInfo {
-  const backend = args.backend as CpuBackend;
+  const backend = args.backend as CpuKernelBackend;
   const x = input(args, 'x');
   const out = new Float32Array(tf.util.sizeFromShape(x.shape));
   geluArrays(backend.readSync(x.dataId) as Float32Array, out);
@@ -86,7 +85,7 @@ function cpuGelu(args: Args): tf.TensorInfo {
 }
 
 function cpuGeluGrad(args: Args): tf.TensorInfo {
-  const backend = args.backend as CpuBackend;
+  const backend = args.backend as CpuKernelBackend;
   const x = input(args, 'x');
   const dy = input(args, 'dy');
   const dx = new Float32Array(tf.util.sizeFromShape(x.shape));
@@ -104,15 +103,12 @@ export const geluKernels: readonly tf.KernelConfig[] = [
 
 /** Registers the kernels (safe to call again). */
 export function registerGeluKernels(): void {
-  for (const config of geluKernels) {
-    if (tf.getKernel(config.kernelName, config.backendName) == null) tf.registerKernel(config);
-  }
+  registerMissingKernels(geluKernels);
 }
 
 /** Whether the active backend has both kernels. */
 export function hasGeluKernels(): boolean {
-  const backend = tf.getBackend();
-  return tf.getKernel(geluKernelName, backend) != null && tf.getKernel(geluGradKernelName, backend) != null;
+  return activeBackendHas(geluKernelName, geluGradKernelName);
 }
 
 registerGeluKernels();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { activeBackendHas, registerMissingKernels, type CpuKernelBackend } from '../backend/custom-kernels';
 import { simdFunctions } from '../backend/simd/simd-module';
 import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
 
@@ -99,9 +100,7 @@ function wasmFusedAdam(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; 
 }
 
 function cpuFusedAdam(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
-  const backend = args.backend as tf.KernelBackend & {
-    makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-  };
+  const backend = args.backend as CpuKernelBackend;
   const x = inputsOf(args.inputs);
   const read = (info: tf.TensorInfo): Float32Array => backend.readSync(info.dataId) as Float32Array;
   const n = tf.util.sizeFromShape(x.param.shape);
@@ -118,14 +117,12 @@ export const fusedAdamKernels: readonly tf.KernelConfig[] = [
 
 /** Registers the fused update for wasm and cpu (safe to call again). */
 export function registerFusedAdam(): void {
-  for (const config of fusedAdamKernels) {
-    if (tf.getKernel(config.kernelName, config.backendName) == null) tf.registerKernel(config);
-  }
+  registerMissingKernels(fusedAdamKernels);
 }
 
 /** Whether the active backend has the fused update (registered when this module loads). */
 export function hasFusedAdam(): boolean {
-  return tf.getKernel(fusedAdamKernelName, tf.getBackend()) != null;
+  return activeBackendHas(fusedAdamKernelName);
 }
 
 registerFusedAdam();
