@@ -1,17 +1,13 @@
 /**
- * The benchmark's training steps built from the library: encoder (src/encoders), SimCLR
+ * The benchmark's training steps built from the built library: encoder (encoders/), SimCLR
  * objective with its projector (src/objectives), loss + gradients (`computeGradients`)
  * and Adam (src/train). A step is what `trainStep` does minus the augmentation: two fixed
  * random views of one batch, loss and gradients, one Adam update (lr 1e-3), the loss read
  * back. The PyTorch reference (bench/pytorch_reference.py) times the same.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { cnnEncoder, mlpEncoder, vitEncoder } from '../src/encoders';
 import type { Encoder } from '../src/encoders';
-import { simclr } from '../src/objectives';
-import { adam } from '../src/train/adam';
-import { computeGradients, trainableVariables } from '../src/train/compute-gradients';
-import { createRng } from '../src/util/rng';
+import { adam, cnnEncoder, computeGradients, createRng, mlpEncoder, simclr, trainableVariables, vitEncoder } from './library';
 
 /** The benchmark models. */
 export type StepName = 'mlp' | 'cnn' | 'vit';

@@ -11,17 +11,20 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runInWorkers, writeFileAtomic } from '../src/parallel';
+import { runInWorkers, writeFileAtomic } from './library';
 import { setupBackend, type BenchBackend } from './backend';
 import { stepFlops } from './flops';
 import { libraryStep, stepBatch, stepNames, type StepName } from './library-step';
 import { findTorchPython, runPytorchReference, type PytorchReport } from './pytorch';
 import type { StepTaskArgs, StepTaskResult } from './step-task';
 import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
+import type { EpochTaskArgs, EpochTaskResult } from './epoch-task';
 
 /** One row of reports/bench.json. */
 export interface BenchRow {
-  readonly step: StepName | 'two-encoders';
+  readonly step: StepName | 'two-encoders' | 'laptop-epoch';
+  /** Which build of the library ran: `dist`, the compiled one the CLI and the notebooks load. */
+  readonly build: 'dist';
   readonly backend: string;
   /** Backend threads of our run (per worker for `two-encoders`). */
   readonly threads: number;
@@ -38,7 +41,7 @@ export interface BenchRow {
 interface Options {
   readonly steps?: number;
   readonly warmup: number;
-  readonly only: ReadonlyArray<StepName | 'two-encoders'>;
+  readonly only: ReadonlyArray<StepName | 'two-encoders' | 'laptop-epoch'>;
   readonly pytorch: boolean;
   readonly quick: boolean;
   readonly throughputSteps: number;
@@ -50,7 +53,7 @@ interface Options {
 const usage = `usage: node --import tsx bench/main.ts [options]
   --steps N             timed steps per model (default mlp 20, cnn 5, vit 5; --quick: 5, 2, 2)
   --warmup N            untimed steps first (default 2; --quick: 1)
-  --only LIST           comma list of mlp, cnn, vit, two-encoders (default: all)
+  --only LIST           comma list of mlp, cnn, vit, two-encoders, laptop-epoch (default: all)
   --no-pytorch          skip the PyTorch reference
   --quick               few steps, for a smoke run
   --throughput-steps N  steps per encoder in the two-encoder run (default 20; --quick: 5)
@@ -84,7 +87,7 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name}: expected an integer >= ${min}, found ${JSON.stringify(text)}`);
     return n;
   };
-  const known = [...stepNames, 'two-encoders'] as const;
+  const known = [...stepNames, 'two-encoders', 'laptop-epoch'] as const;
   const only = (values.only ?? known.join(',')).split(',').filter((s) => s.length > 0);
   for (const name of only) {
     if (!(known as readonly string[]).includes(name)) throw new Error(`bench: --only: expected names among ${known.join(', ')}, found ${JSON.stringify(name)}`);
@@ -201,11 +204,12 @@ function fmt(value: number | null | undefined, digits = 1): string {
 
 function printTable(rows: readonly BenchRow[]): void {
   const header = ['step', 'backend', 'threads', 'ours ms', 'pytorch ms', 'ratio', 'GFLOP/s', 'pytorch GFLOP/s'];
+  console.log(`library: dist (the compiled build); ${rows[0]?.kernels ?? ''}`);
   const lines = rows.map((r) => [
     r.step,
     r.backend,
     String(r.threads),
-    r.step === 'two-encoders' ? fmt(r.ours_ms) : `${fmt(r.ours_ms)} (${String(r.threads)}t)`,
+    r.step === 'two-encoders' ? fmt(r.ours_ms) : `${fmt(r.ours_ms, r.step === 'laptop-epoch' ? 0 : 1)} (${String(r.threads)}t)`,
     r.pytorch_ms === null ? '-' : `${fmt(r.pytorch_ms)}${r.pytorch_threads !== undefined ? ` (${String(r.pytorch_threads)}t)` : ''}`,
     fmt(r.ratio, 2),
     fmt(r.gflops),
@@ -286,6 +290,23 @@ async function main(): Promise<void> {
     const ref = (await pytorch([], true))?.two_encoders;
     rows.push(twoEncoderRow(two, backend, ref));
   }
+  if (options.only.includes('laptop-epoch')) {
+    const rounds: Array<{ ours: EpochTaskResult; ref: number | null; refThreads: number | null }> = [];
+    for (let round = 0; round < options.rounds; round++) {
+      log(`-- laptop-epoch, round ${round + 1} of ${options.rounds}: one encoder f of the laptop preset, real MNIST, its augmentation`);
+      const [ours] = await runInWorkers<EpochTaskResult>(
+        [{ module: join(__dirname, 'epoch-task.ts'), fn: 'timeLaptopEpoch', args: { threads: options.threads ?? 1, epochs: options.quick ? 2 : 4 } satisfies EpochTaskArgs }],
+        { poolSize: 1 },
+      );
+      log(`  ours ${ours.ms.toFixed(0)} ms/epoch (${ours.images} images, batch ${ours.batch})`);
+      const spec = { images: ours.images, batch: ours.batch, encoder: ours.encoder, objective: ours.objective, lr: 1e-3, epochs: options.quick ? 2 : 4 };
+      const ref = python === null ? undefined : (await runPytorchReference(python, { only: [], warmup: 0, throughputSteps: 1, throughput: false, epoch: spec }).catch((e: Error) => { pytorchNote = `failed: ${e.message}`; return undefined; }))?.epoch;
+      if (ref !== undefined) log(`  pytorch ${ref.ms.toFixed(0)} ms/epoch (${ref.threads} thread(s))`);
+      rounds.push({ ours, ref: ref?.ms ?? null, refThreads: ref?.threads ?? null });
+    }
+    rows.push(epochRow(rounds, backend));
+  }
+  for (const r of rows) (r as Record<string, unknown>).kernels = backend.description;
   if (pytorchNote !== null) for (const r of rows) (r as Record<string, unknown>).pytorch_note = pytorchNote;
 
   console.log('');
@@ -327,6 +348,7 @@ function stepRow(
   const error = rounds.find((r) => r.ours.error !== undefined)?.ours.error;
   return {
     step: name,
+    build: 'dist',
     backend: backend.name,
     // The thread count of the round whose time is (closest to) the median.
     threads: nearestTo(ms, rounds.map((r) => [r.ours.ms, r.ours.threads])) ?? backend.threads,
@@ -349,6 +371,31 @@ function stepRow(
   };
 }
 
+/** The `laptop-epoch` row: medians over rounds, the ratio the median of per-round ratios. */
+function epochRow(rounds: ReadonlyArray<{ ours: EpochTaskResult; ref: number | null; refThreads: number | null }>, backend: BenchBackend): BenchRow {
+  const ms = medianOf(rounds.map((r) => r.ours.ms));
+  const refMs = medianOf(rounds.flatMap((r) => (r.ref === null ? [] : [r.ref])));
+  const first = rounds[0].ours;
+  return {
+    step: 'laptop-epoch',
+    build: 'dist',
+    backend: first.backend,
+    threads: first.threads,
+    ours_ms: ms,
+    pytorch_ms: refMs,
+    ratio: medianOf(rounds.flatMap((r) => (r.ref === null ? [] : [r.ours.ms / r.ref]))),
+    gflops: null,
+    pytorch_threads: nearestTo(refMs, rounds.map((r) => [r.ref, r.refThreads])),
+    images: first.images,
+    batch: first.batch,
+    encoder: first.encoder,
+    objective: first.objective,
+    rounds: rounds.map((r) => ({ ours_ms: r.ours.ms, pytorch_ms: r.ref, ratio: r.ref === null ? null : r.ours.ms / r.ref })),
+    note: 'one epoch of encoder f of the laptop preset: real MNIST, the digit augmentation (in both), SimCLR, Adam; median epoch after the first',
+    ...(backend.name !== first.backend ? { warning: 'the worker ran another backend than the main thread' } : {}),
+  };
+}
+
 /** The `two-encoders` row: each side at its faster arrangement. */
 function twoEncoderRow(two: TwoEncoderResult, backend: BenchBackend, ref: PytorchReport['two_encoders'] | undefined): BenchRow {
   const perPair = 2 * stepBatch.mlp; // images in one step of f plus one step of g
@@ -361,6 +408,7 @@ function twoEncoderRow(two: TwoEncoderResult, backend: BenchBackend, ref: Pytorc
   const refMs = ref !== undefined ? (1000 * perPair) / ref.images_per_s : null;
   return {
     step: 'two-encoders',
+    build: 'dist',
     backend: two.workerBackend,
     threads: best.startsWith('two') ? two.workerThreads : backend.threads,
     ours_ms: oursMs,

@@ -18,6 +18,7 @@ export interface PytorchReport {
     readonly steps_per_encoder: number;
     readonly batch: number;
   };
+  readonly epoch?: { readonly ms: number; readonly threads: number; readonly ms_by_threads: Record<string, number> };
 }
 
 /** Options of `runPytorchReference`. */
@@ -27,6 +28,8 @@ export interface PytorchOptions {
   readonly warmup: number;
   readonly throughputSteps: number;
   readonly throughput: boolean;
+  /** The laptop-epoch setting to time (encoder, projector, images, batch, lr, epochs). */
+  readonly epoch?: Record<string, unknown>;
 }
 
 /** The first Python that can import torch, or null. */
@@ -53,6 +56,7 @@ export function runPytorchReference(python: string, options: PytorchOptions): Pr
     String(options.throughputSteps),
     ...(options.steps !== undefined ? ['--steps', String(options.steps)] : []),
     ...(options.throughput ? [] : ['--no-throughput']),
+    ...(options.epoch !== undefined ? ['--epoch', JSON.stringify(options.epoch)] : []),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'inherit'] });

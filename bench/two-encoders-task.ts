@@ -3,7 +3,7 @@
  * for `steps` SimCLR steps on its own single-threaded backend. After the warm-up the
  * workers meet at a barrier (a shared counter) so that the timed parts overlap.
  */
-import type { TaskContext } from '../src/parallel';
+import type { TaskContext } from '../src/parallel'; // types only; the code runs from dist (./library)
 import { setupBackend } from './backend';
 import { libraryStep, stepBatch } from './library-step';
 

@@ -2,7 +2,8 @@
 // Reproduces the paper's findings: runs every notebooks/NN-*.ipynb headless (or the
 // notebooks named on the command line) with a preset, then writes into reports/
 //   notebooks/<name>.ipynb  the executed notebooks (also when a cell failed),
-//   html/<name>.html        each one as HTML with its figures (nbconvert),
+//   html/<name>.html        each one as HTML with its figures (nbconvert; interactive with
+//                           html/plotly.min.js, the offline plotly.js copied beside them),
 //   logs/<name>.log         the runner's messages,
 //   index.html              a page linking them, with status and time of each.
 // usage: node scripts/reproduce.mjs [--preset quick|laptop|paper] [--cell-timeout S]
@@ -11,7 +12,8 @@
 // (npm run build). Exits 1 when any notebook failed. Runs share the run cache in runs/
 // (SSLMEM_RUNS) at the project root, so a second reproduce reuses trained encoders.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,6 +47,7 @@ const canConvert = spawnSync(python, ['-c', 'import nbconvert'], { stdio: 'ignor
 if (!existsSync(join(root, 'dist/index.js'))) console.error('reproduce: dist/ is missing; notebooks import the built library: run `npm run build`');
 
 for (const sub of ['notebooks', 'html', 'logs']) mkdirSync(join(outDir, sub), { recursive: true });
+const plotly = plotlyBesidePages(join(outDir, 'html'));
 const env = { ...process.env, SSLMEM_PRESET: preset, SSLMEM_RUNS: process.env.SSLMEM_RUNS || join(root, 'runs') };
 console.log(`reproduce: ${notebooks.length} notebook(s), preset ${preset}, python ${python}`);
 
@@ -62,8 +65,10 @@ for (const nb of notebooks) {
   let html;
   if (canConvert && existsSync(executed)) {
     const r = spawnSync(python, ['-m', 'nbconvert', '--to', 'html', '--output-dir', join(outDir, 'html'), executed], { encoding: 'utf8' });
-    if (r.status === 0) html = join(outDir, 'html', `${name}.html`);
-    else console.error(`reproduce: nbconvert failed for ${name}:\n${r.stderr}`);
+    if (r.status === 0) {
+      html = join(outDir, 'html', `${name}.html`);
+      if (plotly) loadPlotlyIn(html);
+    } else console.error(`reproduce: nbconvert failed for ${name}:\n${r.stderr}`);
   }
   results.push({ name, ok: code === 0, seconds, executed, html, log });
   console.log(`== ${name}: ${code === 0 ? 'ok' : 'FAILED'} in ${formatSeconds(seconds)}`);
@@ -75,6 +80,29 @@ for (const r of results) console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${formatSe
 console.log(`report: ${relative(process.cwd(), join(outDir, 'index.html'))}`);
 if (!canConvert) console.log('(no HTML: nbconvert is not installed for that Python; the executed notebooks are there)');
 process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+/**
+ * Copies the offline plotly.js (npm package plotly.js-dist-min) into the HTML folder once,
+ * so that every page draws its figures interactively without network; false when the
+ * package is not installed (pages then show the figures' static images).
+ */
+function plotlyBesidePages(dir) {
+  try {
+    const file = createRequire(join(root, 'package.json')).resolve('plotly.js-dist-min/plotly.min.js');
+    copyFileSync(file, join(dir, 'plotly.min.js'));
+    return true;
+  } catch {
+    console.error('reproduce: plotly.js-dist-min is not installed; the HTML pages show static images only');
+    return false;
+  }
+}
+
+/** Makes a page load plotly.min.js from beside it (the figures' own scripts wait for it). */
+function loadPlotlyIn(page) {
+  const text = readFileSync(page, 'utf8');
+  const tag = '<script src="plotly.min.js" charset="utf-8"></script>';
+  if (!text.includes(tag)) writeFileSync(page, text.replace(/<head>/i, (h) => `${h}\n${tag}`));
+}
 
 /** Runs a command, streaming its stderr/stdout to the console and to `logFile`; resolves to its exit code. */
 function runLogged(command, argv, logFile) {

@@ -8,11 +8,13 @@ Exit 1 when a cell fails, times out (the kernel is interrupted), or prints tslab
 `UnhandledPromiseRejection:` / `UncaughtException:` banner (tslab reports those cells as
 successful), also when the banner arrives after its cell finished. The failing cell's first
 lines and its error go to stderr. The preset reaches the kernel as SSLMEM_PRESET, and
-SSLMEM_HEADLESS=1 tells display helpers that nobody watches. Outputs carry no timestamps,
-so running twice gives the same file. Needs a Python with nbclient
+SSLMEM_HEADLESS=1 tells display helpers that nobody watches: their progress bars write
+their current line (with ETA) to the file SSLMEM_PROGRESS_FILE instead, and this runner
+prints it, with the running cell and its time, every 30 s (--progress-every) while a cell
+runs. Outputs carry no timestamps, so running twice gives the same file. Needs a Python with nbclient
 (scripts/python-with.sh nbclient); finds the project's kernel in .jupyter/.
 """
-import argparse, asyncio, hashlib, os, re, sys, time
+import argparse, asyncio, hashlib, os, re, sys, tempfile, time
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError, CellTimeoutError
@@ -31,6 +33,27 @@ def cell_text(cell, names=('stderr',)):
     return ''.join(parts)
 
 
+def clock(seconds):
+    seconds = int(seconds)
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+async def watch(name, state, every):
+    """Every `every` seconds while a cell runs: which one, for how long, and its progress line."""
+    while True:
+        await asyncio.sleep(every)
+        index, began = state['cell'], state['began']
+        if index is None:
+            continue
+        try:
+            with open(state['file'], encoding='utf8') as f:
+                progress = f.read().strip() or 'no progress reported yet'
+        except OSError:
+            progress = 'no progress reported yet'
+        print(f"run-notebook: {name}: cell {index} running for {clock(time.monotonic() - began)} "
+              f"(notebook {clock(time.monotonic() - state['start'])}): {progress}", file=sys.stderr, flush=True)
+
+
 def report(index, cell, why):
     head = '\n'.join('    ' + line for line in cell.source.splitlines()[:8])
     err = '\n'.join(cell_text(cell).rstrip().splitlines()[-40:])
@@ -38,6 +61,15 @@ def report(index, cell, why):
 
 
 async def run(nb, args):
+    state = {'cell': None, 'began': 0.0, 'start': time.monotonic(), 'file': os.environ['SSLMEM_PROGRESS_FILE']}
+    watcher = asyncio.ensure_future(watch(os.path.basename(args.input), state, args.progress_every))
+    try:
+        return await execute_all(nb, args, state)
+    finally:
+        watcher.cancel()
+
+
+async def execute_all(nb, args, state):
     cwd = os.path.dirname(os.path.abspath(args.input))
     client = NotebookClient(nb, kernel_name=args.kernel, timeout=max(1, int(args.cell_timeout)), record_timing=False,
                             interrupt_on_timeout=True, shutdown_kernel='immediate',
@@ -82,6 +114,9 @@ async def run(nb, args):
             client.error_on_timeout = {'ename': 'Timeout', 'evalue': f'cell ran longer than {client.timeout}s; kernel interrupted'}
             current[0] = index
             began = time.monotonic()
+            state.update(cell=index, began=began)
+            with open(state['file'], 'w', encoding='utf8'):
+                pass  # a new cell starts without progress
             try:
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
             except (CellExecutionError, CellTimeoutError) as e:
@@ -94,8 +129,9 @@ async def run(nb, args):
             except DeadKernelError:
                 report(index, cell, 'killed the kernel')
                 return False
+            state['cell'] = None
             if not args.quiet:
-                print(f"run-notebook: cell {index} ({time.monotonic() - began:.1f}s)", file=sys.stderr)
+                print(f"run-notebook: cell {index} ({time.monotonic() - began:.1f}s)", file=sys.stderr, flush=True)
             if not check_banners():
                 return False
         # Late rejections of the last cells surface while the kernel waits a moment (they are
@@ -119,9 +155,13 @@ def main():
     ap.add_argument('--timeout', type=float, default=6 * 3600, help='seconds for the notebook (default 21600)')
     ap.add_argument('--kernel', default='tslab')
     ap.add_argument('--quiet', action='store_true', help='no line per cell')
+    ap.add_argument('--progress-every', type=float, default=30, help='seconds between progress lines while a cell runs (default 30)')
     args = ap.parse_args()
     os.environ['SSLMEM_PRESET'] = args.preset
     os.environ['SSLMEM_HEADLESS'] = '1'
+    progress = tempfile.NamedTemporaryFile(prefix='sslmem-progress-', delete=False)
+    progress.close()
+    os.environ['SSLMEM_PROGRESS_FILE'] = progress.name
     local = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), '.jupyter', 'share', 'jupyter')
     if os.path.isdir(local):
         os.environ['JUPYTER_PATH'] = os.pathsep.join(p for p in (local, os.environ.get('JUPYTER_PATH')) if p)
@@ -138,6 +178,7 @@ def main():
     except Exception as e:  # kernel that would not start, lost connection, ...
         print(f"run-notebook: {type(e).__name__}: {e}", file=sys.stderr)
         ok = False
+    os.unlink(progress.name)
     for cell in nb.cells:
         cell.metadata.pop('execution', None)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)

@@ -4,6 +4,7 @@ export { identity } from './identity';
 export { compose } from './compose';
 export { randomApply } from './random-apply';
 export { multiView } from './multi-view';
+export { augmentEach } from './augment-each';
 export {
   randomResizedCrop,
   defaultRandomResizedCropOptions,

@@ -1,5 +1,6 @@
 // Re-exports only.
 export * from './init-backend';
+export * from './arithmetic';
 export {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,

@@ -43,6 +43,8 @@ export interface BackendInfo {
   readonly threads: number;
   /** Why this backend, e.g. which faster ones were not installed. */
   readonly reason: string;
+  /** For `tensorflow`: the package that provides it (`@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`). */
+  readonly package?: string;
 }
 
 /** Defaults of `initBackend`. */
@@ -93,6 +95,22 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   return info;
 }
 
+/**
+ * The backend `initBackend` chose in this process (re-activated if something else was set
+ * meanwhile), or a fresh `initBackend()` with the defaults and environment when it was never
+ * called. Recipes call this, so they never switch away from a backend the caller chose.
+ */
+export async function ensureBackend(): Promise<BackendInfo> {
+  if (current === null) return initBackend();
+  if (tf.getBackend() !== current.info.name) await tf.setBackend(current.info.name);
+  return current.info;
+}
+
+/** What `initBackend` last chose in this process, or undefined before its first call. */
+export function activeBackend(): BackendInfo | undefined {
+  return current?.info;
+}
+
 /** One line saying which backend runs, e.g. `tfjs backend: wasm (1 thread) - auto: ...`. */
 export function describeBackend(info: BackendInfo): string {
   const threads = info.threads === 0 ? 'own thread pool' : `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
@@ -104,7 +122,7 @@ async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
   if (request.backend === 'auto' || request.backend === 'tensorflow') {
     const loaded = loadTensorflow(notes);
     if (loaded != null && (await tf.setBackend('tensorflow'))) {
-      return { name: 'tensorflow', threads: 0, reason: `${request.backend}: ${[...notes, `${loaded} loaded`].join('; ')}` };
+      return { name: 'tensorflow', threads: 0, package: loaded, reason: `${request.backend}: ${[...notes, `${loaded} loaded`].join('; ')}` };
     }
     if (request.backend === 'tensorflow') {
       throw new InputError(

@@ -8,6 +8,7 @@ import { downloadCommand } from './download-command';
 import { formatHelp, wrapText } from './format-help';
 import { closestName, parseArgs } from './parse-args';
 import { presetsCommand } from './presets-command';
+import { runsCommand } from './runs-command';
 import { probeCommand } from './probe-command';
 import { scoreCommand } from './score-command';
 import { trainCommand } from './train-command';
@@ -19,6 +20,7 @@ export const commands: Readonly<Record<string, Command>> = {
   probe: probeCommand,
   download: downloadCommand,
   presets: presetsCommand,
+  runs: runsCommand,
 };
 
 /** `sslmem --help`: the commands and where to read more. */

@@ -1,12 +1,10 @@
-import { augmentationFromConfig } from '../augment/augmentation-from-config';
 import { describeBackend, initBackend, type BackendChoice } from '../backend/init-backend';
 import type { ExperimentConfig, Side } from '../experiments/experiment-config';
 import { loadExperimentData, type ExperimentData } from '../experiments/experiment-data';
-import { createObjective } from '../objectives/registry';
 import { encoderRunConfig, encoderRunKind } from '../experiments/encoder-run';
 import { defaultRunRoot, runStore, type RunStore } from '../runs/run-store';
 import type { TrainTaskMessage } from '../experiments/train-task';
-import { trainedEncoders, type TrainedPair } from '../experiments/trained-encoders';
+import { missingEncoders, sideSeedPairs, trainedEncoders, type TrainedPair } from '../experiments/trained-encoders';
 import { InputError } from '../util/errors';
 import type { CliIo } from './cli-io';
 import { resolveExperimentConfig } from './experiment-options';
@@ -28,16 +26,13 @@ export interface RunContext {
 }
 
 /**
- * Resolves the shared options of train / score / probe: the config (checked, including its
- * augmentation and objective, before anything slow starts), `--out` (required), the run
+ * Resolves the shared options of train / score / probe: the config (checked whole, sizes
+ * against the dataset included, before anything slow starts), `--out` (required), the run
  * store and the backend (`--backend` also reaches the training workers through
  * `SSLMEM_BACKEND`; `main` restores the variable afterwards).
  */
 export async function startRun(values: Readonly<Record<string, unknown>>, io: CliIo): Promise<RunContext> {
   const config = resolveExperimentConfig(values);
-  augmentationFromConfig(config.score.augment ?? config.augment);
-  augmentationFromConfig(config.augment);
-  createObjective(config.objective);
   const out = values.out;
   if (typeof out !== 'string') throw new InputError('option --out', 'a folder for the output files (--out DIR)', 'nothing');
   checkOutputDir(out);
@@ -45,7 +40,9 @@ export async function startRun(values: Readonly<Record<string, unknown>>, io: Cl
   if (values.backend !== undefined) process.env.SSLMEM_BACKEND = values.backend as BackendChoice;
   const info = await initBackend();
   line.log(describeBackend(info));
-  const store = runStore((values.runs as string | undefined) ?? defaultRunRoot());
+  const store = runStore((values.runs as string | undefined) ?? defaultRunRoot(), {
+    onDamaged: (r) => line.log(`run store: ${r.dir} was damaged (${r.problem}); removed it, computing it again`),
+  });
   return { config, out, store, workers: values.workers as number | undefined, line, io };
 }
 
@@ -72,8 +69,8 @@ export interface TrainingPlan {
  */
 export function trainingPlan(ctx: RunContext): TrainingPlan {
   const { config, store, line } = ctx;
-  const jobs = config.seeds.flatMap((seed) => (['f', 'g'] as Side[]).map((side) => ({ side, seed })));
-  const missing = jobs.filter((j) => !store.has(encoderRunKind, encoderRunConfig(config, j.side, j.seed)));
+  const jobs = sideSeedPairs(config);
+  const missing = missingEncoders(config, store);
   const reused = jobs.length - missing.length;
   if (missing.length > 0) {
     const workers = ctx.workers === undefined ? 'one worker per core' : `${Math.min(ctx.workers, missing.length)} worker(s)`;

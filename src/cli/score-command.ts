@@ -86,8 +86,8 @@ export const scoreCommand: Command = {
       'alignment loss over the seeds. Prints the mean score per set and one-sided Welch t-tests of S_C against S_S, S_I and S_E.',
     options: [...experimentOptionSpecs, normalizationSpec, refreshSpec],
     notes: [
-      'Writes to --out: scores.csv (id, set, label, align_f, align_g, score_raw, score_range, score_ratio; id indexes the ' +
-        'train split, the test split for S_E), summary.json (per-set statistics and Welch/Student t-tests of every score ' +
+      'Writes to --out: scores.csv and scores.arrow (the same table as Apache Arrow IPC, for pandas/pyarrow and arquero: id, ' +
+        'set, label, align_f, align_g, score_raw, score_range, score_ratio; id indexes the train split, the test split for S_E), summary.json (per-set statistics and Welch/Student t-tests of every score ' +
         'column), history-<f|g>-seed<S>.csv and config.json.',
     ],
     examples: ['sslmem score --dataset mnist --preset quick --out out/quick', 'sslmem score --preset laptop --seeds 0,1,2 --normalization raw --out out/laptop'],
@@ -139,6 +139,7 @@ export const scoreCommand: Command = {
     };
     const files: Array<[string, OutputContent]> = [
       ['scores.csv', table.toCSV()],
+      ['scores.arrow', table.toArrowIPC({ format: 'file' })],
       ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
       ...storedHistories(ctx),
       ['config.json', configJson(config)],

@@ -4,8 +4,9 @@ import { formatDuration, progressBar, type StatusLine } from './status-line';
 
 /**
  * The `onEpoch` callback of `trainedEncoders` that reports training progress: one line per
- * epoch (`f seed 0  epoch 3/30  loss 4.1234  elapsed 12.3s`) when the stream is not a
- * terminal; on a terminal a `\r` bar over all trainings plus one line per finished encoder.
+ * epoch (`f seed 0  epoch 3/30  loss 4.1234  elapsed 12.3s  eta 1m02s`) when the stream is
+ * not a terminal; on a terminal a `\r` bar over all trainings with an ETA, plus one line
+ * per finished encoder. Warnings of the trainer are printed as they come.
  * `jobs` are the trainings that will run.
  */
 export function trainingReporter(
@@ -19,21 +20,27 @@ export function trainingReporter(
   const latest = new Map<string, TrainTaskMessage>();
   const width = String(epochs).length;
   return (m) => {
-    const elapsed = formatDuration((now() - start) / 1000);
     const name = `${m.side} seed ${m.seed}`;
+    if (m.warning !== undefined) {
+      line.log(`warning: ${m.warning}`);
+      return;
+    }
+    const seconds = (now() - start) / 1000;
+    const elapsed = formatDuration(seconds);
     latest.set(`${m.side}${m.seed}`, m);
+    const done = [...latest.values()].reduce((s, x) => s + x.epoch, 0);
+    const total = jobs.length * epochs;
+    const eta = done > 0 && done < total ? `  eta ${formatDuration((seconds * (total - done)) / done)}` : '';
     const epochText = `epoch ${String(m.epoch).padStart(width)}/${m.epochs}  loss ${m.loss.toFixed(4)}`;
     if (!options.tty) {
-      line.log(`${name}  ${epochText}  elapsed ${elapsed}`);
+      line.log(`${name}  ${epochText}  elapsed ${elapsed}${eta}`);
       return;
     }
     if (m.epoch === m.epochs) line.log(`${name}  trained: ${epochText}  elapsed ${elapsed}`);
-    const done = [...latest.values()].reduce((s, x) => s + x.epoch, 0);
-    const total = jobs.length * epochs;
     const running = [...latest.values()]
       .filter((x) => x.epoch < x.epochs)
       .map((x) => `${x.side}${x.seed} ${x.epoch}/${x.epochs} loss ${x.loss.toFixed(3)}`)
       .join(', ');
-    line.status(`training ${progressBar(total > 0 ? done / total : 1)} ${done}/${total} epochs  ${running}  ${elapsed}`);
+    line.status(`training ${progressBar(total > 0 ? done / total : 1)} ${done}/${total} epochs  ${running}  ${elapsed}${eta}`);
   };
 }

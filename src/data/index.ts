@@ -16,3 +16,4 @@ export * from './splits';
 export * from './tar';
 export * from './download';
 export * from './load-dataset';
+export * from './dataset-facts';

@@ -81,23 +81,7 @@ export function splitSets(nTrain: number, nTest: number, options: SplitOptions):
     `an integer in [1, ${nTrain}] (the train split's size)`,
     String(trainSize),
   );
-  const fractions = options.fractions ?? defaultSplitOptions.fractions;
-  for (const key of ['shared', 'candidate', 'independent'] as const) {
-    const f = fractions[key];
-    check(Number.isFinite(f) && f >= 0 && f <= 1, `${where} options.fractions.${key}`, 'a number in [0, 1]', String(f));
-  }
-  const total = fractions.shared + fractions.candidate + fractions.independent;
-  check(total <= 1 + EPS, `${where} options.fractions`, 'shares summing to at most 1', `${fractions.shared} + ${fractions.candidate} + ${fractions.independent} = ${total}`);
-  const sizes = {
-    shared: Math.floor(fractions.shared * trainSize + EPS),
-    candidate: Math.floor(fractions.candidate * trainSize + EPS),
-    independent: Math.floor(fractions.independent * trainSize + EPS),
-  };
-  for (const key of ['shared', 'candidate', 'independent'] as const) {
-    if (fractions[key] > 0 && sizes[key] === 0) {
-      throw new InputError(`${where} options.fractions.${key}`, `a share giving at least 1 of ${trainSize} images`, `${fractions[key]} (0 images)`);
-    }
-  }
+  const sizes = splitSizes(trainSize, options.fractions ?? defaultSplitOptions.fractions, `${where} options.fractions`);
   const extraSize = options.extraSize ?? Math.min(sizes.candidate, nTest);
   check(
     Number.isInteger(extraSize) && extraSize >= 0 && extraSize <= nTest,
@@ -134,6 +118,32 @@ export function splitSets(nTrain: number, nTest: number, options: SplitOptions):
     nTest,
     seed: options.seed,
   };
+}
+
+/**
+ * How many of `trainSize` images each train set gets (`floor(share * trainSize)`), checking
+ * the shares: each in [0, 1], summing to at most 1, and a non-zero share giving at least one
+ * image. `where` names the fractions in errors.
+ */
+export function splitSizes(trainSize: number, fractions: SplitFractions, where = 'splitSizes fractions'): { shared: number; candidate: number; independent: number } {
+  check(typeof fractions === 'object' && fractions !== null, where, 'an object { shared, candidate, independent }', String(fractions));
+  for (const key of ['shared', 'candidate', 'independent'] as const) {
+    const f = fractions[key];
+    check(typeof f === 'number' && Number.isFinite(f) && f >= 0 && f <= 1, `${where}.${key}`, 'a number in [0, 1]', String(f));
+  }
+  const total = fractions.shared + fractions.candidate + fractions.independent;
+  check(total <= 1 + EPS, where, 'shares summing to at most 1', `${fractions.shared} + ${fractions.candidate} + ${fractions.independent} = ${total}`);
+  const sizes = {
+    shared: Math.floor(fractions.shared * trainSize + EPS),
+    candidate: Math.floor(fractions.candidate * trainSize + EPS),
+    independent: Math.floor(fractions.independent * trainSize + EPS),
+  };
+  for (const key of ['shared', 'candidate', 'independent'] as const) {
+    if (fractions[key] > 0 && sizes[key] === 0) {
+      throw new InputError(`${where}.${key}`, `a share giving at least 1 of ${trainSize} images`, `${fractions[key]} (0 images)`);
+    }
+  }
+  return sizes;
 }
 
 /**

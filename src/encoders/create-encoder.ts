@@ -1,10 +1,10 @@
 import { InputError } from '../util/errors';
-import { cnnEncoder } from './cnn-encoder';
+import { cnnEncoder, cnnEncoderConfig } from './cnn-encoder';
 import type { Encoder, EncoderConfig } from './encoder';
-import { mlpEncoder } from './mlp-encoder';
-import { resnetEncoder } from './resnet-encoder';
+import { mlpEncoder, mlpEncoderConfig } from './mlp-encoder';
+import { resnetEncoder, resnetEncoderConfig } from './resnet-encoder';
 import { describeValue } from './validate-options';
-import { vitEncoder } from './vit-encoder';
+import { vitEncoder, vitEncoderConfig } from './vit-encoder';
 
 /** Names of the encoders `createEncoder` knows. */
 export type EncoderKind = 'mlp' | 'resnet' | 'cnn' | 'vit';
@@ -20,6 +20,14 @@ export const encoderFactories: Readonly<Record<EncoderKind, EncoderFactory>> = {
   vit: (config) => vitEncoder(config),
 };
 
+/** Each kind's option check, which fills in the defaults without building anything. */
+const encoderConfigResolvers: Readonly<Record<EncoderKind, (config: EncoderConfig) => EncoderConfig>> = {
+  mlp: (config) => mlpEncoderConfig(config),
+  resnet: (config) => resnetEncoderConfig(config),
+  cnn: (config) => cnnEncoderConfig(config),
+  vit: (config) => vitEncoderConfig(config),
+};
+
 /** All encoder kinds. */
 export const encoderKinds = Object.keys(encoderFactories) as EncoderKind[];
 
@@ -28,12 +36,25 @@ export const encoderKinds = Object.keys(encoderFactories) as EncoderKind[];
  * config parsed back from JSON) rebuilds an encoder with identical initial weights.
  */
 export function createEncoder(config: EncoderConfig): Encoder {
+  return encoderFactories[kindOf(config, 'createEncoder')](config);
+}
+
+/**
+ * Checks an encoder config as `createEncoder` would, without building it (no tensors):
+ * returns the config with every default filled in.
+ * @throws InputError naming the field that is wrong.
+ */
+export function resolveEncoderConfig(config: EncoderConfig): EncoderConfig {
+  return encoderConfigResolvers[kindOf(config, 'resolveEncoderConfig')](config);
+}
+
+function kindOf(config: EncoderConfig, where: string): EncoderKind {
   if (config === null || typeof config !== 'object') {
-    throw new InputError('createEncoder config', 'an encoder config object', describeValue(config));
+    throw new InputError(`${where} config`, 'an encoder config object', describeValue(config));
   }
   const kind = config.kind;
   if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(encoderFactories, kind)) {
-    throw new InputError('createEncoder config.kind', `one of ${encoderKinds.map((k) => JSON.stringify(k)).join(', ')}`, describeValue(kind));
+    throw new InputError(`${where} config.kind`, `one of ${encoderKinds.map((k) => JSON.stringify(k)).join(', ')}`, describeValue(kind));
   }
-  return encoderFactories[kind as EncoderKind](config);
+  return kind as EncoderKind;
 }

@@ -1,5 +1,5 @@
 export type { Encoder, EncoderConfig } from './encoder';
-export { createEncoder, encoderFactories, encoderKinds, type EncoderKind, type EncoderFactory } from './create-encoder';
+export { createEncoder, resolveEncoderConfig, encoderFactories, encoderKinds, type EncoderKind, type EncoderFactory } from './create-encoder';
 export { mlpEncoder, mlpEncoderConfig, defaultMlpEncoderOptions, type MlpEncoderOptions } from './mlp-encoder';
 export { cnnEncoder, cnnEncoderConfig, defaultCnnEncoderOptions, type CnnEncoderOptions } from './cnn-encoder';
 export { resnetEncoder, resnetEncoderConfig, defaultResnetEncoderOptions, type ResnetEncoderOptions } from './resnet-encoder';

@@ -1,6 +1,10 @@
-import type { AugmentationConfig } from '../augment/augmentation-from-config';
+import { augmentationFromConfig, type AugmentationConfig } from '../augment/augmentation-from-config';
+import { datasetFacts } from '../data/dataset-facts';
 import { datasetLoaders, type DatasetName } from '../data/load-dataset';
-import type { SplitFractions } from '../data/splits';
+import { splitSizes, type SplitFractions } from '../data/splits';
+import { defaultSyntheticOptions } from '../data/synthetic';
+import { resolveEncoderConfig } from '../encoders/create-encoder';
+import { createObjective } from '../objectives/registry';
 import type { AlignmentMode } from '../memorization/alignment-loss';
 import type { ObjectiveConfig } from '../objectives/objective';
 import type { OptimizerConfig } from '../train/optimizer';
@@ -139,8 +143,25 @@ function checkKnownFields(config: ExperimentConfig, where: string): void {
 }
 
 /**
- * Checks the fields that the experiment layer itself uses (the parts' own factories check
- * theirs when the experiment runs), and that no field is unknown. Returns the config.
+ * The sizes of the dataset splits a config reads: the canonical ones (`datasetFacts`), or
+ * for `synthetic` the sizes `loadExperimentData` generates.
+ */
+export function experimentDataSizes(config: Pick<ExperimentConfig, 'dataset' | 'split' | 'probe'>): { train: number; test: number; shape: readonly [number, number, number] } {
+  const facts = datasetFacts[config.dataset.name];
+  if (facts !== undefined) return { train: facts.trainSize, test: facts.testSize, shape: facts.shape };
+  return {
+    train: Math.max(config.split.trainSize, config.probe.trainSize),
+    test: Math.max(config.split.extraSize, config.probe.testSize, 1),
+    shape: defaultSyntheticOptions.shape,
+  };
+}
+
+/**
+ * Checks a whole config before anything loads or trains: every field the experiment layer
+ * uses, no unknown field, the sizes against the dataset's actual split sizes (training
+ * set, its four sets, the batch size against each encoder's training set, the probe's
+ * sets), and the encoder, objective and augmentations through their own checks. Returns
+ * the config. Errors name the field, what was expected and what was found.
  */
 export function validateExperimentConfig(config: ExperimentConfig): ExperimentConfig {
   const where = `experiment config${config?.name ? ` "${config.name}"` : ''}`;
@@ -185,9 +206,49 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
   oneOf(config.score.on, ['representation', 'projection'], `${where}.score.on`);
   positiveInt(config.score.batchSize, `${where}.score.batchSize`);
   integer(config.score.seed, `${where}.score.seed`);
-  positiveInt(config.probe.trainSize, `${where}.probe.trainSize`, 0);
-  positiveInt(config.probe.testSize, `${where}.probe.testSize`, 0);
+  positiveInt(config.probe.trainSize, `${where}.probe.trainSize`);
+  positiveInt(config.probe.testSize, `${where}.probe.testSize`);
   positiveInt(config.probe.epochs, `${where}.probe.epochs`);
   integer(config.probe.seed, `${where}.probe.seed`);
+  checkSizes(config, where);
+  checkParts(config, where);
   return config;
+}
+
+/** The split, batch and probe sizes against the dataset's split sizes. */
+function checkSizes(config: ExperimentConfig, where: string): void {
+  const data = experimentDataSizes(config);
+  const name = config.dataset.name;
+  const within = (value: number, max: number, field: string, what: string): void => {
+    if (value > max) throw new InputError(`${where}.${field}`, `at most ${max} (${what} of ${name})`, String(value));
+  };
+  within(config.split.trainSize, data.train, 'split.trainSize', 'the train split');
+  within(config.split.extraSize, data.test, 'split.extraSize', 'the test split, where S_E comes from');
+  within(config.probe.trainSize, data.train, 'probe.trainSize', 'the train split');
+  within(config.probe.testSize, data.test, 'probe.testSize', 'the test split');
+  const sizes = splitSizes(config.split.trainSize, config.split.fractions, `${where}.split.fractions`);
+  if (sizes.candidate < 2) {
+    throw new InputError(`${where}.split.fractions.candidate`, `a share giving S_C at least 2 of the ${config.split.trainSize} training points`, `${config.split.fractions.candidate} (${sizes.candidate})`);
+  }
+  const f = sizes.shared + sizes.candidate;
+  const g = sizes.shared + sizes.independent;
+  if (config.train.batchSize > Math.min(f, g)) {
+    throw new InputError(
+      `${where}.train.batchSize`,
+      `at most the images an encoder trains on (f: S_S + S_C = ${f}, g: S_S + S_I = ${g}; the last incomplete batch is dropped)`,
+      String(config.train.batchSize),
+    );
+  }
+}
+
+/** The encoder, objective and augmentations, each through its own check (nothing is built). */
+function checkParts(config: ExperimentConfig, where: string): void {
+  for (const field of ['inputShape', 'seed']) {
+    if (field in config.encoder) throw new InputError(`${where}.encoder.${field}`, 'no such field (the experiment sets it: the shape from the dataset, the seed from seeds)', 'a value');
+  }
+  const shape = experimentDataSizes(config).shape;
+  resolveEncoderConfig({ ...config.encoder, inputShape: shape, seed: 0 });
+  createObjective(config.objective);
+  augmentationFromConfig(config.augment);
+  if (config.score.augment !== undefined) augmentationFromConfig(config.score.augment);
 }

@@ -1,25 +1,32 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { InputError } from '../util/errors';
-import type { ScoreColumn } from './summarize-scores';
 
 /** Options of `memorizationLevels`. */
 export interface MemorizationLevelsOptions {
   /** Score column the levels are read from. Default `score_range` (the poster's scale). */
-  score?: ScoreColumn;
+  score?: string;
   /** Lower edges of the levels, increasing; the last level is open-ended. Default 0, 0.2, 0.4, 0.6, 0.8. */
   edges?: readonly number[];
   /** Which set's points get a level. Default `S_C` (the only points f saw and g did not). */
   set?: string;
+  /**
+   * Read the levels from the score min-max scaled over the set's points, (score - min) /
+   * (max - min) in [0, 1] (kept as `level_value`): 0 is the least memorized point, 1 the
+   * most. The official range normalisation divides by max - min but keeps the sign, so when
+   * scores straddle 0 no point reaches the upper levels. Default false.
+   */
+  rescale?: boolean;
 }
 
 /** Defaults of `memorizationLevels`. */
-export const defaultMemorizationLevelsOptions = { score: 'score_range' as ScoreColumn, edges: [0, 0.2, 0.4, 0.6, 0.8] as readonly number[], set: 'S_C' };
+export const defaultMemorizationLevelsOptions = { score: 'score_range' as string, edges: [0, 0.2, 0.4, 0.6, 0.8] as readonly number[], set: 'S_C', rescale: false };
 
 /**
  * The points of one set with a memorization `level` (the poster's galleries: level 0 is
- * "no memorization", the last level ">= 0.8"): the rows of `scores` (a `scoreSets` table)
- * of `set`, with a column `level` = the label of the highest edge <= the score, such as
+ * "no memorization", the last level ">= 0.8"): the rows of `scores` (a `scoreSets` table,
+ * or any table with `set` and the score column) of `set`, with a column `level` = the label
+ * of the highest edge <= the score (or its min-max rescaling, `rescale`), such as
  * `[0, 0.2)` or `>= 0.8`, and `level_index`. Points below the first edge get `< 0`.
  * Sorted by score, highest first.
  */
@@ -36,9 +43,12 @@ export function memorizationLevels(scores: ColumnTable, options: MemorizationLev
     return k;
   };
   const rows = scores.filter(aq.escape((d: { set: string }) => d.set === o.set)).orderby(aq.desc(o.score));
-  const values = rows.array(o.score) as number[];
-  const index = Array.from(values, (v) => levelOf(v));
-  return rows.assign({ level_index: index, level: index.map(label) });
+  const raw = Array.from(rows.array(o.score) as ArrayLike<number>);
+  const lo = Math.min(...raw);
+  const hi = Math.max(...raw);
+  const values = o.rescale ? raw.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0)) : raw;
+  const index = values.map((v) => levelOf(v));
+  return rows.assign({ ...(o.rescale ? { level_value: values } : {}), level_index: index, level: index.map(label) });
 }
 
 /**
@@ -48,7 +58,7 @@ export function memorizationLevels(scores: ColumnTable, options: MemorizationLev
 export function extremePoints(
   scores: ColumnTable,
   count: number,
-  options: { set?: string; score?: ScoreColumn; order?: 'most' | 'least' } = {},
+  options: { set?: string; score?: string; order?: 'most' | 'least' } = {},
 ): ColumnTable {
   const { set = 'S_C', score = 'score_ratio', order = 'most' } = options;
   if (!(Number.isInteger(count) && count >= 0)) throw new InputError('extremePoints: count', 'an integer >= 0', String(count));

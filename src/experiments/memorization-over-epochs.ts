@@ -1,13 +1,17 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
+import { augmentationFromConfig } from '../augment/augmentation-from-config';
+import { alignmentLosses } from '../memorization/alignment-loss';
+import { datasetSource } from '../memorization/image-source';
+import { encoderRepresenter } from '../memorization/representer';
 import { mean } from '../stats/describe';
 import { tTest } from '../stats/t-test';
+import { checkpointEpochsOf } from './checkpoint-epochs';
 import type { ExperimentConfig } from './experiment-config';
-import { loadExperimentData } from './experiment-data';
+import { loadExperimentData, setImages } from './experiment-data';
 import { probeEncoder } from './probe-encoder';
-import { scoreSets } from './score-sets';
 import { lossAtEpoch, type TrainedEncoder } from './train-side';
+import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
 
 /** Options of `memorizationOverEpochs`. */
 export interface MemorizationOverEpochsOptions extends Pick<TrainedEncodersOptions, 'store' | 'workers' | 'onEpoch'> {
@@ -15,42 +19,115 @@ export interface MemorizationOverEpochsOptions extends Pick<TrainedEncodersOptio
   onCheckpoint?: (epoch: number, done: number, total: number) => void;
 }
 
+/** What `memorizationOverEpochs` measures, as tidy tables. */
+export interface OverEpochs {
+  /**
+   * Per checkpoint epoch and training seed: `epoch, seed, ssl_loss_f, probe_accuracy_f,
+   * gap_raw, gap_ratio` (the gaps of that seed's f and g alone).
+   */
+  readonly perSeed: ColumnTable;
+  /**
+   * Per checkpoint epoch and score (`score_raw`, `score_ratio`), f and g averaged over all
+   * seeds: `epoch, score, mean_S_C, mean_S_S, gap, t, p_value` (Welch, S_C > S_S).
+   */
+  readonly pooled: ColumnTable;
+  /** Per checkpoint epoch and point of S_C and S_S: `epoch, id, set, label, score_raw, score_ratio` (all seeds). */
+  readonly scores: ColumnTable;
+}
+
 /**
  * Finding 1 (memorization over training): at every checkpoint epoch of `config`
- * (`train.checkpointEpochs` and the last), the mean SSL loss of f, the linear-probe
- * accuracy of f (mean over seeds) and the mean SSLMem (ratio normalisation, all seeds' f
- * and g at that epoch) of `S_C` and of `S_S`, with the one-sided Welch p-value of S_C > S_S.
- * Returns a tidy table `epoch, metric, value` with metrics `ssl_loss_f`, `probe_accuracy_f`,
- * `sslmem_S_C`, `sslmem_S_S`, `sslmem_gap`, `p_value_C_gt_S`.
+ * (`train.checkpointEpochs` and the last), the SSL loss and linear-probe accuracy of each
+ * f, the memorization gap (mean SSLMem of S_C minus S_S, raw and ratio) of each seed's f
+ * and g and of all seeds together, and every point's score. `flatteningTest` reads the result.
  */
-export async function memorizationOverEpochs(config: ExperimentConfig, options: MemorizationOverEpochsOptions = {}): Promise<ColumnTable> {
+export async function memorizationOverEpochs(config: ExperimentConfig, options: MemorizationOverEpochsOptions = {}): Promise<OverEpochs> {
   await trainMissingEncoders(config, options);
   const data = await loadExperimentData(config);
-  const epochs = [...new Set([...config.train.checkpointEpochs, config.train.epochs])].sort((a, b) => a - b);
-  const rows: Array<{ epoch: number; metric: string; value: number }> = [];
+  const augment = augmentationFromConfig(config.score.augment ?? config.augment);
+  const epochs = checkpointEpochsOf(config);
+  const perSeed: Array<Record<string, number>> = [];
+  const pooled: Array<Record<string, number | string>> = [];
+  const scores = { epoch: [] as number[], id: [] as number[], set: [] as string[], label: [] as number[], score_raw: [] as number[], score_ratio: [] as number[] };
   for (const [k, epoch] of epochs.entries()) {
-    const load = (side: 'f' | 'g'): Promise<TrainedEncoder[]> =>
-      Promise.all(config.seeds.map((seed) => loadTrainedEncoder(config, side, seed, { store: options.store, epoch })));
-    const f = await load('f');
-    const g = await load('g');
+    const models: TrainedEncoder[] = [];
     try {
-      const table = await scoreSets(config, data, f, g, { sets: ['S_C', 'S_S'] });
-      const of = (set: string): number[] => table.filter(aq.escape((d: { set: string }) => d.set === set)).array('score_ratio') as number[];
-      const c = of('S_C');
-      const s = of('S_S');
-      const accuracy = mean(await Promise.all(f.map(async (m) => (await probeEncoder(config, data, m.encoder)).accuracy)));
-      rows.push(
-        { epoch, metric: 'ssl_loss_f', value: mean(f.map((m) => lossAtEpoch(m, epoch))) },
-        { epoch, metric: 'probe_accuracy_f', value: accuracy },
-        { epoch, metric: 'sslmem_S_C', value: mean(c) },
-        { epoch, metric: 'sslmem_S_S', value: mean(s) },
-        { epoch, metric: 'sslmem_gap', value: mean(c) - mean(s) },
-        { epoch, metric: 'p_value_C_gt_S', value: tTest(c, s, { alternative: 'greater' }).pValue },
-      );
+      for (const side of ['f', 'g'] as const) for (const seed of config.seeds) models.push(await loadTrainedEncoder(config, side, seed, { store: options.store, epoch }));
+      const n = config.seeds.length;
+      const bySet: Record<string, Float32Array[]> = {};
+      for (const set of ['S_C', 'S_S'] as const) {
+        const { dataset, ids } = setImages(data, set);
+        bySet[set] = await alignmentLosses(models.map((m) => encoderRepresenter(m.encoder)), datasetSource(dataset, ids), augment, {
+          pairs: config.score.pairs,
+          normalize: config.score.normalize,
+          mode: config.score.mode,
+          batchSize: config.score.batchSize,
+          seed: config.score.seed,
+        });
+      }
+      // Alignment losses of f and g averaged over `seeds` (indices), per point of `set`.
+      const align = (set: string, side: 0 | 1, seeds: readonly number[]): number[] =>
+        Array.from(bySet[set][0], (_, i) => mean(seeds.map((s) => bySet[set][side * n + s][i])));
+      const score = (set: string, seeds: readonly number[], kind: 'raw' | 'ratio'): number[] => {
+        const f = align(set, 0, seeds);
+        const g = align(set, 1, seeds);
+        return f.map((fi, i) => (kind === 'raw' ? g[i] - fi : (g[i] - fi) / (g[i] + fi)));
+      };
+      const gap = (seeds: readonly number[], kind: 'raw' | 'ratio') => mean(score('S_C', seeds, kind)) - mean(score('S_S', seeds, kind));
+      for (let s = 0; s < n; s++) {
+        const f = models[s];
+        perSeed.push({
+          epoch,
+          seed: config.seeds[s],
+          ssl_loss_f: lossAtEpoch(f, epoch),
+          probe_accuracy_f: (await probeEncoder(config, data, f.encoder)).accuracy,
+          gap_raw: gap([s], 'raw'),
+          gap_ratio: gap([s], 'ratio'),
+        });
+      }
+      const all = config.seeds.map((_, s) => s);
+      const perPoint = { raw: { S_C: score('S_C', all, 'raw'), S_S: score('S_S', all, 'raw') }, ratio: { S_C: score('S_C', all, 'ratio'), S_S: score('S_S', all, 'ratio') } };
+      for (const kind of ['raw', 'ratio'] as const) {
+        const { S_C: c, S_S: sh } = perPoint[kind];
+        const test = tTest(c, sh, { alternative: 'greater' });
+        pooled.push({ epoch, score: `score_${kind}`, mean_S_C: mean(c), mean_S_S: mean(sh), gap: mean(c) - mean(sh), t: test.statistic, p_value: test.pValue });
+      }
+      for (const set of ['S_C', 'S_S'] as const) {
+        const { dataset, ids } = setImages(data, set);
+        ids.forEach((id, i) => {
+          scores.epoch.push(epoch);
+          scores.id.push(id);
+          scores.set.push(set);
+          scores.label.push(dataset.labels[id]);
+          scores.score_raw.push(perPoint.raw[set][i]);
+          scores.score_ratio.push(perPoint.ratio[set][i]);
+        });
+      }
     } finally {
-      [...f, ...g].forEach((m) => m.dispose());
+      models.forEach((m) => m.dispose());
     }
     options.onCheckpoint?.(epoch, k + 1, epochs.length);
   }
-  return aq.from(rows);
+  return { perSeed: aq.from(perSeed), pooled: aq.from(pooled), scores: aq.table(scores) };
+}
+
+/**
+ * The per-seed measurements of `memorizationOverEpochs` as mean and standard deviation over
+ * the seeds (the error bars of the figures): rows `epoch, metric, mean, std` with metrics
+ * `ssl_loss_f`, `probe_accuracy_f`, `gap_raw`, `gap_ratio`.
+ */
+export function overEpochsBySeed(over: OverEpochs): ColumnTable {
+  const rows = over.perSeed.objects() as Array<Record<string, number>>;
+  const epochs = [...new Set(rows.map((r) => r.epoch))].sort((a, b) => a - b);
+  const out = [];
+  for (const epoch of epochs) {
+    const at = rows.filter((r) => r.epoch === epoch);
+    for (const metric of ['ssl_loss_f', 'probe_accuracy_f', 'gap_raw', 'gap_ratio']) {
+      const values = at.map((r) => r[metric]);
+      const m = mean(values);
+      const std = values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1)) : 0;
+      out.push({ epoch, metric, mean: m, std });
+    }
+  }
+  return aq.from(out);
 }

@@ -1,5 +1,8 @@
 import type { ColumnTable } from 'arquero';
+import { ensureBackend } from '../backend/init-backend';
 import { cached } from '../runs/cached';
+import { moduleOf } from '../runs/code-fingerprint';
+import { runProvenance } from '../runs/provenance';
 import { tableCodec } from '../runs/run-codec';
 import { trainedEncoders, type TrainedEncodersOptions } from './trained-encoders';
 import type { ExperimentConfig } from './experiment-config';
@@ -16,10 +19,13 @@ export interface MemorizationScoresOptions extends TrainedEncodersOptions {
 /** The run-store kind under which `memorizationScores` keeps its tables. */
 export const memorizationScoresKind = 'scores';
 
-/** The part of a config that determines its scores table (the run-store key; probe settings and the name are left out). */
+/**
+ * The run-store key of a config's scores table: the parts that determine it (probe
+ * settings and the name are left out) and the provenance of this module's code.
+ */
 export function memorizationScoresKey(config: ExperimentConfig): Record<string, unknown> {
   const { dataset, split, encoder, objective, augment, train, seeds, score } = config;
-  return { dataset, split, encoder, objective, augment, train, seeds, score };
+  return { dataset, split, encoder, objective, augment, train, seeds, score, provenance: runProvenance(moduleOf(__filename)) };
 }
 
 /**
@@ -28,6 +34,7 @@ export function memorizationScoresKey(config: ExperimentConfig): Record<string, 
  * missing encoders) and stored. Notebooks and the CLI share it.
  */
 export async function memorizationScores(config: ExperimentConfig, options: MemorizationScoresOptions = {}): Promise<ColumnTable> {
+  await ensureBackend();
   return cached(
     memorizationScoresKind,
     memorizationScoresKey(config),

@@ -68,3 +68,53 @@ export function compareSets(
   }
   return aq.from(rows);
 }
+
+/** The rows of one split of a table (all rows when it has no `split_seed`), by split. */
+function bySplit(table: ColumnTable): Array<[number | null, ColumnTable]> {
+  if (!table.columnNames().includes('split_seed')) return [[null, table]];
+  const seeds = [...new Set(table.array('split_seed') as number[])].sort((a, b) => a - b);
+  return seeds.map((s) => [s, table.filter(aq.escape((d: { split_seed: number }) => d.split_seed === s))]);
+}
+
+/**
+ * How many points of each set score above the `quantile` of set `reference` of their split
+ * (default: the 95th percentile of S_E, the points neither encoder saw, so about 5% of S_E
+ * is above by construction): rows `split_seed` (when the table has it), `set, n, high, fraction`.
+ */
+export function highlyMemorized(table: ColumnTable, options: { quantile?: number; reference?: SetName; score?: ScoreColumn } = {}): ColumnTable {
+  const q = options.quantile ?? 0.95;
+  const reference = options.reference ?? 'S_E';
+  const score = options.score ?? 'score_raw';
+  const rows = [];
+  for (const [split, part] of bySplit(table)) {
+    const threshold = quantile(column(part, reference, score), q);
+    for (const set of setNames) {
+      const values = column(part, set, score);
+      if (values.length === 0) continue;
+      const high = values.filter((v) => v > threshold).length;
+      rows.push({ ...(split === null ? {} : { split_seed: split }), set, n: values.length, high, fraction: high / values.length, threshold });
+    }
+  }
+  return aq.from(rows);
+}
+
+/**
+ * The difference of the mean scores of two sets, per split, with the two-sided Welch test:
+ * rows `split_seed` (when the table has it), `mean_a, mean_b, difference, t, p_value`. For
+ * S_S against S_E it measures an offset between f and g that both sets share.
+ */
+export function setOffsets(table: ColumnTable, a: SetName, b: SetName, score: ScoreColumn = 'score_raw'): ColumnTable {
+  return aq.from(
+    bySplit(table).map(([split, part]) => {
+      const r = tTest(column(part, a, score), column(part, b, score), { alternative: 'two-sided' });
+      return { ...(split === null ? {} : { split_seed: split }), a, b, mean_a: r.meanA, mean_b: r.meanB, difference: r.meanA - r.meanB, t: r.statistic, p_value: r.pValue };
+    }),
+  );
+}
+
+/** The classes of a table's rows as `label:count` pairs, most frequent first (e.g. `4:5, 9:4, 7:2`). */
+export function classCounts(table: ColumnTable, labelColumn = 'label'): string {
+  const counts = new Map<number, number>();
+  for (const label of table.array(labelColumn) as number[]) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return [...counts].sort((x, y) => y[1] - x[1] || x[0] - y[0]).map(([label, n]) => `${label}:${n}`).join(', ');
+}

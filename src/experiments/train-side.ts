@@ -3,10 +3,11 @@ import { createEncoder } from '../encoders/create-encoder';
 import type { Encoder, EncoderConfig } from '../encoders/encoder';
 import { createObjective } from '../objectives/registry';
 import type { Objective, ObjectiveState } from '../objectives/objective';
-import type { EpochInfo, StepInfo } from '../train/train-options';
+import type { EpochInfo, StepInfo, TrainWarning } from '../train/train-options';
 import { trainEncoder } from '../train/train-encoder';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
+import { checkpointEpochsOf } from './checkpoint-epochs';
 import type { ExperimentConfig, Side } from './experiment-config';
 import { trainingSource, type ExperimentData } from './experiment-data';
 
@@ -33,6 +34,7 @@ export interface TrainSideOptions {
   checkpointDir?: string;
   onStep?: (info: StepInfo) => void;
   onEpoch?: (info: EpochInfo) => void;
+  onWarning?: (warning: TrainWarning) => void;
 }
 
 /** The full encoder config of `config` for `seed` (input shape from the dataset). */
@@ -57,7 +59,7 @@ export async function trainSide(
   const objective = createObjective(config.objective);
   try {
     const epochs = config.train.epochs;
-    const checkpointEpochs = options.checkpointDir === undefined ? [] : [...new Set([...config.train.checkpointEpochs, epochs])].sort((a, b) => a - b);
+    const checkpointEpochs = options.checkpointDir === undefined ? [] : checkpointEpochsOf(config);
     const { history, objectiveState } = await trainEncoder(encoder, objective, trainingSource(data, side), {
       epochs,
       batchSize: config.train.batchSize,
@@ -72,6 +74,7 @@ export async function trainSide(
       resume: options.checkpointDir !== undefined,
       onStep: options.onStep,
       onEpoch: options.onEpoch,
+      onWarning: options.onWarning,
     });
     return {
       side,

@@ -10,7 +10,9 @@ import * as aq from 'arquero';
 import { InputError } from '../util/errors';
 import { encoderRunConfig, encoderRunKind } from './encoder-run';
 import { runStore, type RunStore } from '../runs/run-store';
-import { trainTask, type TrainTaskMessage } from './train-task';
+import { trainTask, type TrainTaskArgs, type TrainTaskMessage } from './train-task';
+import { ensureBackend } from '../backend/init-backend';
+import { runKey } from '../runs/run-key';
 
 /** Options of `trainedEncoders`. */
 export interface TrainedEncodersOptions {
@@ -42,24 +44,30 @@ function trainTaskModule(): string {
  * one is missing. Loads nothing; returns how many were trained.
  */
 export async function trainMissingEncoders(config: ExperimentConfig, options: Omit<TrainedEncodersOptions, 'epoch'> = {}): Promise<number> {
+  await ensureBackend();
   const store = options.store ?? runStore();
-  const missing = sideSeedPairs(config).filter((j) => !store.has(encoderRunKind, encoderRunConfig(config, j.side, j.seed)));
+  const missing = missingEncoders(config, store);
   const workers = Math.min(options.workers ?? poolSizeFor(availableParallelism(), { tasks: missing.length }), missing.length);
+  const argsOf = ({ side, seed }: { side: Side; seed: number }): TrainTaskArgs => ({ config, side, seed, root: store.root, key: runKey(encoderRunConfig(config, side, seed)) });
   if (missing.length > 0 && workers <= 1) {
-    for (const { side, seed } of missing) {
-      await trainTask({ config, side, seed, root: store.root }, { progress: () => {}, post: (m) => options.onEpoch?.(m as TrainTaskMessage) });
-    }
+    for (const job of missing) await trainTask(argsOf(job), { progress: () => {}, post: (m) => options.onEpoch?.(m as TrainTaskMessage) });
   } else if (missing.length > 0) {
     await runInWorkers(
-      missing.map(({ side, seed }) => ({ module: trainTaskModule(), fn: 'trainTask', args: { config, side, seed, root: store.root } })),
+      missing.map((job) => ({ module: trainTaskModule(), fn: 'trainTask', args: argsOf(job) })),
       { poolSize: workers, onMessage: (_, m) => options.onEpoch?.(m as TrainTaskMessage) },
     );
   }
   return missing.length;
 }
 
-function sideSeedPairs(config: ExperimentConfig): Array<{ side: Side; seed: number }> {
+/** The encoders (side, seed) of `config`, one f and one g per seed, in seed order. */
+export function sideSeedPairs(config: ExperimentConfig): Array<{ side: Side; seed: number }> {
   return config.seeds.flatMap((seed) => (['f', 'g'] as Side[]).map((side) => ({ side, seed })));
+}
+
+/** The encoders of `config` that the run store lacks (damaged ones count as missing; call `initBackend` first). */
+export function missingEncoders(config: ExperimentConfig, store: RunStore = runStore()): Array<{ side: Side; seed: number }> {
+  return sideSeedPairs(config).filter((j) => !store.has(encoderRunKind, encoderRunConfig(config, j.side, j.seed)));
 }
 
 /**
@@ -94,6 +102,7 @@ export async function loadTrainedEncoder(
   seed: number,
   options: { store?: RunStore; epoch?: number } = {},
 ): Promise<TrainedEncoder> {
+  await ensureBackend();
   const store = options.store ?? runStore();
   const run = store.get(encoderRunKind, encoderRunConfig(config, side, seed));
   if (run === undefined) {

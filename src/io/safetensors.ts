@@ -1,5 +1,6 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { InputError } from '../util/errors';
+import { tempPathFor } from '../util/temp-files';
 
 /**
  * The safetensors file format (Hugging Face), the subset sslmem writes and reads:
@@ -202,8 +203,6 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors bytes'
   return { arrays, metadata };
 }
 
-let tempCounter = 0;
-
 /**
  * Writes a safetensors file atomically: the bytes go to a temporary file beside `path`,
  * are flushed to disk, and the file is then renamed over `path`. On any error the
@@ -215,7 +214,7 @@ export async function writeSafetensorsFile(
   metadata: Record<string, string> = {},
 ): Promise<void> {
   const bytes = encodeSafetensors(arrays, metadata);
-  const temp = `${path}.${process.pid}-${tempCounter++}.tmp`;
+  const temp = tempPathFor(path);
   try {
     const handle = await open(temp, 'w');
     try {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { augmentEach } from '../augment/augment-each';
 import type { Augmentation } from '../augment/augmentation';
 import { check } from '../util/errors';
-import { imageSourceSize, readImageBatch, type ImageSource } from './image-source';
+import { imageSourceSize, pointKeys, readImageBatch, type ImageSource } from './image-source';
 import type { Representer } from './representer';
 import { scoringViewRng } from './view-rng';
 
@@ -19,10 +20,7 @@ export interface AlignmentLossOptions {
   normalize: boolean;
   /** Which views are compared, see `AlignmentMode`. Default `'pairs'`. */
   mode: AlignmentMode;
-  /**
-   * Images per batch. Default 128. The views depend on it (see `scoringViewRng`): compare
-   * encoders only at equal `seed` and `batchSize`.
-   */
+  /** Images per batch (memory and speed only: a point's views do not depend on it). Default 128. */
   batchSize: number;
   /** Seed of the augmentations. Default 0. */
   seed: number;
@@ -86,13 +84,14 @@ function checkView(view: tf.Tensor4D, x: tf.Tensor4D, where: string): void {
 }
 
 /**
- * Sum over pairs of the per-point distances for one batch `x` (starting at `start`), one
- * `[m]` tensor per representer. Views are drawn once per pair and shared by all representers.
+ * Sum over pairs of the per-point distances for one batch `x` of the points named `keys`,
+ * one `[m]` tensor per representer. Views are drawn once per pair, each point's from its own
+ * generator (`scoringViewRng`), and shared by all representers.
  */
 function batchDistanceSums(
   representers: readonly Representer[],
   x: tf.Tensor4D,
-  start: number,
+  keys: readonly string[],
   augment: Augmentation,
   o: AlignmentLossOptions,
   where: string,
@@ -102,10 +101,11 @@ function batchDistanceSums(
     const m = x.shape[0];
     let sums: tf.Tensor1D[] = representers.map(() => tf.zeros([m]) as tf.Tensor1D);
     const clean = o.mode === 'clean' ? representers.map((r) => tf.tidy(() => represent(r, x, o.normalize, where))) : null;
+    const views = (pair: number, view: 0 | 1): tf.Tensor4D => augmentEach(augment, x, keys.map((key) => scoringViewRng(o.seed, key, pair, view)));
     for (let k = 0; k < o.pairs; k++) {
-      const va = augment(x, scoringViewRng(o.seed, k, start, 0));
+      const va = views(k, 0);
       checkView(va, x, where);
-      const vb = clean === null ? augment(x, scoringViewRng(o.seed, k, start, 1)) : null;
+      const vb = clean === null ? views(k, 1) : null;
       if (vb !== null) checkView(vb, x, where);
       sums = sums.map((sum, j) => {
         const next = tf.tidy(() => {
@@ -147,7 +147,7 @@ export async function alignmentLosses(
     const x = readImageBatch(images, start, end, where);
     let sums: tf.Tensor1D[];
     try {
-      sums = batchDistanceSums(representers, x, start, augment, o, where);
+      sums = batchDistanceSums(representers, x, pointKeys(images, start, end), augment, o, where);
     } finally {
       x.dispose();
     }
@@ -171,9 +171,9 @@ export async function alignmentLosses(
  * code). Representations are L2-normalised first unless `normalize: false`.
  *
  * `images`: `[n, h, w, c]` float32 in [0, 1], as a tensor or a `BatchSource`. Returns
- * `Float32Array` `[n]`. The views of point i in pair k come from `scoringViewRng(seed, k,
- * batchStart, view)` only, so any encoder scored with the same seed and batch size sees the
- * same views.
+ * `Float32Array` `[n]`. The views of a point in pair k come from `scoringViewRng(seed,
+ * pointKey, k, view)` only, so any encoder scored with the same seed sees the same views,
+ * and a point scores the same alone or inside any set or batch.
  */
 export async function alignmentLoss(
   represent: Representer,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetSize, type ImageDataset } from '../data/dataset';
+import { idsOf } from '../data/subset';
 import { toTensor } from '../data/to-tensor';
 import { check, InputError } from '../util/errors';
 
@@ -13,23 +14,37 @@ export interface BatchSource {
   readonly size: number;
   /** Images at `indices` (0 <= index < size), `[indices.length, h, w, c]`, float32. */
   batch(indices: Int32Array): tf.Tensor4D;
+  /**
+   * A stable name of image `index`, e.g. `train/123` (its split and dataset id). Scoring
+   * draws a point's augmented views from this name (`scoringViewRng`), so a point gets the
+   * same views in whatever set, batch or position it is scored. Default: the index itself.
+   */
+  pointKey?(index: number): string;
 }
 
 /**
  * A batch source over a dataset, or over the images of it at `indices` (e.g. one of the
  * sets S_C, S_S, S_I, S_E), in that order: source index i is dataset image `indices[i]`.
- * Bytes become floats in [0, 1] batch by batch (`toTensor`).
+ * Bytes become floats in [0, 1] batch by batch (`toTensor`). Point keys are
+ * `<source>/<id>` (e.g. `train/123`, the image's id in its source file).
  */
 export function datasetSource(ds: ImageDataset, indices?: ArrayLike<number>): BatchSource {
   const n = datasetSize(ds);
-  if (indices === undefined) return { size: n, batch: (idx) => toTensor(ds, idx) };
+  const ids = idsOf(ds);
+  if (indices === undefined) return { size: n, batch: (idx) => toTensor(ds, idx), pointKey: (i) => `${ds.source}/${ids[i]}` };
   const pick = Int32Array.from(indices);
   for (let i = 0; i < pick.length; i++) {
     if (!Number.isInteger(indices[i]) || pick[i] < 0 || pick[i] >= n) {
       throw new InputError(`memorization/datasetSource: indices[${i}]`, `an integer in [0, ${n}) into ${ds.name}/${ds.source}`, String(indices[i]));
     }
   }
-  return { size: pick.length, batch: (idx) => toTensor(ds, Int32Array.from(idx, (i) => pick[i])) };
+  return { size: pick.length, batch: (idx) => toTensor(ds, Int32Array.from(idx, (i) => pick[i])), pointKey: (i) => `${ds.source}/${ids[pick[i]]}` };
+}
+
+/** The names of images `start .. end-1` of a source (`BatchSource.pointKey`; a tensor's images are named by their row). */
+export function pointKeys(images: ImageSource, start: number, end: number): string[] {
+  const key = images instanceof tf.Tensor || images.pointKey === undefined ? (i: number) => String(i) : (i: number) => (images as BatchSource).pointKey!(i);
+  return Array.from({ length: end - start }, (_, k) => key(start + k));
 }
 
 /** Where scoring and feature extraction read images: a batch source or one tensor `[n, h, w, c]`. */

@@ -6,4 +6,5 @@ export * from './show-figure';
 export * from './show-table';
 export * from './show-image-grid';
 export * from './progress-bar';
+export * from './training-progress';
 export { plotlyJsVersion, plotlyScriptHtml } from './plotly-js';

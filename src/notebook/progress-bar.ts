@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+
 /** Options of `progressBar`. */
 export interface ProgressBarOptions {
   /** Text before the bar. Default none. */
@@ -10,6 +12,13 @@ export interface ProgressBarOptions {
    * scripts/run-notebook.py).
    */
   headless?: boolean;
+  /**
+   * Headless mode only: a file that gets the current line with timings and ETA (rewritten
+   * at most every `minIntervalMs`), so that whoever runs the notebook can watch its
+   * progress. Default: $SSLMEM_PROGRESS_FILE (scripts/run-notebook.py sets it and prints it
+   * every 30 s).
+   */
+  statusFile?: string;
   /** Least milliseconds between two redraws. Default 200. */
   minIntervalMs?: number;
   /** Where the text goes. Default `process.stdout.write`. */
@@ -38,6 +47,7 @@ export interface ProgressBar {
 export function progressBar(total: number, options: ProgressBarOptions = {}): ProgressBar {
   const o = { ...defaultProgressBarOptions, ...options };
   const headless = o.headless ?? process.env.SSLMEM_HEADLESS === '1';
+  const statusFile = headless ? (o.statusFile ?? process.env.SSLMEM_PROGRESS_FILE) : undefined;
   const write = o.write ?? ((text: string) => void process.stdout.write(text));
   const now = o.now ?? Date.now;
   const start = now();
@@ -58,11 +68,12 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
     return `${o.label ? `${o.label} ` : ''}${bar} ${done}/${total}${time}${note ? ` ${note}` : ''}`;
   };
   const draw = (force: boolean): void => {
-    if (headless) return;
+    if (headless && statusFile === undefined) return;
     const t = now();
     if (!force && t - lastDraw < o.minIntervalMs) return;
     lastDraw = t;
-    write(`\r${line(true)}`);
+    if (statusFile !== undefined) writeStatus(statusFile, line(true));
+    else write(`\r${line(true)}`);
   };
   const update = (value: number, text?: string): void => {
     done = value;
@@ -79,6 +90,15 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
       write(headless ? `${line(false)}\n` : `\r${line(true)}\n`);
     },
   };
+}
+
+/** Writes the status line; a status file that cannot be written is not worth failing a cell for. */
+function writeStatus(file: string, text: string): void {
+  try {
+    writeFileSync(file, `${text}\n`);
+  } catch {
+    // ignore: progress is only advice
+  }
 }
 
 function formatSeconds(s: number): string {

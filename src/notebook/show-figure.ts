@@ -15,10 +15,13 @@ export interface ShowFigureOptions {
    */
   png?: boolean | FigurePngOptions;
   /**
-   * How outputs get plotly.js: `once` (default; the offline bundle goes into the first
-   * figure of the kernel session, or wherever `setupPlotly()` was called), `always` (into
-   * every figure: self-contained, 4.8 MB each), `cdn` (a script tag per figure, needs
-   * network), `none` (rely on the front end's Plotly renderer).
+   * How outputs get plotly.js: `none` (default: the output holds the figure JSON, which
+   * JupyterLab with its Plotly extension and VS Code draw, and the static image everywhere
+   * else; the HTML report loads plotly.js once beside its pages; the notebook stays small),
+   * `once` (the offline bundle, 4.8 MB, goes into the first figure of the kernel session,
+   * or wherever `setupPlotly()` was called: interactive in any Jupyter, for working
+   * notebooks you do not commit), `always` (into every figure), `cdn` (a script tag per
+   * figure, needs network).
    */
   plotlyJs?: 'once' | 'always' | 'cdn' | 'none';
   /** Where the bundle goes; the running tslab kernel by default. */
@@ -26,7 +29,7 @@ export interface ShowFigureOptions {
 }
 
 /** Defaults of `showFigure`. */
-export const defaultShowFigureOptions = { plotlyJs: 'once' } as const;
+export const defaultShowFigureOptions = { plotlyJs: 'none' } as const;
 
 let plotlyLoaded = false;
 let shown = 0;
@@ -58,8 +61,9 @@ export function showFigure(fig: PlotlyFigure, options: ShowFigureOptions = {}): 
 }
 
 /**
- * Loads the offline plotly.js into the notebook as its own output (call it in the first
- * cell; figures after it then stay small). Re-running this cell re-sends it.
+ * Loads the offline plotly.js (4.8 MB) into the notebook as its own output, so that every
+ * later figure is interactive in any Jupyter front end (its HTML draws with it). For
+ * working notebooks: a committed notebook with it is over 5 MB. Re-running the cell re-sends it.
  */
 export function setupPlotly(options: { send?: BundleSink } = {}): void {
   const bundle: MimeBundle = {

@@ -42,4 +42,10 @@ export interface Objective {
   loss(encoder: Encoder, state: ObjectiveState, views: readonly tf.Tensor4D[], rng: Rng): tf.Scalar;
   /** Optional update after each optimizer step (`step` counts from 0). */
   afterStep?(encoder: Encoder, state: ObjectiveState, step: number): void;
+  /**
+   * The loss of an encoder that has learnt nothing, for a batch of `batchSize` images (e.g.
+   * NT-Xent with uniform similarities: log(2 batchSize - 1)). The trainer warns when the
+   * epoch loss stays there. Absent where no such level exists.
+   */
+  chanceLoss?(batchSize: number): number;
 }

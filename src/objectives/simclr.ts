@@ -81,5 +81,7 @@ export function simclr(config: Partial<SimclrConfig> | ObjectiveConfig = {}): Ob
         return ntXentStacked(project(representation, true), c.temperature);
       });
     },
+    // Every one of the 2B views has 2B - 1 candidates; equal similarities give log(2B - 1).
+    chanceLoss: (batchSize) => Math.log(2 * batchSize - 1),
   };
 }

@@ -1,8 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
-
-let counter = 0;
+import { dirname } from 'node:path';
+import { tempPathFor } from '../util/temp-files';
 
 /**
  * Writes `data` to `path` atomically: into a temporary file next to it, then a rename, so
@@ -12,7 +10,7 @@ let counter = 0;
 export function writeFileAtomic(path: string, data: string | NodeJS.ArrayBufferView): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}-${threadId}-${counter++}.tmp`);
+  const temp = tempPathFor(path);
   try {
     writeFileSync(temp, data);
     renameSync(temp, path);

@@ -5,3 +5,6 @@ export * from './run-key';
 export * from './run-store';
 export * from './run-codec';
 export * from './cached';
+export * from './code-fingerprint';
+export * from './provenance';
+export * from './run-maintenance';

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { check, InputError } from '../util/errors';
+import { ownerIsGone, tempOwner, tempTag } from '../util/temp-files';
 import { canonicalJson } from './canonical-json';
 import { libraryVersion } from './library-version';
 import { runKey } from './run-key';
@@ -12,7 +13,7 @@ export type RunFileContent = Uint8Array | ArrayBufferView | string;
 /** The files of a run by relative name (`/` makes sub-folders), e.g. `{ 'history.csv': csv, 'encoder.safetensors': bytes }`. */
 export type RunFiles = Readonly<Record<string, RunFileContent>>;
 
-/** A run found in the store; files are read on demand. */
+/** A run found in the store, its files checked against their recorded SHA-256; files are read on demand. */
 export interface StoredRun {
   readonly kind: string;
   readonly key: string;
@@ -38,18 +39,41 @@ export interface PutOptions {
   replace?: boolean;
 }
 
+/** A stored run that failed its check (see `RunStoreOptions.onDamaged`). */
+export interface DamagedRun {
+  readonly kind: string;
+  readonly key: string;
+  /** The run's folder (already removed when reported by `get`/`has`). */
+  readonly dir: string;
+  /** What is wrong, e.g. `file scores.csv: 5120 bytes, run.json records 8191`. */
+  readonly problem: string;
+}
+
+/** Options of `runStore`. */
+export interface RunStoreOptions {
+  /**
+   * Called when `get` or `has` finds a damaged or incomplete run, which is then removed so
+   * that it is computed again. Default: a process warning (`process.emitWarning`).
+   */
+  onDamaged?: (report: DamagedRun) => void;
+  /** Remove temporaries of gone processes on opening (once per process and root). Default true. */
+  sweep?: boolean;
+}
+
 /**
  * A content-addressed store of computed things (encoders, histories, score tables):
- * `<root>/<kind>/<runKey(config)>/` holds the files plus `config.json` and `run.json`.
- * Writes are atomic (a temporary folder renamed into place): readers and concurrent
- * writers of the same key see either no run or a complete one, never a partial one.
+ * `<root>/<kind>/<runKey(config)>/` holds the files plus `config.json` and `run.json`, which
+ * records every file's size and SHA-256. Writes are atomic (a temporary folder renamed into
+ * place): readers and concurrent writers of the same key see either no run or a complete
+ * one. Reads check every file against its record, so a file damaged or cut short after the
+ * write is found before its numbers are used.
  */
 export interface RunStore {
   /** Absolute root folder. */
   readonly root: string;
-  /** Whether a complete run of `kind` for `config` exists. */
+  /** Whether a complete, undamaged run of `kind` for `config` exists (a damaged one is removed and reported). */
   has(kind: string, config: unknown): boolean;
-  /** The stored run of `kind` for `config`, or undefined. */
+  /** The stored run of `kind` for `config`, or undefined (a damaged one is removed and reported). */
   get(kind: string, config: unknown): StoredRun | undefined;
   /** Stores `files` as the run of `kind` for `config` (atomically) and returns it. */
   put(kind: string, config: unknown, files: RunFiles, options?: PutOptions): StoredRun;
@@ -57,24 +81,80 @@ export interface RunStore {
   remove(kind: string, config: unknown): boolean;
   /** Folder the run of `kind` for `config` has (or would have). */
   dir(kind: string, config: unknown): string;
-  /** Keys of the complete runs of `kind`, sorted. */
+  /**
+   * A folder for the resumable partial work of the run of `kind` for `config` (e.g. a
+   * training's checkpoints), beside the run: created with the config in it, kept across
+   * interruptions so a new attempt resumes, and removed when the run is put.
+   */
+  workDir(kind: string, config: unknown): string;
+  /** Keys of the work folders of `kind` (runs in progress or interrupted), sorted. */
+  workKeys(kind: string): string[];
+  /** Deletes the work folder of a key; returns whether there was one. */
+  removeWork(kind: string, key: string): boolean;
+  /** Keys of the runs of `kind` that have a `run.json` (checked or not), sorted. */
   keys(kind: string): string[];
+  /** Kinds present in the store, sorted. */
+  kinds(): string[];
+  /** Checks one stored run by kind and key: undefined when it is complete and every file matches its record, else the problem. */
+  check(kind: string, key: string): string | undefined;
+  /** The config a stored run (or, with `'work'`, a work folder) was made for (its `config.json`), or undefined when unreadable. */
+  configOf(kind: string, key: string, where?: 'run' | 'work'): unknown;
+  /** Deletes a run by kind and key (e.g. a damaged or stale one); returns whether there was one. */
+  removeKey(kind: string, key: string): boolean;
+  /**
+   * Temporaries (unfinished writes) left in the store by processes that are gone, and
+   * removes them unless `dryRun`; returns their paths. Done once per process and root
+   * when the store is opened.
+   */
+  sweep(options?: { dryRun?: boolean }): string[];
 }
 
 /** Files the store writes itself beside a run's files. */
 export const reservedRunFiles: readonly string[] = ['config.json', 'run.json'];
+
+/** Format of `run.json`. */
+export const runRecordFormat = 'sslmem-run/2';
+
+/** What `run.json` holds. */
+interface RunRecord {
+  readonly format: string;
+  readonly kind: string;
+  readonly key: string;
+  readonly version: string;
+  readonly files: Readonly<Record<string, { readonly bytes: number; readonly sha256: string }>>;
+}
 
 /** The default store root: `$SSLMEM_RUNS`, else `runs` in the working directory. */
 export function defaultRunRoot(): string {
   return process.env.SSLMEM_RUNS || 'runs';
 }
 
-/** Opens (lazily creates) a run store under `root`. */
-export function runStore(root: string = defaultRunRoot()): RunStore {
+const swept = new Set<string>();
+/** Folders (by path) checked sound in this process, with the file sizes and times they had then. */
+const checkedSound = new Map<string, string>();
+
+const keyPattern = /^[0-9a-f]{64}$/;
+
+/** Opens (lazily creates) a run store under `root`; removes temporaries of processes that are gone. */
+export function runStore(root: string = defaultRunRoot(), options: RunStoreOptions = {}): RunStore {
   const base = resolve(root);
-  const dir = (kind: string, config: unknown): string => join(base, checkKind(kind), runKey(config));
+  const onDamaged = options.onDamaged ?? ((r: DamagedRun) => process.emitWarning(`removed the damaged run ${r.dir} to compute it again: ${r.problem}`, 'SslmemRunStoreWarning'));
+  const kindDir = (kind: string): string => join(base, checkKind(kind));
+  const dir = (kind: string, config: unknown): string => join(kindDir(kind), runKey(config));
+
   const open = (kind: string, key: string, folder: string): StoredRun | undefined => {
-    if (!existsSync(join(folder, 'run.json'))) return undefined;
+    let problem: string | undefined;
+    try {
+      problem = checkFolder(folder, kind, key);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // replaced under our feet: not there
+      throw e;
+    }
+    if (problem === 'absent') return undefined;
+    if (problem !== undefined) {
+      if (removeFolder(folder)) onDamaged({ kind, key, dir: folder, problem });
+      return undefined;
+    }
     const files = listFiles(folder).filter((f) => !reservedRunFiles.includes(f));
     const path = (name: string): string => {
       check(files.includes(name), `run ${kind}/${key}: file`, `one of ${files.join(', ') || '(none)'}`, JSON.stringify(name));
@@ -92,55 +172,165 @@ export function runStore(root: string = defaultRunRoot()): RunStore {
       readJson: <T>(name: string) => JSON.parse(readFileSync(path(name), 'utf8')) as T,
     };
   };
-  return {
+
+  const store: RunStore = {
     root: base,
     dir,
-    has: (kind, config) => existsSync(join(dir(kind, config), 'run.json')),
+    has: (kind, config) => open(kind, runKey(config), dir(kind, config)) !== undefined,
     get: (kind, config) => open(kind, runKey(config), dir(kind, config)),
-    put(kind, config, files, options = {}) {
+    put(kind, config, files, putOptions = {}) {
       const key = runKey(config);
       const target = dir(kind, config);
       const names = Object.keys(files).sort();
       names.forEach((name) => checkFileName(name, `runStore.put(${kind}): files`));
       const configText = `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`;
       mkdirSync(dirname(target), { recursive: true });
-      const tmp = join(dirname(target), `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(6).toString('hex')}`);
+      const tmp = join(dirname(target), `.tmp-${key.slice(0, 16)}-${tempTag()}`);
       try {
         mkdirSync(tmp);
+        const record: Record<string, { bytes: number; sha256: string }> = {};
         for (const name of names) {
           const file = join(tmp, name);
           mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, toBytes(files[name]!, `runStore.put(${kind}): files[${JSON.stringify(name)}]`));
+          const bytes = toBytes(files[name]!, `runStore.put(${kind}): files[${JSON.stringify(name)}]`);
+          writeFileSync(file, bytes);
+          record[name] = { bytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength, sha256: sha256(bytes) };
         }
         writeFileSync(join(tmp, 'config.json'), configText);
-        writeFileSync(join(tmp, 'run.json'), `${JSON.stringify({ kind, key, version: libraryVersion(), files: names }, null, 2)}\n`);
-        moveIntoPlace(tmp, target, options.replace ?? true);
+        const run: RunRecord = { format: runRecordFormat, kind, key, version: libraryVersion(), files: record };
+        writeFileSync(join(tmp, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+        moveIntoPlace(tmp, target, putOptions.replace ?? true);
+        removeFolder(`${target}.work`);
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
       return openAfterPut(() => open(kind, key, target), target);
     },
-    remove(kind, config) {
-      const target = dir(kind, config);
-      if (!existsSync(target)) return false;
-      const trash = `${target}.old-${process.pid}-${randomBytes(6).toString('hex')}`;
-      try {
-        renameSync(target, trash);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-        throw e;
-      }
-      rmSync(trash, { recursive: true, force: true });
-      return true;
+    remove: (kind, config) => removeFolder(dir(kind, config)),
+    workDir(kind, config) {
+      const work = `${dir(kind, config)}.work`;
+      mkdirSync(work, { recursive: true });
+      writeFileSync(join(work, 'config.json'), `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`);
+      return work;
     },
-    keys(kind) {
-      const folder = join(base, checkKind(kind));
+    workKeys(kind) {
+      const folder = kindDir(kind);
       if (!existsSync(folder)) return [];
       return readdirSync(folder)
-        .filter((name) => /^[0-9a-f]{64}$/.test(name) && existsSync(join(folder, name, 'run.json')))
+        .filter((name) => name.endsWith('.work') && keyPattern.test(name.slice(0, -5)))
+        .map((name) => name.slice(0, -5))
         .sort();
     },
+    removeWork: (kind, key) => removeFolder(join(kindDir(kind), `${checkKey(key)}.work`)),
+    removeKey: (kind, key) => removeFolder(join(kindDir(kind), checkKey(key))),
+    keys(kind) {
+      const folder = kindDir(kind);
+      if (!existsSync(folder)) return [];
+      return readdirSync(folder)
+        .filter((name) => keyPattern.test(name) && existsSync(join(folder, name, 'run.json')))
+        .sort();
+    },
+    kinds() {
+      if (!existsSync(base)) return [];
+      return readdirSync(base, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(e.name))
+        .map((e) => e.name)
+        .sort();
+    },
+    check(kind, key) {
+      const problem = checkFolder(join(kindDir(kind), checkKey(key)), kind, key);
+      return problem === 'absent' ? 'no run.json (incomplete)' : problem;
+    },
+    configOf(kind, key, where = 'run') {
+      try {
+        const folder = join(kindDir(kind), where === 'work' ? `${checkKey(key)}.work` : checkKey(key));
+        return JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as unknown;
+      } catch {
+        return undefined;
+      }
+    },
+    sweep: (sweepOptions = {}) => sweepTemporaries(base, store.kinds(), sweepOptions.dryRun ?? false),
   };
+  if (options.sweep !== false && !swept.has(base)) {
+    swept.add(base);
+    sweepTemporaries(base, store.kinds(), false);
+  }
+  return store;
+}
+
+function sha256(content: Uint8Array | string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** `stat` summary of a folder's files, to skip checking a folder again that has not changed. */
+function folderSignature(folder: string, names: readonly string[]): string {
+  return names.map((n) => {
+    const s = statSync(join(folder, n));
+    return `${n}:${s.size}:${s.mtimeMs}`;
+  }).join('|');
+}
+
+/**
+ * Checks a run folder: `'absent'` without `run.json`, undefined when sound, else the
+ * problem. A folder found sound before is not read again while its files keep their sizes
+ * and times. ENOENT from a folder that vanished meanwhile is thrown.
+ */
+function checkFolder(folder: string, kind: string, key: string): string | undefined {
+  if (!existsSync(join(folder, 'run.json'))) return 'absent';
+  const identity = runIdentity(folder);
+  const problem = findProblem(folder, kind, key);
+  // A writer replacing the run meanwhile (the folder renamed away, a new one in its place)
+  // makes files of two runs look like one damaged run: then the run was simply not there.
+  if (problem !== undefined && runIdentity(folder) !== identity) throw Object.assign(new Error(`${folder} was replaced while being read`), { code: 'ENOENT' });
+  return problem;
+}
+
+/** Which `run.json` a folder has right now (its inode and time), or '' without one. */
+function runIdentity(folder: string): string {
+  try {
+    const s = statSync(join(folder, 'run.json'));
+    return `${s.ino}:${s.mtimeMs}`;
+  } catch {
+    return '';
+  }
+}
+
+function findProblem(folder: string, kind: string, key: string): string | undefined {
+  const present = listFiles(folder);
+  const signature = folderSignature(folder, present);
+  if (checkedSound.get(folder) === signature) return undefined;
+  let record: RunRecord;
+  try {
+    record = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunRecord;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw e;
+    return `run.json is not valid JSON (${(e as Error).message})`;
+  }
+  if (record?.format !== runRecordFormat || typeof record.files !== 'object' || record.files === null) {
+    return `run.json has format ${JSON.stringify(record?.format)}, expected ${runRecordFormat} with a SHA-256 per file (written by an older sslmem)`;
+  }
+  if (record.kind !== kind || record.key !== key) return `run.json names ${record.kind}/${record.key}, but the run is stored as ${kind}/${key}`;
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'config.json is missing';
+    return `config.json is not valid JSON (${(e as Error).message})`;
+  }
+  if (runKey(config, { version: record.version }) !== key) return 'config.json does not hash to the run key (it was changed after the write)';
+  const recorded = Object.keys(record.files).sort();
+  const stored = present.filter((f) => !reservedRunFiles.includes(f));
+  for (const name of recorded) if (!stored.includes(name)) return `file ${name} is missing`;
+  for (const name of stored) if (!recorded.includes(name)) return `file ${name} is not in run.json`;
+  for (const name of recorded) {
+    const expected = record.files[name];
+    const bytes = readFileSync(join(folder, name));
+    if (bytes.byteLength !== expected.bytes) return `file ${name}: ${bytes.byteLength} bytes, run.json records ${expected.bytes}`;
+    const found = sha256(bytes);
+    if (found !== expected.sha256) return `file ${name}: SHA-256 ${found.slice(0, 12)}..., run.json records ${expected.sha256.slice(0, 12)}... (changed after the write)`;
+  }
+  checkedSound.set(folder, signature);
+  return undefined;
 }
 
 /**
@@ -161,6 +351,21 @@ function openAfterPut(open: () => StoredRun | undefined, target: string): Stored
   throw new Error(`runStore.put: ${target} kept disappearing (another writer keeps replacing it)`);
 }
 
+/** Moves a folder aside and deletes it (readers see it whole or not at all); returns whether it existed. */
+function removeFolder(target: string): boolean {
+  if (!existsSync(target)) return false;
+  const trash = `${target}.old-${tempTag()}`;
+  try {
+    renameSync(target, trash);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+  checkedSound.delete(target);
+  rmSync(trash, { recursive: true, force: true });
+  return true;
+}
+
 /**
  * Renames the finished folder `tmp` to `target`. If `target` exists, either keep it
  * (`replace` false: the other writer's run is as valid as ours) or move it aside first and
@@ -170,6 +375,7 @@ function moveIntoPlace(tmp: string, target: string, replace: boolean): void {
   for (let attempt = 0; ; attempt++) {
     try {
       renameSync(tmp, target);
+      checkedSound.delete(target);
       return;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -177,20 +383,44 @@ function moveIntoPlace(tmp: string, target: string, replace: boolean): void {
       if (!replace) return;
       if (attempt >= 10) throw e;
     }
-    const trash = `${target}.old-${process.pid}-${randomBytes(6).toString('hex')}`;
-    try {
-      renameSync(target, trash);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      continue;
-    }
-    rmSync(trash, { recursive: true, force: true });
+    removeFolder(target);
   }
+}
+
+/**
+ * Finds (and unless `dryRun` removes) what unfinished writes of gone processes left: store
+ * folders `<kind>/.tmp-*` and `<kind>/*.old-*`, and temporary files `.*.tmp` inside work
+ * folders `<kind>/<key>.work/`.
+ */
+function sweepTemporaries(base: string, kinds: readonly string[], dryRun: boolean): string[] {
+  const found: string[] = [];
+  const consider = (path: string, name: string): void => {
+    const owner = tempOwner(name);
+    if (owner === undefined || !ownerIsGone(owner)) return;
+    found.push(path);
+    if (!dryRun) rmSync(path, { recursive: true, force: true });
+  };
+  for (const kind of kinds) {
+    const folder = join(base, kind);
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.name.startsWith('.tmp-') || entry.name.includes('.old-')) consider(path, entry.name);
+      else if (entry.isDirectory() && entry.name.endsWith('.work')) {
+        for (const inner of readdirSync(path)) if (inner.startsWith('.') && inner.endsWith('.tmp')) consider(join(path, inner), inner);
+      }
+    }
+  }
+  return found;
 }
 
 function checkKind(kind: string): string {
   check(typeof kind === 'string' && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(kind), 'runStore: kind', 'a name of letters, digits, - and _ (e.g. encoder)', JSON.stringify(kind));
   return kind;
+}
+
+function checkKey(key: string): string {
+  check(typeof key === 'string' && keyPattern.test(key), 'runStore: key', 'a run key of 64 hex digits', JSON.stringify(key));
+  return key;
 }
 
 function checkFileName(name: string, where: string): void {

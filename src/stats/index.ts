@@ -7,3 +7,4 @@ export * from './f-distribution';
 export * from './t-test';
 export * from './anova';
 export * from './rank-correlation';
+export * from './correlation-tests';

@@ -10,7 +10,7 @@ import { NonFiniteLossError } from './non-finite-loss-error';
 import { resumeFromLatest } from './resume';
 import { learningRateAt } from './schedule';
 import type { TrainData } from './train-data';
-import { resolveTrainOptions, serialisableTrainOptions, stepsPerEpochOf, type EpochRecord, type TrainEncoderOptions } from './train-options';
+import { resolveTrainOptions, serialisableTrainOptions, stepsPerEpochOf, type EpochRecord, type TrainEncoderOptions, type TrainWarning } from './train-options';
 import { trainStep } from './train-step';
 
 /** What `trainEncoder` returns; encoder and objective state are trained in place. */
@@ -45,6 +45,7 @@ export async function trainEncoder(
   const totalSteps = stepsPerEpoch * o.epochs;
   const schedule = { lr: o.lr, schedule: o.schedule, warmupSteps: Math.round(o.warmupEpochs * stepsPerEpoch), finalLr: o.finalLr };
   const history: EpochRecord[] = [];
+  const watchChance = chanceLevelWatch(objective.chanceLoss?.(o.batchSize), o.onWarning);
   let startEpoch = 0;
   try {
     if (o.resume && o.checkpointDir !== undefined) {
@@ -72,6 +73,7 @@ export async function trainEncoder(
       }
       const record = { epoch: epoch + 1, loss: lossSum / stepsPerEpoch, lr, seconds: (performance.now() - started) / 1000 };
       history.push(record);
+      watchChance(record);
       if (o.checkpointDir !== undefined && o.checkpointEpochs.includes(epoch + 1)) {
         await saveCheckpoint(checkpointPath(o.checkpointDir, epoch + 1), {
           ...parts,
@@ -91,4 +93,29 @@ export async function trainEncoder(
     optimizer.dispose();
   }
   return { history: historyTable(history), objectiveState };
+}
+
+/** Epochs in a row with the loss at chance level after which the trainer warns. */
+export const chanceLevelEpochs = 5;
+
+/**
+ * Watches epoch losses and warns once when `chanceLevelEpochs` epochs in a row stay within
+ * 0.5% of `chance` (the loss of an encoder that learnt nothing): collapsed or not learning.
+ */
+function chanceLevelWatch(chance: number | undefined, warn: ((w: TrainWarning) => void) | undefined): (record: EpochRecord) => void {
+  let run = 0;
+  let warned = false;
+  return (record) => {
+    if (chance === undefined || warn === undefined || warned) return;
+    run = Math.abs(record.loss - chance) <= 0.005 * Math.abs(chance) ? run + 1 : 0;
+    if (run < chanceLevelEpochs) return;
+    warned = true;
+    warn({
+      epoch: record.epoch,
+      kind: 'chance-level',
+      message:
+        `the loss has stayed at chance level (${record.loss.toFixed(4)}, chance ${chance.toFixed(4)}) for ${run} epochs up to epoch ${record.epoch}: ` +
+        'the encoder is not learning (collapsed representation, a learning rate too high or too low, or augmentations that destroy the images)',
+    });
+  };
 }

@@ -32,6 +32,15 @@ export interface StepInfo {
   readonly lr: number;
 }
 
+/** A warning of the trainer about a run that goes on but looks wrong. */
+export interface TrainWarning {
+  /** 1-based epoch at which it was noticed. */
+  readonly epoch: number;
+  /** What kind: `chance-level` (the loss stays at the level of an encoder that learnt nothing). */
+  readonly kind: 'chance-level';
+  readonly message: string;
+}
+
 /** Options of `trainEncoder` (every field but `augment` has a default). */
 export interface TrainOptions {
   /** Passes over the data. Default 10. */
@@ -68,6 +77,8 @@ export interface TrainOptions {
   readonly onEpoch: ((info: EpochInfo) => void | 'stop' | Promise<void | 'stop'>) | undefined;
   /** Called after each step, e.g. `terminalProgress()`. */
   readonly onStep: ((info: StepInfo) => void) | undefined;
+  /** Called (once per kind) when the run looks wrong but goes on, e.g. a loss stuck at chance level. */
+  readonly onWarning: ((warning: TrainWarning) => void) | undefined;
 }
 
 /** Defaults of `TrainOptions`. */
@@ -88,6 +99,7 @@ export const defaultTrainOptions: Omit<TrainOptions, 'augment'> = {
   objectiveState: undefined,
   onEpoch: undefined,
   onStep: undefined,
+  onWarning: undefined,
 };
 
 /** `trainEncoder`'s options as passed: `augment` plus any of the defaults. */

@@ -1,10 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const mainJs = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+const indexJs = join(__dirname, '..', '..', 'dist', 'index.js');
 
 describe('built sslmem (dist/cli/main.js)', { skip: existsSync(mainJs) ? false : 'dist/ not built (npm run build)' }, () => {
   const sslmem = (...args: string[]) => spawnSync(process.execPath, [mainJs, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -20,10 +22,71 @@ describe('built sslmem (dist/cli/main.js)', { skip: existsSync(mainJs) ? false :
     for (const name of ['train', 'score', 'probe', 'download', 'presets']) assert.ok(r.stdout.includes(`  ${name} `), name);
   });
 
+  test('the built library in plain Node runs our SIMD module (what the CLI and the notebooks load)', () => {
+    const script = `const s = require(${JSON.stringify(indexJs)}); s.initBackend().then((b) => console.log(s.describeBackend(b)))`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /tfjs backend: wasm .*wasm with training kernels and our SIMD matrix product/);
+    assert.doesNotMatch(r.stdout, /without our SIMD|did not compile/);
+  });
+
   test('a bad option exits 1 with one line naming it', () => {
     const r = sslmem('score', '--epoch', '3');
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^sslmem score: error: option --epoch: .*did you mean --epochs\?\n$/);
+  });
+
+  describe('the run cache as a user meets it (CLI processes, a tiny synthetic experiment)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sslmem-dist-'));
+    const runs = join(root, 'runs');
+    const tiny = ['--dataset', 'synthetic', '--epochs', '2', '--set', 'split.trainSize=100', '--set', 'split.extraSize=20', '--set', 'encoder.hidden=[16]',
+      '--set', 'encoder.outDim=8', '--set', 'objective.projector={"hidden":[8],"outDim":8}', '--set', 'train.batchSize=16', '--set', 'score.pairs=2',
+      '--set', 'probe={"trainSize":100,"testSize":20,"epochs":2}', '--workers', '1', '--runs', runs];
+    const run = (...args: string[]) => spawnSync(process.execPath, [mainJs, ...args], { encoding: 'utf8', timeout: 300_000 });
+    const encoderRuns = () => readdirSync(join(runs, 'encoder')).filter((n) => /^[0-9a-f]{64}$/.test(n));
+
+    test('score, then a checkpoint overwritten with NaN bytes: reported with its path and retrained, to the same scores; runs verify and gc', () => {
+      try {
+        const first = run('score', ...tiny, '--out', join(root, 'a'));
+        assert.equal(first.status, 0, first.stderr);
+        const verified = run('runs', 'verify', '--runs', runs);
+        assert.equal(verified.status, 0, verified.stdout);
+        assert.match(verified.stdout, /3 run\(s\): 3 ok, 0 damaged, 0 stale/);
+        const dir = join(runs, 'encoder', encoderRuns()[0]);
+        const file = join(dir, 'checkpoints', 'epoch-0002.safetensors');
+        const fd = openSync(file, 'r+');
+        writeSync(fd, new Uint8Array(new Float32Array(8).fill(Number.NaN).buffer), 0, 32, statSync(file).size - 32);
+        closeSync(fd);
+        const damaged = run('runs', 'verify', '--runs', runs);
+        assert.equal(damaged.status, 1);
+        assert.ok(damaged.stdout.includes(`damaged ${dir}: file checkpoints/epoch-0002.safetensors: SHA-256`), damaged.stdout);
+        // Scores are cached: refresh them, so the damaged encoder is read (and found).
+        const again = run('score', ...tiny, '--refresh', '--out', join(root, 'b'));
+        assert.equal(again.status, 0, again.stderr);
+        assert.ok(again.stderr.includes(`run store: ${dir} was damaged (file checkpoints/epoch-0002.safetensors: SHA-256`), again.stderr);
+        assert.match(again.stderr, /training 1 encoder\(s\)/);
+        assert.equal(readFileSync(join(root, 'b', 'scores.csv'), 'utf8'), readFileSync(join(root, 'a', 'scores.csv'), 'utf8'), 'retrained to the same numbers');
+        // A score table cut short after its write: gc removes it.
+        const scoresDir = join(runs, 'scores', readdirSync(join(runs, 'scores')).find((n) => /^[0-9a-f]{64}$/.test(n))!);
+        writeFileSync(join(scoresDir, 'scores.csv'), readFileSync(join(scoresDir, 'scores.csv'), 'utf8').split('\n').slice(0, 50).join('\n'));
+        const gc = run('runs', 'gc', '--runs', runs);
+        assert.equal(gc.status, 0, gc.stderr);
+        assert.ok(gc.stdout.includes(`removed ${scoresDir}`) && gc.stdout.includes('damaged: file scores.csv'), gc.stdout);
+        assert.equal(run('runs', 'verify', '--runs', runs).status, 0);
+        assert.match(run('runs', 'list', '--runs', runs).stdout, /encoder\s+2\s+0\s+0\s+0/);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+
+    test('an invalid setting is rejected before any data loads or anything trains', () => {
+      const r = run('score', ...tiny, '--set', 'probe.trainSize=0', '--out', join(root, 'c'));
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /probe\.trainSize: expected an integer >= 1, found 0/);
+      assert.doesNotMatch(r.stderr, /training|data:/);
+      const big = run('score', '--preset', 'quick', '--set', 'split.trainSize=70000', '--out', join(root, 'c'), '--runs', runs);
+      assert.match(big.stderr, /split\.trainSize: expected at most 60000 \(the train split of mnist\)/);
+    });
   });
 });

@@ -190,7 +190,14 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
     assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
     assert.ok(err.includes('all 2 encoders reused'), err);
     assert.ok(!err.includes('epoch 1/2'), 'no retraining');
-    assert.deepEqual(readdirSync(scoreOut).sort(), ['config.json', 'history-f-seed0.csv', 'history-g-seed0.csv', 'scores.csv', 'summary.json']);
+    assert.deepEqual(readdirSync(scoreOut).sort(), ['config.json', 'history-f-seed0.csv', 'history-g-seed0.csv', 'scores.arrow', 'scores.csv', 'summary.json']);
+    const arrow = readFileSync(join(scoreOut, 'scores.arrow'));
+    assert.equal(arrow.subarray(0, 6).toString('latin1'), 'ARROW1', 'Arrow IPC file format (pyarrow.feather / pandas.read_feather)');
+    const fromArrow = aq.fromArrow(new Uint8Array(arrow));
+    const fromCsv = aq.fromCSV(readFileSync(join(scoreOut, 'scores.csv'), 'utf8'));
+    assert.deepEqual(fromArrow.columnNames(), fromCsv.columnNames());
+    assert.deepEqual(fromArrow.array('id'), fromCsv.array('id'));
+    assert.deepEqual(Array.from(fromArrow.array('score_ratio') as ArrayLike<number>), Array.from(fromCsv.array('score_ratio') as ArrayLike<number>));
     const header = readFileSync(join(scoreOut, 'scores.csv'), 'utf8').split('\n')[0];
     assert.equal(header, 'id,set,label,align_f,align_g,score_raw,score_range,score_ratio');
     const table = aq.fromCSV(readFileSync(join(scoreOut, 'scores.csv'), 'utf8'));
@@ -208,7 +215,7 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
     assert.ok(out.includes('normalization: ratio'), out);
     assert.match(out, /S_C > S_S: mean .* p = \d/);
     assert.match(out, /S_C > S_I: /);
-    assert.ok(out.includes(`Files in ${scoreOut}: scores.csv, summary.json`));
+    assert.ok(out.includes(`Files in ${scoreOut}: scores.csv, scores.arrow, summary.json`));
     assert.equal(readFileSync(join(scoreOut, 'history-f-seed0.csv'), 'utf8'), readFileSync(join(trainOut, 'history-f-seed0.csv'), 'utf8'));
     noTempFiles(scoreOut);
   });
@@ -240,7 +247,7 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
     assert.ok(err.includes('\r\x1b[Kscoring S_E ['), 'scoring bar');
     assert.match(err, /trained in .*\n[^]*scored 120 points/);
     assert.equal(err.split('trained in').length, 2, 'training time noted once');
-    assert.deepEqual(readdirSync(join(root, 'score-fresh')).sort(), ['config.json', 'history-f-seed1.csv', 'history-g-seed1.csv', 'scores.csv', 'summary.json']);
+    assert.deepEqual(readdirSync(join(root, 'score-fresh')).sort(), ['config.json', 'history-f-seed1.csv', 'history-g-seed1.csv', 'scores.arrow', 'scores.csv', 'summary.json']);
     assert.ok(io.out().includes('1 seed (1)'));
   });
 

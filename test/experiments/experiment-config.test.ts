@@ -88,7 +88,8 @@ describe('withOverrides', () => {
     rejects(() => withOverrides(base, { score: { pairs: 0 } }), 'score.pairs', 'an integer >= 1');
     rejects(() => withOverrides(base, { score: { on: 'head' } }), 'score.on', '"representation", "projection"');
     rejects(() => withOverrides(base, { score: { mode: 'triples' } }), 'score.mode', '"pairs", "clean"');
-    rejects(() => withOverrides(base, { probe: { testSize: -1 } }), 'probe.testSize', 'an integer >= 0');
+    rejects(() => withOverrides(base, { probe: { testSize: -1 } }), 'probe.testSize', 'an integer >= 1');
+    rejects(() => withOverrides(base, { probe: { trainSize: 0 } }), 'probe.trainSize', 'an integer >= 1');
     rejects(() => withOverrides(base, { dataset: { name: 'imagenet' } }), 'dataset.name', 'one of "mnist"');
   });
 
@@ -97,8 +98,28 @@ describe('withOverrides', () => {
     rejects(() => withOverrides(base, { sedes: [1] } as never), 'config "quick".sedes', 'one of the fields name, dataset');
     rejects(() => withOverrides(base, { split: { fractions: { candidates: 0.1 } } }), 'split.fractions.candidates', 'one of the fields shared');
     rejects(() => withOverrides(base, { score: { pair: 3 } }), 'score.pair', 'one of the fields pairs');
-    // Open parts (encoder, objective, augment) are checked by their own factories.
-    assert.equal(withOverrides(base, { encoder: { dropout: 0.1 } }).encoder.dropout, 0.1);
+    // Open parts (encoder, objective, augment) are checked by their own checks, up front.
+    rejects(() => withOverrides(base, { encoder: { dropout: 0.1 } }), 'mlpEncoder options.dropout', 'one of the fields inputShape, hidden');
+    rejects(() => withOverrides(base, { objective: { temperature: -1 } }), 'simclr config.temperature', 'a number > 0');
+    rejects(() => withOverrides(base, { augment: { preset: 'digits', noise: { std: -1 } } }), 'gaussianNoise: options.std', 'a number in [0');
+    rejects(() => withOverrides(base, { encoder: { seed: 3 } }), 'encoder.seed', 'the experiment sets it');
+  });
+
+  test('checks sizes against the dataset before anything loads', () => {
+    rejects(() => withOverrides(base, { split: { trainSize: 60001 } }), 'split.trainSize', 'at most 60000 (the train split of mnist)');
+    rejects(() => withOverrides(base, { split: { extraSize: 10001 } }), 'split.extraSize', 'at most 10000');
+    rejects(() => withOverrides(base, { probe: { trainSize: 70000 } }), 'probe.trainSize', 'at most 60000');
+    rejects(() => withOverrides(base, { probe: { testSize: 20000 } }), 'probe.testSize', 'at most 10000');
+    rejects(() => withOverrides(base, { dataset: { name: 'stl10' }, split: { trainSize: 6000 } }), 'split.trainSize', 'at most 5000 (the train split of stl10)');
+    rejects(() => withOverrides(base, { split: { fractions: { shared: 0.8, candidate: 0.003, independent: 0.1 } } }), 'split.fractions.candidate', 'S_C at least 2');
+    rejects(() => withOverrides(base, { split: { fractions: { shared: 0.8, candidate: 0.3, independent: 0.1 } } }), 'split.fractions', 'summing to at most 1');
+    rejects(
+      () => withOverrides(base, { split: { trainSize: 100, fractions: { shared: 0.5, candidate: 0.25, independent: 0.25 } } }),
+      'train.batchSize',
+      'at most the images an encoder trains on (f: S_S + S_C = 75, g: S_S + S_I = 75',
+    );
+    // Synthetic data is generated at the size asked for.
+    assert.equal(withOverrides(base, { dataset: { name: 'synthetic' }, split: { trainSize: 70000 } }).split.trainSize, 70000);
   });
 
   test('validateExperimentConfig rejects a missing part', () => {
@@ -111,11 +132,10 @@ describe('withOverrides of parts that depend on a kind', () => {
   const base = preset('quick');
 
   test('changing encoder.kind, objective.name or augment.preset replaces the part', () => {
-    const c = withOverrides(base, { encoder: { kind: 'cnn', channels: [8] }, augment: { preset: 'natural' } });
-    assert.deepEqual(c.encoder, { kind: 'cnn', channels: [8] });
+    const c = withOverrides(base, { encoder: { kind: 'cnn', widths: [8] }, augment: { preset: 'natural' } });
+    assert.deepEqual(c.encoder, { kind: 'cnn', widths: [8] });
     assert.deepEqual(c.augment, { preset: 'natural' });
-    const o = withOverrides(base, { objective: { name: 'byol' } });
-    assert.deepEqual(o.objective, { name: 'byol' });
+    rejects(() => withOverrides(base, { objective: { name: 'nope' } }), 'objective config.name', 'one of simclr');
     const opt = withOverrides(base, { train: { optimizer: { name: 'sgd', momentum: 0.9 } } });
     assert.deepEqual(opt.train.optimizer, { name: 'sgd', momentum: 0.9 });
   });

@@ -13,7 +13,7 @@ import { encoderConfigOf } from '../../src/experiments/train-side';
 const config = withOverrides(preset('quick', 'synthetic'), {
   split: { trainSize: 60, extraSize: 12 },
   encoder: { hidden: [16], outDim: 8 },
-  train: { epochs: 1, checkpointEpochs: [] },
+  train: { epochs: 1, batchSize: 16, checkpointEpochs: [] },
   score: { pairs: 2, batchSize: 32 },
   probe: { trainSize: 60, testSize: 12 },
 });

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,7 +11,9 @@ import { loadExperimentData } from '../../src/experiments/experiment-data';
 import { preset } from '../../src/experiments/presets';
 import { trainSide, type TrainedEncoder } from '../../src/experiments/train-side';
 import { encoderRunConfig, encoderRunKind } from '../../src/experiments/encoder-run';
-import { runStore } from '../../src/runs/run-store';
+import { runStore, type DamagedRun } from '../../src/runs/run-store';
+import { runKey } from '../../src/runs/run-key';
+import { trainTask } from '../../src/experiments/train-task';
 import type { TrainTaskMessage } from '../../src/experiments/train-task';
 import { loadTrainedEncoder, trainedEncoders, type TrainedPair } from '../../src/experiments/trained-encoders';
 import { InputError } from '../../src/util/errors';
@@ -123,6 +125,49 @@ describe('trainedEncoders', () => {
     } finally {
       parallel.dispose();
     }
+  });
+});
+
+describe('damaged and failing trainings', () => {
+  const one = withOverrides(config, { seeds: [0] });
+
+  test('a checkpoint overwritten in place with NaN bytes is found, reported and trained again, to the same weights', async () => {
+    const reports: DamagedRun[] = [];
+    const store = runStore(join(root, 'damage'), { onDamaged: (r) => reports.push(r) });
+    const firstRun = await trainedEncoders(one, { store, workers: 1 });
+    const expected = weights(firstRun.f[0].encoder);
+    firstRun.dispose();
+    const run = store.get(encoderRunKind, encoderRunConfig(one, 'f', 0))!;
+    const file = run.path('checkpoints/epoch-0002.safetensors');
+    const size = statSync(file).size;
+    const fd = openSync(file, 'r+');
+    writeSync(fd, new Uint8Array(new Float32Array(16).fill(Number.NaN).buffer), 0, 64, size - 64);
+    closeSync(fd);
+    let epochs = 0;
+    const again = await trainedEncoders(one, { store, workers: 1, onEpoch: () => epochs++ });
+    try {
+      assert.equal(reports.length, 1);
+      assert.equal(reports[0].dir, run.dir);
+      assert.match(reports[0].problem, /checkpoints\/epoch-0002\.safetensors: SHA-256/);
+      assert.equal(epochs, 2, 'f seed 0 trained again (g was sound)');
+      assert.deepEqual(weights(again.f[0].encoder), expected, 'the same weights as the first training');
+      assert.ok(weights(again.f[0].encoder).every((w) => w.every(Number.isFinite)));
+    } finally {
+      again.dispose();
+    }
+  });
+
+  test('a diverging training names the encoder (side, seed) and stores nothing', async () => {
+    const store = runStore(join(root, 'diverge'));
+    const exploding = withOverrides(one, { train: { optimizer: { name: 'sgd' }, lr: 3e38 } });
+    await assert.rejects(trainedEncoders(exploding, { store, workers: 1 }), (e: unknown) => /encoder f seed 0 of "quick" diverged: training stopped: the loss is (NaN|-?Infinity) at epoch/.test((e as Error).message));
+    assert.equal(store.has(encoderRunKind, encoderRunConfig(exploding, 'f', 0)), false);
+  });
+
+  test('a task whose backend would store under another key refuses to train', async () => {
+    const args = { config: one, side: 'f' as const, seed: 0, root: join(root, 'other-key'), key: 'f'.repeat(64) };
+    await assert.rejects(trainTask(args), (e: unknown) => /the caller expects ffffffffffff\.\.\.: its backend computes with \{"backend":"wasm"/.test((e as Error).message));
+    assert.notEqual(runKey(encoderRunConfig(one, 'f', 0)), args.key);
   });
 });
 

@@ -71,7 +71,7 @@ describe('alignmentLoss', () => {
     const lf = await alignmentLoss(f.represent, x, record(logF), o);
     const lg = await alignmentLoss(g.represent, x, record(logG), o);
     await alignmentLoss(g.represent, x, record(logOther), { ...o, seed: 4 });
-    assert.equal(logF.length, 2 * 2 * 2); // 2 batches x 2 pairs x 2 views
+    assert.equal(logF.length, N * 2 * 2); // each point x 2 pairs x 2 views
     assert.deepEqual(logF, logG);
     assert.notDeepEqual(logF, logOther);
     assert.notDeepEqual(lf, lg);
@@ -93,7 +93,7 @@ describe('alignmentLoss', () => {
     };
     const o = { pairs: 2, batchSize: 5, seed: 9 };
     const [lf, lg] = await alignmentLosses([f.represent, g.represent], x, counting, o);
-    assert.equal(calls, 2 * 2 * 2);
+    assert.equal(calls, N * 2 * 2);
     assert.deepEqual(lf, await alignmentLoss(f.represent, x, affineAugment, o));
     assert.deepEqual(lg, await alignmentLoss(g.represent, x, affineAugment, o));
     x.dispose();
@@ -166,7 +166,7 @@ describe('alignmentLoss', () => {
     );
     // Augmentation changing the shape.
     await assert.rejects(
-      alignmentLoss(represent, x, (v) => tf.slice(v, [0, 0, 0, 0], [1, -1, -1, -1]), { pairs: 1 }),
+      alignmentLoss(represent, x, (v) => tf.slice(v, [0, 0, 0, 0], [-1, 1, -1, -1]), { pairs: 1 }),
       (e: unknown) => e instanceof InputError && /augment output/.test(e.message),
     );
     // Batch source returning the wrong number of images.
@@ -179,6 +179,55 @@ describe('alignmentLoss', () => {
     assert.equal(tf.memory().numTensors, before + 2, 'only the two tensors made in this test body remain');
     x.dispose();
     w.dispose();
+  });
+});
+
+describe('views keyed by the point', () => {
+  const ds = {
+    name: 'tiny', source: 'train', shape: SHAPE, numClasses: 1,
+    images: Uint8Array.from({ length: 9 * 12 }, (_, i) => (i * 53) % 256), labels: new Int32Array(9),
+  };
+  const rowsOf = (ids: number[]): Float32Array[] => ids.map((id) => Float32Array.from(ds.images.subarray(id * 12, (id + 1) * 12), (v) => v / 255));
+
+  test('a point scores the same alone, inside any set, at any position and batch size', async () => {
+    const { represent, w } = linearRepresenter(weightsF);
+    const o = { pairs: 3, seed: 4 };
+    const [alone] = await alignmentLoss(represent, datasetSource(ds, [5]), affineAugment, { ...o, batchSize: 1 });
+    const sets: Array<[number[], number]> = [[[0, 5, 8], 2], [[8, 7, 6, 5, 4], 4], [[5, 1], 1], [[1, 2, 3, 4, 5, 6, 7, 8], 3]];
+    for (const [ids, batchSize] of sets) {
+      const got = await alignmentLoss(represent, datasetSource(ds, ids), affineAugment, { ...o, batchSize });
+      assert.equal(got[ids.indexOf(5)], alone, `point 5 inside [${ids}] with batch size ${batchSize}`);
+    }
+    // And it is the documented per-point estimate (views from scoringViewRng(seed, 'train/5', ...)).
+    assertClose([alone], naiveAlignmentLoss(weightsF, rowsOf([5]), { ...o, normalize: true, mode: 'pairs', keys: ['train/5'] }), 1e-5);
+    w.dispose();
+  });
+
+  test('different points get independent views, also at the same position of different sets', async () => {
+    const seen: number[][] = [];
+    const record: Augmentation = (images, rng) => {
+      const view = affineAugment(images, rng);
+      seen.push(Array.from(view.dataSync()));
+      return view;
+    };
+    const { represent, w } = linearRepresenter(weightsF);
+    // Two sets, same size and batch size: position i of one and of the other are different points.
+    await alignmentLoss(represent, datasetSource(ds, [0, 1, 2]), record, { pairs: 1, batchSize: 3 });
+    const first = seen.splice(0);
+    await alignmentLoss(represent, datasetSource({ ...ds, images: new Uint8Array(ds.images.length).fill(128) }, [3, 4, 5]), record, { pairs: 1, batchSize: 3 });
+    // The constant images show the affine parameters directly: (128/255) * s + u per point.
+    const params = seen.map((v) => v[0]);
+    assert.equal(new Set(params).size, params.length, 'every view of every point has its own parameters');
+    assert.equal(first.length, 6);
+    w.dispose();
+  });
+
+  test('a dataset source names points by split and id; a subset keeps the original ids', () => {
+    const source = datasetSource(ds, [7, 2]);
+    assert.deepEqual([source.pointKey?.(0), source.pointKey?.(1)], ['train/7', 'train/2']);
+    assert.equal(datasetSource({ ...ds, source: 'test' }, [7]).pointKey?.(0), 'test/7');
+    const sub = { ...ds, images: ds.images.slice(12 * 3), labels: new Int32Array(6), ids: Int32Array.of(3, 4, 5, 6, 7, 8) };
+    assert.equal(datasetSource(sub, [1]).pointKey?.(0), 'train/4');
   });
 });
 

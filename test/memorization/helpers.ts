@@ -72,27 +72,26 @@ function distJs(a: number[], b: number[]): number {
 }
 
 /**
- * Naive alignment loss: for every batch start, pair and point, build the views with the
- * documented view generators, represent them with plain loops, and average distances.
+ * Naive alignment loss: for every point, pair and view, build the view with the documented
+ * per-point generator (`scoringViewRng(seed, key, pair, view)`, key = the point's row
+ * unless `keys` names it), represent it with plain loops, and average distances.
  */
 export function naiveAlignmentLoss(
   weights: number[][],
   images: Float32Array[],
-  o: { pairs: number; batchSize: number; seed: number; normalize: boolean; mode: 'pairs' | 'clean' },
+  o: { pairs: number; seed: number; normalize: boolean; mode: 'pairs' | 'clean'; keys?: readonly string[] },
 ): number[] {
   const enc = (x: ArrayLike<number>): number[] => (o.normalize ? normalizeJs(linearJs(weights, x)) : linearJs(weights, x));
-  const out = new Array<number>(images.length).fill(0);
-  for (let start = 0; start < images.length; start += o.batchSize) {
-    const batch = images.slice(start, start + o.batchSize);
+  return images.map((image, i) => {
+    const key = o.keys?.[i] ?? String(i);
+    let sum = 0;
     for (let k = 0; k < o.pairs; k++) {
-      const va = affineAugmentJs(batch, scoringViewRng(o.seed, k, start, 0));
-      const vb = o.mode === 'pairs' ? affineAugmentJs(batch, scoringViewRng(o.seed, k, start, 1)) : batch;
-      for (let i = 0; i < batch.length; i++) {
-        out[start + i] += distJs(enc(va[i]), enc(vb[i])) / o.pairs;
-      }
+      const [va] = affineAugmentJs([image], scoringViewRng(o.seed, key, k, 0));
+      const vb = o.mode === 'pairs' ? affineAugmentJs([image], scoringViewRng(o.seed, key, k, 1))[0] : image;
+      sum += distJs(enc(va), enc(vb)) / o.pairs;
     }
-  }
-  return out;
+    return sum;
+  });
 }
 
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {

@@ -1,5 +1,8 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as aq from 'arquero';
 import { PNG } from 'pngjs';
 import type { MimeBundle } from '../../src/notebook/mime-bundle';
@@ -90,5 +93,20 @@ describe('progressBar', () => {
     bar.finish();
     bar.finish();
     assert.deepEqual(out, ['[###] 3/3 end\n']);
+  });
+
+  test('headless with a status file: the cell output stays one line, the file follows the progress with eta', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sslmem-progress-')), 'status');
+    const out: string[] = [];
+    let t = 0;
+    const bar = progressBar(4, { label: 'train', width: 4, write: (s) => out.push(s), now: () => t, headless: true, statusFile: file, minIntervalMs: 100 });
+    t = 1000;
+    bar.update(1, 'f0 epoch 1');
+    assert.equal(readFileSync(file, 'utf8'), 'train [#...] 1/4 1.0s eta 3.0s f0 epoch 1\n');
+    t = 1050;
+    bar.tick('f0 epoch 2'); // throttled
+    assert.equal(readFileSync(file, 'utf8'), 'train [#...] 1/4 1.0s eta 3.0s f0 epoch 1\n');
+    bar.finish('trained');
+    assert.deepEqual(out, ['train [##..] 2/4 trained\n']);
   });
 });

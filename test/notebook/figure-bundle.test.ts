@@ -66,17 +66,21 @@ describe('figureBundle', () => {
 });
 
 describe('showFigure', () => {
-  test('plotly.js goes into the first output only; ids differ per call; nothing returned', () => {
+  test('by default no plotly.js in any output (small notebooks); once/always on request; ids differ per call; nothing returned', () => {
     const sent: MimeBundle[] = [];
     const send = (b: MimeBundle) => sent.push(b);
     assert.equal(showFigure(fig, { send }), undefined);
     showFigure(fig, { send, png: false });
+    showFigure(fig, { send, plotlyJs: 'once' });
+    showFigure(fig, { send, plotlyJs: 'once' });
     showFigure(fig, { send, plotlyJs: 'always' });
     const sizes = sent.map((b) => (b['text/html'] as string).length);
-    assert.ok(sizes[0]! > 1_000_000 && sizes[1]! < 100_000 && sizes[2]! > 1_000_000, `sizes ${sizes}`);
+    assert.ok(sizes[0]! < 100_000 && sizes[1]! < 100_000, `sizes ${sizes}`);
+    assert.ok(sizes[2]! > 1_000_000 && sizes[3]! < 100_000 && sizes[4]! > 1_000_000, `once loads it into one output, always into each: sizes ${sizes}`);
+    assert.ok(sent[0]!['image/png'] !== undefined && sent[0]!['application/vnd.plotly.v1+json'] !== undefined, 'static image and figure JSON');
     assert.equal(sent[1]!['image/png'], undefined);
     const ids = sent.map((b) => /<div id="([^"]+)"/.exec(b['text/html'] as string)![1]);
-    assert.equal(new Set(ids).size, 3);
+    assert.equal(new Set(ids).size, 5);
     const sink: MimeBundle[] = [];
     setupPlotly({ send: (b) => sink.push(b) });
     assert.ok((sink[0]!['text/html'] as string).length > 1_000_000);

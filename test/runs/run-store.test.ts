@@ -1,21 +1,29 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { cached } from '../../src/runs/cached';
 import { filesCodec, jsonCodec, tableCodec } from '../../src/runs/run-codec';
 import { runKey } from '../../src/runs/run-key';
-import { runStore } from '../../src/runs/run-store';
+import { runStore, type DamagedRun } from '../../src/runs/run-store';
+import { hostTag } from '../../src/util/temp-files';
 import { InputError } from '../../src/util/errors';
 
 const roots: string[] = [];
-function freshStore() {
+function freshStore(onDamaged: (r: DamagedRun) => void = (r) => assert.fail(`unexpected damage: ${r.problem}`)) {
   const root = mkdtempSync(join(tmpdir(), 'sslmem-runs-'));
   roots.push(root);
-  return runStore(root);
+  return runStore(root, { onDamaged });
+}
+
+/** The id of a process that has exited (so no process has it, for a while). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(r.stdout);
 }
 after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
@@ -42,7 +50,7 @@ describe('runStore', () => {
     assert.equal(got.readText('history.csv'), 'epoch,loss\n0,1\n');
     assert.deepEqual(new Float32Array(got.read('enc/weights.bin').slice().buffer), weights);
     assert.deepEqual(got.config, { lr: 0.1, seed: 3 });
-    assert.deepEqual(JSON.parse(readFileSync(join(got.dir, 'run.json'), 'utf8')).files, ['enc/weights.bin', 'history.csv']);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(got.dir, 'run.json'), 'utf8')).files), ['enc/weights.bin', 'history.csv']);
     assert.throws(() => got.path('missing.csv'), /one of enc\/weights\.bin, history\.csv/);
     assert.deepEqual(store.keys('history'), [run.key]);
     assert.equal(store.has('scores', config), false, 'kinds are separate');
@@ -114,6 +122,96 @@ describe('runStore', () => {
     assert.equal(final.readText('a.txt'), final.readText('b.txt'));
     assert.deepEqual(leftovers(store.root, 'race'), []);
     assert.ok(seen > 0, 'the reader saw runs while writers wrote');
+  });
+});
+
+describe('run store integrity', () => {
+  const config = { what: 'scores', seed: 1 };
+  const csv = 'id,set,score\n0,S_C,0.5\n1,S_C,0.25\n2,S_E,0.125\n';
+  const damages: Array<[string, (dir: string) => void, RegExp]> = [
+    ['a file overwritten in place with other bytes (same size)', (dir) => writeFileSync(join(dir, 'w.bin'), new Uint8Array(new Float32Array([NaN, NaN]).buffer)), /file w\.bin: SHA-256 .* run\.json records/],
+    ['a table cut at a row boundary', (dir) => truncateSync(join(dir, 'scores.csv'), csv.indexOf('2,S_E')), /file scores\.csv: \d+ bytes, run\.json records \d+/],
+    ['a missing file', (dir) => rmSync(join(dir, 'scores.csv')), /file scores\.csv is missing/],
+    ['an extra file', (dir) => writeFileSync(join(dir, 'extra.txt'), 'x'), /file extra\.txt is not in run\.json/],
+    ['a run.json that is not JSON', (dir) => writeFileSync(join(dir, 'run.json'), '{"format":'), /run\.json is not valid JSON/],
+    ['an edited config.json', (dir) => writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, seed: 2 })), /config\.json does not hash to the run key/],
+  ];
+  for (const [what, damage, problem] of damages) {
+    test(`${what}: reported with its path, removed, and computed again by cached`, async () => {
+      const reports: DamagedRun[] = [];
+      const store = freshStore((r) => reports.push(r));
+      const run = store.put('scores', config, { 'scores.csv': csv, 'w.bin': Float32Array.of(1, 2) });
+      assert.equal(store.check('scores', run.key), undefined);
+      damage(run.dir);
+      assert.match(store.check('scores', run.key) ?? '', problem, 'check names the problem');
+      assert.equal(store.get('scores', config), undefined);
+      assert.equal(reports.length, 1);
+      assert.equal(reports[0].dir, run.dir);
+      assert.match(reports[0].problem, problem);
+      assert.equal(existsSync(run.dir), false, 'the damaged run is gone');
+      let computed = 0;
+      const value = await cached('scores', config, () => (computed++, { fresh: true }), { ...jsonCodec(), store });
+      assert.deepEqual(value, { fresh: true });
+      assert.equal(computed, 1);
+      assert.equal(store.check('scores', store.get('scores', config)!.key), undefined);
+    });
+  }
+
+  test('a sound run is read once per process, not hashed again on every get', () => {
+    const store = freshStore();
+    const run = store.put('k', config, { 'a.txt': 'x'.repeat(1000) });
+    for (let i = 0; i < 3; i++) assert.ok(store.has('k', config));
+    // A file that changes its size (or time) is checked again, also through another store object.
+    writeFileSync(join(run.dir, 'a.txt'), 'y');
+    const reports: string[] = [];
+    const again = runStore(store.root, { onDamaged: (r) => reports.push(r.problem) });
+    assert.equal(again.has('k', config), false);
+    assert.match(reports[0], /a\.txt: 1 bytes, run\.json records 1000/);
+  });
+
+  test('temporaries of gone processes are removed when a store opens; those of live ones stay', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sslmem-runs-'));
+    roots.push(root);
+    const store = runStore(root);
+    store.put('encoder', config, { 'a.txt': 'x' });
+    const gone = deadPid();
+    const kind = join(root, 'encoder');
+    const paths = {
+      goneTmp: join(kind, `.tmp-0123456789abcdef-${hostTag()}-${gone}-0-0`),
+      liveTmp: join(kind, `.tmp-0123456789abcdef-${hostTag()}-${process.pid}-0-1`),
+      otherHost: join(kind, `.tmp-0123456789abcdef-00000000-${gone}-0-2`),
+      goneTrash: join(kind, `${'a'.repeat(64)}.old-${hostTag()}-${gone}-0-3`),
+      goneCheckpoint: join(kind, `${'b'.repeat(64)}.work`, `.epoch-0003.safetensors.${hostTag()}-${gone}-0-4.tmp`),
+      checkpoint: join(kind, `${'b'.repeat(64)}.work`, 'epoch-0002.safetensors'),
+    };
+    mkdirSync(join(kind, `${'b'.repeat(64)}.work`));
+    for (const [name, path] of Object.entries(paths)) {
+      if (name.endsWith('Tmp') || name === 'otherHost' || name === 'goneTrash') mkdirSync(path);
+      else writeFileSync(path, 'partial');
+    }
+    assert.deepEqual(store.sweep({ dryRun: true }).sort(), [paths.goneCheckpoint, paths.goneTmp, paths.goneTrash].sort());
+    assert.ok(existsSync(paths.goneTmp), 'a dry run removes nothing');
+    // A store opened by a new process sweeps at once.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', `require(${JSON.stringify(join(process.cwd(), 'src/runs/run-store.ts'))}).runStore(${JSON.stringify(root)})`], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(paths).map(([name, path]) => [name, existsSync(path)])),
+      { goneTmp: false, liveTmp: true, otherHost: true, goneTrash: false, goneCheckpoint: false, checkpoint: true },
+    );
+    assert.ok(store.has('encoder', config), 'finished runs are untouched');
+  });
+
+  test('work folders: created with their config, listed, removed by put', () => {
+    const store = freshStore();
+    const work = store.workDir('encoder', config);
+    writeFileSync(join(work, 'epoch-0001.safetensors'), 'x');
+    const key = runKey(config);
+    assert.deepEqual(store.workKeys('encoder'), [key]);
+    assert.deepEqual(store.configOf('encoder', key, 'work'), config);
+    store.put('encoder', config, { 'a.txt': 'done' });
+    assert.deepEqual(store.workKeys('encoder'), []);
+    assert.equal(existsSync(work), false);
+    assert.deepEqual(store.kinds(), ['encoder']);
   });
 });
 

@@ -4,6 +4,7 @@ import { logGamma, logBeta } from '../../src/stats/log-gamma';
 import { regularizedIncompleteBeta, regularizedIncompleteBetaComplement } from '../../src/stats/incomplete-beta';
 import { studentTSf, studentTCdf, studentTTwoSided } from '../../src/stats/student-t';
 import { fSf } from '../../src/stats/f-distribution';
+import { correlationDifference, normalSf, spearmanTest } from '../../src/stats/correlation-tests';
 
 /** Asserts |actual - expected| <= rel * |expected| (+ a tiny absolute floor). */
 function close(actual: number, expected: number, rel = 1e-10, abs = 1e-300): void {
@@ -101,5 +102,32 @@ describe('Student t and F tails', () => {
     close(fSf(2.3 ** 2, 1, 9), studentTTwoSided(2.3, 9), 1e-13);
     assert.equal(fSf(0, 2, 3), 1);
     assert.equal(fSf(Infinity, 2, 3), 0);
+  });
+});
+
+describe('correlation tests', () => {
+  test('normalSf against known values, deep tails included', () => {
+    const cases: Array<[number, number]> = [[0, 0.5], [1, 0.15865525393145707], [1.959963984540054, 0.025], [-1, 0.8413447460685429], [5, 2.866515718791939e-7], [8, 6.22096057427178e-16]];
+    for (const [z, p] of cases) assert.ok(Math.abs(normalSf(z) - p) <= 2e-7 * p, `z=${z}: ${normalSf(z)} vs ${p}`);
+  });
+
+  test('spearmanTest: monotone data give rho 1, reversed -1, the t statistic and p follow', () => {
+    const x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    assert.equal(spearmanTest(x, x.map((v) => v ** 3)).rho, 1);
+    assert.equal(spearmanTest(x, x.map((v) => -v)).pValue, 1);
+    const r = spearmanTest(x, [2, 1, 4, 3, 6, 5, 8, 7, 10, 9]);
+    const expectedRho = 1 - (6 * 10) / (10 * 99); // every pair swapped: sum d^2 = 10
+    assert.ok(Math.abs(r.rho - expectedRho) < 1e-12);
+    assert.ok(Math.abs(r.t - expectedRho * Math.sqrt(8 / (1 - expectedRho ** 2))) < 1e-9);
+    assert.ok(r.pValue > 0 && r.pValue < 1e-4);
+  });
+
+  test('correlationDifference: equal correlations give z 0 and p 0.5; larger first one, small p', () => {
+    const same = correlationDifference(0.3, 100, 0.3, 100);
+    assert.equal(same.z, 0);
+    assert.ok(Math.abs(same.pValue - 0.5) < 1e-7);
+    const d = correlationDifference(0.3, 500, 0, 500);
+    assert.ok(Math.abs(d.z - Math.atanh(0.3) / Math.sqrt(2 / 497)) < 1e-12);
+    assert.ok(d.pValue < 1e-5);
   });
 });

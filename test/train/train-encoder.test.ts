@@ -126,6 +126,28 @@ describe('trainEncoder', () => {
     encoder.dispose();
   });
 
+  test('a loss that stays at chance level warns once, with the epoch; a learning run does not warn', async () => {
+    const simclrObjective = objective();
+    // A head that maps everything to one point: every similarity is equal, the loss is log(2B - 1).
+    const collapsed: Objective = {
+      ...simclrObjective,
+      loss: (encoder, state, views, rng) => tf.tidy(() => tf.add(tf.mul(simclrObjective.loss(encoder, state, views, rng), 0), Math.log(2 * 8 - 1)) as tf.Scalar),
+    };
+    const warnings: Array<{ epoch: number; kind: string; message: string }> = [];
+    const encoder = tinyEncoder();
+    const result = await trainEncoder(encoder, collapsed, tinyData(24), { ...base, epochs: 8, onWarning: (w) => warnings.push(w) });
+    result.objectiveState.dispose();
+    encoder.dispose();
+    assert.equal(warnings.length, 1, 'once');
+    assert.equal(warnings[0].epoch, 5, 'after five epochs at chance level');
+    assert.equal(warnings[0].kind, 'chance-level');
+    assert.match(warnings[0].message, /chance level \(2\.7081, chance 2\.7081\) for 5 epochs up to epoch 5/);
+    const learning: unknown[] = [];
+    await run({ epochs: 6, onWarning: (w) => learning.push(w) });
+    assert.deepEqual(learning, []);
+    assert.equal(simclr().chanceLoss?.(128), Math.log(255));
+  });
+
   test('numTensors stays flat across epochs', async () => {
     const counts: number[] = [];
     const encoder = tinyEncoder();

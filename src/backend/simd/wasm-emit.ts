@@ -132,7 +132,8 @@ export function emitModule(functions: readonly FunctionSpec[], sharedMemory: boo
   const limits = sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
   const funcs = vec(functions.map((_, i) => uleb(i)));
-  const exports = vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
+  // Not `exports`: tsc's CommonJS output names this module's own exports `exports`.
+  const exportSection = vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
   const codes = vec(
     functions.map((f) => {
       const locals = vec(f.locals.map((t) => [1, t]));
@@ -145,7 +146,7 @@ export function emitModule(functions: readonly FunctionSpec[], sharedMemory: boo
     ...section(1, vec(types)),
     ...section(2, imports),
     ...section(3, funcs),
-    ...section(7, exports),
+    ...section(7, exportSection),
     ...section(10, codes),
   ]);
 }

@@ -1,0 +1,76 @@
+import { collectGarbage, verifyRuns, type RunReport } from '../runs/run-maintenance';
+import { defaultRunRoot, runStore } from '../runs/run-store';
+import type { Command } from './command';
+import { formatTable } from './summary-text';
+
+/** Bytes as `12.3 MB`. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1e3;
+  let unit = 0;
+  while (value >= 1e3 && unit < units.length - 1) {
+    value /= 1e3;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function countText(reports: readonly RunReport[]): string {
+  const n = (state: RunReport['state']) => reports.filter((r) => r.state === state).length;
+  return `${reports.length} run(s): ${n('ok')} ok, ${n('damaged')} damaged, ${n('stale')} stale`;
+}
+
+/** `sslmem runs list|verify|gc`: look after the run store. */
+export const runsCommand: Command = {
+  summary: 'Look after the run store: list it, verify every file, remove what is damaged or stale.',
+  help: {
+    command: 'sslmem runs',
+    summary:
+      'The run store caches trained encoders and score tables by a key of everything that decides their numbers (config, ' +
+      'library version, the code that computed them, the backend arithmetic). `list` shows what it holds per kind; `verify` ' +
+      'checks every file against the size and SHA-256 recorded when it was written and says which runs today\'s code would no ' +
+      'longer reuse (stale); `gc` removes unfinished writes of processes that are gone, damaged runs and (unless --keep-stale) ' +
+      'stale runs and interrupted trainings that cannot be resumed.',
+    positionals: [{ name: 'action', description: 'What to do', choices: ['list', 'verify', 'gc'] }],
+    options: [
+      { name: 'runs', kind: 'string', valueName: 'DIR', defaultText: 'runs/ or $SSLMEM_RUNS', description: 'The run store.' },
+      { name: 'dry-run', kind: 'flag', description: 'gc: list what would be removed, remove nothing.' },
+      { name: 'keep-stale', kind: 'flag', description: 'gc: keep runs of other library versions or code.' },
+      { name: 'verbose', kind: 'flag', description: 'Print the stack trace of errors.' },
+    ],
+    notes: ['verify exits with 1 when a run is damaged. Damaged runs are also found (and computed again) whenever a command reads them.'],
+    examples: ['sslmem runs verify', 'sslmem runs gc --dry-run --runs /shared/sslmem-runs'],
+  },
+  async run({ values, positionals }, io) {
+    const store = runStore((values.runs as string | undefined) ?? defaultRunRoot(), { sweep: false });
+    const action = positionals.action;
+    if (action === 'gc') {
+      const dryRun = values['dry-run'] === true;
+      const items = collectGarbage(store, { dryRun, keepStale: values['keep-stale'] === true });
+      for (const item of items) io.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${item.path} (${formatBytes(item.bytes)}): ${item.why}\n`);
+      const bytes = items.reduce((s, i) => s + i.bytes, 0);
+      io.stdout.write(`${store.root}: ${dryRun ? 'would free' : 'freed'} ${formatBytes(bytes)} in ${items.length} item(s)\n`);
+      return 0;
+    }
+    const reports = verifyRuns(store);
+    if (action === 'list') {
+      const rows = store.kinds().map((kind) => {
+        const mine = reports.filter((r) => r.kind === kind);
+        return {
+          kind,
+          runs: mine.length,
+          stale: mine.filter((r) => r.state === 'stale').length,
+          damaged: mine.filter((r) => r.state === 'damaged').length,
+          interrupted: store.workKeys(kind).length,
+          size: formatBytes(mine.reduce((s, r) => s + r.bytes, 0)),
+        };
+      });
+      io.stdout.write(rows.length === 0 ? `${store.root}: empty\n` : `${store.root}\n${formatTable(rows, ['kind', 'runs', 'stale', 'damaged', 'interrupted', 'size'])}\n`);
+      return 0;
+    }
+    for (const r of reports) if (r.state !== 'ok') io.stdout.write(`${r.state.padEnd(7)} ${r.dir}: ${r.problem}\n`);
+    io.stdout.write(`${store.root}: ${countText(reports)}${reports.some((r) => r.state === 'damaged') ? ' (sslmem runs gc removes the damaged ones)' : ''}\n`);
+    return reports.some((r) => r.state === 'damaged') ? 1 : 0;
+  },
+};
