@@ -244,6 +244,7 @@ async function main(): Promise<void> {
 
   let python: string | null = null;
   let pytorchNote: string | null = null;
+  let pytorchBlas: string | undefined;
   if (options.pytorch) {
     python = findTorchPython();
     if (python === null) {
@@ -255,13 +256,15 @@ async function main(): Promise<void> {
     if (python === null) return null;
     log(`pytorch: ${python} bench/pytorch_reference.py --only ${only.join(',') || '(none)'}${throughput ? ' + two encoders' : ''}`);
     try {
-      return await runPytorchReference(python, {
+      const report = await runPytorchReference(python, {
         only,
         steps,
         warmup: options.warmup,
         throughputSteps: options.throughputSteps,
         throughput,
       });
+      pytorchBlas = report.blas;
+      return report;
     } catch (error) {
       pytorchNote = `failed: ${(error as Error).message}`;
       log(`pytorch: ${pytorchNote}`);
@@ -300,7 +303,9 @@ async function main(): Promise<void> {
       );
       log(`  ours ${ours.ms.toFixed(0)} ms/epoch (${ours.images} images, batch ${ours.batch})`);
       const spec = { images: ours.images, batch: ours.batch, encoder: ours.encoder, objective: ours.objective, lr: 1e-3, epochs: options.quick ? 2 : 4 };
-      const ref = python === null ? undefined : (await runPytorchReference(python, { only: [], warmup: 0, throughputSteps: 1, throughput: false, epoch: spec }).catch((e: Error) => { pytorchNote = `failed: ${e.message}`; return undefined; }))?.epoch;
+      const report = python === null ? undefined : await runPytorchReference(python, { only: [], warmup: 0, throughputSteps: 1, throughput: false, epoch: spec }).catch((e: Error) => { pytorchNote = `failed: ${e.message}`; return undefined; });
+      pytorchBlas ??= report?.blas;
+      const ref = report?.epoch;
       if (ref !== undefined) log(`  pytorch ${ref.ms.toFixed(0)} ms/epoch (${ref.threads} thread(s))`);
       rounds.push({ ours, ref: ref?.ms ?? null, refThreads: ref?.threads ?? null });
     }
@@ -308,6 +313,7 @@ async function main(): Promise<void> {
   }
   for (const r of rows) (r as Record<string, unknown>).kernels = backend.description;
   if (pytorchNote !== null) for (const r of rows) (r as Record<string, unknown>).pytorch_note = pytorchNote;
+  if (pytorchBlas !== undefined) for (const r of rows) (r as Record<string, unknown>).pytorch_blas = pytorchBlas;
 
   console.log('');
   printTable(rows);

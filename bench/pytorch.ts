@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export interface PytorchReport {
   readonly torch: string;
   readonly python: string;
+  /** The BLAS PyTorch's products ran on (an OpenBLAS library, or a warning about the generic one). */
+  readonly blas?: string;
   readonly steps: Record<string, { ms: number; threads: number; batch: number; ms_by_threads: Record<string, number> }>;
   readonly two_encoders?: {
     readonly images_per_s: number;

@@ -35,6 +35,7 @@ Prints one JSON object on stdout. Usage:
 import math
 
 import argparse
+import ctypes
 import json
 import multiprocessing as mp
 import platform
@@ -131,6 +132,31 @@ class Vit(nn.Module):
         return self.norm(self.blocks(x))[:, 0]
 
 
+def set_threads(n):
+    """torch.set_num_threads(n), and the same for OpenBLAS when torch's products run on it
+    (Debian's torch uses the system BLAS, and OpenBLAS keeps its own thread pool that
+    torch.set_num_threads does not reach: without this, a '1 thread' run would use every core)."""
+    torch.set_num_threads(n)
+    with open("/proc/self/maps", encoding="utf8") as maps:
+        paths = {line.split()[-1] for line in maps if "openblas" in line and ".so" in line}
+    for path in paths:
+        try:
+            ctypes.CDLL(path).openblas_set_num_threads(n)
+        except (OSError, AttributeError):
+            pass
+    return sorted(paths)
+
+
+def blas():
+    """The BLAS torch's products run on: an OpenBLAS library, or a warning."""
+    found = set_threads(torch.get_num_threads())
+    if found:
+        return found[0]
+    if "BLAS_INFO=generic" in torch.__config__.show():
+        return "generic reference BLAS (slow: install an optimized one, e.g. Debian's libopenblas0-pthread)"
+    return "torch's own"
+
+
 def nt_xent(z, temperature=TEMPERATURE):
     """NT-Xent on stacked views [2n, d] (rows i and i + n are the two views of image i)."""
     n2 = z.shape[0]
@@ -162,7 +188,7 @@ def step(model, opt, views):
 
 
 def time_steps(kind, threads, warmup, steps):
-    torch.set_num_threads(threads)
+    set_threads(threads)
     model, opt, views = make(kind)
     model.train()
     for _ in range(warmup):
@@ -210,7 +236,7 @@ def digit_views(x):
 
 def epoch_times(spec, threads):
     """Median seconds of an epoch after the first, for the laptop preset's encoder f."""
-    torch.set_num_threads(threads)
+    set_threads(threads)
     torch.manual_seed(0)
     p = spec["objective"]["projector"]
     model = PresetMlp(spec["encoder"]["hidden"], spec["encoder"]["outDim"], p["hidden"], p["outDim"])
@@ -234,7 +260,7 @@ def epoch_times(spec, threads):
 
 
 def throughput_worker(seed, warmup, steps, barrier, out):
-    torch.set_num_threads(1)
+    set_threads(1)
     model, opt, views = make("mlp", seed)
     for _ in range(warmup):
         step(model, opt, views)
@@ -248,7 +274,7 @@ def throughput_worker(seed, warmup, steps, barrier, out):
 def two_encoders(warmup, steps):
     """Images/s of training f and g: sequential with 2 threads vs 2 processes x 1 thread."""
     batch = BATCH["mlp"]
-    torch.set_num_threads(2)
+    set_threads(2)
     f, g = make("mlp", 1), make("mlp", 2)
     for _ in range(warmup):
         step(*f)
@@ -296,6 +322,7 @@ def main():
         "torch": torch.__version__,
         "python": sys.executable,
         "machine": platform.processor() or platform.machine(),
+        "blas": blas(),
         "steps": {},
     }
     for kind in [k for k in a.only.split(",") if k]:

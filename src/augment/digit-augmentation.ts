@@ -37,8 +37,8 @@ export const defaultDigitAugmentationOptions: DigitAugmentationOptions = {
 /**
  * Augmentation preset for digits and other small grey images (MNIST-like, `[batch, 28, 28, 1]`):
  * optional crop, then one affine warp (crop by zoom, rotate, translate), then Gaussian noise.
- * No horizontal flip: mirrored digits are not digits. The family used by the pilot
- * measurement in PAPER.md ("affine crop/rotate/translate + noise").
+ * No horizontal flip: mirrored digits are not digits. The same family as a PyTorch pilot on
+ * MNIST that preceded this library (affine crop/rotate/translate + noise).
  */
 export function digitAugmentation(options: Partial<DigitAugmentationOptions> = {}): Augmentation {
   const where = 'digitAugmentation: options';

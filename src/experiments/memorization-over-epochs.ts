@@ -1,15 +1,12 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { augmentationFromConfig } from '../augment/augmentation-from-config';
-import { alignmentLosses } from '../memorization/alignment-loss';
-import { datasetSource } from '../memorization/image-source';
-import { encoderRepresenter } from '../memorization/representer';
 import { mean } from '../stats/describe';
 import { tTest } from '../stats/t-test';
 import { checkpointEpochsOf } from './checkpoint-epochs';
 import type { ExperimentConfig } from './experiment-config';
 import { loadExperimentData, setImages } from './experiment-data';
 import { probeEncoder } from './probe-encoder';
+import { setAlignmentLosses } from './score-sets';
 import { lossAtEpoch, type TrainedEncoder } from './train-side';
 import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
 
@@ -44,7 +41,6 @@ export interface OverEpochs {
 export async function memorizationOverEpochs(config: ExperimentConfig, options: MemorizationOverEpochsOptions = {}): Promise<OverEpochs> {
   await trainMissingEncoders(config, options);
   const data = await loadExperimentData(config);
-  const augment = augmentationFromConfig(config.score.augment ?? config.augment);
   const epochs = checkpointEpochsOf(config);
   const perSeed: Array<Record<string, number>> = [];
   const pooled: Array<Record<string, number | string>> = [];
@@ -55,16 +51,7 @@ export async function memorizationOverEpochs(config: ExperimentConfig, options: 
       for (const side of ['f', 'g'] as const) for (const seed of config.seeds) models.push(await loadTrainedEncoder(config, side, seed, { store: options.store, epoch }));
       const n = config.seeds.length;
       const bySet: Record<string, Float32Array[]> = {};
-      for (const set of ['S_C', 'S_S'] as const) {
-        const { dataset, ids } = setImages(data, set);
-        bySet[set] = await alignmentLosses(models.map((m) => encoderRepresenter(m.encoder)), datasetSource(dataset, ids), augment, {
-          pairs: config.score.pairs,
-          normalize: config.score.normalize,
-          mode: config.score.mode,
-          batchSize: config.score.batchSize,
-          seed: config.score.seed,
-        });
-      }
+      for (const set of ['S_C', 'S_S'] as const) bySet[set] = await setAlignmentLosses(config, data, models.map((m) => m.encoder), set);
       // Alignment losses of f and g averaged over `seeds` (indices), per point of `set`.
       const align = (set: string, side: 0 | 1, seeds: readonly number[]): number[] =>
         Array.from(bySet[set][0], (_, i) => mean(seeds.map((s) => bySet[set][side * n + s][i])));

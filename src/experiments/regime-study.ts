@@ -1,15 +1,12 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { augmentationFromConfig } from '../augment/augmentation-from-config';
-import { datasetSource } from '../memorization/image-source';
-import { alignmentLosses } from '../memorization/alignment-loss';
-import { encoderRepresenter } from '../memorization/representer';
 import { mean } from '../stats/describe';
 import { tTest } from '../stats/t-test';
 import { splitSizes } from '../data/splits';
 import { sharedEncoders } from './encoder-run';
 import { withOverrides, type ConfigOverrides, type ExperimentConfig } from './experiment-config';
-import { loadExperimentData, setImages, type ExperimentData, type SetName } from './experiment-data';
+import { loadExperimentData, type SetName } from './experiment-data';
+import { setAlignmentLosses } from './score-sets';
 import { checkpointEpochsOf } from './checkpoint-epochs';
 import { lossAtEpoch, type TrainedEncoder } from './train-side';
 import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
@@ -26,18 +23,6 @@ export interface RegimeStudyOptions extends Pick<TrainedEncodersOptions, 'store'
   readonly regimes: readonly Regime[];
   /** Called when one regime is measured. */
   onRegime?: (name: string, done: number, total: number) => void;
-}
-
-/** Alignment losses of every f and g (in seed order) on one set at one epoch. */
-async function perEncoderLosses(config: ExperimentConfig, data: ExperimentData, models: readonly TrainedEncoder[], set: SetName): Promise<Float32Array[]> {
-  const { dataset, ids } = setImages(data, set);
-  return alignmentLosses(models.map((m) => encoderRepresenter(m.encoder)), datasetSource(dataset, ids), augmentationFromConfig(config.score.augment ?? config.augment), {
-    pairs: config.score.pairs,
-    normalize: config.score.normalize,
-    mode: config.score.mode,
-    batchSize: config.score.batchSize,
-    seed: config.score.seed,
-  });
 }
 
 /** SSLMem (raw) per point with f and g averaged over their first k seeds. */
@@ -72,7 +57,8 @@ export async function regimeStudy(base: ExperimentConfig, options: RegimeStudyOp
       try {
         for (const side of ['f', 'g'] as const) for (const seed of config.seeds) models.push(await loadTrainedEncoder(config, side, seed, { store: options.store, epoch }));
         const n = config.seeds.length;
-        const losses = Object.fromEntries(await Promise.all((['S_C', 'S_S', 'S_E'] as const).map(async (set) => [set, await perEncoderLosses(config, data, models, set)] as const)));
+        const encoders = models.map((m) => m.encoder);
+        const losses = Object.fromEntries(await Promise.all((['S_C', 'S_S', 'S_E'] as const).map(async (set) => [set, await setAlignmentLosses(config, data, encoders, set)] as const)));
         const f = models.slice(0, n);
         const seconds = mean(models.map((m) => (m.history.array('seconds') as number[]).slice(0, epoch).reduce((a, b) => a + b, 0)));
         for (let k = 1; k <= n; k++) {

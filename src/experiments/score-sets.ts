@@ -5,6 +5,7 @@ import { datasetSource } from '../memorization/image-source';
 import { rangeNormalize } from '../memorization/normalize-scores';
 import { encoderRepresenter, projectorRepresenter, type Representer } from '../memorization/representer';
 import { sslmemScores } from '../memorization/sslmem-scores';
+import { alignmentLosses, type AlignmentLossOptions } from '../memorization/alignment-loss';
 import type { Encoder } from '../encoders/encoder';
 import type { ObjectiveState } from '../objectives/objective';
 import type { ExperimentConfig } from './experiment-config';
@@ -22,6 +23,22 @@ export interface ScoreSetsOptions {
   sets?: readonly SetName[];
   /** Called after each batch with the set and the points done in it. */
   onProgress?: (set: SetName, done: number, total: number) => void;
+}
+
+/** The alignment-loss options of a config's `score` part. */
+export function alignmentOptionsOf(config: ExperimentConfig): AlignmentLossOptions {
+  const { pairs, normalize, mode, batchSize, seed } = config.score;
+  return { pairs, normalize, mode, batchSize, seed };
+}
+
+/**
+ * The alignment loss of every point of one set under each encoder (on the representation),
+ * with the config's scoring views and settings: one `Float32Array` per encoder, in the
+ * set's order. Recipes that need per-seed losses (over epochs, over regimes) build on it.
+ */
+export function setAlignmentLosses(config: ExperimentConfig, data: ExperimentData, encoders: readonly Encoder[], set: SetName): Promise<Float32Array[]> {
+  const { dataset, ids } = setImages(data, set);
+  return alignmentLosses(encoders.map((e) => encoderRepresenter(e)), datasetSource(dataset, ids), augmentationFromConfig(config.score.augment ?? config.augment), alignmentOptionsOf(config));
 }
 
 function representerOf(config: ExperimentConfig, model: ScoredEncoder): Representer {
@@ -56,11 +73,7 @@ export async function scoreSets(
   for (const set of sets) {
     const { dataset, ids } = setImages(data, set);
     const scores = await sslmemScores(fReps, gReps, datasetSource(dataset, ids), augment, {
-      pairs: config.score.pairs,
-      normalize: config.score.normalize,
-      mode: config.score.mode,
-      batchSize: config.score.batchSize,
-      seed: config.score.seed,
+      ...alignmentOptionsOf(config),
       onProgress: options.onProgress && ((done, total) => options.onProgress?.(set, done, total)),
     });
     for (let i = 0; i < ids.length; i++) {

@@ -1,7 +1,7 @@
 import { check } from '../util/errors';
 
 /**
- * How an SSLMem score is reported (PAPER.md, "Normalisations"):
+ * How an SSLMem score is reported (the paper, its official code and its follow-up use these):
  * `'raw'`: SSL_g - SSL_f (the definition);
  * `'range'`: raw / (max raw - min raw) over the scored points (official code); |score| <= 1
  *   only when the raw scores include both signs (or 0), e.g. all-positive scores can exceed 1;

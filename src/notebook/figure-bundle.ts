@@ -19,13 +19,14 @@ export const defaultFigureBundleOptions = { png: true, plotlyJs: 'none' } as con
 
 /**
  * One MIME bundle that shows `fig` everywhere: `application/vnd.plotly.v1+json` (the
- * figure object, for JupyterLab/VS Code renderers), `text/html` (a div drawn by plotly.js,
+ * figure object, numbers to 4 significant digits, for JupyterLab/VS Code renderers), `text/html` (a div drawn by plotly.js,
  * holding the static PNG until then, so exported HTML and untrusted views still show a
  * picture), `image/png` (GitHub) and `text/plain` (a one-line summary).
  */
 export function figureBundle(fig: PlotlyFigure, options: FigureBundleOptions = {}): MimeBundle {
   const o = { ...defaultFigureBundleOptions, ...options };
-  const json = JSON.stringify(fig);
+  // Four significant digits are more than a figure can show, and keep notebooks small.
+  const json = JSON.stringify(fig, (_, v: unknown) => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v));
   const id = o.id ?? `sslmem-figure-${createHash('sha256').update(json).digest('hex').slice(0, 12)}`;
   const png = o.png !== false && canRenderPng(fig) ? figurePng(fig, o.png === true ? {} : o.png) : undefined;
   const bundle: MimeBundle = {

@@ -202,7 +202,7 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
     assert.equal(header, 'id,set,label,align_f,align_g,score_raw,score_range,score_ratio');
     const table = aq.fromCSV(readFileSync(join(scoreOut, 'scores.csv'), 'utf8'));
     const counts = Object.fromEntries((table.groupby('set').count().objects() as Array<{ set: string; count: number }>).map((r) => [r.set, r.count]));
-    assert.deepEqual(counts, { S_C: 10, S_S: 80, S_I: 10, S_E: 20 });
+    assert.deepEqual(counts, { S_C: 40, S_S: 20, S_I: 40, S_E: 20 }, 'the quick preset splits 20/40/40');
     const summary = JSON.parse(readFileSync(join(scoreOut, 'summary.json'), 'utf8'));
     assert.equal(summary.printed, 'score_ratio');
     for (const column of ['score_raw', 'score_range', 'score_ratio']) {

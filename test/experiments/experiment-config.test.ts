@@ -58,14 +58,14 @@ describe('withOverrides', () => {
 
   test('merges objects field by field, replaces arrays and values, leaves the base alone', () => {
     const before = JSON.stringify(base);
-    const c = withOverrides(base, { train: { epochs: 50, checkpointEpochs: [25] }, seeds: [3, 4], encoder: { hidden: [8] }, split: { fractions: { candidate: 0.1 } } });
+    const c = withOverrides(base, { train: { epochs: 50, checkpointEpochs: [25] }, seeds: [3, 4], encoder: { hidden: [8] }, split: { fractions: { candidate: 0.3 } } });
     assert.equal(c.train.epochs, 50);
     assert.deepEqual(c.train.checkpointEpochs, [25]);
     assert.equal(c.train.lr, base.train.lr);
     assert.equal(c.train.batchSize, base.train.batchSize);
     assert.deepEqual(c.seeds, [3, 4]);
     assert.deepEqual(c.encoder, { ...base.encoder, hidden: [8] });
-    assert.deepEqual(c.split.fractions, base.split.fractions);
+    assert.deepEqual(c.split.fractions, { ...base.split.fractions, candidate: 0.3 });
     assert.equal(JSON.stringify(base), before, 'base unchanged');
     assert.deepEqual(withOverrides(base, {}), base);
   });
@@ -111,12 +111,12 @@ describe('withOverrides', () => {
     rejects(() => withOverrides(base, { probe: { trainSize: 70000 } }), 'probe.trainSize', 'at most 60000');
     rejects(() => withOverrides(base, { probe: { testSize: 20000 } }), 'probe.testSize', 'at most 10000');
     rejects(() => withOverrides(base, { dataset: { name: 'stl10' }, split: { trainSize: 6000 } }), 'split.trainSize', 'at most 5000 (the train split of stl10)');
-    rejects(() => withOverrides(base, { split: { fractions: { shared: 0.8, candidate: 0.003, independent: 0.1 } } }), 'split.fractions.candidate', 'S_C at least 2');
+    rejects(() => withOverrides(base, { split: { fractions: { shared: 0.8, candidate: 0.006, independent: 0.1 } } }), 'split.fractions.candidate', 'S_C at least 2');
     rejects(() => withOverrides(base, { split: { fractions: { shared: 0.8, candidate: 0.3, independent: 0.1 } } }), 'split.fractions', 'summing to at most 1');
     rejects(
-      () => withOverrides(base, { split: { trainSize: 100, fractions: { shared: 0.5, candidate: 0.25, independent: 0.25 } } }),
+      () => withOverrides(base, { split: { trainSize: 60, fractions: { shared: 0.5, candidate: 0.25, independent: 0.25 } } }),
       'train.batchSize',
-      'at most the images an encoder trains on (f: S_S + S_C = 75, g: S_S + S_I = 75',
+      'at most the images an encoder trains on (f: S_S + S_C = 45, g: S_S + S_I = 45',
     );
     // Synthetic data is generated at the size asked for.
     assert.equal(withOverrides(base, { dataset: { name: 'synthetic' }, split: { trainSize: 70000 } }).split.trainSize, 70000);

@@ -159,7 +159,7 @@ describe('damaged and failing trainings', () => {
 
   test('a diverging training names the encoder (side, seed) and stores nothing', async () => {
     const store = runStore(join(root, 'diverge'));
-    const exploding = withOverrides(one, { train: { optimizer: { name: 'sgd' }, lr: 3e38 } });
+    const exploding = withOverrides(one, { train: { epochs: 6, checkpointEpochs: [], optimizer: { name: 'sgd' }, lr: 3e38 } });
     await assert.rejects(trainedEncoders(exploding, { store, workers: 1 }), (e: unknown) => /encoder f seed 0 of "quick" diverged: training stopped: the loss is (NaN|-?Infinity) at epoch/.test((e as Error).message));
     assert.equal(store.has(encoderRunKind, encoderRunConfig(exploding, 'f', 0)), false);
   });

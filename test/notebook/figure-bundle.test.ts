@@ -58,6 +58,13 @@ describe('figureBundle', () => {
     assert.match(figureBundle(fig, { plotlyJs: 'cdn' })['text/html'] as string, /src="https:\/\/cdn\.plot\.ly\/plotly-[\d.]+\.min\.js"/);
   });
 
+  test('numbers are kept to 4 significant digits (smaller notebooks), integers whole', () => {
+    const precise = scatterFigure(aq.table({ x: [1234567, 2], y: [0.123456789, 1.5e-7 + 1e-12] }), { x: 'x', y: 'y' });
+    const json = figureBundle(precise, { png: false })['application/vnd.plotly.v1+json'] as PlotlyFigure;
+    assert.deepEqual(json.data[0]!.x, [1234567, 2]);
+    assert.deepEqual(json.data[0]!.y, [0.1235, 1.5e-7]);
+  });
+
   test('default ids are stable for a figure and differ between figures', () => {
     const id = (f: PlotlyFigure) => /<div id="([^"]+)"/.exec(figureBundle(f, { png: false })['text/html'] as string)![1];
     assert.equal(id(fig), id(fig));

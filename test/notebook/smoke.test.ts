@@ -96,4 +96,19 @@ describe('scripts/run-notebook.py', { skip, timeout: 300_000 }, () => {
     const nb = JSON.parse(readFileSync(out, 'utf8')) as Notebook;
     assert.match(stream(nb.cells[1]!, 'stderr'), /UnhandledPromiseRejection: Error: lost promise/, 'kept in the cell that caused it');
   });
+
+  test('a long cell: the runner prints the running cell, its time and the progress bar\'s line with ETA while it runs', () => {
+    const input = join(work, 'slow.ipynb');
+    const cells = [
+      `const nb = require(${JSON.stringify(join(process.cwd(), 'dist', 'notebook', 'index.js'))});`,
+      'const bar = nb.progressBar(40, { label: "train", minIntervalMs: 50 });\nfor (let i = 1; i <= 40; i++) { await new Promise((r) => setTimeout(r, 100)); bar.update(i, `epoch ${i}`); }\nbar.finish("done");',
+    ];
+    writeFileSync(input, JSON.stringify(notebook(cells)));
+    const out = join(work, 'slow-out.ipynb');
+    const r = run(input, out, '--progress-every', '1');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /run-notebook: slow\.ipynb: cell 1 running for \d+s \(notebook \d+s\): train \[#*\.*\] \d+\/40 [\d.]+s eta [\d.]+s epoch \d+/);
+    const nb = JSON.parse(readFileSync(out, 'utf8')) as Notebook;
+    assert.equal(stream(nb.cells[1]!, 'stdout'), `train [${'#'.repeat(30)}] 40/40 done\n`, 'the notebook keeps one line without timings');
+  });
 });
