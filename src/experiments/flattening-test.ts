@@ -1,5 +1,5 @@
 import * as aq from 'arquero';
-import { describe } from '../stats/describe';
+import { mean, std } from '../stats/describe';
 import { tTest } from '../stats/t-test';
 import { InputError } from '../util/errors';
 import type { OverEpochs } from './memorization-over-epochs';
@@ -76,10 +76,7 @@ export function flatteningTest(overEpochs: OverEpochs, options: FlatteningTestOp
   const seeds = [...a.keys()].filter((s) => b.has(s));
   const lossChanges = seeds.map((s) => (b.get(s)!.ssl_loss_f - a.get(s)!.ssl_loss_f) / Math.abs(a.get(s)!.ssl_loss_f));
   const accuracyChanges = seeds.map((s) => b.get(s)!.probe_accuracy_f - a.get(s)!.probe_accuracy_f);
-  const summary = (values: number[]) => {
-    const d = describe(values);
-    return { mean: d.mean, std: values.length > 1 ? d.std : 0 };
-  };
+  const summary = (values: number[]) => ({ mean: mean(values), std: values.length > 1 ? std(values) : 0 });
   const changes = (set: string): number[] => {
     const rows = overEpochs.scores.filter(aq.escape((d: { set: string; epoch: number }) => d.set === set && (d.epoch === from || d.epoch === to))).objects() as Array<Record<string, number>>;
     const value = (r: Record<string, number>) => r[o.score];

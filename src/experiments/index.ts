@@ -8,6 +8,7 @@ export * from './summarize-scores';
 export * from './probe-encoder';
 export * from './memorization-over-epochs';
 export * from './flattening-test';
+export * from './seed-averaged-scores';
 export * from './scores-over-splits';
 export * from './memorization-levels';
 export * from './memorization-scores';

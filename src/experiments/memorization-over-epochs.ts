@@ -1,12 +1,13 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { mean } from '../stats/describe';
+import { mean, std } from '../stats/describe';
 import { tTest } from '../stats/t-test';
 import { checkpointEpochsOf } from './checkpoint-epochs';
 import type { ExperimentConfig } from './experiment-config';
 import { loadExperimentData, setImages } from './experiment-data';
 import { probeEncoder } from './probe-encoder';
 import { setAlignmentLosses } from './score-sets';
+import { seedAveragedScores } from './seed-averaged-scores';
 import { lossAtEpoch, type TrainedEncoder } from './train-side';
 import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
 
@@ -52,14 +53,7 @@ export async function memorizationOverEpochs(config: ExperimentConfig, options: 
       const n = config.seeds.length;
       const bySet: Record<string, Float32Array[]> = {};
       for (const set of ['S_C', 'S_S'] as const) bySet[set] = await setAlignmentLosses(config, data, models.map((m) => m.encoder), set);
-      // Alignment losses of f and g averaged over `seeds` (indices), per point of `set`.
-      const align = (set: string, side: 0 | 1, seeds: readonly number[]): number[] =>
-        Array.from(bySet[set][0], (_, i) => mean(seeds.map((s) => bySet[set][side * n + s][i])));
-      const score = (set: string, seeds: readonly number[], kind: 'raw' | 'ratio'): number[] => {
-        const f = align(set, 0, seeds);
-        const g = align(set, 1, seeds);
-        return f.map((fi, i) => (kind === 'raw' ? g[i] - fi : (g[i] - fi) / (g[i] + fi)));
-      };
+      const score = (set: string, seeds: readonly number[], kind: 'raw' | 'ratio'): number[] => seedAveragedScores(bySet[set], seeds, kind);
       const gap = (seeds: readonly number[], kind: 'raw' | 'ratio') => mean(score('S_C', seeds, kind)) - mean(score('S_S', seeds, kind));
       for (let s = 0; s < n; s++) {
         const f = models[s];
@@ -111,9 +105,7 @@ export function overEpochsBySeed(over: OverEpochs): ColumnTable {
     const at = rows.filter((r) => r.epoch === epoch);
     for (const metric of ['ssl_loss_f', 'probe_accuracy_f', 'gap_raw', 'gap_ratio']) {
       const values = at.map((r) => r[metric]);
-      const m = mean(values);
-      const std = values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1)) : 0;
-      out.push({ epoch, metric, mean: m, std });
+      out.push({ epoch, metric, mean: mean(values), std: values.length > 1 ? std(values) : 0 });
     }
   }
   return aq.from(out);

@@ -7,6 +7,7 @@ import { sharedEncoders } from './encoder-run';
 import { withOverrides, type ConfigOverrides, type ExperimentConfig } from './experiment-config';
 import { loadExperimentData, type SetName } from './experiment-data';
 import { setAlignmentLosses } from './score-sets';
+import { seedAveragedScores } from './seed-averaged-scores';
 import { checkpointEpochsOf } from './checkpoint-epochs';
 import { lossAtEpoch, type TrainedEncoder } from './train-side';
 import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
@@ -23,14 +24,6 @@ export interface RegimeStudyOptions extends Pick<TrainedEncodersOptions, 'store'
   readonly regimes: readonly Regime[];
   /** Called when one regime is measured. */
   onRegime?: (name: string, done: number, total: number) => void;
-}
-
-/** SSLMem (raw) per point with f and g averaged over their first k seeds. */
-function rawScores(f: readonly Float32Array[], g: readonly Float32Array[], k: number): number[] {
-  const n = f[0].length;
-  const out = new Array<number>(n).fill(0);
-  for (let s = 0; s < k; s++) for (let i = 0; i < n; i++) out[i] += (g[s][i] - f[s][i]) / k;
-  return out;
 }
 
 /**
@@ -62,7 +55,8 @@ export async function regimeStudy(base: ExperimentConfig, options: RegimeStudyOp
         const f = models.slice(0, n);
         const seconds = mean(models.map((m) => (m.history.array('seconds') as number[]).slice(0, epoch).reduce((a, b) => a + b, 0)));
         for (let k = 1; k <= n; k++) {
-          const score = (set: SetName) => rawScores(losses[set].slice(0, n), losses[set].slice(n), k);
+          const firstK = Array.from({ length: k }, (_, s) => s);
+          const score = (set: SetName) => seedAveragedScores(losses[set], firstK, 'raw');
           const c = score('S_C');
           const s = score('S_S');
           const test = tTest(c, s, { alternative: 'greater' });
