@@ -1,11 +1,12 @@
 /**
- * sslmem benchmark: times the library's SimCLR training steps (MLP, CNN, ViT) on the
- * backend `initBackend` picks (on wasm at 1 and 2 threads, each in a fresh worker), runs the PyTorch reference in the same run, prints a table
+ * sslmem benchmark: times the library's SimCLR training steps (MLP, CNN, ViT) and one step
+ * of each other objective (BYOL, SimSiam, DINO, VICReg and supervised on the MLP, MAE on
+ * the ViT) on the backend `initBackend` picks (on wasm at 1 and 2 threads, each in a fresh worker), runs the PyTorch reference in the same run, prints a table
  * and writes reports/bench.json (atomically). Also measures the end-to-end throughput of
  * training two encoders (f and g) at once: two worker threads with one backend thread each
  * (`runInWorkers`) vs one after the other in this thread.
  *
- * Run: node --import tsx bench/main.ts [--steps N] [--warmup N] [--only mlp,cnn,vit,two-encoders]
+ * Run: node --import tsx bench/main.ts [--steps N] [--warmup N] [--only mlp,cnn,vit,byol,...,two-encoders]
  *      [--no-pytorch] [--quick] [--throughput-steps N] [--threads N] [--out reports/bench.json]
  */
 import { availableParallelism } from 'node:os';
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { runInWorkers, writeFileAtomic } from './library';
 import { setupBackend, type BenchBackend } from './backend';
 import { stepFlops } from './flops';
-import { libraryStep, stepBatch, stepNames, type StepName } from './library-step';
+import { libraryStep, stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
 import { findTorchPython, runPytorchReference, type PytorchReport } from './pytorch';
 import type { StepTaskArgs, StepTaskResult } from './step-task';
 import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
@@ -51,9 +52,11 @@ interface Options {
 }
 
 const usage = `usage: node --import tsx bench/main.ts [options]
-  --steps N             timed steps per model (default mlp 20, cnn 5, vit 5; --quick: 5, 2, 2)
+  --steps N             timed steps per model (default mlp 20, cnn 5, vit 5, mae 8, other methods 20;
+                        --quick: 5, 2, 2, 2, 5)
   --warmup N            untimed steps first (default 2; --quick: 1)
-  --only LIST           comma list of mlp, cnn, vit, two-encoders, laptop-epoch (default: all)
+  --only LIST           comma list of mlp, cnn, vit, byol, simsiam, dino, vicreg, mae, supervised,
+                        two-encoders, laptop-epoch (default: all)
   --no-pytorch          skip the PyTorch reference
   --quick               few steps, for a smoke run
   --throughput-steps N  steps per encoder in the two-encoder run (default 20; --quick: 5)
@@ -123,24 +126,29 @@ async function timeOurSteps(
     const byThreads: Record<string, number> = {};
     let best: { ms: number; threads: number } | null = null;
     let error: string | undefined;
+    let losses: OurStep['losses'];
+    let leaked = 0;
     for (const threads of threadCounts) {
       const steps = stepsOf(name);
-      log(`${name}, ${threads} thread(s): ${warmup} warm-up + ${steps} timed steps (batch ${stepBatch[name]} x 2 views)`);
+      const views = stepViews[name];
+      log(`${name}, ${threads} thread(s): ${warmup} warm-up + ${steps} timed steps (batch ${stepBatch[name]} x ${views} view${views === 1 ? '' : 's'})`);
       try {
         const [r] = await runInWorkers<StepTaskResult>(
           [{ module, fn: 'timeStep', args: { name, threads, warmup, steps } satisfies StepTaskArgs }],
           { poolSize: 1 },
         );
         if (r.leakedPerStep !== 0) log(`  warning: ${name} step leaks ${r.leakedPerStep} tensors per step`);
-        log(`  ${r.ms.toFixed(1)} ms/step (loss ${r.loss.toFixed(3)}, ${r.backend} with ${r.threads} thread(s))`);
+        log(`  ${r.ms.toFixed(1)} ms/step (loss ${r.firstLoss.toFixed(3)} -> ${r.loss.toFixed(3)}, ${r.backend} with ${r.threads} thread(s))`);
         byThreads[String(r.threads)] = r.ms;
         if (best === null || r.ms < best.ms) best = { ms: r.ms, threads: r.threads };
+        losses ??= { first: r.firstLoss, last: r.loss };
+        leaked = Math.max(leaked, r.leakedPerStep);
       } catch (e) {
         error = (e as Error).message.split('\n')[0];
         log(`  failed: ${error}`);
       }
     }
-    out.set(name, { ms: best?.ms ?? null, threads: best?.threads ?? null, byThreads, error });
+    out.set(name, { ms: best?.ms ?? null, threads: best?.threads ?? null, byThreads, losses, leakedPerStep: leaked, error });
   }
   return out;
 }
@@ -150,6 +158,10 @@ interface OurStep {
   readonly ms: number | null;
   readonly threads: number | null;
   readonly byThreads: Record<string, number>;
+  /** Loss of the first and the last step of the first thread count's run. */
+  readonly losses?: { readonly first: number; readonly last: number };
+  /** The most tensors a run left behind per step (0 unless a step leaks). */
+  readonly leakedPerStep: number;
   readonly error?: string;
 }
 
@@ -205,8 +217,10 @@ function fmt(value: number | null | undefined, digits = 1): string {
 function printTable(rows: readonly BenchRow[]): void {
   const header = ['step', 'backend', 'threads', 'ours ms', 'pytorch ms', 'ratio', 'GFLOP/s', 'pytorch GFLOP/s'];
   console.log(`library: dist (the compiled build); ${rows[0]?.kernels ?? ''}`);
+  // A method row names the encoder it runs on, e.g. `byol (mlp)`.
+  const stepLabel = (r: BenchRow): string => (stepNames.includes(r.step as StepName) && stepEncoder[r.step as StepName] !== r.step ? `${r.step} (${stepEncoder[r.step as StepName]})` : r.step);
   const lines = rows.map((r) => [
-    r.step,
+    stepLabel(r),
     r.backend,
     String(r.threads),
     r.step === 'two-encoders' ? fmt(r.ours_ms) : `${fmt(r.ours_ms, r.step === 'laptop-epoch' ? 0 : 1)} (${String(r.threads)}t)`,
@@ -220,6 +234,17 @@ function printTable(rows: readonly BenchRow[]): void {
   console.log(show(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(show(l));
+  const withLosses = rows.filter((r) => r.loss_first !== undefined && stepEncoder[r.step as StepName] !== r.step);
+  if (withLosses.length > 0) {
+    console.log('\nloss over the warm-up and timed steps of the first round, first -> last (fixed inputs; different initial weights):');
+    for (const r of withLosses) {
+      console.log(
+        `  ${stepLabel(r).padEnd(widths[0])}  ours ${fmt(r.loss_first as number, 4)} -> ${fmt(r.loss_last as number, 4)}` +
+          `   pytorch ${fmt(r.pytorch_loss_first as number | null, 4)} -> ${fmt(r.pytorch_loss_last as number | null, 4)}` +
+          `${(r.leaked_tensors_per_step as number) > 0 ? `   LEAKS ${String(r.leaked_tensors_per_step)} tensors/step` : ''}`,
+      );
+    }
+  }
   const two = rows.find((r) => r.step === 'two-encoders');
   if (two !== undefined) {
     console.log(
@@ -235,7 +260,9 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const backend: BenchBackend = await setupBackend(options.threads);
   log(`backend ${backend.name}, ${backend.threads} thread(s): ${backend.reason}`);
-  const defaultSteps: Record<StepName, number> = options.quick ? { mlp: 5, cnn: 2, vit: 2 } : { mlp: 20, cnn: 5, vit: 5 };
+  const defaultSteps: Record<StepName, number> = options.quick
+    ? { mlp: 5, cnn: 2, vit: 2, byol: 5, simsiam: 5, dino: 5, vicreg: 5, mae: 2, supervised: 5 }
+    : { mlp: 20, cnn: 5, vit: 5, byol: 20, simsiam: 20, dino: 20, vicreg: 20, mae: 8, supervised: 20 };
   const stepsOf = (name: StepName): number => options.steps ?? defaultSteps[name];
   const models = stepNames.filter((n) => options.only.includes(n));
   // Like PyTorch's, our steps run at each thread count the machine offers; the best counts.
@@ -352,6 +379,7 @@ function stepRow(
   const refMs = medianOf(refs);
   const flops = stepFlops[name](stepBatch[name]);
   const error = rounds.find((r) => r.ours.error !== undefined)?.ours.error;
+  const first = rounds[0];
   return {
     step: name,
     build: 'dist',
@@ -372,7 +400,14 @@ function stepRow(
       ratio: r.ours.ms !== null && r.ref !== undefined ? r.ours.ms / r.ref.ms : null,
     })),
     batch: stepBatch[name],
+    views: stepViews[name],
+    encoder: stepEncoder[name],
     gflop_per_step: flops / 1e9,
+    loss_first: first?.ours.losses?.first ?? null,
+    loss_last: first?.ours.losses?.last ?? null,
+    pytorch_loss_first: first?.ref?.loss_first ?? null,
+    pytorch_loss_last: first?.ref?.loss_last ?? null,
+    leaked_tensors_per_step: Math.max(0, ...rounds.map((r) => r.ours.leakedPerStep)),
     ...(error !== undefined ? { error } : {}),
   };
 }

@@ -11,7 +11,11 @@ export interface PytorchReport {
   readonly python: string;
   /** The BLAS PyTorch's products ran on (an OpenBLAS library, or a warning about the generic one). */
   readonly blas?: string;
-  readonly steps: Record<string, { ms: number; threads: number; batch: number; ms_by_threads: Record<string, number> }>;
+  /** Per step: median ms at the best thread count, and the losses of the first and last step of the first thread count's run. */
+  readonly steps: Record<
+    string,
+    { ms: number; threads: number; batch: number; ms_by_threads: Record<string, number>; loss_first?: number; loss_last?: number }
+  >;
   readonly two_encoders?: {
     readonly images_per_s: number;
     readonly arrangement: string;

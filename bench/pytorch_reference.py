@@ -14,7 +14,12 @@ models as the library's benchmark:
 each followed by the library's SimCLR projector Linear(128, 512) -> relu -> Linear(512, 128)
 (no batch norm). Inputs are fixed random tensors (no augmentation is timed). Warm-up steps,
 then the median of timed steps, for every thread count asked (torch.set_num_threads); the
-best thread count is reported.
+best thread count is reported, with the losses of the first and last step.
+
+And one step of each other objective of the library, bench/pytorch_methods.py: byol,
+simsiam, dino, vicreg and supervised on the mlp encoder and batch (two views; one and the
+labels for supervised), mae on the vit encoder and batch (one view); a step is loss,
+gradients, Adam, then the EMA update of the target where the method has one.
 
 Also the end-to-end throughput of training two MLP encoders (f and g) at once, in images
 per second (a batch of 128 images = 128 images, whatever the number of views), in two
@@ -29,7 +34,8 @@ bilinear with black fill, then Gaussian noise of std 0.05 clipped to [0, 1]), th
 above; the median epoch time after the first epoch.
 
 Prints one JSON object on stdout. Usage:
-  /usr/bin/python3 bench/pytorch_reference.py [--steps N] [--warmup N] [--only mlp,cnn,vit]
+  /usr/bin/python3 bench/pytorch_reference.py [--steps N] [--warmup N]
+      [--only mlp,cnn,vit,byol,simsiam,dino,vicreg,mae,supervised]
       [--threads 1,2] [--throughput-steps N] [--no-throughput] [--epoch SPEC]
 """
 import math
@@ -47,7 +53,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-BATCH = {"mlp": 128, "cnn": 128, "vit": 64}
+import pytorch_methods as methods
+
+MODEL_BATCH = {"mlp": 128, "cnn": 128, "vit": 64}
+# A method row runs on the encoder and batch of its encoder's row (bench/pytorch_methods.py).
+BATCH = {**MODEL_BATCH, **{name: MODEL_BATCH[m[0]] for name, m in methods.METHODS.items()}}
 TEMPERATURE = 0.5
 LR = 1e-3
 
@@ -187,18 +197,42 @@ def step(model, opt, views):
     return loss.item()
 
 
-def time_steps(kind, threads, warmup, steps):
-    set_threads(threads)
-    model, opt, views = make(kind)
+def make_method(name, seed=0):
+    """A method row's step (bench/pytorch_methods.py): a function that runs one step and returns its loss."""
+    torch.manual_seed(seed)
+    encoder_kind, build, num_views, needs_labels = methods.METHODS[name]
+    encoder = {"mlp": Mlp, "vit": Vit}[encoder_kind]()
+    method = build(encoder, Block) if name == "mae" else build(encoder)
+    method.train()
+    opt = torch.optim.Adam(method.trainable(), lr=LR)
+    b = BATCH[name]
+    shape = (b, 1, 28, 28) if encoder_kind == "mlp" else (b, 3, 32, 32)
+    views = [torch.rand(shape) for _ in range(num_views)]
+    labels = torch.randint(0, 10, (b,)) if needs_labels else None
+    counter = iter(range(1 << 62))
+    return lambda: methods.method_step(method, opt, views, labels, next(counter))
+
+
+def make_step(kind, seed=0):
+    """One step of row `kind` as a function returning the loss."""
+    if kind in methods.METHODS:
+        return make_method(kind, seed)
+    model, opt, views = make(kind, seed)
     model.train()
-    for _ in range(warmup):
-        step(model, opt, views)
+    return lambda: step(model, opt, views)
+
+
+def time_steps(kind, threads, warmup, steps):
+    """Median ms of `steps` steps after `warmup`, and the losses of all of them."""
+    set_threads(threads)
+    run = make_step(kind)
+    losses = [run() for _ in range(warmup)]
     times = []
     for _ in range(steps):
         t0 = time.perf_counter()
-        step(model, opt, views)
+        losses.append(run())
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    return statistics.median(times), losses
 
 
 class PresetMlp(nn.Module):
@@ -309,15 +343,15 @@ def two_encoders(warmup, steps):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=None, help="timed steps per model (default: mlp 30, cnn 8, vit 8)")
+    parser.add_argument("--steps", type=int, default=None, help="timed steps per model (default: mlp 30, cnn 8, vit 8, mae 12, the other methods 30)")
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--only", default="mlp,cnn,vit")
+    parser.add_argument("--only", default=",".join(BATCH))
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--throughput-steps", type=int, default=30)
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--epoch", default=None, help="JSON spec of the laptop-epoch measurement")
     a = parser.parse_args()
-    default_steps = {"mlp": 30, "cnn": 8, "vit": 8}
+    default_steps = {"mlp": 30, "cnn": 8, "vit": 8, "mae": 12, **{m: 30 for m in methods.METHODS if m != "mae"}}
     result = {
         "torch": torch.__version__,
         "python": sys.executable,
@@ -327,16 +361,20 @@ def main():
     }
     for kind in [k for k in a.only.split(",") if k]:
         if kind not in BATCH:
-            parser.error(f"--only: expected names among mlp, cnn, vit, found {kind!r}")
+            parser.error(f"--only: expected names among {', '.join(BATCH)}, found {kind!r}")
         by_threads = {}
+        losses = None
         for threads in [int(t) for t in a.threads.split(",")]:
-            by_threads[str(threads)] = time_steps(kind, threads, a.warmup, a.steps or default_steps[kind])
+            by_threads[str(threads)], run_losses = time_steps(kind, threads, a.warmup, a.steps or default_steps[kind])
+            losses = losses or run_losses  # the first thread count's run (each run starts from the same seed)
         best = min(by_threads, key=by_threads.get)
         result["steps"][kind] = {
             "ms": by_threads[best],
             "threads": int(best),
             "batch": BATCH[kind],
             "ms_by_threads": by_threads,
+            "loss_first": losses[0],
+            "loss_last": losses[-1],
         }
     if not a.no_throughput:
         result["two_encoders"] = two_encoders(a.warmup, a.throughput_steps)

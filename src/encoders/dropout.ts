@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng';
-import { checkNumber } from './validate-options';
+import { checkNumber } from '../util/options';
 
 /**
  * Inverted dropout (Srivastava et al. 2014): zeroes each entry with probability `rate`

@@ -33,6 +33,27 @@ export interface Encoder {
    * representation. Optional.
    */
   applyLayers?(images: tf.Tensor4D, training: boolean): Array<{ name: string; output: tf.Tensor }>;
+  /** Token encoders (the ViT) only: the encoder run on a subset of patch tokens (MAE). */
+  readonly tokens?: TokenEncoder;
   /** Frees all variables. */
   dispose(): void;
+}
+
+/**
+ * A patch-token encoder run on visible patches only, as MAE trains it (He et al. 2022):
+ * patches are embedded with their position embeddings, the visible ones selected, and
+ * only those (plus the class token, when the encoder has one) go through the blocks.
+ */
+export interface TokenEncoder {
+  readonly patchSize: number;
+  /** The patch grid of the input images. */
+  readonly grid: { readonly rows: number; readonly cols: number; readonly tokens: number };
+  /** Token width. */
+  readonly dim: number;
+  /**
+   * Encoded visible patch tokens `[batch, keep, dim]` (after the final layer norm, class
+   * token dropped). `visible` `[batch, keep, tokens]` is a one-hot selection: row k of
+   * image b picks the patch token that becomes output token k.
+   */
+  encodeVisible(images: tf.Tensor4D, visible: tf.Tensor3D, training: boolean): tf.Tensor3D;
 }

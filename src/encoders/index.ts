@@ -1,16 +1,9 @@
-export type { Encoder, EncoderConfig } from './encoder';
+export type { Encoder, EncoderConfig, TokenEncoder } from './encoder';
 export { createEncoder, resolveEncoderConfig, encoderFactories, encoderKinds, type EncoderKind, type EncoderFactory } from './create-encoder';
 export { mlpEncoder, mlpEncoderConfig, defaultMlpEncoderOptions, type MlpEncoderOptions } from './mlp-encoder';
 export { cnnEncoder, cnnEncoderConfig, defaultCnnEncoderOptions, type CnnEncoderOptions } from './cnn-encoder';
 export { resnetEncoder, resnetEncoderConfig, defaultResnetEncoderOptions, type ResnetEncoderOptions } from './resnet-encoder';
 export { vitEncoder, vitEncoderConfig, defaultVitEncoderOptions, type VitEncoderOptions } from './vit-encoder';
-export {
-  projectionHead,
-  projectionHeadConfig,
-  defaultProjectionHeadOptions,
-  type ProjectionHead,
-  type ProjectionHeadOptions,
-} from './projection-head';
 export { countParameters, type CountParametersOptions } from './count-parameters';
 export { buildEncoder, type Forward, type LayerSink } from './build-encoder';
 export { createParamScope, relativeVariableName, disposeScope, type ParamScope } from './param-scope';
@@ -44,3 +37,4 @@ export { activate, activations, type Activation } from './activation';
 export { dropout } from './dropout';
 export { globalAveragePool } from './global-average-pool';
 export { patchify, patchGrid } from './patchify';
+export { createTransformerBlock, applyTransformerBlock, type TransformerBlock } from './transformer-block';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '../util/rng';
 import { InputError } from '../util/errors';
-import { checkName } from './validate-options';
+import { checkName } from '../util/options';
 
 /**
  * Where a model's variables are created: a name path (`encoder/block1/attn`) plus the

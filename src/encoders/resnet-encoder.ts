@@ -16,7 +16,7 @@ import {
   checkNumber,
   checkPositiveInt,
   mergeOptions,
-} from './validate-options';
+} from '../util/options';
 
 /** Options of `resnetEncoder`. */
 export interface ResnetEncoderOptions {

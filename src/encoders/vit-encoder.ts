@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '../util/rng';
 import { InputError } from '../util/errors';
-import { applyMultiHeadAttention, createMultiHeadAttention, type MultiHeadAttentionLayer } from './attention';
 import { buildEncoder } from './build-encoder';
-import { applyDense, createDense, type DenseLayer } from './dense';
+import { applyDense, createDense } from './dense';
 import { dropout } from './dropout';
-import type { Encoder, EncoderConfig } from './encoder';
-import { gelu } from './gelu';
+import type { Encoder, EncoderConfig, TokenEncoder } from './encoder';
 import { initValues } from './initializers';
-import { applyLayerNorm, createLayerNorm, type LayerNormLayer } from './layer-norm';
+import { applyLayerNorm, createLayerNorm } from './layer-norm';
+import { applyTransformerBlock, createTransformerBlock, type TransformerBlock } from './transformer-block';
 import { createParamScope } from './param-scope';
 import { patchGrid, patchify } from './patchify';
 import {
@@ -19,7 +18,7 @@ import {
   checkNumber,
   checkPositiveInt,
   mergeOptions,
-} from './validate-options';
+} from '../util/options';
 
 /** Options of `vitEncoder`. */
 export interface VitEncoderOptions {
@@ -93,14 +92,6 @@ export function vitEncoderConfig(options: Partial<VitEncoderOptions> = {}): VitE
   };
 }
 
-interface VitBlock {
-  readonly norm1: LayerNormLayer;
-  readonly attn: MultiHeadAttentionLayer;
-  readonly norm2: LayerNormLayer;
-  readonly fc1: DenseLayer;
-  readonly fc2: DenseLayer;
-}
-
 /**
  * A Vision Transformer (Dosovitskiy et al. 2021), ViT-tiny style: patches (`patchify`)
  * -> dense patch embedding (equal to a conv with stride = patch) -> prepend a learned
@@ -132,39 +123,32 @@ export function vitEncoder(options: Partial<VitEncoderOptions> = {}): Encoder {
     [1, tokens, dim],
     initValues('truncated-normal', tokens * dim, { fanIn: dim, fanOut: dim }, scope.rng.fork('pos')),
   );
-  const blocks: VitBlock[] = [];
-  for (let i = 0; i < config.depth; i++) {
-    const b = scope.child(`block${i + 1}`);
-    blocks.push({
-      norm1: createLayerNorm(b.child('norm1'), dim, { epsilon: eps }),
-      attn: createMultiHeadAttention(b.child('attn'), dim, heads),
-      norm2: createLayerNorm(b.child('norm2'), dim, { epsilon: eps }),
-      fc1: createDense(b.child('mlp').child('fc1'), dim, hiddenDim),
-      fc2: createDense(b.child('mlp').child('fc2'), hiddenDim, dim),
-    });
-  }
+  const blocks: TransformerBlock[] = [];
+  for (let i = 0; i < config.depth; i++) blocks.push(createTransformerBlock(scope.child(`block${i + 1}`), dim, heads, hiddenDim, eps));
   const norm = createLayerNorm(scope.child('norm'), dim, { epsilon: eps });
   const head = config.outDim === null ? null : createDense(scope.child('head'), dim, config.outDim);
   const dropoutRng = createRng(config.seed).fork('dropout');
 
-  return buildEncoder(
+  const dropper = (training: boolean) => <T extends tf.Tensor>(t: T): T => (training && config.dropout > 0 ? dropout(t, config.dropout, dropoutRng) : t);
+  const withClass = (x: tf.Tensor3D, batch: number): tf.Tensor3D => (cls ? tf.concat([tf.add(tf.zeros([batch, 1, dim]), cls) as tf.Tensor3D, x], 1) : x);
+  const runBlocks = (x: tf.Tensor3D, training: boolean, emit?: (name: string, t: tf.Tensor) => void): tf.Tensor3D => {
+    const drop = dropper(training);
+    blocks.forEach((block, i) => {
+      x = applyTransformerBlock(block, x, drop);
+      emit?.(`block${i + 1}`, x);
+    });
+    return applyLayerNorm(norm, x) as tf.Tensor3D;
+  };
+  const encoder = buildEncoder(
     config,
     config.outDim ?? dim,
     scope,
     (images, training, emit) => {
       const batch = images.shape[0];
-      const drop = <T extends tf.Tensor>(t: T): T => (training && config.dropout > 0 ? dropout(t, config.dropout, dropoutRng) : t);
-      let x = applyDense(patch, patchify(images, patchSize)) as tf.Tensor3D; // [batch, patches, dim]
-      if (cls) x = tf.concat([tf.add(tf.zeros([batch, 1, dim]), cls) as tf.Tensor3D, x], 1);
-      x = drop(tf.add(x, pos) as tf.Tensor3D);
+      let x = withClass(applyDense(patch, patchify(images, patchSize)) as tf.Tensor3D, batch); // [batch, tokens, dim]
+      x = dropper(training)(tf.add(x, pos) as tf.Tensor3D);
       emit?.('embed', x);
-      blocks.forEach((block, i) => {
-        x = tf.add(x, drop(applyMultiHeadAttention(block.attn, applyLayerNorm(block.norm1, x))));
-        const hidden = gelu(applyDense(block.fc1, applyLayerNorm(block.norm2, x)));
-        x = tf.add(x, drop(applyDense(block.fc2, hidden) as tf.Tensor3D));
-        emit?.(`block${i + 1}`, x);
-      });
-      x = applyLayerNorm(norm, x);
+      x = runBlocks(x, training, emit);
       let z: tf.Tensor2D =
         config.pool === 'cls'
           ? tf.reshape(tf.slice(x, [0, 0, 0], [batch, 1, dim]), [batch, dim])
@@ -178,4 +162,20 @@ export function vitEncoder(options: Partial<VitEncoderOptions> = {}): Encoder {
     },
     'vitEncoder',
   );
+  const patchTokens = cls ? 1 : 0;
+  const tokenEncoder: TokenEncoder = {
+    patchSize,
+    grid,
+    dim,
+    encodeVisible: (images, visible, training) =>
+      tf.tidy(() => {
+        const batch = images.shape[0];
+        const embedded = tf.add(applyDense(patch, patchify(images, patchSize)), tf.slice(pos, [0, patchTokens, 0], [1, grid.tokens, dim])) as tf.Tensor3D;
+        let x = tf.matMul(visible, embedded) as tf.Tensor3D; // [batch, keep, dim]
+        if (cls) x = tf.concat([tf.add(tf.zeros([batch, 1, dim]), tf.add(cls, tf.slice(pos, [0, 0, 0], [1, 1, dim]))) as tf.Tensor3D, x], 1);
+        x = runBlocks(dropper(training)(x), training);
+        return cls ? (tf.slice(x, [0, 1, 0], [batch, x.shape[1] - 1, dim]) as tf.Tensor3D) : x;
+      }),
+  };
+  return { ...encoder, tokens: tokenEncoder };
 }

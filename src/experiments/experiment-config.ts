@@ -4,9 +4,9 @@ import { datasetLoaders, type DatasetName } from '../data/load-dataset';
 import { splitSizes, type SplitFractions } from '../data/splits';
 import { defaultSyntheticOptions } from '../data/synthetic';
 import { resolveEncoderConfig } from '../encoders/create-encoder';
-import { createObjective } from '../objectives/registry';
+import { createObjective } from '../methods/registry';
 import type { AlignmentMode } from '../memorization/alignment-loss';
-import type { ObjectiveConfig } from '../objectives/objective';
+import type { ObjectiveConfig } from '../methods/objective';
 import type { OptimizerConfig } from '../train/optimizer';
 import { InputError } from '../util/errors';
 
@@ -60,6 +60,21 @@ export interface ExperimentConfig {
   };
   /** Linear probe on frozen representations: train on `trainSize` train images, test on `testSize` test images. */
   readonly probe: { readonly trainSize: number; readonly testSize: number; readonly epochs: number; readonly seed: number };
+}
+
+/**
+ * `config` trained with another objective (`{ name: 'byol' }`, or a name): the objective
+ * replaces the old one whole; when the encoder cannot be trained by it (MAE needs a ViT),
+ * the objective's suggested encoder replaces the encoder; supervised training gets the
+ * dataset's number of classes. Validated.
+ */
+export function withObjective(config: ExperimentConfig, objective: ObjectiveConfig | string): ExperimentConfig {
+  const next: ObjectiveConfig = typeof objective === 'string' ? { name: objective } : objective;
+  const created = createObjective(next);
+  const numClasses = datasetFacts[config.dataset.name]?.numClasses;
+  const full: ObjectiveConfig = next.name === 'supervised' && next.classes === undefined && numClasses !== undefined ? { ...next, classes: numClasses } : next;
+  const encoder = created.encoderProblem?.(config.encoder) !== undefined && created.suggestedEncoder !== undefined ? created.suggestedEncoder : config.encoder;
+  return validateExperimentConfig({ ...config, objective: full, encoder });
 }
 
 /** Which side of the SSLMem estimate an encoder is: f saw `S_C`, g saw `S_I`. */
@@ -248,7 +263,17 @@ function checkParts(config: ExperimentConfig, where: string): void {
   }
   const shape = experimentDataSizes(config).shape;
   resolveEncoderConfig({ ...config.encoder, inputShape: shape, seed: 0 });
-  createObjective(config.objective);
+  const objective = createObjective(config.objective);
+  const problem = objective.encoderProblem?.(config.encoder);
+  if (problem !== undefined) {
+    const suggestion = objective.suggestedEncoder ? ` (withObjective, or the CLI's --objective without an encoder of its own, switches to ${JSON.stringify(objective.suggestedEncoder)})` : '';
+    throw new InputError(`${where}.encoder`, `an encoder objective "${config.objective.name}" can train${suggestion}`, problem);
+  }
+  const classes = config.objective.name === 'supervised' ? (config.objective.classes as number | undefined) ?? 10 : undefined;
+  const numClasses = datasetFacts[config.dataset.name]?.numClasses;
+  if (classes !== undefined && numClasses !== undefined && classes !== numClasses) {
+    throw new InputError(`${where}.objective.classes`, `${numClasses} (the classes of ${config.dataset.name})`, String(classes));
+  }
   augmentationFromConfig(config.augment);
   if (config.score.augment !== undefined) augmentationFromConfig(config.score.augment);
 }

@@ -18,3 +18,6 @@ export * from './checkpoint-epochs';
 export * from './encoder-run';
 export * from './train-task';
 export * from './trained-encoders';
+export * from './frameworks-agree';
+export * from './framework-study';
+export * from './label-memorization';

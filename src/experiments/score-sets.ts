@@ -7,7 +7,7 @@ import { encoderRepresenter, projectorRepresenter, type Representer } from '../m
 import { sslmemScores } from '../memorization/sslmem-scores';
 import { alignmentLosses, type AlignmentLossOptions } from '../memorization/alignment-loss';
 import type { Encoder } from '../encoders/encoder';
-import type { ObjectiveState } from '../objectives/objective';
+import type { ObjectiveState } from '../methods/objective';
 import type { ExperimentConfig } from './experiment-config';
 import { setImages, setNames, type ExperimentData, type SetName } from './experiment-data';
 

@@ -7,15 +7,16 @@ import { setNames, type SetName } from './experiment-data';
 /** Score column a summary is about. */
 export type ScoreColumn = 'score_raw' | 'score_range' | 'score_ratio';
 
-function column(table: ColumnTable, set: SetName, score: ScoreColumn): number[] {
+function column(table: ColumnTable, set: SetName, score: string): number[] {
   return (table.filter(aq.escape((d: { set: string }) => d.set === set)).array(score) as ArrayLike<number> as number[]).slice();
 }
 
 /**
- * Per-set statistics of one score column of a `scoreSets` table: one row per set present,
+ * Per-set statistics of one score column of a `scoreSets` table (or any numeric column of a
+ * table with a `set` column, e.g. `labelMemorization`'s `score`): one row per set present,
  * `set, n, mean, std, median, q90, max`.
  */
-export function scoreStatistics(table: ColumnTable, score: ScoreColumn = 'score_ratio'): ColumnTable {
+export function scoreStatistics(table: ColumnTable, score: ScoreColumn | (string & {}) = 'score_ratio'): ColumnTable {
   const rows = setNames
     .map((set) => ({ set, values: column(table, set, score) }))
     .filter((r) => r.values.length > 0)
@@ -35,13 +36,14 @@ export const defaultComparisons: ReadonlyArray<readonly [SetName, SetName]> = [
 ];
 
 /**
- * Welch and Student t-tests between sets on one score column, one- (`greater`) and
- * two-sided: rows `a, b, test, alternative, statistic, df, p_value, mean_a, mean_b`.
- * Pairs whose sets are missing or have fewer than two points are left out.
+ * Welch and Student t-tests between sets on one score column (or any numeric column of a
+ * table with a `set` column), one- (`greater`) and two-sided: rows `a, b, test, alternative,
+ * statistic, df, p_value, mean_a, mean_b`. Pairs whose sets are missing or have fewer than
+ * two points are left out.
  */
 export function compareSets(
   table: ColumnTable,
-  score: ScoreColumn = 'score_ratio',
+  score: ScoreColumn | (string & {}) = 'score_ratio',
   pairs: ReadonlyArray<readonly [SetName, SetName]> = defaultComparisons,
 ): ColumnTable {
   const rows = [];

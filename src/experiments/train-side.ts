@@ -1,8 +1,8 @@
 import { augmentationFromConfig } from '../augment/augmentation-from-config';
 import { createEncoder } from '../encoders/create-encoder';
 import type { Encoder, EncoderConfig } from '../encoders/encoder';
-import { createObjective } from '../objectives/registry';
-import type { Objective, ObjectiveState } from '../objectives/objective';
+import { createObjective } from '../methods/registry';
+import type { Objective, ObjectiveState } from '../methods/objective';
 import type { EpochInfo, StepInfo, TrainWarning } from '../train/train-options';
 import { trainEncoder } from '../train/train-encoder';
 import * as aq from 'arquero';

@@ -23,6 +23,8 @@ export interface TrainTaskArgs {
    * storing the encoder where the caller will not look.
    */
   readonly key?: string;
+  /** The caller's provenance of that key (library, code fingerprint, arithmetic), to say which part differs. */
+  readonly provenance?: unknown;
 }
 
 /** Progress a training task reports: after each epoch, and once per warning. */
@@ -50,11 +52,16 @@ export async function trainTask(args: TrainTaskArgs, context?: Pick<TaskContext,
   const runConfig = encoderRunConfig(config, side, seed);
   const key = runKey(runConfig);
   if (args.key !== undefined && args.key !== key) {
-    const { arithmetic } = runConfig.provenance as { arithmetic: unknown };
-    throw new Error(
-      `encoder ${side} seed ${seed}: this thread would store run ${key.slice(0, 12)}..., the caller expects ${args.key.slice(0, 12)}...: ` +
-        `its backend computes with ${JSON.stringify(arithmetic)}; give workers the same backend as the caller (SSLMEM_BACKEND, --backend)`,
-    );
+    const mine = runConfig.provenance as { arithmetic: unknown; code: unknown; library: unknown };
+    const theirs = args.provenance as typeof mine | undefined;
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const cause =
+      theirs !== undefined && !same(theirs.code, mine.code)
+        ? `its library code differs from the caller's (fingerprint ${JSON.stringify(mine.code)}, the caller's ${JSON.stringify(theirs.code)}): was dist/ rebuilt while the caller ran? Run again`
+        : theirs !== undefined && !same(theirs.arithmetic, mine.arithmetic)
+          ? `its backend computes with ${JSON.stringify(mine.arithmetic)}, the caller's with ${JSON.stringify(theirs.arithmetic)}; give workers the same backend as the caller (SSLMEM_BACKEND, --backend)`
+          : `its backend computes with ${JSON.stringify(mine.arithmetic)}; give workers the same backend and library build as the caller (SSLMEM_BACKEND, --backend)`;
+    throw new Error(`encoder ${side} seed ${seed}: this thread would store run ${key.slice(0, 12)}..., the caller expects ${args.key.slice(0, 12)}...: ${cause}`);
   }
   const existing = store.get(encoderRunKind, runConfig);
   if (existing !== undefined) return existing.dir;

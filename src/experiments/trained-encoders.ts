@@ -48,7 +48,10 @@ export async function trainMissingEncoders(config: ExperimentConfig, options: Om
   const store = options.store ?? runStore();
   const missing = missingEncoders(config, store);
   const workers = Math.min(options.workers ?? poolSizeFor(availableParallelism(), { tasks: missing.length }), missing.length);
-  const argsOf = ({ side, seed }: { side: Side; seed: number }): TrainTaskArgs => ({ config, side, seed, root: store.root, key: runKey(encoderRunConfig(config, side, seed)) });
+  const argsOf = ({ side, seed }: { side: Side; seed: number }): TrainTaskArgs => {
+    const runConfig = encoderRunConfig(config, side, seed);
+    return { config, side, seed, root: store.root, key: runKey(runConfig), provenance: runConfig.provenance };
+  };
   if (missing.length > 0 && workers <= 1) {
     for (const job of missing) await trainTask(argsOf(job), { progress: () => {}, post: (m) => options.onEpoch?.(m as TrainTaskMessage) });
   } else if (missing.length > 0) {

@@ -5,3 +5,5 @@ export * from './view-rng';
 export * from './alignment-loss';
 export * from './normalize-scores';
 export * from './sslmem-scores';
+export * from './label-probabilities';
+export * from './label-memorization';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Encoder } from '../encoders/encoder';
-import type { ObjectiveState } from '../objectives/objective';
+import type { ObjectiveState } from '../methods/objective';
 import { check } from '../util/errors';
 
 /**

@@ -1,5 +1,6 @@
 import { InputError } from '../util/errors';
 import { encodePng } from './encode-png';
+import { heatmapPng } from './heatmap-png';
 import { defaultColorway, type PlotlyFigure, type PlotlyTrace } from './figure';
 import { niceTicks, tickLabel } from './nice-ticks';
 import { createRaster, drawLine, drawText, fillCircle, fillRect, parseColor, textSize, type Raster, type Rgba } from './raster';
@@ -18,7 +19,7 @@ export interface FigurePngOptions {
 export const defaultFigurePngOptions = { width: 640, height: 400, fontScale: 2 } as const;
 
 /** Trace types `figurePng` can draw. */
-export const pngTraceTypes: readonly string[] = ['scatter', 'scattergl', 'bar', 'histogram', 'box'];
+export const pngTraceTypes: readonly string[] = ['scatter', 'scattergl', 'bar', 'histogram', 'box', 'heatmap'];
 
 /** Whether `figurePng` can draw every trace of `fig`. */
 export function canRenderPng(fig: PlotlyFigure): boolean {
@@ -39,7 +40,9 @@ export function figurePng(fig: PlotlyFigure, options: FigurePngOptions = {}): Ui
   const width = Math.round(options.width ?? (fig.layout.width as number | undefined) ?? defaultFigurePngOptions.width);
   const height = Math.round(options.height ?? (fig.layout.height as number | undefined) ?? defaultFigurePngOptions.height);
   const s = options.fontScale ?? defaultFigurePngOptions.fontScale;
+  if (fig.data.length === 1 && fig.data[0].type === 'heatmap') return heatmapPng(fig, { width, height, fontScale: s });
   fig.data.forEach((t, i) => {
+    if (t.type === 'heatmap') throw new InputError(`figurePng: data[${i}]`, 'a heatmap as the only trace', `${fig.data.length} traces`);
     if (!pngTraceTypes.includes(t.type ?? 'scatter')) {
       throw new InputError(`figurePng: data[${i}].type`, `one of ${pngTraceTypes.join(', ')}`, JSON.stringify(t.type));
     }

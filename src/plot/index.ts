@@ -8,3 +8,4 @@ export * from './bar-figure';
 export * from './figure-png';
 export * from './image-grid-png';
 export { encodePng } from './encode-png';
+export * from './heatmap-figure';

@@ -8,3 +8,4 @@ export * from './t-test';
 export * from './anova';
 export * from './rank-correlation';
 export * from './correlation-tests';
+export * from './overlap-tests';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Encoder } from '../encoders/encoder';
-import type { Objective, ObjectiveState } from '../objectives/objective';
+import type { Objective, ObjectiveBatch, ObjectiveState } from '../methods/objective';
 import type { Rng } from '../util/rng';
 import type { NamedTensors } from './optimizer';
 
@@ -10,17 +10,16 @@ export function trainableVariables(encoder: Encoder, state: ObjectiveState): tf.
 }
 
 /**
- * Loss and gradients of `objective` on one batch of views (or any slice of it, e.g. a
- * DP-SGD microbatch): `grads[variable.name]` for every trainable variable the loss
- * depends on. Views are `[batch, h, w, c]` each. The caller disposes `loss` and `grads`.
+ * Loss and gradients of `objective` on one batch (or any slice of it, e.g. a DP-SGD
+ * microbatch): `grads[variable.name]` for every trainable variable the loss depends on. The caller disposes `loss` and `grads`.
  */
 export function computeGradients(
   encoder: Encoder,
   objective: Objective,
   state: ObjectiveState,
-  views: readonly tf.Tensor4D[],
+  batch: ObjectiveBatch,
   rng: Rng,
 ): { loss: tf.Scalar; grads: NamedTensors } {
-  const { value, grads } = tf.variableGrads(() => objective.loss(encoder, state, views, rng), trainableVariables(encoder, state));
+  const { value, grads } = tf.variableGrads(() => objective.loss(encoder, state, batch, rng), trainableVariables(encoder, state));
   return { loss: value, grads };
 }

@@ -1,6 +1,7 @@
 import type { ColumnTable } from 'arquero';
 import type { Encoder } from '../encoders/encoder';
-import type { Objective, ObjectiveState } from '../objectives/objective';
+import type { Objective, ObjectiveState } from '../methods/objective';
+import { InputError } from '../util/errors';
 import { createRng } from '../util/rng';
 import { saveCheckpoint } from './checkpoint';
 import { checkpointPath } from './checkpoint-dir';
@@ -45,6 +46,9 @@ export async function trainEncoder(
   const totalSteps = stepsPerEpoch * o.epochs;
   const schedule = { lr: o.lr, schedule: o.schedule, warmupSteps: Math.round(o.warmupEpochs * stepsPerEpoch), finalLr: o.finalLr };
   const history: EpochRecord[] = [];
+  if (objective.needsLabels && data.labels === undefined) {
+    throw new InputError('trainEncoder data', `labels (objective "${objective.config.name}" trains on them)`, 'a data source without labels');
+  }
   const watchChance = chanceLevelWatch(objective.chanceLoss?.(o.batchSize), o.onWarning);
   let startEpoch = 0;
   try {
@@ -66,7 +70,7 @@ export async function trainEncoder(
         lr = learningRateAt(step, totalSteps, schedule);
         const indices = order.subarray(b * o.batchSize, Math.min(data.size, (b + 1) * o.batchSize));
         const stepRng = rng.fork('step').fork(step);
-        const loss = trainStep(parts, () => data.batch(indices), o.augment, stepRng, lr, step);
+        const loss = trainStep(parts, () => ({ images: data.batch(indices), labels: objective.needsLabels ? data.labels!(indices) : undefined }), o.augment, stepRng, lr, { step, totalSteps });
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch + 1, b + 1, stepsPerEpoch, loss);
         lossSum += loss;
         o.onStep?.({ epoch: epoch + 1, epochs: o.epochs, step: b + 1, stepsPerEpoch, loss, lr });

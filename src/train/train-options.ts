@@ -1,5 +1,5 @@
 import type { Augmentation } from '../augment/augmentation';
-import type { ObjectiveState } from '../objectives/objective';
+import type { ObjectiveState } from '../methods/objective';
 import { InputError } from '../util/errors';
 import type { OptimizerConfig } from './optimizer';
 

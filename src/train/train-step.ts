@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Augmentation } from '../augment/augmentation';
 import type { Encoder } from '../encoders/encoder';
-import type { Objective, ObjectiveState } from '../objectives/objective';
+import type { Objective, ObjectiveBatch, ObjectiveState } from '../methods/objective';
 import type { Rng } from '../util/rng';
 import { computeGradients, trainableVariables } from './compute-gradients';
 import { makeViews } from './make-views';
@@ -15,30 +15,47 @@ export interface TrainingParts {
   readonly optimizer: Optimizer;
 }
 
+/** One batch as the trainer reads it: images `[batch, h, w, c]` and, when asked for, labels. */
+export interface StepBatch {
+  readonly images: tf.Tensor4D;
+  readonly labels?: Int32Array;
+}
+
+/** Where a step is in the run. */
+export interface StepPosition {
+  /** Global step, counted from 0. */
+  readonly step: number;
+  readonly totalSteps: number;
+}
+
 /**
- * One optimisation step on a batch: augment `numViews` views (from `rng.fork('views')`),
- * compute loss and gradients (loss rng `rng.fork('loss')`), apply them with learning rate
- * `lr`, then run `objective.afterStep(step)`. Returns the loss; when it is NaN or
- * infinite nothing is applied (the caller decides what to do). `images` is called inside
- * the step's `tf.tidy`, so the batch it returns is freed with the step.
+ * One optimisation step on a batch: augment `numViews` views (from `rng.fork('views')`;
+ * the objective may choose one augmentation per view, `viewAugmentations`), compute loss
+ * and gradients (loss rng `rng.fork('loss')`), apply them with learning rate `lr`, then
+ * run `objective.afterStep`. Returns the loss; when it is NaN or infinite nothing is
+ * applied (the caller decides what to do). `batch` is called inside the step's `tf.tidy`,
+ * so the images it returns are freed with the step.
  */
 export function trainStep(
   parts: TrainingParts,
-  images: () => tf.Tensor4D,
+  batch: () => StepBatch,
   augment: Augmentation | readonly Augmentation[],
   rng: Rng,
   lr: number,
-  step: number,
+  position: StepPosition,
 ): number {
   const { encoder, objective, objectiveState, optimizer } = parts;
   const loss = tf.tidy(() => {
-    const views = makeViews(images(), augment, objective.numViews, rng.fork('views'));
-    const { loss, grads } = computeGradients(encoder, objective, objectiveState, views, rng.fork('loss'));
+    const { images, labels } = batch();
+    const perView = objective.viewAugmentations && typeof augment === 'function' ? objective.viewAugmentations(augment) : augment;
+    const views = makeViews(images, perView, objective.numViews, rng.fork('views'));
+    const input: ObjectiveBatch = labels === undefined ? { views } : { views, labels: tf.tensor1d(labels, 'int32') };
+    const { loss, grads } = computeGradients(encoder, objective, objectiveState, input, rng.fork('loss'));
     const value = loss.dataSync()[0];
     if (Number.isFinite(value)) optimizer.apply(grads, trainableVariables(encoder, objectiveState), lr);
     return value;
   });
   const afterStep = objective.afterStep;
-  if (Number.isFinite(loss) && afterStep) tf.tidy(() => afterStep(encoder, objectiveState, step));
+  if (Number.isFinite(loss) && afterStep) tf.tidy(() => afterStep(encoder, objectiveState, position));
   return loss;
 }

@@ -37,6 +37,23 @@ describe('built sslmem (dist/cli/main.js)', { skip: existsSync(mainJs) ? false :
     assert.match(r.stderr, /^sslmem score: error: option --epoch: .*did you mean --epochs\?\n$/);
   });
 
+  test('score runs with every objective by name (--objective), on real MNIST, 2 epochs', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sslmem-objectives-'));
+    try {
+      for (const name of ['simclr', 'byol', 'simsiam', 'dino', 'vicreg', 'mae', 'supervised']) {
+        const out = join(root, name);
+        const r = spawnSync(process.execPath, [mainJs, 'score', '--preset', 'quick', '--objective', name, '--epochs', '2', '--workers', '1', '--quiet', '--runs', join(root, 'runs'), '--out', out], { encoding: 'utf8', timeout: 300_000 });
+        assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+        assert.match(r.stdout, /One-sided Welch t-tests/);
+        const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+        assert.equal(config.objective.name, name);
+        assert.equal(config.encoder.kind, name === 'mae' ? 'vit' : 'mlp');
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   describe('the run cache as a user meets it (CLI processes, a tiny synthetic experiment)', () => {
     const root = mkdtempSync(join(tmpdir(), 'sslmem-dist-'));
     const runs = join(root, 'runs');

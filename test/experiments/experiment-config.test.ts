@@ -100,7 +100,7 @@ describe('withOverrides', () => {
     rejects(() => withOverrides(base, { score: { pair: 3 } }), 'score.pair', 'one of the fields pairs');
     // Open parts (encoder, objective, augment) are checked by their own checks, up front.
     rejects(() => withOverrides(base, { encoder: { dropout: 0.1 } }), 'mlpEncoder options.dropout', 'one of the fields inputShape, hidden');
-    rejects(() => withOverrides(base, { objective: { temperature: -1 } }), 'simclr config.temperature', 'a number > 0');
+    rejects(() => withOverrides(base, { objective: { temperature: -1 } }), 'simclr config.temperature', 'a finite number in (0, inf)');
     rejects(() => withOverrides(base, { augment: { preset: 'digits', noise: { std: -1 } } }), 'gaussianNoise: options.std', 'a number in [0');
     rejects(() => withOverrides(base, { encoder: { seed: 3 } }), 'encoder.seed', 'the experiment sets it');
   });

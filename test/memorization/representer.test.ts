@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { encoderRepresenter, projectorRepresenter } from '../../src/memorization/representer';
 import type { Encoder } from '../../src/encoders/encoder';
-import type { ObjectiveState } from '../../src/objectives/objective';
+import type { ObjectiveState } from '../../src/methods/objective';
 import { InputError } from '../../src/util/errors';
 
 before(async () => {

@@ -70,9 +70,9 @@ describe('figurePng', () => {
   });
 
   test('other trace types are refused', () => {
-    const fig = { data: [{ type: 'heatmap', z: [[1]] }], layout: {} };
+    const fig = { data: [{ type: 'pie', values: [1] }], layout: {} };
     assert.equal(canRenderPng(fig), false);
-    assert.throws(() => figurePng(fig), (e: unknown) => e instanceof InputError && /data\[0\]\.type/.test(e.message) && /"heatmap"/.test(e.message));
+    assert.throws(() => figurePng(fig), (e: unknown) => e instanceof InputError && /data\[0\]\.type/.test(e.message) && /"pie"/.test(e.message));
   });
 });
 

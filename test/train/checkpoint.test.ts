@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEncoder } from '../../src/encoders/create-encoder';
-import { simclr } from '../../src/objectives/simclr';
+import { simclr } from '../../src/methods/simclr';
 import { decodeSafetensors } from '../../src/io/safetensors';
 import { loadCheckpoint, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '../../src/train/checkpoint';
 import { loadEncoder, saveEncoder } from '../../src/train/encoder-file';
@@ -36,7 +36,7 @@ function trainedParts() {
   const parts = { encoder, objective, objectiveState, optimizer };
   const data = tinyData(8);
   for (let step = 0; step < 2; step++) {
-    trainStep(parts, () => data.batch(Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7])), noiseAugment, createRng(step), 1e-2, step);
+    trainStep(parts, () => ({ images: data.batch(Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7])) }), noiseAugment, createRng(step), 1e-2, { step, totalSteps: 2 });
   }
   return { ...parts, dispose: () => [optimizer, objectiveState, encoder].forEach((x) => x.dispose()) };
 }

@@ -8,7 +8,9 @@ import { i32, op, v128, type FunctionSpec } from './wasm-emit';
  * with `z = |x| / sqrt 2`, `t = 1 / (1 + p z)` and `q = t P(t) exp(-z^2)`,
  * `Phi(x) = q / 2` for x < 0 and `1 - q / 2` otherwise. `exp` of `-z^2 <= 0` is
  * `2^n e^r` with `|r| <= ln 2 / 2` and a degree-6 Taylor polynomial (relative error
- * < 2e-7), flushed to 0 below e^-87.
+ * < 2e-7), flushed to 0 where `x^2 / 2 > 50` (|x| > 10): there `Phi` is below 1e-23,
+ * and the tiny products it would make are denormal floats, which slow every matrix
+ * product that later reads them by orders of magnitude.
  */
 export type GeluSimd = (x: number, out: number, bytes: number) => void;
 export type GeluGradSimd = (x: number, dy: number, dx: number, bytes: number) => void;
@@ -16,6 +18,8 @@ export type GeluGradSimd = (x: number, dy: number, dx: number, bytes: number) =>
 const ERF_P = 0.3275911;
 const ERF_A = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
 const LN2_HI = 0.693359375;
+/** `exp(-x^2 / 2)` counts as 0 where `x^2 / 2` exceeds this. */
+const GAUSS_FLUSH = 50;
 const LN2_LO = -2.12194440e-4;
 
 const splat = (value: number): number[] => [...op.f32Const(value), ...op.f32x4Splat];
@@ -38,6 +42,8 @@ function phiAndGauss(x: number, phi: number, e: number, t: number, n: number): n
   // times 2^n: the float with exponent bits n + 127
   out.push(...op.get(n), ...op.i32x4TruncSatF32x4S, ...op.i32Const(127), ...op.i32x4Splat, ...op.i32x4Add, ...op.i32Const(23), ...op.i32x4Shl);
   out.push(...op.f32x4Mul, ...op.set(e));
+  // flush: e = 0 where -x^2 / 2 < -50
+  out.push(...op.get(e), ...op.get(x), ...op.get(x), ...op.f32x4Mul, ...splat(-0.5), ...op.f32x4Mul, ...splat(-GAUSS_FLUSH), ...op.f32x4Ge, ...op.v128And, ...op.set(e));
   // t = 1 / (1 + p |x| / sqrt 2)
   out.push(...splat(1), ...splat(1), ...op.get(x), ...op.f32x4Abs, ...splat(ERF_P * Math.SQRT1_2), ...op.f32x4Mul, ...op.f32x4Add, ...op.f32x4Div, ...op.set(t));
   // q / 2 = t P(t) e / 2

@@ -90,6 +90,7 @@ export const op = {
   shuffle32: (lanes: readonly [number, number, number, number]) => [0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   f32x4Splat: [0xfd, ...uleb(0x13)],
   f32x4Lt: [0xfd, ...uleb(0x43)],
+  f32x4Ge: [0xfd, ...uleb(0x46)],
   f32x4Gt: [0xfd, ...uleb(0x44)],
   f32x4Abs: [0xfd, ...uleb(0xe0)],
   f32x4Max: [0xfd, ...uleb(0xe9)],

@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
+import { l2Normalize } from './l2-normalize';
 import { logSumExpRows } from './log-sum-exp-rows';
-
-/** Rows scaled to unit L2 norm, `[n, d]` -> `[n, d]` (norms below 1e-12 count as 1e-12, as in PyTorch's `F.normalize`). */
-export function l2Normalize(z: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.div(z, tf.sqrt(tf.maximum(tf.sum(tf.square(z), 1, true), 1e-24))));
-}
 
 /**
  * NT-Xent (normalised temperature-scaled cross entropy, InfoNCE) of SimCLR (Chen et al.

@@ -1,4 +1,4 @@
-import { describeValue, InputError } from '../util/errors';
+import { describeValue, InputError } from './errors';
 
 export { describeValue };
 
@@ -23,7 +23,7 @@ export function mergeOptions<T extends object>(
       if (value !== kind) throw new InputError(`${where}.kind`, JSON.stringify(kind), describeValue(value));
       continue;
     }
-    if (!(field in defaults)) {
+    if (!Object.hasOwn(defaults, field)) {
       throw new InputError(`${where}.${field}`, `one of the fields ${Object.keys(defaults).join(', ')}`, 'an unknown field');
     }
     if (value !== undefined) out[field] = value;
@@ -120,3 +120,58 @@ export function checkName(value: unknown, where: string): string {
   }
   return value;
 }
+
+/** Checks one option's value and returns it (a copy for arrays), or throws an `InputError` at `where`. */
+export type OptionRule<T> = (value: unknown, where: string) => T;
+
+/** One rule per field of an options object. */
+export type OptionRules<T> = { readonly [K in keyof T]-?: OptionRule<T[K]> };
+
+/**
+ * The one way options resolve: `options` merged over `defaults` (`mergeOptions`: unknown
+ * fields throw, `undefined` keeps the default), then every field checked by its rule, in
+ * the order of `defaults`. `where` names the options in errors, e.g. `byol options`, so a
+ * bad value reads `byol options.momentum: expected a finite number in [0, 1], found 2`.
+ */
+export function resolveOptions<T extends object>(defaults: T, rules: OptionRules<T>, options: unknown, where: string): T {
+  const merged = mergeOptions(defaults, options as object | undefined, where) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const field of Object.keys(defaults)) {
+    const rule = (rules as Record<string, OptionRule<unknown>>)[field];
+    if (rule === undefined) throw new Error(`resolveOptions ${where}: no rule for field ${field}`);
+    out[field] = rule(merged[field], `${where}.${field}`);
+  }
+  return out as T;
+}
+
+/** Rule builders for `resolveOptions`. */
+export const rule = {
+  /** An integer in `[min, max]`. */
+  int: (range: { min?: number; max?: number } = {}): OptionRule<number> => (v, where) => {
+    const { min = -Infinity, max = Infinity } = range;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      const bounds = [Number.isFinite(min) ? `>= ${min}` : '', Number.isFinite(max) ? `<= ${max}` : ''].filter(Boolean).join(' and ');
+      throw new InputError(where, `an integer${bounds ? ` ${bounds}` : ''}`, describeValue(v));
+    }
+    return v;
+  },
+  /** A finite number in the range (see `checkNumber`). */
+  number: (range: { min?: number; max?: number; minOpen?: boolean; maxOpen?: boolean } = {}): OptionRule<number> => (v, where) => checkNumber(v, where, range),
+  /** True or false. */
+  boolean: (): OptionRule<boolean> => checkBoolean,
+  /** One of `choices`. */
+  choice: <C extends string>(choices: readonly C[]): OptionRule<C> => (v, where) => checkChoice(v, choices, where),
+  /** A list of integers, each `>= min`. */
+  intList: (options: { min?: number; minLength?: number } = {}): OptionRule<number[]> => (v, where) => checkIntList(v, where, options),
+  /** A name without `/`. */
+  name: (): OptionRule<string> => checkName,
+  /** Exactly `value` (e.g. an options object's `name` field). */
+  literal: <V extends string | number | boolean>(value: V): OptionRule<V> => (v, where) => {
+    if (v !== value) throw new InputError(where, JSON.stringify(value), describeValue(v));
+    return value;
+  },
+  /** An options object resolved by `resolve` (its own defaults and rules). */
+  nested: <T>(resolve: (value: unknown, where: string) => T): OptionRule<T> => resolve,
+  /** `null`, or a value `inner` accepts. */
+  nullable: <T>(inner: OptionRule<T>): OptionRule<T | null> => (v, where) => (v === null ? null : inner(v, where)),
+};

@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultProjectionHeadOptions, projectionHead } from '../../src/encoders/projection-head';
+import { defaultProjectionHeadOptions, projectionHead } from '../../src/heads/projection-head';
 import { countParameters } from '../../src/encoders/count-parameters';
-import { assertClose, assertGradients, assertInputError, randomTensor, useCpuBackend, weightsOf } from './helpers';
+import { assertClose, assertGradients, assertInputError, randomTensor, useCpuBackend, weightsOf } from '../encoders/helpers';
 
 describe('projectionHead', () => {
   useCpuBackend();

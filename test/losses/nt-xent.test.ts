@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
-import { ntXentLoss } from '../../src/objectives/nt-xent';
+import { ntXentLoss } from '../../src/losses/nt-xent';
 import { InputError } from '../../src/util/errors';
 import { createRng } from '../../src/util/rng';
 

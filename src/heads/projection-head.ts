@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activate, activations, type Activation } from './activation';
-import { applyBatchNorm, createBatchNorm, type BatchNormLayer } from './batch-norm';
-import { applyDense, createDense, type DenseLayer } from './dense';
+import { activate, activations, type Activation } from '../encoders/activation';
+import { applyBatchNorm, createBatchNorm, type BatchNormLayer } from '../encoders/batch-norm';
+import { applyDense, createDense, type DenseLayer } from '../encoders/dense';
 import { InputError } from '../util/errors';
-import { createParamScope, disposeScope } from './param-scope';
+import { createParamScope, disposeScope } from '../encoders/param-scope';
 import {
   checkBoolean,
   checkChoice,
@@ -13,7 +13,7 @@ import {
   checkNumber,
   checkPositiveInt,
   mergeOptions,
-} from './validate-options';
+} from '../util/options';
 
 /** Options of `projectionHead`. */
 export interface ProjectionHeadOptions {

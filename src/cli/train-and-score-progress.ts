@@ -1,0 +1,47 @@
+import type { SetName } from '../experiments/experiment-data';
+import type { TrainTaskMessage } from '../experiments/train-task';
+import { trainingPlan, type RunContext } from './run-context';
+import { formatDuration, progressBar } from './status-line';
+
+/** Progress of a command that trains (or reuses) encoders and then scores the sets. */
+export interface TrainAndScoreProgress {
+  /** Pass as `onEpoch` to the recipe. */
+  readonly onEpoch: (message: TrainTaskMessage) => void;
+  /** Pass as `onProgress` to the recipe: a bar per set on a terminal, a line per set elsewhere. */
+  readonly onProgress: (set: SetName, done: number, total: number) => void;
+  /** Seconds spent scoring, or `undefined` when nothing was scored (the table came from the run store). */
+  scoringSeconds(): number | undefined;
+  /** Ends the training plan and clears the status line. */
+  finish(): void;
+}
+
+/**
+ * The training plan's lines while encoders train (nothing when `stored`: the result comes
+ * from the run store), then the scoring of each set, timed from the last epoch.
+ */
+export function trainAndScoreProgress(ctx: RunContext, stored: boolean): TrainAndScoreProgress {
+  const { line } = ctx;
+  const plan = stored ? undefined : trainingPlan(ctx);
+  const tty = ctx.io.stderr.isTTY === true;
+  let lastEpochAt = Date.now();
+  let scoring: number | undefined;
+  return {
+    onEpoch: (message) => {
+      lastEpochAt = Date.now();
+      plan?.onEpoch(message);
+    },
+    onProgress: (set, done, total) => {
+      if (scoring === undefined) {
+        plan?.finish();
+        scoring = lastEpochAt;
+      }
+      if (tty) line.status(`scoring ${set} ${progressBar(done / total)} ${done}/${total}`);
+      else if (done === total) line.log(`scored ${set}: ${total} points, elapsed ${formatDuration((Date.now() - scoring) / 1000)}`);
+    },
+    scoringSeconds: () => (scoring === undefined ? undefined : (Date.now() - scoring) / 1000),
+    finish: () => {
+      plan?.finish();
+      line.done();
+    },
+  };
+}
