@@ -13,6 +13,7 @@ export * from './methods';
 export * from './train';
 export * from './stats';
 export * from './memorization';
+export * from './privacy';
 export * from './eval';
 export * from './parallel';
 export * from './runs';

@@ -9,6 +9,7 @@ import { formatHelp, wrapText } from './format-help';
 import { labelMemorizationCommand } from './label-memorization-command';
 import { closestName, parseArgs } from './parse-args';
 import { presetsCommand } from './presets-command';
+import { privacyCommand } from './privacy-command';
 import { runsCommand } from './runs-command';
 import { probeCommand } from './probe-command';
 import { scoreCommand } from './score-command';
@@ -22,6 +23,7 @@ export const commands: Readonly<Record<string, Command>> = {
   probe: probeCommand,
   download: downloadCommand,
   presets: presetsCommand,
+  privacy: privacyCommand,
   runs: runsCommand,
 };
 
