@@ -16,3 +16,5 @@ export * from './resume';
 export * from './history-table';
 export * from './train-encoder';
 export * from './progress';
+export * from './clip-and-noise';
+export * from './poisson-batch';

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InputError } from '../util/errors';
+import type { Rng } from '../util/rng';
+import type { NamedTensors } from './optimizer';
+
+/** Settings of `clipAndNoise`. */
+export interface ClipAndNoiseOptions {
+  /** Clipping norm C: each example's whole gradient (all variables together) is scaled to L2 norm at most C. */
+  readonly clip: number;
+  /** Noise multiplier sigma: the sum gets Gaussian noise of std `sigma C` per coordinate. */
+  readonly noise: number;
+  /** What the noisy sum is divided by: the expected batch size `q N` under Poisson sampling. */
+  readonly expectedBatchSize: number;
+  /** Source of the noise. */
+  readonly rng: Rng;
+}
+
+/** The L2 norm of one example's gradient over all its variables together. */
+export function gradientNorm(grads: NamedTensors): number {
+  return Math.sqrt(tf.tidy(() => Object.values(grads).reduce((sum, g) => sum + (tf.sum(tf.square(g)).dataSync()[0] as number), 0)));
+}
+
+/**
+ * DP-SGD's aggregation (Abadi et al. 2016), the transform between computing gradients and
+ * applying them: each example's gradient `g_i` is clipped to `g_i min(1, C / |g_i|)`, the
+ * clipped gradients are summed, Gaussian noise of std `sigma C` is added to every
+ * coordinate (drawn in JavaScript from `rng`, so it is the same on every backend), and the
+ * result is divided by the expected batch size. Every example must name the same
+ * variables. Returns new tensors the caller disposes; the inputs are left as they are.
+ */
+export function clipAndNoise(perExample: readonly NamedTensors[], options: ClipAndNoiseOptions): NamedTensors {
+  const { clip, noise, expectedBatchSize, rng } = options;
+  if (!(clip > 0 && Number.isFinite(clip))) throw new InputError('clipAndNoise clip', 'a finite number > 0', String(clip));
+  if (!(noise >= 0 && Number.isFinite(noise))) throw new InputError('clipAndNoise noise', 'a finite number >= 0', String(noise));
+  if (!(expectedBatchSize > 0)) throw new InputError('clipAndNoise expectedBatchSize', 'a number > 0', String(expectedBatchSize));
+  if (perExample.length === 0) throw new InputError('clipAndNoise perExample', 'the gradients of at least one example (an empty Poisson batch still gets noise: pass zeros)', 'none');
+  const names = Object.keys(perExample[0]).sort();
+  perExample.forEach((g, i) => {
+    const mine = Object.keys(g).sort();
+    if (mine.join('\n') !== names.join('\n')) throw new InputError(`clipAndNoise perExample[${i}]`, `gradients of ${names.join(', ')}`, mine.join(', '));
+  });
+  const scales = perExample.map((g) => Math.min(1, clip / Math.max(gradientNorm(g), 1e-12)));
+  const out: NamedTensors = {};
+  for (const name of names) {
+    out[name] = tf.tidy(() => {
+      const sum = perExample.reduce<tf.Tensor>((acc, g, i) => tf.add(acc, tf.mul(g[name], scales[i])), tf.zerosLike(perExample[0][name]));
+      const size = sum.size;
+      const values = new Float32Array(size);
+      for (let k = 0; k < size; k++) values[k] = noise * clip * rng.normal();
+      return tf.div(tf.add(sum, tf.tensor(values, sum.shape)), expectedBatchSize);
+    });
+  }
+  return out;
+}
