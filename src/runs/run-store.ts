@@ -155,7 +155,16 @@ export function runStore(root: string = defaultRunRoot(), options: RunStoreOptio
       if (removeFolder(folder)) onDamaged({ kind, key, dir: folder, problem });
       return undefined;
     }
-    const files = listFiles(folder).filter((f) => !reservedRunFiles.includes(f));
+    let files: string[];
+    try {
+      files = listFiles(folder).filter((f) => !reservedRunFiles.includes(f));
+      const recorded = Object.keys((JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunRecord).files).sort();
+      // A writer replaced the run between the check and the listing: then it was not there.
+      if (recorded.join('\n') !== files.join('\n')) return undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError) return undefined;
+      throw e;
+    }
     const path = (name: string): string => {
       check(files.includes(name), `run ${kind}/${key}: file`, `one of ${files.join(', ') || '(none)'}`, JSON.stringify(name));
       return join(folder, name);
