@@ -4,7 +4,7 @@ import { sslObjectiveNames, type ObjectiveName } from '../methods/registry';
 import { tTest } from '../stats/t-test';
 import { classCentred } from './atypicality';
 import { withObjective, type ExperimentConfig } from './experiment-config';
-import { loadExperimentData } from './experiment-data';
+import { loadExperimentData, type ExperimentData } from './experiment-data';
 import { labelMemorization } from './label-memorization';
 import { memorizationScores } from './memorization-scores';
 import { probeEncoder } from './probe-encoder';
@@ -55,11 +55,14 @@ export async function frameworkStudy(config: ExperimentConfig, options: Framewor
       .assign({ framework: new Array<string>(n).fill(framework), kind: new Array<string>(n).fill(kind) })
       .select('framework', 'kind', 'id', 'set', 'label', 'score', 'score_centred');
   };
+  // Every framework trains on the same split of the same data: load it once for the probes.
+  let data: ExperimentData | undefined;
   const probe = async (c: ExperimentConfig, framework: string, kind: string): Promise<void> => {
     if (options.probe === false) return;
+    data ??= await loadExperimentData(config);
     const model = await loadTrainedEncoder(c, 'f', c.seeds[0], { store: options.store });
     try {
-      const result = await probeEncoder(c, await loadExperimentData(c), model.encoder);
+      const result = await probeEncoder(c, data, model.encoder);
       probes.push({ framework, kind, encoder: String(c.encoder.kind), accuracy: result.accuracy });
     } finally {
       model.dispose();

@@ -8,6 +8,7 @@ import { dinoCrossEntropy, updatedCentre } from '../losses/dino-cross-entropy';
 import { InputError } from '../util/errors';
 import { describeValue, resolveOptions, rule, type OptionRule } from '../util/options';
 import { cosineMomentum, emaUpdate } from './ema';
+import { headOptionsRule } from './head-options';
 import type { Objective, ObjectiveConfig, ObjectiveState } from './objective';
 import { targetCopy, targetEncoder } from './target-copy';
 
@@ -48,12 +49,7 @@ export const defaultDinoConfig: DinoConfig = {
   localScale: [0.2, 0.5],
 };
 
-const headSettings: OptionRule<DinoHeadSettings> = (value, where) => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(where, 'an object of dinoHead options', describeValue(value));
-  for (const field of ['inDim', 'seed', 'name']) if (field in value) throw new InputError(`${where}.${field}`, 'no such field (the method sets it)', 'a value');
-  dinoHeadConfig({ ...(value as DinoHeadSettings) }, where);
-  return { ...(value as DinoHeadSettings) };
-};
+const headSettings = headOptionsRule<DinoHeadSettings>('dinoHead', (options, where) => dinoHeadConfig(options, where));
 
 const scaleRange: OptionRule<readonly [number, number]> = (value, where) => {
   const ok = Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && v > 0 && v <= 1) && value[0] <= value[1];
