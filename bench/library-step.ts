@@ -57,10 +57,15 @@ export const benchClasses = 10;
 /** The ViT of the benchmark: 4 blocks, D=128, 4 heads, patch 4 on 32x32x3 (smaller than the library's ViT-tiny default). */
 export const benchVitOptions = { dim: 128, depth: 4, heads: 4, patchSize: 4, inputShape: [32, 32, 3] as const };
 
-function buildEncoder(name: ModelStepName, seed: number): Encoder {
+/**
+ * The encoder of a row. `norm` replaces the kind of norm a batch-norm MLP puts after its
+ * hidden layers (the DP rows, bench/library-dp-step.ts: batch norm is refused under
+ * DP-SGD); the benchmark MLP has no batch norm, so it changes nothing there.
+ */
+export function buildEncoder(name: ModelStepName, seed: number, norm?: 'layer' | 'group'): Encoder {
   switch (name) {
     case 'mlp':
-      return mlpEncoder({ seed }); // 784-512-512-128 on 28x28x1
+      return mlpEncoder(norm === undefined ? { seed } : { seed, norm }); // 784-512-512-128 on 28x28x1
     case 'cnn':
       return cnnEncoder({ seed }); // conv 32, 64, 128 + dense 128 on 32x32x3
     case 'vit':
@@ -69,7 +74,7 @@ function buildEncoder(name: ModelStepName, seed: number): Encoder {
 }
 
 /** The objective of a step: SimCLR (temperature 0.5) for the encoder rows, else the named method with its defaults. */
-function buildObjective(name: StepName): Objective {
+export function buildObjective(name: StepName): Objective {
   return stepEncoder[name] === name ? simclr({ temperature: 0.5 }) : createObjective({ name });
 }
 

@@ -4,9 +4,11 @@
  * the ViT) on the backend `initBackend` picks (on wasm at 1 and 2 threads, each in a fresh worker), runs the PyTorch reference in the same run, prints a table
  * and writes reports/bench.json (atomically). Also measures the end-to-end throughput of
  * training two encoders (f and g) at once: two worker threads with one backend thread each
- * (`runInWorkers`) vs one after the other in this thread.
+ * (`runInWorkers`) vs one after the other in this thread. And one DP-SGD step (`dpTrainStep`,
+ * ghost clipping) of the `mae` and `supervised` rows' models against the non-DP step of
+ * the same model (`dp-mae`, `dp-supervised`; PyTorch: per-example clipping by microbatches).
  *
- * Run: node --import tsx bench/main.ts [--steps N] [--warmup N] [--only mlp,cnn,vit,byol,...,two-encoders]
+ * Run: node --import tsx bench/main.ts [--steps N] [--warmup N] [--only mlp,cnn,vit,byol,...,dp-mae,two-encoders]
  *      [--no-pytorch] [--quick] [--throughput-steps N] [--threads N] [--out reports/bench.json]
  */
 import { availableParallelism } from 'node:os';
@@ -16,6 +18,8 @@ import { runInWorkers, writeFileAtomic } from './library';
 import { setupBackend, type BenchBackend } from './backend';
 import { stepFlops } from './flops';
 import { libraryStep, stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
+import { dpOverheadTarget, dpSettings, dpStepBase, dpStepNames, type DpStepName } from './library-dp-step';
+import type { DpStepTaskArgs, DpStepTaskResult } from './dp-step-task';
 import { findTorchPython, runPytorchReference, type PytorchReport } from './pytorch';
 import type { StepTaskArgs, StepTaskResult } from './step-task';
 import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
@@ -23,7 +27,7 @@ import type { EpochTaskArgs, EpochTaskResult } from './epoch-task';
 
 /** One row of reports/bench.json. */
 export interface BenchRow {
-  readonly step: StepName | 'two-encoders' | 'laptop-epoch';
+  readonly step: StepName | DpStepName | 'two-encoders' | 'laptop-epoch';
   /** Which build of the library ran: `dist`, the compiled one the CLI and the notebooks load. */
   readonly build: 'dist';
   readonly backend: string;
@@ -42,7 +46,7 @@ export interface BenchRow {
 interface Options {
   readonly steps?: number;
   readonly warmup: number;
-  readonly only: ReadonlyArray<StepName | 'two-encoders' | 'laptop-epoch'>;
+  readonly only: ReadonlyArray<StepName | DpStepName | 'two-encoders' | 'laptop-epoch'>;
   readonly pytorch: boolean;
   readonly quick: boolean;
   readonly throughputSteps: number;
@@ -52,11 +56,11 @@ interface Options {
 }
 
 const usage = `usage: node --import tsx bench/main.ts [options]
-  --steps N             timed steps per model (default mlp 20, cnn 5, vit 5, mae 8, other methods 20;
-                        --quick: 5, 2, 2, 2, 5)
+  --steps N             timed steps per model (default mlp 20, cnn 5, vit 5, mae 8, other methods 20,
+                        dp-mae 3, dp-supervised 5; --quick: 5, 2, 2, 2, 5, 1, 2)
   --warmup N            untimed steps first (default 2; --quick: 1)
   --only LIST           comma list of mlp, cnn, vit, byol, simsiam, dino, vicreg, mae, supervised,
-                        two-encoders, laptop-epoch (default: all)
+                        dp-mae, dp-supervised, two-encoders, laptop-epoch (default: all)
   --no-pytorch          skip the PyTorch reference
   --quick               few steps, for a smoke run
   --throughput-steps N  steps per encoder in the two-encoder run (default 20; --quick: 5)
@@ -90,7 +94,7 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name}: expected an integer >= ${min}, found ${JSON.stringify(text)}`);
     return n;
   };
-  const known = [...stepNames, 'two-encoders', 'laptop-epoch'] as const;
+  const known = [...stepNames, ...dpStepNames, 'two-encoders', 'laptop-epoch'] as const;
   const only = (values.only ?? known.join(',')).split(',').filter((s) => s.length > 0);
   for (const name of only) {
     if (!(known as readonly string[]).includes(name)) throw new Error(`bench: --only: expected names among ${known.join(', ')}, found ${JSON.stringify(name)}`);
@@ -151,6 +155,69 @@ async function timeOurSteps(
     out.set(name, { ms: best?.ms ?? null, threads: best?.threads ?? null, byThreads, losses, leakedPerStep: leaked, error });
   }
   return out;
+}
+
+/** Our DP row for one round: the DP and the non-DP step at each thread count, each in a fresh worker. */
+async function timeOurDpStep(name: DpStepName, threadCounts: readonly number[], warmup: number, steps: number): Promise<OurDpStep> {
+  const module = join(__dirname, 'dp-step-task.ts');
+  const byThreads: Record<string, { dp_ms: number; nondp_ms: number; dp_overhead: number }> = {};
+  let best: { ms: number; threads: number } | null = null;
+  let nondpBest: { ms: number; threads: number } | null = null;
+  let first: DpStepTaskResult | undefined;
+  const methods = new Set<string>();
+  let leaked = 0;
+  let error: string | undefined;
+  for (const threads of threadCounts) {
+    log(`${name}, ${threads} thread(s): ${warmup} warm-up + ${steps} timed DP-SGD steps, each followed by the non-DP step of the same model (batch ${stepBatch[dpStepBase[name]]})`);
+    try {
+      const [r] = await runInWorkers<DpStepTaskResult>(
+        [{ module, fn: 'timeDpStep', args: { name, threads, warmup, steps } satisfies DpStepTaskArgs }],
+        { poolSize: 1 },
+      );
+      if (r.leakedPerStep !== 0) log(`  warning: ${name} steps leak ${r.leakedPerStep} tensors per step`);
+      log(
+        `  DP ${r.ms.toFixed(1)} ms/step (loss ${r.firstLoss.toFixed(3)} -> ${r.loss.toFixed(3)}, per-example method ${r.method}), ` +
+          `non-DP ${r.nondpMs.toFixed(1)} ms/step: overhead ${(r.ms / r.nondpMs).toFixed(2)}x (${r.backend} with ${r.threads} thread(s))`,
+      );
+      if (r.method !== dpSettings.method) log(`  !!! WARNING: ${name} asked for '${dpSettings.method}' per-example gradients and ran '${r.method}' (one backward pass per example)`);
+      byThreads[String(r.threads)] = { dp_ms: r.ms, nondp_ms: r.nondpMs, dp_overhead: r.ms / r.nondpMs };
+      if (best === null || r.ms < best.ms) best = { ms: r.ms, threads: r.threads };
+      if (nondpBest === null || r.nondpMs < nondpBest.ms) nondpBest = { ms: r.nondpMs, threads: r.threads };
+      first ??= r;
+      methods.add(r.method);
+      leaked = Math.max(leaked, r.leakedPerStep);
+    } catch (e) {
+      error = (e as Error).message.split('\n')[0];
+      log(`  failed: ${error}`);
+    }
+  }
+  return {
+    ms: best?.ms ?? null,
+    threads: best?.threads ?? null,
+    nondpMs: nondpBest?.ms ?? null,
+    nondpThreads: nondpBest?.threads ?? null,
+    byThreads,
+    first,
+    method: methods.size === 0 ? null : [...methods].join('+'),
+    leakedPerStep: leaked,
+    error,
+  };
+}
+
+interface OurDpStep {
+  /** Best median ms of the DP step over the thread counts tried (null if every run failed). */
+  readonly ms: number | null;
+  readonly threads: number | null;
+  /** Best median ms of the non-DP step of the same model (timed interleaved with the DP step). */
+  readonly nondpMs: number | null;
+  readonly nondpThreads: number | null;
+  readonly byThreads: Record<string, { dp_ms: number; nondp_ms: number; dp_overhead: number }>;
+  /** The first thread count's result (losses, method, norm). */
+  readonly first?: DpStepTaskResult;
+  /** The per-example method(s) that ran. */
+  readonly method: string | null;
+  readonly leakedPerStep: number;
+  readonly error?: string;
 }
 
 interface OurStep {
@@ -218,7 +285,12 @@ function printTable(rows: readonly BenchRow[]): void {
   const header = ['step', 'backend', 'threads', 'ours ms', 'pytorch ms', 'ratio', 'GFLOP/s', 'pytorch GFLOP/s'];
   console.log(`library: dist (the compiled build); ${rows[0]?.kernels ?? ''}`);
   // A method row names the encoder it runs on, e.g. `byol (mlp)`.
-  const stepLabel = (r: BenchRow): string => (stepNames.includes(r.step as StepName) && stepEncoder[r.step as StepName] !== r.step ? `${r.step} (${stepEncoder[r.step as StepName]})` : r.step);
+  const stepLabel = (r: BenchRow): string =>
+    dpStepNames.includes(r.step as DpStepName)
+      ? `${r.step} (${stepEncoder[dpStepBase[r.step as DpStepName]]})`
+      : stepNames.includes(r.step as StepName) && stepEncoder[r.step as StepName] !== r.step
+        ? `${r.step} (${stepEncoder[r.step as StepName]})`
+        : r.step;
   const lines = rows.map((r) => [
     stepLabel(r),
     r.backend,
@@ -245,6 +317,23 @@ function printTable(rows: readonly BenchRow[]): void {
       );
     }
   }
+  const dpRows = rows.filter((r) => dpStepNames.includes(r.step as DpStepName));
+  if (dpRows.length > 0) {
+    console.log(
+      `\nDP-SGD (clip ${dpSettings.clip}, noise ${dpSettings.noise}, expected batch = the batch, per-example method asked: ${dpSettings.method}): ` +
+        `one DP step against the non-DP step of the same model and batch, interleaved in one run; target: overhead <= ${dpOverheadTarget}x:`,
+    );
+    for (const r of dpRows) {
+      const overhead = r.dp_overhead as number | null;
+      const verdict = overhead === null ? '' : overhead <= dpOverheadTarget ? ' (target met)' : ` (OVER the ${dpOverheadTarget}x target)`;
+      console.log(
+        `  ${stepLabel(r).padEnd(widths[0])}  ours DP ${fmt(r.ours_ms)} ms, non-DP ${fmt(r.nondp_ms as number | null)} ms: dp_overhead ${fmt(overhead, 2)}x${verdict}; ` +
+          `method ${String(r.method ?? '-')}; ` +
+          `pytorch microbatch DP ${fmt(r.pytorch_ms)} ms, non-DP ${fmt(r.pytorch_nondp_ms as number | null)} ms (${fmt(r.pytorch_dp_overhead as number | null, 2)}x); ratio ${fmt(r.ratio, 2)}`,
+      );
+      if (r.warning !== undefined) console.log(`  !!! WARNING ${r.step}: ${String(r.warning)}`);
+    }
+  }
   const two = rows.find((r) => r.step === 'two-encoders');
   if (two !== undefined) {
     console.log(
@@ -264,6 +353,8 @@ async function main(): Promise<void> {
     ? { mlp: 5, cnn: 2, vit: 2, byol: 5, simsiam: 5, dino: 5, vicreg: 5, mae: 2, supervised: 5 }
     : { mlp: 20, cnn: 5, vit: 5, byol: 20, simsiam: 20, dino: 20, vicreg: 20, mae: 8, supervised: 20 };
   const stepsOf = (name: StepName): number => options.steps ?? defaultSteps[name];
+  const defaultDpSteps: Record<DpStepName, number> = options.quick ? { 'dp-mae': 1, 'dp-supervised': 2 } : { 'dp-mae': 3, 'dp-supervised': 5 };
+  const dpStepsOf = (name: DpStepName): number => options.steps ?? defaultDpSteps[name];
   const models = stepNames.filter((n) => options.only.includes(n));
   // Like PyTorch's, our steps run at each thread count the machine offers; the best counts.
   const threadCounts =
@@ -311,6 +402,19 @@ async function main(): Promise<void> {
       rounds.push({ ours, ref });
     }
     rows.push(stepRow(name, backend, rounds));
+  }
+
+  // DP rows: our DP step and the non-DP step of the same model in one worker, then PyTorch's (microbatch DP and non-DP), per round.
+  for (const name of dpStepNames.filter((n) => options.only.includes(n))) {
+    const rounds: { ours: OurDpStep; ref: PytorchReport['steps'][string] | undefined }[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      log(`-- ${name}, round ${round + 1} of ${options.rounds}`);
+      const ours = await timeOurDpStep(name, threadCounts, options.warmup, dpStepsOf(name));
+      const ref = (await pytorch([name], false, options.steps ?? (options.quick ? dpStepsOf(name) : undefined)))?.steps[name];
+      if (ref !== undefined) log(`  pytorch: DP (microbatch) ${ref.ms.toFixed(1)} ms/step, non-DP ${ref.nondp_ms?.toFixed(1) ?? '-'} ms/step (${ref.threads} thread(s))`);
+      rounds.push({ ours, ref });
+    }
+    rows.push(dpRow(name, backend, rounds));
   }
 
   if (options.only.includes('two-encoders')) {
@@ -408,6 +512,85 @@ function stepRow(
     pytorch_loss_first: first?.ref?.loss_first ?? null,
     pytorch_loss_last: first?.ref?.loss_last ?? null,
     leaked_tensors_per_step: Math.max(0, ...rounds.map((r) => r.ours.leakedPerStep)),
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/** A DP row from its rounds: medians; the ratio and both overheads are medians of the per-round values. */
+function dpRow(
+  name: DpStepName,
+  backend: BenchBackend,
+  rounds: readonly { ours: OurDpStep; ref: PytorchReport['steps'][string] | undefined }[],
+): BenchRow {
+  const numbers = (values: readonly (number | null | undefined)[]): number[] => values.filter((v): v is number => typeof v === 'number');
+  const ms = medianOf(numbers(rounds.map((r) => r.ours.ms)));
+  const nondpMs = medianOf(numbers(rounds.map((r) => r.ours.nondpMs)));
+  const refMs = medianOf(numbers(rounds.map((r) => r.ref?.ms)));
+  const refNondpMs = medianOf(numbers(rounds.map((r) => r.ref?.nondp_ms)));
+  const overheadOf = (r: OurDpStep): number | null => (r.ms !== null && r.nondpMs !== null ? r.ms / r.nondpMs : null);
+  const refOverheadOf = (r: PytorchReport['steps'][string] | undefined): number | null => (r?.nondp_ms !== undefined ? r.ms / r.nondp_ms : null);
+  const ratioOf = (r: { ours: OurDpStep; ref: PytorchReport['steps'][string] | undefined }): number | null => (r.ours.ms !== null && r.ref !== undefined ? r.ours.ms / r.ref.ms : null);
+  const methods = [...new Set(rounds.map((r) => r.ours.method).filter((m): m is string => m !== null))];
+  const method = methods.length === 0 ? null : methods.join('+');
+  const first = rounds.find((r) => r.ours.first !== undefined)?.ours.first;
+  const firstRef = rounds[0]?.ref;
+  const error = rounds.find((r) => r.ours.error !== undefined)?.ours.error;
+  const base = dpStepBase[name];
+  const warning =
+    method === null
+      ? undefined
+      : method !== dpSettings.method
+        ? `asked for '${dpSettings.method}' per-example gradients, ran '${method}': one backward pass per example, not one for the batch`
+        : undefined;
+  return {
+    step: name,
+    build: 'dist',
+    backend: backend.name,
+    threads: nearestTo(ms, rounds.map((r) => [r.ours.ms, r.ours.threads])) ?? backend.threads,
+    ours_ms: ms,
+    pytorch_ms: refMs,
+    ratio: medianOf(numbers(rounds.map(ratioOf))),
+    gflops: null,
+    nondp_ms: nondpMs,
+    nondp_threads: nearestTo(nondpMs, rounds.map((r) => [r.ours.nondpMs, r.ours.nondpThreads])) ?? null,
+    dp_overhead: medianOf(numbers(rounds.map((r) => overheadOf(r.ours)))),
+    dp_overhead_target: dpOverheadTarget,
+    method,
+    method_asked: dpSettings.method,
+    clip: dpSettings.clip,
+    noise: dpSettings.noise,
+    expected_batch_size: stepBatch[base],
+    norm: first?.norm ?? null,
+    pytorch_threads: nearestTo(refMs, rounds.map((r) => [r.ref?.ms ?? null, r.ref?.threads ?? null])),
+    pytorch_per_example: firstRef?.per_example ?? null,
+    pytorch_nondp_ms: refNondpMs,
+    pytorch_dp_overhead: medianOf(numbers(rounds.map((r) => refOverheadOf(r.ref)))),
+    pytorch_vmap_ms: null,
+    pytorch_vmap_note:
+      firstRef === undefined ? null : firstRef.vmap_available === true ? 'torch.func is available; the vmap variant is not timed' : 'torch.func vmap is not available in this torch',
+    rounds: rounds.map((r) => ({
+      ours_ms: r.ours.ms,
+      nondp_ms: r.ours.nondpMs,
+      dp_overhead: overheadOf(r.ours),
+      ours_by_threads: r.ours.byThreads,
+      pytorch_ms: r.ref?.ms ?? null,
+      pytorch_ms_by_threads: r.ref?.ms_by_threads ?? null,
+      pytorch_nondp_ms: r.ref?.nondp_ms ?? null,
+      pytorch_nondp_ms_by_threads: r.ref?.nondp_ms_by_threads ?? null,
+      ratio: ratioOf(r),
+    })),
+    batch: stepBatch[base],
+    views: stepViews[base],
+    encoder: stepEncoder[base],
+    base_step: base,
+    loss_first: first?.firstLoss ?? null,
+    loss_last: first?.loss ?? null,
+    nondp_loss_first: first?.nondpFirstLoss ?? null,
+    nondp_loss_last: first?.nondpLoss ?? null,
+    pytorch_loss_first: firstRef?.loss_first ?? null,
+    pytorch_loss_last: firstRef?.loss_last ?? null,
+    leaked_tensors_per_step: Math.max(0, ...rounds.map((r) => r.ours.leakedPerStep)),
+    ...(warning !== undefined ? { warning } : {}),
     ...(error !== undefined ? { error } : {}),
   };
 }

@@ -14,7 +14,23 @@ export interface PytorchReport {
   /** Per step: median ms at the best thread count, and the losses of the first and last step of the first thread count's run. */
   readonly steps: Record<
     string,
-    { ms: number; threads: number; batch: number; ms_by_threads: Record<string, number>; loss_first?: number; loss_last?: number }
+    {
+      ms: number;
+      threads: number;
+      batch: number;
+      ms_by_threads: Record<string, number>;
+      loss_first?: number;
+      loss_last?: number;
+      /** DP rows (bench/pytorch_dp.py): the non-DP step of the same model, timed interleaved with the DP step, at its best thread count. */
+      nondp_ms?: number;
+      nondp_threads?: number;
+      nondp_ms_by_threads?: Record<string, number>;
+      nondp_loss_first?: number;
+      nondp_loss_last?: number;
+      /** DP rows: how the per-example gradients were found (`microbatch`), and whether torch.func's vmap exists in this torch. */
+      per_example?: string;
+      vmap_available?: boolean;
+    }
   >;
   readonly two_encoders?: {
     readonly images_per_s: number;

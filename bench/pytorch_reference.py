@@ -21,6 +21,12 @@ simsiam, dino, vicreg and supervised on the mlp encoder and batch (two views; on
 labels for supervised), mae on the vit encoder and batch (one view); a step is loss,
 gradients, Adam, then the EMA update of the target where the method has one.
 
+And one DP-SGD step of the mae and supervised rows' models and batches (dp-mae,
+dp-supervised; bench/pytorch_dp.py): per-example clipping by microbatches of one example
+(forward and backward per example, each gradient clipped to norm 1, summed, Gaussian
+noise of std 1, divided by the batch size, Adam), timed interleaved with the non-DP step
+of the same model (`nondp_ms`).
+
 Also the end-to-end throughput of training two MLP encoders (f and g) at once, in images
 per second (a batch of 128 images = 128 images, whatever the number of views), in two
 arrangements: sequential in one process with 2 threads, and two processes with 1 thread
@@ -35,7 +41,7 @@ above; the median epoch time after the first epoch.
 
 Prints one JSON object on stdout. Usage:
   /usr/bin/python3 bench/pytorch_reference.py [--steps N] [--warmup N]
-      [--only mlp,cnn,vit,byol,simsiam,dino,vicreg,mae,supervised]
+      [--only mlp,cnn,vit,byol,simsiam,dino,vicreg,mae,supervised,dp-mae,dp-supervised]
       [--threads 1,2] [--throughput-steps N] [--no-throughput] [--epoch SPEC]
 """
 import math
@@ -53,11 +59,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import pytorch_dp as dp
 import pytorch_methods as methods
 
 MODEL_BATCH = {"mlp": 128, "cnn": 128, "vit": 64}
 # A method row runs on the encoder and batch of its encoder's row (bench/pytorch_methods.py).
 BATCH = {**MODEL_BATCH, **{name: MODEL_BATCH[m[0]] for name, m in methods.METHODS.items()}}
+# A DP row runs the model and batch of its method row (bench/pytorch_dp.py).
+BATCH.update({name: BATCH[base] for name, base in dp.DP_METHODS.items()})
 TEMPERATURE = 0.5
 LR = 1e-3
 
@@ -197,8 +206,8 @@ def step(model, opt, views):
     return loss.item()
 
 
-def make_method(name, seed=0):
-    """A method row's step (bench/pytorch_methods.py): a function that runs one step and returns its loss."""
+def build_method(name, seed=0):
+    """A method row's model, Adam, fixed random views and labels (bench/pytorch_methods.py)."""
     torch.manual_seed(seed)
     encoder_kind, build, num_views, needs_labels = methods.METHODS[name]
     encoder = {"mlp": Mlp, "vit": Vit}[encoder_kind]()
@@ -209,8 +218,22 @@ def make_method(name, seed=0):
     shape = (b, 1, 28, 28) if encoder_kind == "mlp" else (b, 3, 32, 32)
     views = [torch.rand(shape) for _ in range(num_views)]
     labels = torch.randint(0, 10, (b,)) if needs_labels else None
+    return method, opt, views, labels
+
+
+def make_method(name, seed=0):
+    """A method row's step (bench/pytorch_methods.py): a function that runs one step and returns its loss."""
+    method, opt, views, labels = build_method(name, seed)
     counter = iter(range(1 << 62))
     return lambda: methods.method_step(method, opt, views, labels, next(counter))
+
+
+def make_dp(kind, seed=0):
+    """A DP row's DP-SGD step by microbatches of one example (bench/pytorch_dp.py), on its method row's model and batch."""
+    method, opt, views, labels = build_method(dp.DP_METHODS[kind], seed)
+    dp.check_no_batch_norm(method)
+    counter = iter(range(1 << 62))
+    return lambda: dp.microbatch_dp_step(method, opt, views, labels, next(counter), dp.CLIP, dp.NOISE, BATCH[kind])
 
 
 def make_step(kind, seed=0):
@@ -233,6 +256,27 @@ def time_steps(kind, threads, warmup, steps):
         losses.append(run())
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times), losses
+
+
+def time_dp_steps(kind, threads, warmup, steps):
+    """Median ms of `steps` DP steps of row `kind` and of as many non-DP steps of the same
+    model (interleaved, each after `warmup` of both), and the losses of each."""
+    set_threads(threads)
+    run_dp = make_dp(kind)
+    run_nondp = make_method(dp.DP_METHODS[kind])
+    losses, nondp_losses = [], []
+    for _ in range(warmup):
+        losses.append(run_dp())
+        nondp_losses.append(run_nondp())
+    times, nondp_times = [], []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        losses.append(run_dp())
+        times.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        nondp_losses.append(run_nondp())
+        nondp_times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), statistics.median(nondp_times), losses, nondp_losses
 
 
 class PresetMlp(nn.Module):
@@ -341,6 +385,35 @@ def two_encoders(warmup, steps):
     }
 
 
+def dp_row(kind, thread_counts, warmup, steps):
+    """The JSON of a DP row: the DP step at its best thread count, the non-DP step at its own."""
+    by_threads, nondp_by_threads = {}, {}
+    losses = nondp_losses = None
+    for threads in thread_counts:
+        by_threads[str(threads)], nondp_by_threads[str(threads)], run_losses, run_nondp = time_dp_steps(kind, threads, warmup, steps)
+        losses = losses or run_losses
+        nondp_losses = nondp_losses or run_nondp
+    best = min(by_threads, key=by_threads.get)
+    nondp_best = min(nondp_by_threads, key=nondp_by_threads.get)
+    return {
+        "ms": by_threads[best],
+        "threads": int(best),
+        "batch": BATCH[kind],
+        "ms_by_threads": by_threads,
+        "loss_first": losses[0],
+        "loss_last": losses[-1],
+        "per_example": "microbatch",
+        "clip": dp.CLIP,
+        "noise": dp.NOISE,
+        "nondp_ms": nondp_by_threads[nondp_best],
+        "nondp_threads": int(nondp_best),
+        "nondp_ms_by_threads": nondp_by_threads,
+        "nondp_loss_first": nondp_losses[0],
+        "nondp_loss_last": nondp_losses[-1],
+        "vmap_available": dp.vmap_available(),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=None, help="timed steps per model (default: mlp 30, cnn 8, vit 8, mae 12, the other methods 30)")
@@ -351,7 +424,7 @@ def main():
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--epoch", default=None, help="JSON spec of the laptop-epoch measurement")
     a = parser.parse_args()
-    default_steps = {"mlp": 30, "cnn": 8, "vit": 8, "mae": 12, **{m: 30 for m in methods.METHODS if m != "mae"}}
+    default_steps = {"mlp": 30, "cnn": 8, "vit": 8, "mae": 12, **{m: 30 for m in methods.METHODS if m != "mae"}, "dp-mae": 3, "dp-supervised": 5}
     result = {
         "torch": torch.__version__,
         "python": sys.executable,
@@ -362,6 +435,9 @@ def main():
     for kind in [k for k in a.only.split(",") if k]:
         if kind not in BATCH:
             parser.error(f"--only: expected names among {', '.join(BATCH)}, found {kind!r}")
+        if kind in dp.DP_METHODS:
+            result["steps"][kind] = dp_row(kind, [int(t) for t in a.threads.split(",")], a.warmup, a.steps or default_steps[kind])
+            continue
         by_threads = {}
         losses = None
         for threads in [int(t) for t in a.threads.split(",")]:

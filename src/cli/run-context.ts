@@ -6,6 +6,7 @@ import { defaultRunRoot, runStore, type RunStore } from '../runs/run-store';
 import type { TrainTaskMessage } from '../experiments/train-task';
 import { missingEncoders, sideSeedPairs, trainedEncoders, type TrainedPair } from '../experiments/trained-encoders';
 import { InputError } from '../util/errors';
+import { resolveExperimentDp } from '../experiments/privacy-config';
 import type { CliIo } from './cli-io';
 import { resolveExperimentConfig } from './experiment-options';
 import { historyFileName } from './output-names';
@@ -125,4 +126,31 @@ export function storedHistories(ctx: Pick<RunContext, 'config' | 'store'>): Arra
     }
   }
   return files;
+}
+
+/** Under DP-SGD: the epsilon each stored encoder spent (its history's last `epsilon`), by `f0`, `g0`, ... */
+export function storedEpsilons(ctx: Pick<RunContext, 'config' | 'store'>): Record<string, number> {
+  const spent: Record<string, number> = {};
+  if (ctx.config.dp === undefined) return spent;
+  for (const { side, seed } of sideSeedPairs(ctx.config)) {
+    const run = ctx.store.get(encoderRunKind, encoderRunConfig(ctx.config, side, seed));
+    if (run === undefined || !run.files.includes('history.csv')) continue;
+    const rows = run.readText('history.csv').trim().split('\n');
+    const column = rows[0].split(',').indexOf('epsilon');
+    if (column >= 0 && rows.length > 1) spent[`${side}${seed}`] = Number(rows[rows.length - 1].split(',')[column]);
+  }
+  return spent;
+}
+
+/** The DP-SGD settings and the epsilon every encoder spent, for a summary (and its JSON), or `undefined` without DP. */
+export function privacyReport(ctx: Pick<RunContext, 'config' | 'store'>): { text: string; json: Record<string, unknown> } | undefined {
+  if (ctx.config.dp === undefined) return undefined;
+  const dp = resolveExperimentDp(ctx.config.dp);
+  const spent = storedEpsilons(ctx);
+  const settings = `${dp.epsilon !== undefined ? `target epsilon ${dp.epsilon}` : `noise ${dp.noise}`}, delta ${dp.delta}, clip ${dp.clip}, ${dp.sampling} sampling`;
+  const values = Object.entries(spent).map(([k, v]) => `${k} ${v.toFixed(3)}`);
+  return {
+    text: `DP-SGD (${settings}): epsilon spent ${values.length > 0 ? values.join(', ') : 'unknown (no history stored)'}`,
+    json: { ...dp, epsilonSpent: spent },
+  };
 }

@@ -6,7 +6,7 @@ import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
-import { loadData, startRun, storedHistories, type RunContext } from './run-context';
+import { loadData, privacyReport, startRun, storedHistories, type RunContext } from './run-context';
 import { formatDuration } from './status-line';
 import { trainAndScoreProgress } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
@@ -110,6 +110,7 @@ export const scoreCommand: Command = {
     const seconds = progress.scoringSeconds();
     if (seconds !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration(seconds)}`);
     else line.log(`scores reused from the run store ${store.root} (--refresh scores again)`);
+    const privacy = privacyReport(ctx);
     const summary = {
       name: config.name,
       dataset: config.dataset.name,
@@ -118,6 +119,7 @@ export const scoreCommand: Command = {
       pairs: config.score.pairs,
       printed: `score_${normalization}`,
       ...Object.fromEntries(normalizations.map((n) => [`score_${n}`, summarizeColumn(table, `score_${n}` as ScoreColumn)])),
+      ...(privacy === undefined ? {} : { privacy: privacy.json }),
     };
     const files: Array<[string, OutputContent]> = [
       ['scores.csv', table.toCSV()],
@@ -127,7 +129,7 @@ export const scoreCommand: Command = {
       ['config.json', configJson(config)],
     ];
     const written = await writeOutputs(ctx.out, files);
-    io.stdout.write(`${scoreSummaryText(ctx, table, normalization)}\n\n${listFiles(ctx.out, written)}\n`);
+    io.stdout.write(`${scoreSummaryText(ctx, table, normalization)}\n${privacy === undefined ? '' : `${privacy.text}\n`}\n${listFiles(ctx.out, written)}\n`);
     return 0;
   },
 };

@@ -1,3 +1,4 @@
+import { epsilonSpent } from '../experiments/train-side';
 import { saveEncoder } from '../train/encoder-file';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
@@ -16,7 +17,7 @@ export const trainCommand: Command = {
       'in parallel worker threads; encoders already in the run store are reused, not retrained. Progress goes to stderr.',
     options: experimentOptionSpecs,
     notes: [
-      'Writes to --out: config.json (the resolved config), history-<f|g>-seed<S>.csv (epoch, loss, lr, seconds) and ' +
+      'Writes to --out: config.json (the resolved config), history-<f|g>-seed<S>.csv (epoch, loss, lr, seconds; epsilon under --set dp.epsilon=...) and ' +
         'encoder-<f|g>-seed<S>.safetensors (weights with the encoder config in the metadata; Python: safetensors.numpy.load_file).',
     ],
     examples: ['sslmem train --preset quick --out out/quick', 'sslmem train --dataset synthetic --epochs 5 --seeds 0,1 --set encoder.hidden=[64] --out out/tiny'],
@@ -32,7 +33,8 @@ export const trainCommand: Command = {
       const written = await writeOutputs(ctx.out, files);
       const lines = [...pair.f, ...pair.g].map((m) => {
         const losses = m.history.array('loss') as ArrayLike<number>;
-        return `  ${m.side} seed ${m.seed}: ${losses.length} epochs, final loss ${Number(losses[losses.length - 1]).toFixed(4)}`;
+        const epsilon = epsilonSpent(m);
+        return `  ${m.side} seed ${m.seed}: ${losses.length} epochs, final loss ${Number(losses[losses.length - 1]).toFixed(4)}${epsilon === undefined ? '' : `, epsilon spent ${epsilon.toFixed(3)} (DP-SGD)`}`;
       });
       io.stdout.write(['Trained encoders:', ...lines, listFiles(ctx.out, written), ''].join('\n'));
       return 0;

@@ -31,7 +31,7 @@ export function trainingReporter(
     const done = [...latest.values()].reduce((s, x) => s + x.epoch, 0);
     const total = jobs.length * epochs;
     const eta = done > 0 && done < total ? `  eta ${formatDuration((seconds * (total - done)) / done)}` : '';
-    const epochText = `epoch ${String(m.epoch).padStart(width)}/${m.epochs}  loss ${m.loss.toFixed(4)}`;
+    const epochText = `epoch ${String(m.epoch).padStart(width)}/${m.epochs}  loss ${m.loss.toFixed(4)}${m.epsilon === undefined ? '' : `  epsilon ${m.epsilon.toFixed(2)}`}`;
     if (!options.tty) {
       line.log(`${name}  ${epochText}  elapsed ${elapsed}${eta}`);
       return;

@@ -74,7 +74,7 @@ function mergeHeads(x: tf.Tensor3D, batch: number, heads: number): tf.Tensor2D {
 
 /**
  * Self-attention over tokens: `[batch, tokens, dim]` -> `[batch, tokens, dim]`. Dense
- * projections run on 2-D `[batch * tokens, dim]`; heads are separated with reshape,
+ * projections run on the tokens (flattened to 2-D inside `applyDense`); heads are separated with reshape,
  * rank-4 transpose and split (no StridedSlice or Einsum, so every op has a gradient).
  */
 export function applyMultiHeadAttention(layer: MultiHeadAttentionLayer, x: tf.Tensor3D): tf.Tensor3D {
@@ -83,10 +83,9 @@ export function applyMultiHeadAttention(layer: MultiHeadAttentionLayer, x: tf.Te
   }
   const [batch, tokens] = x.shape;
   return tf.tidy(() => {
-    const qkv = applyDense(layer.qkv, tf.reshape(x, [batch * tokens, layer.dim]));
-    const [q, k, v] = tf.split(qkv, 3, 1).map((t) => splitHeads(t, batch, tokens, layer.heads));
+    const qkv = applyDense(layer.qkv, x); // 3-D in, so per-example gradients know each row's example
+    const [q, k, v] = tf.split(qkv, 3, 2).map((t) => splitHeads(t, batch, tokens, layer.heads));
     const heads = scaledDotProductAttention(q, k, v);
-    const out = applyDense(layer.proj, mergeHeads(heads, batch, layer.heads));
-    return tf.reshape(out, [batch, tokens, layer.dim]);
+    return applyDense(layer.proj, tf.reshape(mergeHeads(heads, batch, layer.heads), [batch, tokens, layer.dim])) as tf.Tensor3D;
   });
 }

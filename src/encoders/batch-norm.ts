@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
 import type { ParamScope } from './param-scope';
+import { refuseUnderPerExampleTape } from './per-example-tape';
 
 /**
  * Batch normalisation over all axes but the last (Ioffe & Szegedy 2015):
@@ -60,6 +61,7 @@ export function applyBatchNorm<T extends tf.Tensor>(layer: BatchNormLayer, x: T,
   if (x.rank < 2 || channels !== layer.channels) {
     throw new InputError(`applyBatchNorm ${layer.gamma.name} input`, `shape [..., ${layer.channels}]`, `[${x.shape.join(', ')}]`);
   }
+  if (training) refuseUnderPerExampleTape(`batch norm ${layer.gamma.name.replace(/\/gamma$/, '')}`, 'layer norm or group norm: a `norm` option of "layer" or "group"');
   return tf.tidy(() => {
     if (!training) {
       const scale = tf.mul(layer.gamma, tf.rsqrt(tf.add(layer.movingVariance, layer.epsilon)));

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { applyBatchNorm, createBatchNorm, type BatchNormLayer } from './batch-norm';
 import { buildEncoder } from './build-encoder';
 import { applyConv2D, createConv2D, type Conv2DLayer } from './conv2d';
 import { applyDense, createDense } from './dense';
 import type { Encoder, EncoderConfig } from './encoder';
 import { globalAveragePool } from './global-average-pool';
+import { createNorm, normKinds, normScopeName, type NormKind, type NormLayer } from './norm-layer';
 import { createParamScope } from './param-scope';
 import {
   checkBoolean,
+  checkChoice,
   checkInputShape,
   checkInt,
   checkIntList,
@@ -27,6 +28,10 @@ export interface CnnEncoderOptions {
   readonly outDim: number;
   /** Biases on the convs (redundant before batch norm). Default false. */
   readonly convBias: boolean;
+  /** Normalisation after each conv: `batch` (default), or `group`/`layer`, which keep the examples apart (DP-SGD). */
+  readonly norm: NormKind;
+  /** Groups of group norm (`norm: 'group'`; the largest divisor of each width up to this). Default 8. */
+  readonly normGroups: number;
   /** Batch-norm momentum (weight of the old running value). Default 0.9. */
   readonly batchNormMomentum: number;
   /** Seed of the initial weights. Default 0. */
@@ -41,6 +46,8 @@ export const defaultCnnEncoderOptions: CnnEncoderOptions = {
   widths: [32, 64, 128],
   outDim: 128,
   convBias: false,
+  norm: 'batch',
+  normGroups: 8,
   batchNormMomentum: 0.9,
   seed: 0,
   name: 'encoder',
@@ -56,6 +63,8 @@ export function cnnEncoderConfig(options: Partial<CnnEncoderOptions> = {}): CnnE
     widths: checkIntList(o.widths, `${where}.widths`, { min: 1, minLength: 1 }),
     outDim: checkPositiveInt(o.outDim, `${where}.outDim`),
     convBias: checkBoolean(o.convBias, `${where}.convBias`),
+    norm: checkChoice(o.norm, normKinds, `${where}.norm`),
+    normGroups: checkPositiveInt(o.normGroups, `${where}.normGroups`),
     batchNormMomentum: checkNumber(o.batchNormMomentum, `${where}.batchNormMomentum`, { min: 0, max: 1 }),
     seed: checkInt(o.seed, `${where}.seed`),
     name: checkName(o.name, `${where}.name`),
@@ -64,19 +73,19 @@ export function cnnEncoderConfig(options: Partial<CnnEncoderOptions> = {}): CnnE
 
 /**
  * The benchmark CNN: `[conv3x3 -> BN -> relu -> maxpool2] x (n - 1)`, then
- * `conv3x3 -> BN -> relu`, global average pool, dense to `[batch, outDim]` (default
+ * `conv3x3 -> BN -> relu` (BN: the `norm` layer), global average pool, dense to `[batch, outDim]` (default
  * 32, 64, 128 filters and dense 128 on 32x32x3). Pools use `same` padding, so odd sizes
- * round up. Variables `encoder/conv1/kernel`, `encoder/bn1/...`, ..., `encoder/dense/...`.
+ * round up. Variables `encoder/conv1/kernel`, `encoder/bn1/...` (`encoder/norm1/...` for group and layer norm), ..., `encoder/dense/...`.
  * Layers for `applyLayers`: `block1`, ..., `pool`, `out`.
  */
 export function cnnEncoder(options: Partial<CnnEncoderOptions> = {}): Encoder {
   const config = cnnEncoderConfig(options);
   const scope = createParamScope(config.name, config.seed);
-  const blocks: Array<{ conv: Conv2DLayer; bn: BatchNormLayer }> = [];
+  const blocks: Array<{ conv: Conv2DLayer; bn: NormLayer }> = [];
   let channels = config.inputShape[2];
   config.widths.forEach((filters, i) => {
     const conv = createConv2D(scope.child(`conv${i + 1}`), channels, filters, { bias: config.convBias });
-    const bn = createBatchNorm(scope.child(`bn${i + 1}`), filters, { momentum: config.batchNormMomentum });
+    const bn = createNorm(scope.child(normScopeName(config.norm, i + 1)), filters, config.norm, { momentum: config.batchNormMomentum, groups: config.normGroups });
     blocks.push({ conv, bn });
     channels = filters;
   });
@@ -88,7 +97,7 @@ export function cnnEncoder(options: Partial<CnnEncoderOptions> = {}): Encoder {
     (images, training, emit) => {
       let x = images;
       blocks.forEach(({ conv, bn }, i) => {
-        x = tf.relu(applyBatchNorm(bn, applyConv2D(conv, x), training));
+        x = tf.relu(bn.apply(applyConv2D(conv, x), training));
         if (i < blocks.length - 1) x = tf.maxPool(x, 2, 2, 'same');
         emit?.(`block${i + 1}`, x);
       });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
 import { initValues, type InitKind } from './initializers';
 import type { ParamScope } from './param-scope';
+import { recordedMatMul, recordingPerExample } from './per-example-tape';
 
 /** A fully connected layer: `y = x W + b`, `W` of shape `[inDim, outDim]`. */
 export interface DenseLayer {
@@ -36,7 +37,9 @@ export function createDense(scope: ParamScope, inDim: number, outDim: number, op
 
 /**
  * Applies a dense layer: `[..., inDim]` -> `[..., outDim]`. Inputs of rank > 2 are
- * reshaped to 2-D first (one plain matMul: fast on wasm, and its gradient works).
+ * reshaped to 2-D first (one plain matMul: fast on wasm, and its gradient works). The
+ * first axis is the batch (or stacked views of it): under a per-example tape the layer
+ * records each example's gradient information by it.
  */
 export function applyDense(layer: DenseLayer, x: tf.Tensor): tf.Tensor {
   const inDim = x.shape[x.rank - 1];
@@ -45,8 +48,12 @@ export function applyDense(layer: DenseLayer, x: tf.Tensor): tf.Tensor {
   }
   return tf.tidy(() => {
     const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
-    let y: tf.Tensor = tf.matMul(flat, layer.kernel as tf.Tensor2D);
-    if (layer.bias) y = tf.add(y, layer.bias);
+    let y: tf.Tensor;
+    if (recordingPerExample()) y = recordedMatMul(flat, layer.kernel, layer.bias, x.shape[0]);
+    else {
+      y = tf.matMul(flat, layer.kernel as tf.Tensor2D);
+      if (layer.bias) y = tf.add(y, layer.bias);
+    }
     return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), layer.outDim]);
   });
 }

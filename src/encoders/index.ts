@@ -38,3 +38,17 @@ export { dropout } from './dropout';
 export { globalAveragePool } from './global-average-pool';
 export { patchify, patchGrid } from './patchify';
 export { createTransformerBlock, applyTransformerBlock, type TransformerBlock } from './transformer-block';
+export { createGroupNorm, applyGroupNorm, groupsFor, type GroupNormLayer, type GroupNormOptions } from './group-norm';
+export { createNorm, normKinds, normScopeName, type NormKind, type NormLayer, type NormSettings } from './norm-layer';
+export {
+  withPerExampleTape,
+  withPerExampleGuard,
+  recordingPerExample,
+  recordGradient,
+  repeatParameter,
+  channelAffine,
+  addBias,
+  type PerExampleTape,
+  type TapeRecord,
+} from './per-example-tape';
+export { convPatches } from './conv2d';

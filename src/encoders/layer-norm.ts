@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
 import type { ParamScope } from './param-scope';
+import { channelAffine } from './per-example-tape';
 
 /**
  * Layer normalisation over the last axis (Ba et al. 2016):
@@ -43,6 +44,6 @@ export function applyLayerNorm<T extends tf.Tensor>(layer: LayerNormLayer, x: T)
     const centered = tf.sub(x, tf.mean(x, axis, true));
     const variance = tf.mean(tf.square(centered), axis, true);
     const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, layer.epsilon)));
-    return tf.add(tf.mul(normed, layer.gamma), layer.beta) as T;
+    return channelAffine(normed, layer.gamma, layer.beta) as T;
   });
 }

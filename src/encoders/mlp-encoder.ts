@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activate, activations, type Activation } from './activation';
-import { applyBatchNorm, createBatchNorm, type BatchNormLayer } from './batch-norm';
 import { buildEncoder } from './build-encoder';
 import { applyDense, createDense, type DenseLayer } from './dense';
 import type { Encoder, EncoderConfig } from './encoder';
+import { createNorm, normKinds, normScopeName, type NormKind, type NormLayer } from './norm-layer';
 import { createParamScope } from './param-scope';
 import {
   checkBoolean,
@@ -29,6 +29,8 @@ export interface MlpEncoderOptions {
   readonly activation: Activation;
   /** Batch norm after each hidden dense layer (whose bias is then dropped). Default false. */
   readonly batchNorm: boolean;
+  /** The kind of norm `batchNorm` puts there: `batch` (default), or `layer`/`group`, which keep the examples apart (DP-SGD). */
+  readonly norm: NormKind;
   /** Batch-norm momentum (weight of the old running value). Default 0.9. */
   readonly batchNormMomentum: number;
   /** Seed of the initial weights. Default 0. */
@@ -44,6 +46,7 @@ export const defaultMlpEncoderOptions: MlpEncoderOptions = {
   outDim: 128,
   activation: 'relu',
   batchNorm: false,
+  norm: 'batch',
   batchNormMomentum: 0.9,
   seed: 0,
   name: 'encoder',
@@ -60,6 +63,7 @@ export function mlpEncoderConfig(options: Partial<MlpEncoderOptions> = {}): MlpE
     outDim: checkPositiveInt(o.outDim, `${where}.outDim`),
     activation: checkChoice(o.activation, activations, `${where}.activation`),
     batchNorm: checkBoolean(o.batchNorm, `${where}.batchNorm`),
+    norm: checkChoice(o.norm, normKinds, `${where}.norm`),
     batchNormMomentum: checkNumber(o.batchNormMomentum, `${where}.batchNormMomentum`, { min: 0, max: 1 }),
     seed: checkInt(o.seed, `${where}.seed`),
     name: checkName(o.name, `${where}.name`),
@@ -77,12 +81,12 @@ export function mlpEncoder(options: Partial<MlpEncoderOptions> = {}): Encoder {
   const [h, w, c] = config.inputShape;
   const inDim = h * w * c;
   const scope = createParamScope(config.name, config.seed);
-  const hidden: Array<{ dense: DenseLayer; bn: BatchNormLayer | null }> = [];
+  const hidden: Array<{ dense: DenseLayer; bn: NormLayer | null }> = [];
   let width = inDim;
   config.hidden.forEach((units, i) => {
     const dense = createDense(scope.child(`dense${i + 1}`), width, units, { init: 'he-normal', bias: !config.batchNorm });
     const bn = config.batchNorm
-      ? createBatchNorm(scope.child(`bn${i + 1}`), units, { momentum: config.batchNormMomentum })
+      ? createNorm(scope.child(normScopeName(config.norm, i + 1)), units, config.norm, { momentum: config.batchNormMomentum })
       : null;
     hidden.push({ dense, bn });
     width = units;
@@ -96,7 +100,7 @@ export function mlpEncoder(options: Partial<MlpEncoderOptions> = {}): Encoder {
       let x: tf.Tensor = tf.reshape(images, [images.shape[0], inDim]);
       hidden.forEach(({ dense, bn }, i) => {
         x = applyDense(dense, x);
-        if (bn) x = applyBatchNorm(bn, x, training);
+        if (bn) x = bn.apply(x, training);
         x = activate(x, config.activation);
         emit?.(`hidden${i + 1}`, x);
       });

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
-import { applyBatchNorm, createBatchNorm, type BatchNormLayer } from './batch-norm';
 import { buildEncoder } from './build-encoder';
 import { applyConv2D, createConv2D, type Conv2DLayer } from './conv2d';
 import { applyDense, createDense, type DenseLayer } from './dense';
 import type { Encoder, EncoderConfig } from './encoder';
 import { globalAveragePool } from './global-average-pool';
 import { createParamScope, type ParamScope } from './param-scope';
+import { createNorm, normKinds, normScopeName, type NormKind, type NormLayer } from './norm-layer';
 import {
   checkChoice,
   checkInputShape,
@@ -30,6 +30,10 @@ export interface ResnetEncoderOptions {
   readonly downsample: 'maxpool' | 'stride';
   /** Linear head on the pooled features, or `null` for none (outDim = last width). Default `null`. */
   readonly outDim: number | null;
+  /** Normalisation after each conv: `batch` (default), or `group`/`layer`, which keep the examples apart (DP-SGD). */
+  readonly norm: NormKind;
+  /** Groups of group norm (`norm: 'group'`; the largest divisor of each width up to this). Default 8. */
+  readonly normGroups: number;
   /** Batch-norm momentum (weight of the old running value). Default 0.9. */
   readonly batchNormMomentum: number;
   /** Seed of the initial weights. Default 0. */
@@ -45,6 +49,8 @@ export const defaultResnetEncoderOptions: ResnetEncoderOptions = {
   blocks: [1, 1, 1],
   downsample: 'maxpool',
   outDim: null,
+  norm: 'batch',
+  normGroups: 8,
   batchNormMomentum: 0.9,
   seed: 0,
   name: 'encoder',
@@ -66,6 +72,8 @@ export function resnetEncoderConfig(options: Partial<ResnetEncoderOptions> = {})
     blocks,
     downsample: checkChoice(o.downsample, ['maxpool', 'stride'] as const, `${where}.downsample`),
     outDim: o.outDim === null ? null : checkPositiveInt(o.outDim, `${where}.outDim`),
+    norm: checkChoice(o.norm, normKinds, `${where}.norm`),
+    normGroups: checkPositiveInt(o.normGroups, `${where}.normGroups`),
     batchNormMomentum: checkNumber(o.batchNormMomentum, `${where}.batchNormMomentum`, { min: 0, max: 1 }),
     seed: checkInt(o.seed, `${where}.seed`),
     name: checkName(o.name, `${where}.name`),
@@ -74,18 +82,25 @@ export function resnetEncoderConfig(options: Partial<ResnetEncoderOptions> = {})
 
 interface ConvBn {
   readonly conv: Conv2DLayer;
-  readonly bn: BatchNormLayer;
+  readonly bn: NormLayer;
 }
 
-function createConvBn(scope: ParamScope, inChannels: number, outChannels: number, strides: number, momentum: number): ConvBn {
+/** How the encoder normalises: the kind, batch-norm momentum and group-norm groups. */
+interface NormChoice {
+  readonly kind: NormKind;
+  readonly momentum: number;
+  readonly groups: number;
+}
+
+function createConvBn(scope: ParamScope, inChannels: number, outChannels: number, strides: number, norm: NormChoice, suffix: number | '' = ''): ConvBn {
   return {
-    conv: createConv2D(scope.child('conv'), inChannels, outChannels, { strides }),
-    bn: createBatchNorm(scope.child('bn'), outChannels, { momentum }),
+    conv: createConv2D(scope.child(`conv${suffix}`), inChannels, outChannels, { strides }),
+    bn: createNorm(scope.child(normScopeName(norm.kind, suffix)), outChannels, norm.kind, norm),
   };
 }
 
 function applyConvBn(layer: ConvBn, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-  return applyBatchNorm(layer.bn, applyConv2D(layer.conv, x), training);
+  return layer.bn.apply(applyConv2D(layer.conv, x), training);
 }
 
 /**
@@ -95,32 +110,27 @@ function applyConvBn(layer: ConvBn, x: tf.Tensor4D, training: boolean): tf.Tenso
  * `blocks[i]` residual blocks `relu(x + BN(conv(relu(BN(conv(x))))))`; global average
  * pool to `[batch, widths[last]]`; optional linear head to `[batch, outDim]`.
  * Variables `encoder/stem/{conv,bn}/...`, `encoder/stage2/down/...`,
- * `encoder/stage1/block1/{conv1,bn1,conv2,bn2}/...`, `encoder/head/...`.
+ * `encoder/stage1/block1/{conv1,bn1,conv2,bn2}/...`, `encoder/head/...` (`norm` in place of
+ * `bn` for group and layer norm).
  * Layers for `applyLayers`: `stem`, `stage1`, ..., `pool`, (`head`).
  */
 export function resnetEncoder(options: Partial<ResnetEncoderOptions> = {}): Encoder {
   const config = resnetEncoderConfig(options);
-  const momentum = config.batchNormMomentum;
+  const norm: NormChoice = { kind: config.norm, momentum: config.batchNormMomentum, groups: config.normGroups };
   const scope = createParamScope(config.name, config.seed);
-  const stem = createConvBn(scope.child('stem'), config.inputShape[2], config.widths[0], 1, momentum);
+  const stem = createConvBn(scope.child('stem'), config.inputShape[2], config.widths[0], 1, norm);
   const stages: Array<{ down: ConvBn | null; blocks: Array<[ConvBn, ConvBn]> }> = [];
   config.widths.forEach((width, s) => {
     const stageScope = scope.child(`stage${s + 1}`);
     const down =
       s === 0
         ? null
-        : createConvBn(stageScope.child('down'), config.widths[s - 1], width, config.downsample === 'stride' ? 2 : 1, momentum);
+        : createConvBn(stageScope.child('down'), config.widths[s - 1], width, config.downsample === 'stride' ? 2 : 1, norm);
     const blocks: Array<[ConvBn, ConvBn]> = [];
     for (let b = 0; b < config.blocks[s]; b++) {
       const blockScope = stageScope.child(`block${b + 1}`);
-      const first = {
-        conv: createConv2D(blockScope.child('conv1'), width, width),
-        bn: createBatchNorm(blockScope.child('bn1'), width, { momentum }),
-      };
-      const second = {
-        conv: createConv2D(blockScope.child('conv2'), width, width),
-        bn: createBatchNorm(blockScope.child('bn2'), width, { momentum }),
-      };
+      const first = createConvBn(blockScope, width, width, 1, norm, 1);
+      const second = createConvBn(blockScope, width, width, 1, norm, 2);
       blocks.push([first, second]);
     }
     stages.push({ down, blocks });

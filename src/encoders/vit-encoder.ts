@@ -9,6 +9,7 @@ import { initValues } from './initializers';
 import { applyLayerNorm, createLayerNorm } from './layer-norm';
 import { applyTransformerBlock, createTransformerBlock, type TransformerBlock } from './transformer-block';
 import { createParamScope } from './param-scope';
+import { repeatParameter } from './per-example-tape';
 import { patchGrid, patchify } from './patchify';
 import {
   checkChoice,
@@ -130,7 +131,7 @@ export function vitEncoder(options: Partial<VitEncoderOptions> = {}): Encoder {
   const dropoutRng = createRng(config.seed).fork('dropout');
 
   const dropper = (training: boolean) => <T extends tf.Tensor>(t: T): T => (training && config.dropout > 0 ? dropout(t, config.dropout, dropoutRng) : t);
-  const withClass = (x: tf.Tensor3D, batch: number): tf.Tensor3D => (cls ? tf.concat([tf.add(tf.zeros([batch, 1, dim]), cls) as tf.Tensor3D, x], 1) : x);
+  const withClass = (x: tf.Tensor3D, batch: number): tf.Tensor3D => (cls ? tf.concat([tf.add(tf.zeros([batch, 1, dim]), repeatParameter(cls, batch)) as tf.Tensor3D, x], 1) : x);
   const runBlocks = (x: tf.Tensor3D, training: boolean, emit?: (name: string, t: tf.Tensor) => void): tf.Tensor3D => {
     const drop = dropper(training);
     blocks.forEach((block, i) => {
@@ -146,7 +147,7 @@ export function vitEncoder(options: Partial<VitEncoderOptions> = {}): Encoder {
     (images, training, emit) => {
       const batch = images.shape[0];
       let x = withClass(applyDense(patch, patchify(images, patchSize)) as tf.Tensor3D, batch); // [batch, tokens, dim]
-      x = dropper(training)(tf.add(x, pos) as tf.Tensor3D);
+      x = dropper(training)(tf.add(x, repeatParameter(pos, batch)) as tf.Tensor3D);
       emit?.('embed', x);
       x = runBlocks(x, training, emit);
       let z: tf.Tensor2D =
@@ -170,9 +171,11 @@ export function vitEncoder(options: Partial<VitEncoderOptions> = {}): Encoder {
     encodeVisible: (images, visible, training) =>
       tf.tidy(() => {
         const batch = images.shape[0];
-        const embedded = tf.add(applyDense(patch, patchify(images, patchSize)), tf.slice(pos, [0, patchTokens, 0], [1, grid.tokens, dim])) as tf.Tensor3D;
+        const positions = repeatParameter(pos, batch); // [1 or batch, tokens, dim]
+        const copies = positions.shape[0];
+        const embedded = tf.add(applyDense(patch, patchify(images, patchSize)), tf.slice(positions, [0, patchTokens, 0], [copies, grid.tokens, dim])) as tf.Tensor3D;
         let x = tf.matMul(visible, embedded) as tf.Tensor3D; // [batch, keep, dim]
-        if (cls) x = tf.concat([tf.add(tf.zeros([batch, 1, dim]), tf.add(cls, tf.slice(pos, [0, 0, 0], [1, 1, dim]))) as tf.Tensor3D, x], 1);
+        if (cls) x = tf.concat([tf.add(tf.zeros([batch, 1, dim]), tf.add(repeatParameter(cls, batch), tf.slice(positions, [0, 0, 0], [copies, 1, dim]))) as tf.Tensor3D, x], 1);
         x = runBlocks(dropper(training)(x), training);
         return cls ? (tf.slice(x, [0, 1, 0], [batch, x.shape[1] - 1, dim]) as tf.Tensor3D) : x;
       }),

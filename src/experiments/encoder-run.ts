@@ -1,6 +1,7 @@
 import { runProvenance } from '../runs/provenance';
 import { runKey } from '../runs/run-key';
 import type { ExperimentConfig, Side } from './experiment-config';
+import { resolveExperimentDp } from './privacy-config';
 
 /** The run-store kind under which trained encoders are kept. */
 export const encoderRunKind = 'encoder';
@@ -11,12 +12,22 @@ export const encoderRunModule = 'experiments/train-task';
 /**
  * The run-store key of one trained encoder: the parts of an experiment config that
  * determine it (scoring and probing settings are left out, so changing them reuses the
- * encoders), its side and seed, and the provenance (library version, training code,
+ * encoders), DP-SGD settings with defaults filled in (when `config.dp` is set), its side and seed, and the provenance (library version, training code,
  * arithmetic of the backend `initBackend` chose).
  */
 export function encoderRunConfig(config: ExperimentConfig, side: Side, seed: number): Record<string, unknown> {
+  return { ...trainingFields(config), side, seed, provenance: runProvenance(encoderRunModule) };
+}
+
+/**
+ * The parts of a config that determine how its encoders are trained: data, split, encoder,
+ * objective, augmentation, training and, when set, DP-SGD (defaults filled in). Every run
+ * key of something computed from the encoders starts from these.
+ */
+export function trainingFields(config: ExperimentConfig): Record<string, unknown> {
   const { dataset, split, encoder, objective, augment, train } = config;
-  return { dataset, split, encoder, objective, augment, train, side, seed, provenance: runProvenance(encoderRunModule) };
+  const dp = config.dp === undefined ? {} : { dp: resolveExperimentDp(config.dp) };
+  return { dataset, split, encoder, objective, augment, train, ...dp };
 }
 
 /**

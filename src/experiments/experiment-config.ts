@@ -9,6 +9,7 @@ import type { AlignmentMode } from '../memorization/alignment-loss';
 import type { ObjectiveConfig } from '../methods/objective';
 import type { OptimizerConfig } from '../train/optimizer';
 import { InputError } from '../util/errors';
+import { checkPrivateTraining, privateParts, resolveExperimentDp, type ExperimentDp } from './privacy-config';
 
 /**
  * Everything that determines an SSLMem experiment, as literal JSON values: the data and
@@ -60,6 +61,19 @@ export interface ExperimentConfig {
   };
   /** Linear probe on frozen representations: train on `trainSize` train images, test on `testSize` test images. */
   readonly probe: { readonly trainSize: number; readonly testSize: number; readonly epochs: number; readonly seed: number };
+  /** Train every encoder with DP-SGD (absent: ordinary training); see `ExperimentDp`, `withPrivacy`. */
+  readonly dp?: ExperimentDp;
+}
+
+/**
+ * `config` with its encoders trained by DP-SGD under `dp` (e.g. `{ epsilon: 8 }`): batch
+ * norm in the encoder and the objective's heads is switched to group or layer norm, which
+ * keep the examples apart; an objective whose loss couples the examples of a batch
+ * (SimCLR, VICReg, DINO) is refused with the frameworks that work. Validated.
+ */
+export function withPrivacy(config: ExperimentConfig, dp: ExperimentDp): ExperimentConfig {
+  const parts = privateParts(config, experimentDataSizes(config).shape);
+  return validateExperimentConfig({ ...config, ...parts, dp: { ...dp } });
 }
 
 /**
@@ -134,7 +148,7 @@ function oneOf(v: unknown, values: readonly unknown[], where: string): void {
 
 /** The fields of the closed parts of a config (encoder, objective and augment are checked by their factories). */
 const knownFields: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['', ['name', 'dataset', 'split', 'encoder', 'objective', 'augment', 'train', 'seeds', 'score', 'probe']],
+  ['', ['name', 'dataset', 'split', 'encoder', 'objective', 'augment', 'train', 'seeds', 'score', 'probe', 'dp']],
   ['dataset', ['name', 'dir']],
   ['split', ['trainSize', 'fractions', 'extraSize', 'stratified', 'seed']],
   ['split.fractions', ['shared', 'candidate', 'independent']],
@@ -276,4 +290,8 @@ function checkParts(config: ExperimentConfig, where: string): void {
   }
   augmentationFromConfig(config.augment);
   if (config.score.augment !== undefined) augmentationFromConfig(config.score.augment);
+  if (config.dp !== undefined) {
+    resolveExperimentDp(config.dp, `${where}.dp`);
+    checkPrivateTraining(config, shape, where);
+  }
 }

@@ -21,3 +21,5 @@ export * from './trained-encoders';
 export * from './frameworks-agree';
 export * from './framework-study';
 export * from './label-memorization';
+export * from './privacy-config';
+export * from './privacy-study';

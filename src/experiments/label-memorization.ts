@@ -1,3 +1,4 @@
+import { trainingFields } from './encoder-run';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { ensureBackend } from '../backend/init-backend';
@@ -37,8 +38,8 @@ export function labelMemorizationConfig(config: ExperimentConfig): ExperimentCon
  * out) and the provenance of this module's code.
  */
 export function labelMemorizationKey(config: ExperimentConfig): Record<string, unknown> {
-  const { dataset, split, encoder, objective, augment, train, seeds } = labelMemorizationConfig(config);
-  return { dataset, split, encoder, objective, augment, train, seeds, provenance: runProvenance(moduleOf(__filename)) };
+  const supervised = labelMemorizationConfig(config);
+  return { ...trainingFields(supervised), seeds: supervised.seeds, provenance: runProvenance(moduleOf(__filename)) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { trainingFields } from './encoder-run';
 import type { ColumnTable } from 'arquero';
 import { ensureBackend } from '../backend/init-backend';
 import { cached } from '../runs/cached';
@@ -24,8 +25,8 @@ export const memorizationScoresKind = 'scores';
  * settings and the name are left out) and the provenance of this module's code.
  */
 export function memorizationScoresKey(config: ExperimentConfig): Record<string, unknown> {
-  const { dataset, split, encoder, objective, augment, train, seeds, score } = config;
-  return { dataset, split, encoder, objective, augment, train, seeds, score, provenance: runProvenance(moduleOf(__filename)) };
+  const { seeds, score } = config;
+  return { ...trainingFields(config), seeds, score, provenance: runProvenance(moduleOf(__filename)) };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ColumnTable } from 'arquero';
 import { checkpointEpochsOf } from './checkpoint-epochs';
 import type { ExperimentConfig, Side } from './experiment-config';
 import { trainingSource, type ExperimentData } from './experiment-data';
+import { resolveExperimentDp } from './privacy-config';
 
 /** An encoder trained by one side of an experiment, with its objective state (projector). */
 export interface TrainedEncoder {
@@ -18,9 +19,16 @@ export interface TrainedEncoder {
   readonly encoder: Encoder;
   readonly objective: Objective;
   readonly objectiveState: ObjectiveState;
-  /** Training history: `epoch, loss, lr, seconds`. */
+  /** Training history: `epoch, loss, lr, seconds` (and `epsilon` under DP-SGD). */
   readonly history: ColumnTable;
   dispose(): void;
+}
+
+/** The epsilon an encoder trained with DP-SGD spent (its history's last epoch), or `undefined` without DP. */
+export function epsilonSpent(model: Pick<TrainedEncoder, 'history'>): number | undefined {
+  if (!model.history.columnNames().includes('epsilon') || model.history.numRows() === 0) return undefined;
+  const value = model.history.get('epsilon', model.history.numRows() - 1) as number | string | null;
+  return value === null ? Infinity : Number(value);
 }
 
 /** The mean training loss an encoder's history records for `epoch` (1-based). */
@@ -75,6 +83,7 @@ export async function trainSide(
       onStep: options.onStep,
       onEpoch: options.onEpoch,
       onWarning: options.onWarning,
+      dp: config.dp === undefined ? undefined : resolveExperimentDp(config.dp),
     });
     return {
       side,

@@ -34,6 +34,8 @@ export interface TrainTaskMessage {
   readonly epoch: number;
   readonly epochs: number;
   readonly loss: number;
+  /** Under DP-SGD: the epsilon spent so far. */
+  readonly epsilon?: number;
   /** Set when the trainer warns (e.g. the loss stays at chance level); the epoch fields repeat the last epoch. */
   readonly warning?: string;
 }
@@ -67,11 +69,11 @@ export async function trainTask(args: TrainTaskArgs, context?: Pick<TaskContext,
   if (existing !== undefined) return existing.dir;
   const work = store.workDir(encoderRunKind, runConfig);
   const data = await loadExperimentData(config);
-  let last = { epoch: 0, epochs: config.train.epochs, loss: Number.NaN };
+  let last: { epoch: number; epochs: number; loss: number; epsilon?: number } = { epoch: 0, epochs: config.train.epochs, loss: Number.NaN };
   const trained = await trainSide(config, data, side, seed, {
     checkpointDir: work,
     onEpoch: (info) => {
-      last = { epoch: info.epoch, epochs: info.epochs, loss: info.loss };
+      last = { epoch: info.epoch, epochs: info.epochs, loss: info.loss, ...(info.epsilon === undefined ? {} : { epsilon: info.epsilon }) };
       context?.progress(info.epoch / info.epochs, `${side}${seed} epoch ${info.epoch}/${info.epochs} loss ${info.loss.toFixed(4)}`);
       context?.post({ side, seed, ...last } satisfies TrainTaskMessage);
     },

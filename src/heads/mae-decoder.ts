@@ -3,6 +3,7 @@ import { applyDense, createDense } from '../encoders/dense';
 import { initValues } from '../encoders/initializers';
 import { applyLayerNorm, createLayerNorm } from '../encoders/layer-norm';
 import { createParamScope, disposeScope } from '../encoders/param-scope';
+import { repeatParameter } from '../encoders/per-example-tape';
 import { applyTransformerBlock, createTransformerBlock } from '../encoders/transformer-block';
 import { InputError } from '../util/errors';
 
@@ -61,7 +62,8 @@ export function maeDecoder(options: MaeDecoderOptions): MaeDecoder {
       tf.tidy(() => {
         const placed = tf.matMul(visible, applyDense(embed, visibleTokens) as tf.Tensor3D, true, false); // [batch, tokens, dim]
         const isMasked = tf.reshape(tf.sub(1, tf.sum(visible, 1)), [visible.shape[0], tokens, 1]);
-        let x = tf.add(tf.add(placed, tf.mul(isMasked, maskToken)), pos) as tf.Tensor3D;
+        const batch = visible.shape[0];
+        let x = tf.add(tf.add(placed, tf.mul(isMasked, repeatParameter(maskToken, batch))), repeatParameter(pos, batch)) as tf.Tensor3D;
         for (const block of blocks) x = applyTransformerBlock(block, x);
         return applyDense(predict, applyLayerNorm(norm, x)) as tf.Tensor3D;
       }),

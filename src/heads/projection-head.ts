@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activate, activations, type Activation } from '../encoders/activation';
-import { applyBatchNorm, createBatchNorm, type BatchNormLayer } from '../encoders/batch-norm';
+import { createNorm, normKinds, normScopeName, type NormKind, type NormLayer } from '../encoders/norm-layer';
 import { applyDense, createDense, type DenseLayer } from '../encoders/dense';
 import { InputError } from '../util/errors';
 import { createParamScope, disposeScope } from '../encoders/param-scope';
@@ -27,6 +27,11 @@ export interface ProjectionHeadOptions {
   readonly batchNorm: boolean;
   /** Batch norm (without a following activation) on the output, as SimSiam's projector. Default false. */
   readonly outputBatchNorm: boolean;
+  /**
+   * The kind of norm `batchNorm` and `outputBatchNorm` put in: `batch` (default), or
+   * `layer`/`group`, which keep the examples apart (what DP-SGD needs).
+   */
+  readonly norm: NormKind;
   /** Apply the activation to the input first (the paper pilot's `ReLU, Linear, ReLU, Linear`). Default false. */
   readonly activateInput: boolean;
   /** Hidden nonlinearity. Default `relu`. */
@@ -46,6 +51,7 @@ export const defaultProjectionHeadOptions: ProjectionHeadOptions = {
   outDim: 128,
   batchNorm: false,
   outputBatchNorm: false,
+  norm: 'batch',
   activateInput: false,
   activation: 'relu',
   batchNormMomentum: 0.9,
@@ -74,6 +80,7 @@ export function projectionHeadConfig(options: Partial<ProjectionHeadOptions> = {
     outDim: checkPositiveInt(o.outDim, `${where}.outDim`),
     batchNorm: checkBoolean(o.batchNorm, `${where}.batchNorm`),
     outputBatchNorm: checkBoolean(o.outputBatchNorm, `${where}.outputBatchNorm`),
+    norm: checkChoice(o.norm, normKinds, `${where}.norm`),
     activateInput: checkBoolean(o.activateInput, `${where}.activateInput`),
     activation: checkChoice(o.activation, activations, `${where}.activation`),
     batchNormMomentum: checkNumber(o.batchNormMomentum, `${where}.batchNormMomentum`, { min: 0, max: 1 }),
@@ -90,18 +97,18 @@ export function projectionHeadConfig(options: Partial<ProjectionHeadOptions> = {
 export function projectionHead(options: Partial<ProjectionHeadOptions> = {}): ProjectionHead {
   const config = projectionHeadConfig(options);
   const scope = createParamScope(config.name, config.seed);
-  const layers: Array<{ dense: DenseLayer; bn: BatchNormLayer | null }> = [];
+  const layers: Array<{ dense: DenseLayer; bn: NormLayer | null }> = [];
   let width = config.inDim;
   config.hidden.forEach((units, i) => {
     layers.push({
       dense: createDense(scope.child(`dense${i + 1}`), width, units, { init: 'he-normal', bias: !config.batchNorm }),
-      bn: config.batchNorm ? createBatchNorm(scope.child(`bn${i + 1}`), units, { momentum: config.batchNormMomentum }) : null,
+      bn: config.batchNorm ? createNorm(scope.child(normScopeName(config.norm, i + 1)), units, config.norm, { momentum: config.batchNormMomentum }) : null,
     });
     width = units;
   });
   const out = createDense(scope.child('out'), width, config.outDim, { bias: !config.outputBatchNorm });
   const outBn = config.outputBatchNorm
-    ? createBatchNorm(scope.child('out_bn'), config.outDim, { momentum: config.batchNormMomentum })
+    ? createNorm(scope.child(config.norm === 'batch' ? 'out_bn' : 'out_norm'), config.outDim, config.norm, { momentum: config.batchNormMomentum })
     : null;
   return {
     config,
@@ -115,11 +122,11 @@ export function projectionHead(options: Partial<ProjectionHeadOptions> = {}): Pr
         let x: tf.Tensor = config.activateInput ? activate(z, config.activation) : z;
         for (const { dense, bn } of layers) {
           x = applyDense(dense, x);
-          if (bn) x = applyBatchNorm(bn, x, training);
+          if (bn) x = bn.apply(x, training);
           x = activate(x, config.activation);
         }
         x = applyDense(out, x);
-        if (outBn) x = applyBatchNorm(outBn, x, training);
+        if (outBn) x = outBn.apply(x, training);
         return x as tf.Tensor2D;
       });
     },

@@ -90,6 +90,7 @@ export function dino(config: Partial<DinoConfig> | ObjectiveConfig = {}): Object
   const c = resolveDinoConfig(config);
   return {
     config: c,
+    batchCoupling: 'the teacher outputs are centred with the batch mean',
     numViews: 2 + c.localCrops,
     viewAugmentations: (augment) => {
       const local = compose([augment, randomResizedCrop({ scale: [...c.localScale] as [number, number], ratio: [3 / 4, 4 / 3] })]);

@@ -63,6 +63,12 @@ export interface Objective {
   /** True when `loss` needs the batch's labels (supervised training). */
   readonly needsLabels?: boolean;
   /**
+   * Why the loss couples the examples of a batch (one example's gradient depends on the
+   * others: negatives, batch statistics, a centre), which rules out DP-SGD. Absent: the
+   * loss is the mean over the batch of one term per example, as DP-SGD requires.
+   */
+  readonly batchCoupling?: string;
+  /**
    * One augmentation per view built from the experiment's augmentation (e.g. DINO's
    * global and local crops). Absent: every view uses the experiment's augmentation.
    */

@@ -47,6 +47,7 @@ export function simclr(config: Partial<SimclrConfig> | ObjectiveConfig = {}): Ob
   const c = resolveSimclrConfig(config);
   return {
     config: c,
+    batchCoupling: 'NT-Xent contrasts every view with the other views of the batch as negatives',
     numViews: 2,
     init(encoder: Encoder, rng: Rng): ObjectiveState {
       const head = projectionHead({ ...c.projector, inDim: encoder.outDim, seed: rng.fork('projector').uint32() | 0, name: 'simclr_projector' });

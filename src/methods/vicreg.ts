@@ -63,6 +63,7 @@ export function vicreg(config: Partial<VicregConfig> | ObjectiveConfig = {}): Ob
   const c = resolveVicregConfig(config);
   return {
     config: c,
+    batchCoupling: 'the variance and covariance terms are statistics over the batch',
     numViews: 2,
     init(encoder, rng) {
       const expander = projectionHead({ ...c.expander, inDim: encoder.outDim, seed: rng.fork('expander').uint32() | 0, name: 'vicreg_expander' });

@@ -15,6 +15,29 @@ export interface ClipAndNoiseOptions {
   readonly rng: Rng;
 }
 
+/**
+ * `n` independent draws of N(0, std^2) from `rng`, by Marsaglia's polar method (one
+ * logarithm and square root per pair, no sines: about twice as fast as `rng.normal`,
+ * which matters for the noise of every parameter at every DP-SGD step).
+ */
+export function normalDraws(rng: Rng, n: number, std: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let k = 0; k < n; ) {
+    let u: number;
+    let v: number;
+    let q: number;
+    do {
+      u = rng.uint32() / 2147483648 - 1;
+      v = rng.uint32() / 2147483648 - 1;
+      q = u * u + v * v;
+    } while (q >= 1 || q === 0);
+    const f = std * Math.sqrt((-2 * Math.log(q)) / q);
+    out[k++] = u * f;
+    if (k < n) out[k++] = v * f;
+  }
+  return out;
+}
+
 /** The L2 norm of one example's gradient over all its variables together. */
 export function gradientNorm(grads: NamedTensors): number {
   return Math.sqrt(tf.tidy(() => Object.values(grads).reduce((sum, g) => sum + (tf.sum(tf.square(g)).dataSync()[0] as number), 0)));
@@ -40,14 +63,29 @@ export function clipAndNoise(perExample: readonly NamedTensors[], options: ClipA
     if (mine.join('\n') !== names.join('\n')) throw new InputError(`clipAndNoise perExample[${i}]`, `gradients of ${names.join(', ')}`, mine.join(', '));
   });
   const scales = perExample.map((g) => Math.min(1, clip / Math.max(gradientNorm(g), 1e-12)));
-  const out: NamedTensors = {};
+  const sums: NamedTensors = {};
   for (const name of names) {
+    sums[name] = tf.tidy(() => perExample.reduce<tf.Tensor>((acc, g, i) => tf.add(acc, tf.mul(g[name], scales[i])), tf.zerosLike(perExample[0][name])));
+  }
+  const out = noisyMean(sums, options);
+  Object.values(sums).forEach((t) => t.dispose());
+  return out;
+}
+
+/**
+ * The end of DP-SGD's aggregation: `(sum + N(0, (sigma C)^2)) / expectedBatchSize` for each
+ * variable's sum of clipped gradients, the noise drawn in JavaScript from `rng` variable by
+ * variable in name order (the same on every backend). Returns new tensors; `sums` is left
+ * as it is.
+ */
+export function noisyMean(sums: NamedTensors, options: ClipAndNoiseOptions): NamedTensors {
+  const { clip, noise, expectedBatchSize, rng } = options;
+  const out: NamedTensors = {};
+  for (const name of Object.keys(sums).sort()) {
     out[name] = tf.tidy(() => {
-      const sum = perExample.reduce<tf.Tensor>((acc, g, i) => tf.add(acc, tf.mul(g[name], scales[i])), tf.zerosLike(perExample[0][name]));
-      const size = sum.size;
-      const values = new Float32Array(size);
-      for (let k = 0; k < size; k++) values[k] = noise * clip * rng.normal();
-      return tf.div(tf.add(sum, tf.tensor(values, sum.shape)), expectedBatchSize);
+      const sum = sums[name];
+      if (noise === 0) return tf.div(sum, expectedBatchSize);
+      return tf.div(tf.add(sum, tf.tensor(normalDraws(rng, sum.size, noise * clip), sum.shape)), expectedBatchSize);
     });
   }
   return out;

@@ -18,3 +18,6 @@ export * from './train-encoder';
 export * from './progress';
 export * from './clip-and-noise';
 export * from './poisson-batch';
+export * from './per-example-gradients';
+export * from './dp-options';
+export * from './dp-train-step';

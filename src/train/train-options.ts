@@ -1,6 +1,7 @@
 import type { Augmentation } from '../augment/augmentation';
 import type { ObjectiveState } from '../methods/objective';
 import { InputError } from '../util/errors';
+import type { DpTrainOptions } from './dp-options';
 import type { OptimizerConfig } from './optimizer';
 
 /** One row of the training history: the epoch's mean loss, last learning rate, wall time. */
@@ -13,6 +14,8 @@ export interface EpochRecord {
   readonly lr: number;
   /** Seconds the epoch's steps took. */
   readonly seconds: number;
+  /** Under DP-SGD: the epsilon spent up to the end of this epoch. */
+  readonly epsilon?: number;
 }
 
 /** What `onEpoch` receives. */
@@ -28,6 +31,7 @@ export interface StepInfo {
   /** 1-based step within the epoch and the number of steps per epoch. */
   readonly step: number;
   readonly stepsPerEpoch: number;
+  /** The step's mean loss (NaN for an empty Poisson batch under DP-SGD). */
   readonly loss: number;
   readonly lr: number;
 }
@@ -36,8 +40,13 @@ export interface StepInfo {
 export interface TrainWarning {
   /** 1-based epoch at which it was noticed. */
   readonly epoch: number;
-  /** What kind: `chance-level` (the loss stays at the level of an encoder that learnt nothing). */
-  readonly kind: 'chance-level';
+  /**
+   * What kind: `chance-level` (the loss stays at the level of an encoder that learnt
+   * nothing), `dp-fixed-batches` (DP-SGD on shuffled fixed-size batches: the epsilon is
+   * not a proven bound), `dp-microbatch` (a layer does not record per-example gradients, so
+   * DP-SGD computes them one example at a time: correct, but slow).
+   */
+  readonly kind: 'chance-level' | 'dp-fixed-batches' | 'dp-microbatch';
   readonly message: string;
 }
 
@@ -79,6 +88,8 @@ export interface TrainOptions {
   readonly onStep: ((info: StepInfo) => void) | undefined;
   /** Called (once per kind) when the run looks wrong but goes on, e.g. a loss stuck at chance level. */
   readonly onWarning: ((warning: TrainWarning) => void) | undefined;
+  /** Train with DP-SGD (per-example clipping, noise, Poisson batches of expected size `batchSize`). Default unset. */
+  readonly dp: DpTrainOptions | undefined;
 }
 
 /** Defaults of `TrainOptions`. */
@@ -100,6 +111,7 @@ export const defaultTrainOptions: Omit<TrainOptions, 'augment'> = {
   onEpoch: undefined,
   onStep: undefined,
   onWarning: undefined,
+  dp: undefined,
 };
 
 /** `trainEncoder`'s options as passed: `augment` plus any of the defaults. */
@@ -107,8 +119,8 @@ export type TrainEncoderOptions = Partial<TrainOptions> & Pick<TrainOptions, 'au
 
 /** The options that determine the result, as stored in a checkpoint (JSON values only). */
 export function serialisableTrainOptions(o: TrainOptions): Record<string, unknown> {
-  const { epochs, batchSize, dropLast, optimizer, lr, weightDecay, schedule, warmupEpochs, finalLr, seed, checkpointEpochs } = o;
-  return { epochs, batchSize, dropLast, optimizer, lr, weightDecay, schedule, warmupEpochs, finalLr, seed, checkpointEpochs };
+  const { epochs, batchSize, dropLast, optimizer, lr, weightDecay, schedule, warmupEpochs, finalLr, seed, checkpointEpochs, dp } = o;
+  return { epochs, batchSize, dropLast, optimizer, lr, weightDecay, schedule, warmupEpochs, finalLr, seed, checkpointEpochs, ...(dp === undefined ? {} : { dp }) };
 }
 
 /** Number of steps in one epoch over `size` images. */
@@ -137,7 +149,7 @@ export function resolveTrainOptions(options: TrainEncoderOptions, dataSize: numb
   }
   if (o.augment === undefined) throw new InputError('train options.augment', 'an augmentation (or one per view)', 'undefined');
   if (!Number.isInteger(dataSize) || dataSize < 1) throw new InputError('train data.size', 'an integer >= 1', String(dataSize));
-  if (stepsPerEpochOf(dataSize, o.batchSize, o.dropLast) === 0) {
+  if (stepsPerEpochOf(dataSize, o.batchSize, o.dropLast) === 0 && o.dp?.sampling !== 'poisson') {
     throw new InputError('train options.batchSize', `at most the ${dataSize} images (dropLast is on)`, String(o.batchSize));
   }
   o.checkpointEpochs.forEach((e, i) => {

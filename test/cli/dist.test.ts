@@ -54,6 +54,32 @@ describe('built sslmem (dist/cli/main.js)', { skip: existsSync(mainJs) ? false :
     }
   });
 
+  test('score trains privately with --set dp.epsilon=8 (MAE, ghost per-example norms on wasm) and reports the epsilon spent; SimCLR is refused before training', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sslmem-dp-'));
+    try {
+      const out = join(root, 'mae');
+      const args = ['score', '--preset', 'quick', '--epochs', '3', '--workers', '1', '--runs', join(root, 'runs'), '--set', 'dp.epsilon=8'];
+      const r = spawnSync(process.execPath, [mainJs, ...args, '--objective', 'mae', '--out', out], { encoding: 'utf8', timeout: 300_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /one example at a time/, 'every layer of the ViT and decoder records per-example gradients');
+      const spent = /DP-SGD \(target epsilon 8, delta 0\.00001, clip 1, poisson sampling\): epsilon spent f0 ([0-9.]+), g0 ([0-9.]+)/.exec(r.stdout);
+      assert.ok(spent, r.stdout);
+      for (const e of spent.slice(1).map(Number)) assert.ok(e <= 8 && e > 7.9, `epsilon ${e}`);
+      const history = readFileSync(join(out, 'history-f-seed0.csv'), 'utf8').trim().split('\n');
+      assert.equal(history[0], 'epoch,loss,lr,seconds,epsilon');
+      assert.equal(history.length, 4);
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      assert.equal(summary.privacy.epsilon, 8);
+      const refused = spawnSync(process.execPath, [mainJs, ...args, '--objective', 'simclr', '--out', join(root, 'simclr')], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /"simclr", whose loss couples the examples of a batch/);
+      assert.match(refused.stderr, /an objective DP-SGD can train: mae \(on a ViT/);
+      assert.ok(!existsSync(join(root, 'simclr')), 'nothing written');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   describe('the run cache as a user meets it (CLI processes, a tiny synthetic experiment)', () => {
     const root = mkdtempSync(join(tmpdir(), 'sslmem-dist-'));
     const runs = join(root, 'runs');

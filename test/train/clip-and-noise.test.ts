@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { clipAndNoise, gradientNorm } from '../../src/train/clip-and-noise';
+import { clipAndNoise, normalDraws, gradientNorm } from '../../src/train/clip-and-noise';
 import { poissonBatch } from '../../src/train/poisson-batch';
 import { createRng } from '../../src/util/rng';
 
@@ -32,6 +32,24 @@ describe('clipAndNoise (DP-SGD aggregation)', () => {
     tf.dispose(Object.values(out));
     assert.equal(tf.memory().numTensors, before);
     tf.dispose(grads.flatMap((g) => Object.values(g)));
+  });
+
+  test('normalDraws (polar method): mean 0, the std asked for, normal tails and quantiles; seeded', () => {
+    const n = 200_000;
+    const x = normalDraws(createRng(7), n, 2);
+    const mean = x.reduce((a, v) => a + v, 0) / n;
+    const variance = x.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
+    const kurtosis = x.reduce((a, v) => a + (v - mean) ** 4, 0) / n / variance ** 2;
+    assert.ok(Math.abs(mean) < 0.02, `mean ${mean}`);
+    assert.ok(Math.abs(Math.sqrt(variance) - 2) < 0.02, `std ${Math.sqrt(variance)}`);
+    assert.ok(Math.abs(kurtosis - 3) < 0.1, `kurtosis ${kurtosis}`);
+    // Standard normal CDF at -1.96, -1, 0, 1, 1.96 (x / 2): 0.025, 0.1587, 0.5, 0.8413, 0.975.
+    for (const [z, p] of [[-1.96, 0.025], [-1, 0.1587], [0, 0.5], [1, 0.8413], [1.96, 0.975]]) {
+      const below = x.filter((v) => v / 2 < z).length / n;
+      assert.ok(Math.abs(below - p) < 0.004, `P(Z < ${z}) = ${below}, expected ${p}`);
+    }
+    assert.deepEqual(normalDraws(createRng(7), 5, 1), normalDraws(createRng(7), 5, 1));
+    assert.equal(normalDraws(createRng(7), 3, 1).length, 3);
   });
 
   test('the noise has std sigma C / expected batch size per coordinate, and comes from the rng alone', () => {

@@ -1,0 +1,86 @@
+import { noiseForEpsilon, privacySpent } from '../privacy/privacy-spent';
+import { InputError } from '../util/errors';
+import type { PerExampleMethod } from './per-example-gradients';
+
+/** How DP-SGD batches are drawn. */
+export type DpSampling = 'poisson' | 'shuffle';
+
+/**
+ * DP-SGD settings of a training run (Abadi et al. 2016): every example's gradient clipped
+ * to L2 norm `clip`, Gaussian noise of std `noise * clip` on the sum, division by the
+ * expected batch size. Give the noise multiplier, or a target `epsilon` from which the
+ * smallest noise that meets it over the planned steps is derived.
+ */
+export interface DpTrainOptions {
+  /** Per-example clipping norm C. */
+  readonly clip: number;
+  /** Noise multiplier sigma; absent: derived from `epsilon`. */
+  readonly noise?: number;
+  /** Target epsilon of the whole run (used when `noise` is absent). */
+  readonly epsilon?: number;
+  /** Delta of the (epsilon, delta) guarantee. */
+  readonly delta: number;
+  /**
+   * `poisson`: every example joins each batch with probability `batchSize / dataSize`
+   * (what the accounting assumes); `shuffle`: fixed-size batches of a permutation, whose
+   * epsilon is then not a proven bound (the trainer warns).
+   */
+  readonly sampling: DpSampling;
+  /** How per-example gradients are found (`ghost`, falling back to `microbatch` where a layer does not record). */
+  readonly method: PerExampleMethod;
+}
+
+/** A DP-SGD run as planned: the settings, the sample rate, the noise and the steps. */
+export interface DpPlan {
+  readonly clip: number;
+  readonly noise: number;
+  readonly delta: number;
+  readonly sampling: DpSampling;
+  readonly method: PerExampleMethod;
+  /** Probability that an example is in a batch, `batchSize / dataSize`. */
+  readonly sampleRate: number;
+  /** What the noisy sum is divided by: `batchSize` (the expected batch size). */
+  readonly expectedBatchSize: number;
+  readonly stepsPerEpoch: number;
+  readonly totalSteps: number;
+  /** The epsilon the whole run spends (at most the target, when one was given). */
+  readonly epsilon: number;
+}
+
+/** The epsilon spent after `steps` steps of a plan (Infinity without noise). */
+export function epsilonAfter(plan: Pick<DpPlan, 'noise' | 'sampleRate' | 'delta'>, steps: number): number {
+  if (steps === 0) return 0;
+  if (plan.noise === 0) return Infinity;
+  return privacySpent({ noise: plan.noise, sampleRate: plan.sampleRate, steps, delta: plan.delta }).epsilon;
+}
+
+/**
+ * Checks DP-SGD settings and plans the run for `dataSize` examples in batches of
+ * `batchSize` over `epochs` epochs: under Poisson sampling an epoch is
+ * `round(dataSize / batchSize)` steps (one pass in expectation); the noise is the given
+ * one or the smallest that keeps epsilon at or below the target.
+ */
+export function planDp(dp: DpTrainOptions, run: { dataSize: number; batchSize: number; epochs: number; dropLast: boolean }, where = 'train options.dp'): DpPlan {
+  const finite = (v: unknown, field: string, min: number, open: boolean): number => {
+    if (!(typeof v === 'number' && Number.isFinite(v) && (open ? v > min : v >= min))) {
+      throw new InputError(`${where}.${field}`, `a finite number ${open ? '>' : '>='} ${min}`, JSON.stringify(v) ?? 'nothing');
+    }
+    return v;
+  };
+  const clip = finite(dp.clip, 'clip', 0, true);
+  const delta = finite(dp.delta, 'delta', 0, true);
+  if (delta >= 1) throw new InputError(`${where}.delta`, 'a number in (0, 1), well below 1 / dataSize', String(delta));
+  if (!['poisson', 'shuffle'].includes(dp.sampling)) throw new InputError(`${where}.sampling`, '"poisson" or "shuffle"', JSON.stringify(dp.sampling));
+  if (!['ghost', 'microbatch'].includes(dp.method)) throw new InputError(`${where}.method`, '"ghost" or "microbatch"', JSON.stringify(dp.method));
+  const sampleRate = Math.min(1, run.batchSize / run.dataSize);
+  const stepsPerEpoch = dp.sampling === 'poisson' ? Math.max(1, Math.round(run.dataSize / run.batchSize)) : run.dropLast ? Math.floor(run.dataSize / run.batchSize) : Math.ceil(run.dataSize / run.batchSize);
+  const totalSteps = stepsPerEpoch * run.epochs;
+  let noise: number;
+  if (dp.noise !== undefined) noise = finite(dp.noise, 'noise', 0, false);
+  else if (dp.epsilon !== undefined) {
+    const target = finite(dp.epsilon, 'epsilon', 0, true);
+    noise = totalSteps === 0 ? 0 : noiseForEpsilon({ targetEpsilon: target, sampleRate, steps: totalSteps, delta }).noise;
+  } else throw new InputError(where, 'a noise multiplier (noise) or a target epsilon (epsilon)', 'neither');
+  const base = { clip, noise, delta, sampling: dp.sampling, method: dp.method, sampleRate, expectedBatchSize: run.batchSize, stepsPerEpoch, totalSteps };
+  return { ...base, epsilon: epsilonAfter(base, totalSteps) };
+}
