@@ -6,8 +6,7 @@ import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
 import { loadData, privacyReport, startRun, storedHistories, type RunContext } from './run-context';
-import { formatDuration } from './status-line';
-import { trainAndScoreProgress } from './train-and-score-progress';
+import { reportText, trainAndScore } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
 import { writeOutputs, type OutputContent } from './write-outputs';
 
@@ -114,20 +113,14 @@ export const labelMemorizationCommand: Command = {
   async run({ values }, io) {
     const started = await startRun(values, io);
     const ctx: RunContext = { ...started, config: labelMemorizationConfig(started.config) };
-    const { config, store, line } = ctx;
+    const { config, store } = ctx;
     await loadData(ctx);
-    const refresh = values.refresh === true;
-    const stored = !refresh && store.has(labelMemorizationKind, labelMemorizationKey(config));
-    const progress = trainAndScoreProgress(ctx, stored);
-    let table: ColumnTable;
-    try {
-      table = await labelMemorization(config, { store, workers: ctx.workers, refresh, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
-    } finally {
-      progress.finish();
-    }
-    const seconds = progress.scoringSeconds();
-    if (seconds !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration(seconds)}`);
-    else line.log(`label memorization reused from the run store ${store.root} (--refresh computes it again)`);
+    const table = await trainAndScore(ctx, values.refresh === true, {
+      kind: labelMemorizationKind,
+      key: labelMemorizationKey(config),
+      reused: `label memorization reused from the run store ${store.root} (--refresh computes it again)`,
+      compute: (options) => labelMemorization(config, options),
+    });
     const privacy = privacyReport(ctx);
     const summary = {
       name: config.name,
@@ -145,7 +138,7 @@ export const labelMemorizationCommand: Command = {
       ['config.json', configJson(config)],
     ];
     const written = await writeOutputs(ctx.out, files);
-    io.stdout.write(`${labelMemorizationSummaryText(ctx, table)}\n${privacy === undefined ? '' : `${privacy.text}\n`}\n${listFiles(ctx.out, written)}\n`);
+    io.stdout.write(reportText(labelMemorizationSummaryText(ctx, table), privacy, listFiles(ctx.out, written)));
     return 0;
   },
 };

@@ -7,8 +7,7 @@ import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
 import { loadData, privacyReport, startRun, storedHistories, type RunContext } from './run-context';
-import { formatDuration } from './status-line';
-import { trainAndScoreProgress } from './train-and-score-progress';
+import { reportText, trainAndScore } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
 import { writeOutputs, type OutputContent } from './write-outputs';
 
@@ -95,21 +94,15 @@ export const scoreCommand: Command = {
   },
   async run({ values }, io) {
     const ctx = await startRun(values, io);
-    const { config, store, line } = ctx;
+    const { config, store } = ctx;
     const normalization = values.normalization as ScoreNormalization;
     await loadData(ctx);
-    const refresh = values.refresh === true;
-    const stored = !refresh && store.has(memorizationScoresKind, memorizationScoresKey(config));
-    const progress = trainAndScoreProgress(ctx, stored);
-    let table: ColumnTable;
-    try {
-      table = await memorizationScores(config, { store, workers: ctx.workers, refresh, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
-    } finally {
-      progress.finish();
-    }
-    const seconds = progress.scoringSeconds();
-    if (seconds !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration(seconds)}`);
-    else line.log(`scores reused from the run store ${store.root} (--refresh scores again)`);
+    const table = await trainAndScore(ctx, values.refresh === true, {
+      kind: memorizationScoresKind,
+      key: memorizationScoresKey(config),
+      reused: `scores reused from the run store ${store.root} (--refresh scores again)`,
+      compute: (options) => memorizationScores(config, options),
+    });
     const privacy = privacyReport(ctx);
     const summary = {
       name: config.name,
@@ -129,7 +122,7 @@ export const scoreCommand: Command = {
       ['config.json', configJson(config)],
     ];
     const written = await writeOutputs(ctx.out, files);
-    io.stdout.write(`${scoreSummaryText(ctx, table, normalization)}\n${privacy === undefined ? '' : `${privacy.text}\n`}\n${listFiles(ctx.out, written)}\n`);
+    io.stdout.write(reportText(scoreSummaryText(ctx, table, normalization), privacy, listFiles(ctx.out, written)));
     return 0;
   },
 };

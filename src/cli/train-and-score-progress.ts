@@ -1,3 +1,4 @@
+import type { ColumnTable } from 'arquero';
 import type { SetName } from '../experiments/experiment-data';
 import type { TrainTaskMessage } from '../experiments/train-task';
 import { trainingPlan, type RunContext } from './run-context';
@@ -44,4 +45,39 @@ export function trainAndScoreProgress(ctx: RunContext, stored: boolean): TrainAn
       line.done();
     },
   };
+}
+
+/** What `trainAndScore` computes: a cached recipe's run-store kind and key, and the recipe. */
+export interface TrainAndScoreJob {
+  readonly kind: string;
+  readonly key: Record<string, unknown>;
+  /** What the log says when the table came from the run store. */
+  readonly reused: string;
+  /** Runs the recipe with the progress callbacks and `refresh`. */
+  compute(options: { store: RunContext['store']; workers: number | undefined; refresh: boolean; onEpoch: TrainAndScoreProgress['onEpoch']; onProgress: TrainAndScoreProgress['onProgress'] }): Promise<ColumnTable>;
+}
+
+/**
+ * The body shared by the commands that train (or reuse) encoders and score with them:
+ * progress while it runs, then a log line of the scoring time or of the reuse.
+ */
+export async function trainAndScore(ctx: RunContext, refresh: boolean, job: TrainAndScoreJob): Promise<ColumnTable> {
+  const { store, line } = ctx;
+  const stored = !refresh && store.has(job.kind, job.key);
+  const progress = trainAndScoreProgress(ctx, stored);
+  let table: ColumnTable;
+  try {
+    table = await job.compute({ store, workers: ctx.workers, refresh, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
+  } finally {
+    progress.finish();
+  }
+  const seconds = progress.scoringSeconds();
+  if (seconds !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration(seconds)}`);
+  else line.log(job.reused);
+  return table;
+}
+
+/** A command's summary text, the DP-SGD line when there is one, and the list of written files. */
+export function reportText(summary: string, privacy: { text: string } | undefined, files: string): string {
+  return `${summary}\n${privacy === undefined ? '' : `${privacy.text}\n`}\n${files}\n`;
 }
