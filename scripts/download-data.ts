@@ -1,6 +1,6 @@
 // Downloads datasets into data/<name>/ with checksum verification.
 // Usage: npx tsx scripts/download-data.ts <name...> [--dir <folder>] [--overwrite]
-//   names: mnist fashion-mnist kmnist cifar10 cifar100 stl10 (or "all")
+//   names: mnist fashion-mnist kmnist cifar10 cifar100 stl10 svhn (or "all")
 // Installed package users: `npx sslmem download <name>` does the same.
 import { datasetSources, downloadDataset } from '../src/data';
 

@@ -20,3 +20,4 @@ export * from './runs';
 export * from './experiments';
 export * from './plot';
 export * from './notebook';
+export * from './plans';

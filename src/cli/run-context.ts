@@ -1,10 +1,13 @@
 import { describeBackend, initBackend, type BackendChoice } from '../backend/init-backend';
 import type { ExperimentConfig, Side } from '../experiments/experiment-config';
 import { loadExperimentData, type ExperimentData } from '../experiments/experiment-data';
-import { encoderRunConfig, encoderRunKind } from '../experiments/encoder-run';
 import { defaultRunRoot, runStore, type RunStore } from '../runs/run-store';
-import type { TrainTaskMessage } from '../experiments/train-task';
-import { missingEncoders, sideSeedPairs, trainedEncoders, type TrainedPair } from '../experiments/trained-encoders';
+import { trainedEncoders, type TrainedPair } from '../experiments/trained-encoders';
+import { encoderStore } from '../plans/encoder-store';
+import { jobKey } from '../plans/job-key';
+import { localRunner, type JobMessage, type Runner } from '../plans/runner';
+import { sidePlan } from '../plans/side-plan';
+import type { TrainingJob, TrainingPlan } from '../plans/training-job';
 import { InputError } from '../util/errors';
 import { resolveExperimentDp } from '../experiments/privacy-config';
 import type { CliIo } from './cli-io';
@@ -21,6 +24,8 @@ export interface RunContext {
   readonly out: string;
   readonly store: RunStore;
   readonly workers: number | undefined;
+  /** Runs training plans into `store` with `workers` threads (each with this process's backend). */
+  readonly runner: Runner;
   /** Progress and notes on stderr. */
   readonly line: StatusLine;
   readonly io: CliIo;
@@ -29,8 +34,8 @@ export interface RunContext {
 /**
  * Resolves the shared options of train / score / probe: the config (checked whole, sizes
  * against the dataset included, before anything slow starts), `--out` (required), the run
- * store and the backend (`--backend` also reaches the training workers through
- * `SSLMEM_BACKEND`; `main` restores the variable afterwards).
+ * store, the backend (`--backend`; training workers get the same one in their task
+ * arguments) and the runner.
  */
 export async function startRun(values: Readonly<Record<string, unknown>>, io: CliIo): Promise<RunContext> {
   const config = resolveExperimentConfig(values);
@@ -38,13 +43,13 @@ export async function startRun(values: Readonly<Record<string, unknown>>, io: Cl
   if (typeof out !== 'string') throw new InputError('option --out', 'a folder for the output files (--out DIR)', 'nothing');
   checkOutputDir(out);
   const line = statusLine(io.stderr, { quiet: values.quiet === true });
-  if (values.backend !== undefined) process.env.SSLMEM_BACKEND = values.backend as BackendChoice;
-  const info = await initBackend();
+  const info = await initBackend(values.backend === undefined ? {} : { backend: values.backend as BackendChoice });
   line.log(describeBackend(info));
   const store = runStore((values.runs as string | undefined) ?? defaultRunRoot(), {
     onDamaged: (r) => line.log(`run store: ${r.dir} was damaged (${r.problem}); removed it, computing it again`),
   });
-  return { config, out, store, workers: values.workers as number | undefined, line, io };
+  const workers = values.workers as number | undefined;
+  return { config, out, store, workers, runner: localRunner({ store, workers }), line, io };
 }
 
 /** Loads the experiment's dataset and four sets, with a note of their sizes. */
@@ -56,41 +61,42 @@ export async function loadData(ctx: RunContext): Promise<ExperimentData> {
 }
 
 /** What `trainingPlan` returns: the trainings still missing and the progress callback for them. */
-export interface TrainingPlan {
-  readonly missing: ReadonlyArray<{ side: Side; seed: number }>;
-  /** Pass as `onEpoch` to `trainedEncoders` (or a recipe that calls it). */
-  readonly onEpoch: (message: TrainTaskMessage) => void;
+export interface TrainingPlanProgress {
+  readonly missing: readonly TrainingJob[];
+  /** Pass as `onEpoch` to the runner (or a recipe that runs the plan). */
+  readonly onEpoch: (message: JobMessage) => void;
   /** Notes the training time (if anything was trained) and clears the status line; later calls do nothing. */
   finish(): void;
 }
 
 /**
- * Says on stderr which encoders will be trained and which are reused from the run store,
- * and returns the progress callback for the trainings.
+ * Says on stderr which jobs of `plan` (default: the config's f and g per seed) will be
+ * trained and how many are reused from the run store, and returns the progress callback
+ * for the trainings.
  */
-export function trainingPlan(ctx: RunContext): TrainingPlan {
-  const { config, store, line } = ctx;
-  const jobs = sideSeedPairs(config);
-  const missing = missingEncoders(config, store);
-  const reused = jobs.length - missing.length;
+export function trainingPlan(ctx: RunContext, plan: TrainingPlan = sidePlan(ctx.config)): TrainingPlanProgress {
+  const { store, line } = ctx;
+  const missing = encoderStore(store).missing(plan);
+  const reused = new Set(plan.map((job) => jobKey(job))).size - missing.length;
+  const epochs = [...new Set(missing.map((job) => job.train.epochs))].join('/');
   if (missing.length > 0) {
     const workers = ctx.workers === undefined ? 'one worker per core' : `${Math.min(ctx.workers, missing.length)} worker(s)`;
     line.log(
-      `training ${missing.length} encoder(s) for ${config.train.epochs} epochs with ${workers}` +
+      `training ${missing.length} encoder(s) for ${epochs} epochs with ${workers}` +
         (reused > 0 ? `; ${reused} reused from the run store ${store.root}` : `; run store ${store.root}`),
     );
   } else {
-    line.log(`all ${jobs.length} encoders reused from the run store ${store.root}`);
+    line.log(`all ${plan.length} encoders reused from the run store ${store.root}`);
   }
   const started = Date.now();
-  let epochs = 0;
+  let epochCount = 0;
   let finished = false;
   let lastEpochAt = started;
-  const report = trainingReporter(line, missing, config.train.epochs, { tty: ctx.io.stderr.isTTY === true });
+  const report = trainingReporter(line, missing, { tty: ctx.io.stderr.isTTY === true });
   return {
     missing,
     onEpoch: (message) => {
-      epochs++;
+      epochCount++;
       lastEpochAt = Date.now();
       report(message);
     },
@@ -98,7 +104,7 @@ export function trainingPlan(ctx: RunContext): TrainingPlan {
       if (finished) return;
       finished = true;
       line.done();
-      if (epochs > 0) line.log(`trained in ${formatDuration((lastEpochAt - started) / 1000)}`);
+      if (epochCount > 0) line.log(`trained in ${formatDuration((lastEpochAt - started) / 1000)}`);
     },
   };
 }
@@ -110,7 +116,7 @@ export function trainingPlan(ctx: RunContext): TrainingPlan {
 export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
   const plan = trainingPlan(ctx);
   try {
-    return await trainedEncoders(ctx.config, { store: ctx.store, workers: ctx.workers, onEpoch: plan.onEpoch });
+    return await trainedEncoders(ctx.config, { runner: ctx.runner, onEpoch: plan.onEpoch });
   } finally {
     plan.finish();
   }
@@ -118,11 +124,12 @@ export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
 
 /** The stored training histories (`history-f-seed0.csv`, ...) of the experiment's encoders that the run store has. */
 export function storedHistories(ctx: Pick<RunContext, 'config' | 'store'>): Array<[string, string]> {
+  const encoders = encoderStore(ctx.store);
   const files: Array<[string, string]> = [];
   for (const side of ['f', 'g'] as Side[]) {
-    for (const seed of ctx.config.seeds) {
-      const run = ctx.store.get(encoderRunKind, encoderRunConfig(ctx.config, side, seed));
-      if (run !== undefined && run.files.includes('history.csv')) files.push([historyFileName(side, seed), run.readText('history.csv')]);
+    for (const job of sidePlan(ctx.config).filter((j) => j.trainSet.kind === 'side' && j.trainSet.side === side)) {
+      const history = encoders.historyCsv(job);
+      if (history !== undefined) files.push([historyFileName(side, job.seed), history]);
     }
   }
   return files;
@@ -132,12 +139,12 @@ export function storedHistories(ctx: Pick<RunContext, 'config' | 'store'>): Arra
 export function storedEpsilons(ctx: Pick<RunContext, 'config' | 'store'>): Record<string, number> {
   const spent: Record<string, number> = {};
   if (ctx.config.dp === undefined) return spent;
-  for (const { side, seed } of sideSeedPairs(ctx.config)) {
-    const run = ctx.store.get(encoderRunKind, encoderRunConfig(ctx.config, side, seed));
-    if (run === undefined || !run.files.includes('history.csv')) continue;
-    const rows = run.readText('history.csv').trim().split('\n');
-    const column = rows[0].split(',').indexOf('epsilon');
-    if (column >= 0 && rows.length > 1) spent[`${side}${seed}`] = Number(rows[rows.length - 1].split(',')[column]);
+  const encoders = encoderStore(ctx.store);
+  for (const job of sidePlan(ctx.config)) {
+    const history = encoders.history(job);
+    if (history === undefined || !history.columnNames().includes('epsilon') || history.numRows() === 0) continue;
+    const side = job.trainSet.kind === 'side' ? job.trainSet.side : job.label;
+    spent[`${side}${job.seed}`] = Number(history.get('epsilon', history.numRows() - 1));
   }
   return spent;
 }

@@ -1,5 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import { memorizationScores, memorizationScoresKey, memorizationScoresKind } from '../experiments/memorization-scores';
+import { allPointScores, allPointScoresKey, allPointScoresKind, allPointsPlan, defaultFolds } from '../experiments/all-point-scores';
 import { compareSets, defaultComparisons, scoreStatistics, type ScoreColumn } from '../experiments/summarize-scores';
 import type { ScoreNormalization } from '../memorization/normalize-scores';
 import type { Command } from './command';
@@ -7,6 +8,7 @@ import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
 import { loadData, privacyReport, startRun, storedHistories, type RunContext } from './run-context';
+import { allPointsSummaryText, allPointsSummary, allPointsHistories } from './all-points-summary';
 import { reportText, trainAndScore } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
 import { writeOutputs, type OutputContent } from './write-outputs';
@@ -28,6 +30,15 @@ const normalizationSpec: OptionSpec = {
   default: 'ratio',
   description: 'Score the printed summary uses (summary.json and scores.csv hold all three).',
 };
+
+const allPointsSpec: OptionSpec = {
+  name: 'all-points',
+  kind: 'flag',
+  description:
+    'Score every training point (S_S + S_C + S_I) instead of the four sets: per seed f trains on all of them and one reference g per fold without that fold; each point is scored against the g that never saw it. scores.csv gets a fold column.',
+};
+
+const foldsSpec: OptionSpec = { name: 'folds', kind: 'integer', min: 2, default: defaultFolds, description: 'With --all-points: the number of folds K (K reference encoders per seed).' };
 
 const refreshSpec: OptionSpec = {
   name: 'refresh',
@@ -84,19 +95,45 @@ export const scoreCommand: Command = {
       'Trains (or takes from the run store) the encoders f and g of every seed, then scores SSLMem = SSL_g - SSL_f of every ' +
       'point of the four sets: S_C (seen by f only), S_S (by both), S_I (by g only) and S_E (by neither), with the mean ' +
       'alignment loss over the seeds. Prints the mean score per set and one-sided Welch t-tests of S_C against S_S, S_I and S_E.',
-    options: [...experimentOptionSpecs, normalizationSpec, refreshSpec],
+    options: [...experimentOptionSpecs, normalizationSpec, allPointsSpec, foldsSpec, refreshSpec],
     notes: [
       'Writes to --out: scores.csv and scores.arrow (the same table as Apache Arrow IPC, for pandas/pyarrow and arquero: id, ' +
         'set, label, align_f, align_g, score_raw, score_range, score_ratio; id indexes the train split, the test split for S_E), summary.json (per-set statistics and Welch/Student t-tests of every score ' +
         'column), history-<f|g>-seed<S>.csv and config.json.',
     ],
-    examples: ['sslmem score --dataset mnist --preset quick --out out/quick', 'sslmem score --preset laptop --seeds 0,1,2 --normalization raw --out out/laptop'],
+    examples: [
+      'sslmem score --dataset mnist --preset quick --out out/quick',
+      'sslmem score --preset laptop --seeds 0,1,2 --normalization raw --out out/laptop',
+      'sslmem score --preset quick --all-points --folds 4 --out out/all-points',
+    ],
   },
   async run({ values }, io) {
     const ctx = await startRun(values, io);
     const { config, store } = ctx;
     const normalization = values.normalization as ScoreNormalization;
-    await loadData(ctx);
+    const data = await loadData(ctx);
+    if (values['all-points'] === true) {
+      const folds = values.folds as number;
+      const plan = allPointsPlan(config, data, folds);
+      const table = await trainAndScore(ctx, values.refresh === true, {
+        kind: allPointScoresKind,
+        key: allPointScoresKey(config, folds),
+        reused: `scores reused from the run store ${store.root} (--refresh scores again)`,
+        plan: plan.jobs,
+        compute: (options) => allPointScores(config, { ...options, folds, onProgress: (fold, done, total) => options.onProgress(`fold ${fold}`, done, total) }),
+      });
+      const privacy = privacyReport(ctx);
+      const files: Array<[string, OutputContent]> = [
+        ['scores.csv', table.toCSV()],
+        ['scores.arrow', table.toArrowIPC({ format: 'file' })],
+        ['summary.json', `${JSON.stringify({ ...allPointsSummary(ctx, table, folds), ...(privacy === undefined ? {} : { privacy: privacy.json }) }, null, 2)}\n`],
+        ...allPointsHistories(ctx, plan),
+        ['config.json', configJson(config)],
+      ];
+      const written = await writeOutputs(ctx.out, files);
+      io.stdout.write(reportText(allPointsSummaryText(ctx, table, folds, normalization), privacy, listFiles(ctx.out, written)));
+      return 0;
+    }
     const table = await trainAndScore(ctx, values.refresh === true, {
       kind: memorizationScoresKind,
       key: memorizationScoresKey(config),

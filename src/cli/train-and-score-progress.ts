@@ -1,15 +1,15 @@
 import type { ColumnTable } from 'arquero';
-import type { SetName } from '../experiments/experiment-data';
-import type { TrainTaskMessage } from '../experiments/train-task';
+import type { JobMessage } from '../plans/runner';
+import type { TrainingPlan } from '../plans/training-job';
 import { trainingPlan, type RunContext } from './run-context';
 import { formatDuration, progressBar } from './status-line';
 
 /** Progress of a command that trains (or reuses) encoders and then scores the sets. */
 export interface TrainAndScoreProgress {
   /** Pass as `onEpoch` to the recipe. */
-  readonly onEpoch: (message: TrainTaskMessage) => void;
+  readonly onEpoch: (message: JobMessage) => void;
   /** Pass as `onProgress` to the recipe: a bar per set on a terminal, a line per set elsewhere. */
-  readonly onProgress: (set: SetName, done: number, total: number) => void;
+  readonly onProgress: (set: string, done: number, total: number) => void;
   /** Seconds spent scoring, or `undefined` when nothing was scored (the table came from the run store). */
   scoringSeconds(): number | undefined;
   /** Ends the training plan and clears the status line. */
@@ -20,9 +20,9 @@ export interface TrainAndScoreProgress {
  * The training plan's lines while encoders train (nothing when `stored`: the result comes
  * from the run store), then the scoring of each set, timed from the last epoch.
  */
-export function trainAndScoreProgress(ctx: RunContext, stored: boolean): TrainAndScoreProgress {
+export function trainAndScoreProgress(ctx: RunContext, stored: boolean, jobs?: TrainingPlan): TrainAndScoreProgress {
   const { line } = ctx;
-  const plan = stored ? undefined : trainingPlan(ctx);
+  const plan = stored ? undefined : trainingPlan(ctx, jobs);
   const tty = ctx.io.stderr.isTTY === true;
   let lastEpochAt = Date.now();
   let scoring: number | undefined;
@@ -53,6 +53,8 @@ export interface TrainAndScoreJob {
   readonly key: Record<string, unknown>;
   /** What the log says when the table came from the run store. */
   readonly reused: string;
+  /** The trainings the recipe runs (default: the config's f and g per seed). */
+  readonly plan?: TrainingPlan;
   /** Runs the recipe with the progress callbacks and `refresh`. */
   compute(options: { store: RunContext['store']; workers: number | undefined; refresh: boolean; onEpoch: TrainAndScoreProgress['onEpoch']; onProgress: TrainAndScoreProgress['onProgress'] }): Promise<ColumnTable>;
 }
@@ -64,7 +66,7 @@ export interface TrainAndScoreJob {
 export async function trainAndScore(ctx: RunContext, refresh: boolean, job: TrainAndScoreJob): Promise<ColumnTable> {
   const { store, line } = ctx;
   const stored = !refresh && store.has(job.kind, job.key);
-  const progress = trainAndScoreProgress(ctx, stored);
+  const progress = trainAndScoreProgress(ctx, stored, job.plan);
   let table: ColumnTable;
   try {
     table = await job.compute({ store, workers: ctx.workers, refresh, onEpoch: progress.onEpoch, onProgress: progress.onProgress });

@@ -1,5 +1,4 @@
-import type { Side } from '../experiments/experiment-config';
-import type { TrainTaskMessage } from '../experiments/train-task';
+import type { JobMessage } from '../plans/runner';
 import { formatDuration, progressBar, type StatusLine } from './status-line';
 
 /**
@@ -11,25 +10,24 @@ import { formatDuration, progressBar, type StatusLine } from './status-line';
  */
 export function trainingReporter(
   line: StatusLine,
-  jobs: ReadonlyArray<{ side: Side; seed: number }>,
-  epochs: number,
+  jobs: ReadonlyArray<{ train: { epochs: number } }>,
   options: { tty: boolean; now?: () => number },
-): (message: TrainTaskMessage) => void {
+): (message: JobMessage) => void {
   const now = options.now ?? Date.now;
   const start = now();
-  const latest = new Map<string, TrainTaskMessage>();
-  const width = String(epochs).length;
+  const latest = new Map<string, JobMessage>();
+  const total = jobs.reduce((n, job) => n + job.train.epochs, 0);
+  const width = String(Math.max(...jobs.map((job) => job.train.epochs), 1)).length;
   return (m) => {
-    const name = `${m.side} seed ${m.seed}`;
+    const name = m.label;
     if (m.warning !== undefined) {
       line.log(`warning: ${m.warning}`);
       return;
     }
     const seconds = (now() - start) / 1000;
     const elapsed = formatDuration(seconds);
-    latest.set(`${m.side}${m.seed}`, m);
+    latest.set(m.label, m);
     const done = [...latest.values()].reduce((s, x) => s + x.epoch, 0);
-    const total = jobs.length * epochs;
     const eta = done > 0 && done < total ? `  eta ${formatDuration((seconds * (total - done)) / done)}` : '';
     const epochText = `epoch ${String(m.epoch).padStart(width)}/${m.epochs}  loss ${m.loss.toFixed(4)}${m.epsilon === undefined ? '' : `  epsilon ${m.epsilon.toFixed(2)}`}`;
     if (!options.tty) {
@@ -39,7 +37,7 @@ export function trainingReporter(
     if (m.epoch === m.epochs) line.log(`${name}  trained: ${epochText}  elapsed ${elapsed}`);
     const running = [...latest.values()]
       .filter((x) => x.epoch < x.epochs)
-      .map((x) => `${x.side}${x.seed} ${x.epoch}/${x.epochs} loss ${x.loss.toFixed(3)}`)
+      .map((x) => `${x.label} ${x.epoch}/${x.epochs} loss ${x.loss.toFixed(3)}`)
       .join(', ');
     line.status(`training ${progressBar(total > 0 ? done / total : 1)} ${done}/${total} epochs  ${running}  ${elapsed}${eta}`);
   };

@@ -22,5 +22,6 @@ export const datasetFacts: Readonly<Record<DatasetName, DatasetFacts | undefined
   cifar10: { trainSize: 50000, testSize: 10000, shape: [32, 32, 3], numClasses: 10 },
   cifar100: { trainSize: 50000, testSize: 10000, shape: [32, 32, 3], numClasses: 100 },
   stl10: { trainSize: 5000, testSize: 8000, shape: [96, 96, 3], numClasses: 10 },
+  svhn: { trainSize: 73257, testSize: 26032, shape: [32, 32, 3], numClasses: 10 },
   synthetic: undefined,
 };

@@ -84,6 +84,11 @@ export const idxFileNames = {
   testLabels: ['t10k-labels-idx1-ubyte', 't10k-labels.idx1-ubyte'],
 } as const;
 
+/** True when `dir` holds the four standard IDX files (each as named in `idxFileNames`, optionally `.gz`). */
+export function idxFolderComplete(dir: string): boolean {
+  return existsSync(dir) && Object.values(idxFileNames).every((names) => findDataFile(dir, names) !== undefined);
+}
+
 /**
  * Loads a train/test pair from a folder holding the four standard IDX files
  * (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,

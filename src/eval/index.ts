@@ -3,3 +3,4 @@ export * from './feature-matrix';
 export * from './extract-features';
 export * from './linear-probe';
 export * from './knn';
+export * from './segmentation';

@@ -1,22 +1,18 @@
-import { runProvenance } from '../runs/provenance';
 import { runKey } from '../runs/run-key';
+import { jobRunConfig } from '../plans/job-key';
+import { sideJob } from '../plans/training-job';
 import type { ExperimentConfig, Side } from './experiment-config';
 import { resolveExperimentDp } from './privacy-config';
 
-/** The run-store kind under which trained encoders are kept. */
-export const encoderRunKind = 'encoder';
-
-/** The library module that trains and stores encoders (its code is part of their run key). */
-export const encoderRunModule = 'experiments/train-task';
+export { encoderRunKind, encoderRunModule } from '../plans/job-key';
 
 /**
- * The run-store key of one trained encoder: the parts of an experiment config that
- * determine it (scoring and probing settings are left out, so changing them reuses the
- * encoders), DP-SGD settings with defaults filled in (when `config.dp` is set), its side and seed, and the provenance (library version, training code,
- * arithmetic of the backend `initBackend` chose).
+ * The run-store key record of one trained encoder of `config`'s SSLMem design (the job
+ * `sideJob(config, side, seed)`, see `jobRunConfig`): scoring and probing settings are
+ * left out, so changing them reuses the encoders.
  */
 export function encoderRunConfig(config: ExperimentConfig, side: Side, seed: number): Record<string, unknown> {
-  return { ...trainingFields(config), side, seed, provenance: runProvenance(encoderRunModule) };
+  return jobRunConfig(sideJob(config, side, seed));
 }
 
 /**

@@ -7,7 +7,7 @@ import { resolveEncoderConfig } from '../encoders/create-encoder';
 import { createObjective } from '../methods/registry';
 import type { AlignmentMode } from '../memorization/alignment-loss';
 import type { ObjectiveConfig } from '../methods/objective';
-import type { OptimizerConfig } from '../train/optimizer';
+import type { TrainOptions } from '../train/train-options';
 import { InputError } from '../util/errors';
 import { checkPrivateTraining, privateParts, resolveExperimentDp, type ExperimentDp } from './privacy-config';
 
@@ -34,16 +34,8 @@ export interface ExperimentConfig {
   readonly objective: ObjectiveConfig;
   /** Augmentation of the training views. */
   readonly augment: AugmentationConfig;
-  readonly train: {
-    readonly epochs: number;
-    readonly batchSize: number;
-    readonly optimizer: OptimizerConfig;
-    readonly lr: number;
-    readonly schedule: 'constant' | 'cosine';
-    readonly warmupEpochs: number;
-    /** Epochs (1-based) at which a checkpoint is kept besides the last one. */
-    readonly checkpointEpochs: readonly number[];
-  };
+  /** The trainer's options (`trainEncoder`) that are plain values, passed to it unchanged. */
+  readonly train: ExperimentTrain;
   /** Training seeds: f and g of seed s share the initialisation and batch-order seed s. */
   readonly seeds: readonly number[];
   /** How SSLMem is measured. */
@@ -90,6 +82,17 @@ export function withObjective(config: ExperimentConfig, objective: ObjectiveConf
   const encoder = created.encoderProblem?.(config.encoder) !== undefined && created.suggestedEncoder !== undefined ? created.suggestedEncoder : config.encoder;
   return validateExperimentConfig({ ...config, objective: full, encoder });
 }
+
+/**
+ * The serialisable part of `TrainOptions`, as a config holds it: passed to `trainEncoder`
+ * unchanged (with the job's seed, augmentation and checkpoint folder added). `dropLast`,
+ * `finalLr` and `weightDecay` are optional and take the trainer's defaults when absent.
+ */
+export type ExperimentTrain = Pick<TrainOptions, 'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'schedule' | 'warmupEpochs'> &
+  Partial<Pick<TrainOptions, 'dropLast' | 'finalLr' | 'weightDecay'>> & {
+    /** Epochs (1-based) at which a checkpoint is kept besides the last one. */
+    readonly checkpointEpochs: readonly number[];
+  };
 
 /** Which side of the SSLMem estimate an encoder is: f saw `S_C`, g saw `S_I`. */
 export type Side = 'f' | 'g';
@@ -152,7 +155,7 @@ const knownFields: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['dataset', ['name', 'dir']],
   ['split', ['trainSize', 'fractions', 'extraSize', 'stratified', 'seed']],
   ['split.fractions', ['shared', 'candidate', 'independent']],
-  ['train', ['epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'warmupEpochs', 'checkpointEpochs']],
+  ['train', ['epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'warmupEpochs', 'checkpointEpochs', 'dropLast', 'finalLr', 'weightDecay']],
   ['score', ['pairs', 'normalize', 'mode', 'on', 'batchSize', 'seed', 'augment']],
   ['probe', ['trainSize', 'testSize', 'epochs', 'seed']],
 ];
@@ -225,6 +228,11 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
       throw new InputError(`${where}.train.checkpointEpochs[${i}]`, `an epoch in 1..${config.train.epochs}`, JSON.stringify(e));
     }
   });
+  if (config.train.dropLast !== undefined) oneOf(config.train.dropLast, [true, false], `${where}.train.dropLast`);
+  for (const field of ['finalLr', 'weightDecay'] as const) {
+    const v = config.train[field];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new InputError(`${where}.train.${field}`, 'a number >= 0 (or absent)', JSON.stringify(v));
+  }
   if (!Array.isArray(config.seeds) || config.seeds.length === 0 || !config.seeds.every(Number.isInteger)) {
     throw new InputError(`${where}.seeds`, 'a non-empty array of integer seeds', JSON.stringify(config.seeds));
   }

@@ -17,12 +17,47 @@ export interface ExperimentData {
   readonly split: SplitSets;
 }
 
-/** Loads the dataset of `config` and draws its four sets (`S_E` from the test split). */
-export async function loadExperimentData(config: ExperimentConfig): Promise<ExperimentData> {
-  const pair = await loadDataset(config.dataset.name, {
-    dir: config.dataset.dir,
-    synthetic: config.dataset.name === 'synthetic' ? { n: Math.max(config.split.trainSize, config.probe.trainSize), nTest: Math.max(config.split.extraSize, config.probe.testSize, 1), seed: 0 } : undefined,
-  });
+/** What `loadDataset` is asked for: the dataset's name and folder, and the sizes a synthetic one is generated with. */
+export interface DatasetRequest {
+  readonly name: ExperimentConfig['dataset']['name'];
+  readonly dir?: string;
+  readonly synthetic?: { readonly n: number; readonly nTest: number; readonly seed: number };
+}
+
+/** The dataset request of a config (a synthetic dataset is generated large enough for its split and probe). */
+export function datasetRequest(config: Pick<ExperimentConfig, 'dataset' | 'split' | 'probe'>): DatasetRequest {
+  const { name, dir } = config.dataset;
+  const synthetic = name === 'synthetic' ? { n: Math.max(config.split.trainSize, config.probe.trainSize), nTest: Math.max(config.split.extraSize, config.probe.testSize, 1), seed: 0 } : undefined;
+  return { name, ...(dir === undefined ? {} : { dir }), ...(synthetic === undefined ? {} : { synthetic }) };
+}
+
+const loadedPairs = new Map<string, Promise<DatasetPair>>();
+
+/**
+ * The dataset pair of a config, loaded once per process (thread): later calls with the same
+ * dataset get the same object, so the CLI, a recipe and the jobs of a worker share it. A
+ * failed load is not kept.
+ */
+export function experimentDataset(request: DatasetRequest): Promise<DatasetPair> {
+  const key = JSON.stringify(request);
+  let pair = loadedPairs.get(key);
+  if (pair === undefined) {
+    pair = loadDataset(request.name, { dir: request.dir, synthetic: request.synthetic });
+    loadedPairs.set(key, pair);
+    pair.catch(() => loadedPairs.delete(key));
+  }
+  return pair;
+}
+
+/** Loads the dataset of `config` (once per process, see `experimentDataset`) and draws its four sets (`S_E` from the test split). */
+export function loadExperimentData(config: Pick<ExperimentConfig, 'dataset' | 'split' | 'probe'>): Promise<ExperimentData> {
+  return loadSplitData(datasetRequest(config), config.split);
+}
+
+/** The dataset of `request` (once per process) with the four sets of `splitSpec`. */
+export async function loadSplitData(request: DatasetRequest, splitSpec: ExperimentConfig['split']): Promise<ExperimentData> {
+  const config = { split: splitSpec };
+  const pair = await experimentDataset(request);
   const split = splitSets(pair.train.labels.length, pair.test.labels.length, {
     seed: config.split.seed,
     trainSize: config.split.trainSize,

@@ -5,7 +5,7 @@ import { cached } from '../runs/cached';
 import { moduleOf } from '../runs/code-fingerprint';
 import { runProvenance } from '../runs/provenance';
 import { tableCodec } from '../runs/run-codec';
-import { trainedEncoders, type TrainedEncodersOptions } from './trained-encoders';
+import { storeOf, trainedEncoders, type TrainedEncodersOptions } from './trained-encoders';
 import type { ExperimentConfig } from './experiment-config';
 import { loadExperimentData } from './experiment-data';
 import { scoreSets, type ScoreSetsOptions } from './score-sets';
@@ -47,6 +47,6 @@ export async function memorizationScores(config: ExperimentConfig, options: Memo
         pair.dispose();
       }
     },
-    { ...tableCodec('scores.csv'), store: options.store, refresh: options.refresh },
+    { ...tableCodec('scores.csv'), store: storeOf(options), refresh: options.refresh },
   );
 }

@@ -116,6 +116,7 @@ const families: Record<DatasetName, Record<PresetName, ExperimentConfig>> = {
   cifar10: natural,
   cifar100: natural,
   stl10: natural,
+  svhn: natural,
 };
 
 /**

@@ -7,17 +7,20 @@ import { setNames, type SetName } from './experiment-data';
 /** Score column a summary is about. */
 export type ScoreColumn = 'score_raw' | 'score_range' | 'score_ratio';
 
-function column(table: ColumnTable, set: SetName, score: string): number[] {
+function column(table: ColumnTable, set: string, score: string): number[] {
   return (table.filter(aq.escape((d: { set: string }) => d.set === set)).array(score) as ArrayLike<number> as number[]).slice();
 }
 
 /**
  * Per-set statistics of one score column of a `scoreSets` table (or any numeric column of a
  * table with a `set` column, e.g. `labelMemorization`'s `score`): one row per set present,
- * `set, n, mean, std, median, q90, max`.
+ * `set, n, mean, std, median, q90, max`; the four sets in report order, then any other
+ * `set` value (e.g. `fold 0`) in natural order.
  */
 export function scoreStatistics(table: ColumnTable, score: ScoreColumn | (string & {}) = 'score_ratio'): ColumnTable {
-  const rows = setNames
+  const present = [...new Set(Array.from(table.array('set') as ArrayLike<string>))];
+  const order = [...setNames.filter((s) => present.includes(s)), ...present.filter((s) => !(setNames as readonly string[]).includes(s)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))];
+  const rows = order
     .map((set) => ({ set, values: column(table, set, score) }))
     .filter((r) => r.values.length > 0)
     .map(({ set, values }) => {

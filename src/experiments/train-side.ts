@@ -1,20 +1,20 @@
-import { augmentationFromConfig } from '../augment/augmentation-from-config';
-import { createEncoder } from '../encoders/create-encoder';
 import type { Encoder, EncoderConfig } from '../encoders/encoder';
-import { createObjective } from '../methods/registry';
 import type { Objective, ObjectiveState } from '../methods/objective';
-import type { EpochInfo, StepInfo, TrainWarning } from '../train/train-options';
-import { trainEncoder } from '../train/train-encoder';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { checkpointEpochsOf } from './checkpoint-epochs';
 import type { ExperimentConfig, Side } from './experiment-config';
-import { trainingSource, type ExperimentData } from './experiment-data';
-import { resolveExperimentDp } from './privacy-config';
+import type { ExperimentData } from './experiment-data';
+import { sideJob, type TrainingJob } from '../plans/training-job';
+import { trainJob, type TrainJobOptions } from '../plans/train-job';
 
 /** An encoder trained by one side of an experiment, with its objective state (projector). */
 export interface TrainedEncoder {
-  readonly side: Side;
+  /** The training that made it. */
+  readonly job: TrainingJob;
+  /** The job's label (`f0`, `fold2 seed1`, ...). */
+  readonly label: string;
+  /** Its side of the split, for the jobs of a split's SSLMem design. */
+  readonly side: Side | undefined;
   readonly seed: number;
   readonly encoder: Encoder;
   readonly objective: Objective;
@@ -36,14 +36,8 @@ export function lossAtEpoch(model: Pick<TrainedEncoder, 'history'>, epoch: numbe
   return model.history.filter(aq.escape((d: { epoch: number }) => d.epoch === epoch)).get('loss', 0) as number;
 }
 
-/** Options of `trainSide`. */
-export interface TrainSideOptions {
-  /** Folder for the checkpoints (`train.checkpointEpochs` and the last epoch); resumes from it. */
-  checkpointDir?: string;
-  onStep?: (info: StepInfo) => void;
-  onEpoch?: (info: EpochInfo) => void;
-  onWarning?: (warning: TrainWarning) => void;
-}
+/** Options of `trainSide` (those of `trainJob`). */
+export type TrainSideOptions = TrainJobOptions;
 
 /** The full encoder config of `config` for `seed` (input shape from the dataset). */
 export function encoderConfigOf(config: ExperimentConfig, inputShape: readonly [number, number, number], seed: number): EncoderConfig {
@@ -52,53 +46,8 @@ export function encoderConfigOf(config: ExperimentConfig, inputShape: readonly [
 
 /**
  * Trains one encoder of the SSLMem estimate: side `f` on `S_S + S_C`, side `g` on
- * `S_S + S_I`, with the experiment's encoder, objective, augmentation and training
- * settings. f and g of the same `seed` start from the same weights and draw the same
- * batch-order and augmentation streams, so they differ only by the data.
+ * `S_S + S_I` (the job `sideJob(config, side, seed)`, see `trainJob`).
  */
-export async function trainSide(
-  config: ExperimentConfig,
-  data: ExperimentData,
-  side: Side,
-  seed: number,
-  options: TrainSideOptions = {},
-): Promise<TrainedEncoder> {
-  const encoder = createEncoder(encoderConfigOf(config, data.pair.train.shape, seed));
-  const objective = createObjective(config.objective);
-  try {
-    const epochs = config.train.epochs;
-    const checkpointEpochs = options.checkpointDir === undefined ? [] : checkpointEpochsOf(config);
-    const { history, objectiveState } = await trainEncoder(encoder, objective, trainingSource(data, side), {
-      epochs,
-      batchSize: config.train.batchSize,
-      optimizer: config.train.optimizer,
-      lr: config.train.lr,
-      schedule: config.train.schedule,
-      warmupEpochs: config.train.warmupEpochs,
-      seed,
-      augment: augmentationFromConfig(config.augment),
-      checkpointDir: options.checkpointDir,
-      checkpointEpochs,
-      resume: options.checkpointDir !== undefined,
-      onStep: options.onStep,
-      onEpoch: options.onEpoch,
-      onWarning: options.onWarning,
-      dp: config.dp === undefined ? undefined : resolveExperimentDp(config.dp),
-    });
-    return {
-      side,
-      seed,
-      encoder,
-      objective,
-      objectiveState,
-      history,
-      dispose: () => {
-        objectiveState.dispose();
-        encoder.dispose();
-      },
-    };
-  } catch (error) {
-    encoder.dispose();
-    throw error;
-  }
+export function trainSide(config: ExperimentConfig, data: ExperimentData, side: Side, seed: number, options: TrainSideOptions = {}): Promise<TrainedEncoder> {
+  return trainJob(sideJob(config, side, seed), data, options);
 }

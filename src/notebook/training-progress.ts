@@ -1,12 +1,14 @@
 import type { ExperimentConfig } from '../experiments/experiment-config';
-import type { TrainTaskMessage } from '../experiments/train-task';
-import { missingEncoders } from '../experiments/trained-encoders';
+import type { JobMessage } from '../plans/runner';
+import { encoderStore } from '../plans/encoder-store';
+import { sidePlan } from '../plans/side-plan';
+import type { TrainingJob } from '../plans/training-job';
 import { progressBar, type ProgressBarOptions } from './progress-bar';
 
 /** What `trainingProgress` returns: the callback for recipes and the closing call. */
 export interface TrainingProgress {
   /** Pass as `onEpoch` to a recipe (`memorizationScores`, `regimeStudy`, ...). */
-  readonly onEpoch: (message: TrainTaskMessage) => void;
+  readonly onEpoch: (message: JobMessage) => void;
   /** Ends the bar: how many encoders were trained, or that all came from the run cache. */
   finish(): void;
 }
@@ -19,12 +21,16 @@ export interface TrainingProgress {
  * (scripts/run-notebook.py) keep one final line in the notebook and report progress
  * through the status file.
  */
-export function trainingProgress(configs: ExperimentConfig | readonly ExperimentConfig[], options: ProgressBarOptions & { log?: (line: string) => void } = {}): TrainingProgress {
+export function trainingProgress(
+  configs: ExperimentConfig | readonly ExperimentConfig[] | readonly TrainingJob[],
+  options: ProgressBarOptions & { log?: (line: string) => void } = {},
+): TrainingProgress {
   const { log = (line: string) => console.log(line), ...barOptions } = options;
-  const list: readonly ExperimentConfig[] = Array.isArray(configs) ? configs : [configs as ExperimentConfig];
-  const epochs = list.reduce((n, c) => n + missingEncoders(c).length * c.train.epochs, 0);
+  const list = (Array.isArray(configs) ? configs : [configs]) as ReadonlyArray<ExperimentConfig | TrainingJob>;
+  const jobs = list.flatMap((c) => ('trainSet' in c ? [c] : [...sidePlan(c)]));
+  const epochs = encoderStore().missing(jobs).reduce((n, job) => n + job.train.epochs, 0);
   const bar = progressBar(epochs, { label: 'train', ...barOptions });
-  const latest = new Map<string, TrainTaskMessage>();
+  const latest = new Map<string, JobMessage>();
   let done = 0;
   let trained = 0;
   return {
@@ -35,8 +41,8 @@ export function trainingProgress(configs: ExperimentConfig | readonly Experiment
       }
       done++;
       if (m.epoch === m.epochs) trained++;
-      latest.set(`${m.side}${m.seed}`, m);
-      const running = [...latest.values()].filter((x) => x.epoch < x.epochs).map((x) => `${x.side}${x.seed} ${x.epoch}/${x.epochs}`);
+      latest.set(m.label, m);
+      const running = [...latest.values()].filter((x) => x.epoch < x.epochs).map((x) => `${x.label} ${x.epoch}/${x.epochs}`);
       bar.update(done, `${trained} encoder(s) trained${running.length > 0 ? `; ${running.join(', ')}` : ''}; loss ${m.loss.toFixed(3)}`);
     },
     finish: () => bar.finish(trained === 0 ? 'all encoders from the run cache' : `${trained} encoder(s) trained`),

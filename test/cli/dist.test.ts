@@ -54,6 +54,33 @@ describe('built sslmem (dist/cli/main.js)', { skip: existsSync(mainJs) ? false :
     }
   });
 
+  test('score --all-points --folds 4 writes one row per training point (with its fold), trained as a plan in two workers; a second run reuses everything', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sslmem-all-points-'));
+    try {
+      const args = ['score', '--preset', 'quick', '--all-points', '--folds', '4', '--epochs', '5', '--set', 'train.finalLr=0.0001', '--set', 'train.schedule=cosine', '--runs', join(root, 'runs')];
+      const r = spawnSync(process.execPath, [mainJs, ...args, '--out', join(root, 'out')], { encoding: 'utf8', timeout: 300_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /training 5 encoder\(s\) for 5 epochs/);
+      const lines = readFileSync(join(root, 'out', 'scores.csv'), 'utf8').trim().split('\n');
+      assert.equal(lines[0], 'id,set,label,align_f,align_g,score_raw,score_range,score_ratio,fold');
+      assert.equal(lines.length - 1, 250, 'one row per point of the quick split (250)');
+      const rows = lines.slice(1).map((l) => l.split(','));
+      assert.equal(new Set(rows.map((c) => c[0])).size, 250, 'distinct ids');
+      const perFold = [0, 1, 2, 3].map((k) => rows.filter((c) => c[8] === String(k)).length);
+      assert.deepEqual(perFold, [63, 63, 62, 62]);
+      assert.ok(rows.every((c) => Number.isFinite(Number(c[5]))));
+      assert.match(r.stdout, /SSLMem of every training point of "quick" on mnist: 250 points in 4 folds/);
+      const config = JSON.parse(readFileSync(join(root, 'out', 'config.json'), 'utf8'));
+      assert.equal(config.train.finalLr, 0.0001, 'train options pass through');
+      const again = spawnSync(process.execPath, [mainJs, ...args, '--out', join(root, 'again')], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(again.status, 0, again.stderr);
+      assert.match(again.stderr, /scores reused from the run store/);
+      assert.equal(readFileSync(join(root, 'again', 'scores.csv'), 'utf8'), lines.join('\n') + '\n');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('score trains privately with --set dp.epsilon=8 (MAE, ghost per-example norms on wasm) and reports the epsilon spent; SimCLR is refused before training', () => {
     const root = mkdtempSync(join(tmpdir(), 'sslmem-dp-'));
     try {

@@ -8,18 +8,15 @@ function stream(isTTY: boolean) {
   return { isTTY, write: (t: string) => chunks.push(t), text: () => chunks.join('') };
 }
 
-const jobs = [
-  { side: 'f' as const, seed: 0 },
-  { side: 'g' as const, seed: 0 },
-];
+const jobsOf = (epochs: number) => [{ train: { epochs } }, { train: { epochs } }];
 
 describe('trainingReporter', () => {
   test('off a terminal: one line per epoch with side, seed, epoch/epochs, loss, elapsed time and ETA', () => {
     const s = stream(false);
     let now = 1000;
-    const report = trainingReporter(statusLine(s), jobs, 10, { tty: false, now: () => now });
+    const report = trainingReporter(statusLine(s), jobsOf(10), { tty: false, now: () => now });
     now = 3500;
-    report({ side: 'g', seed: 0, epoch: 3, epochs: 10, loss: 4.123456 });
+    report({ label: 'g seed 0', seed: 0, epoch: 3, epochs: 10, loss: 4.123456 });
     // 3 of 20 epochs in 2.5 s: 17 more take 14.2 s.
     assert.equal(s.text(), 'g seed 0  epoch  3/10  loss 4.1235  elapsed 2.5s  eta 14.2s\n');
   });
@@ -27,12 +24,12 @@ describe('trainingReporter', () => {
   test('on a terminal: a \\r bar over all trainings with an ETA, and a line when an encoder is done', () => {
     const s = stream(true);
     let now = 0;
-    const report = trainingReporter(statusLine(s), jobs, 2, { tty: true, now: () => now });
+    const report = trainingReporter(statusLine(s), jobsOf(2), { tty: true, now: () => now });
     now = 2000;
-    report({ side: 'f', seed: 0, epoch: 1, epochs: 2, loss: 5 });
-    assert.equal(s.text(), `\r\x1b[Ktraining ${progressBar(1 / 4)} 1/4 epochs  f0 1/2 loss 5.000  2.0s  eta 6.0s`);
+    report({ label: 'f seed 0', seed: 0, epoch: 1, epochs: 2, loss: 5 });
+    assert.equal(s.text(), `\r\x1b[Ktraining ${progressBar(1 / 4)} 1/4 epochs  f seed 0 1/2 loss 5.000  2.0s  eta 6.0s`);
     now = 4000;
-    report({ side: 'f', seed: 0, epoch: 2, epochs: 2, loss: 4 });
+    report({ label: 'f seed 0', seed: 0, epoch: 2, epochs: 2, loss: 4 });
     const text = s.text();
     assert.ok(text.includes('\r\x1b[Kf seed 0  trained: epoch 2/2  loss 4.0000  elapsed 4.0s\n'), JSON.stringify(text));
     assert.ok(text.endsWith(`\r\x1b[Ktraining ${progressBar(2 / 4)} 2/4 epochs    4.0s  eta 4.0s`), JSON.stringify(text));
@@ -40,8 +37,8 @@ describe('trainingReporter', () => {
 
   test('warnings are printed as lines, not counted as epochs', () => {
     const s = stream(false);
-    const report = trainingReporter(statusLine(s), jobs, 10, { tty: false, now: () => 0 });
-    report({ side: 'f', seed: 0, epoch: 5, epochs: 10, loss: 5.5, warning: 'encoder f seed 0: the loss has stayed at chance level' });
+    const report = trainingReporter(statusLine(s), jobsOf(10), { tty: false, now: () => 0 });
+    report({ label: 'f seed 0', seed: 0, epoch: 5, epochs: 10, loss: 5.5, warning: 'encoder f seed 0: the loss has stayed at chance level' });
     assert.equal(s.text(), 'warning: encoder f seed 0: the loss has stayed at chance level\n');
   });
 

@@ -239,6 +239,6 @@ describe('downloadDataset', () => {
   });
 
   test('unknown names are InputErrors listing the known ones', async () => {
-    await assert.rejects(downloadDataset('imagenet', { fetchImpl: fakeFetch({}) }), /downloadDataset name: expected one of mnist, fashion-mnist, kmnist, cifar10, cifar100, stl10, found "imagenet"/);
+    await assert.rejects(downloadDataset('imagenet', { fetchImpl: fakeFetch({}) }), /downloadDataset name: expected one of mnist, fashion-mnist, kmnist, cifar10, cifar100, stl10, svhn, found "imagenet"/);
   });
 });

@@ -13,8 +13,10 @@ import { trainSide, type TrainedEncoder } from '../../src/experiments/train-side
 import { encoderRunConfig, encoderRunKind } from '../../src/experiments/encoder-run';
 import { runStore, type DamagedRun } from '../../src/runs/run-store';
 import { runKey } from '../../src/runs/run-key';
-import { trainTask } from '../../src/experiments/train-task';
-import type { TrainTaskMessage } from '../../src/experiments/train-task';
+import { trainJobTask } from '../../src/plans/train-job-task';
+import type { JobMessage } from '../../src/plans/runner';
+import { sideJob } from '../../src/plans/training-job';
+import { activeBackend, type BackendChoice } from '../../src/backend/init-backend';
 import { loadTrainedEncoder, trainedEncoders, type TrainedPair } from '../../src/experiments/trained-encoders';
 import { InputError } from '../../src/util/errors';
 
@@ -31,7 +33,7 @@ const root = mkdtempSync(join(tmpdir(), 'sslmem-trained-'));
 const store1 = runStore(join(root, 'one-worker'));
 const store2 = runStore(join(root, 'two-workers'));
 let first: TrainedPair;
-const firstMessages: TrainTaskMessage[] = [];
+const firstMessages: JobMessage[] = [];
 
 before(async () => {
   await initBackend();
@@ -62,8 +64,8 @@ describe('trainedEncoders', () => {
     assert.deepEqual(first.f.map((m) => [m.side, m.seed]), [['f', 0], ['f', 1]]);
     assert.deepEqual(first.g.map((m) => [m.side, m.seed]), [['g', 0], ['g', 1]]);
     assert.equal(firstMessages.length, 2 * 2 * 2, 'seeds x sides x epochs');
-    const keys = firstMessages.map((m) => `${m.side}${m.seed}:${m.epoch}/${m.epochs}`).sort();
-    assert.deepEqual(keys, ['f0:1/2', 'f0:2/2', 'f1:1/2', 'f1:2/2', 'g0:1/2', 'g0:2/2', 'g1:1/2', 'g1:2/2']);
+    const keys = firstMessages.map((m) => `${m.label}:${m.epoch}/${m.epochs}`).sort();
+    assert.deepEqual(keys, ['f seed 0:1/2', 'f seed 0:2/2', 'f seed 1:1/2', 'f seed 1:2/2', 'g seed 0:1/2', 'g seed 0:2/2', 'g seed 1:1/2', 'g seed 1:2/2']);
     for (const m of firstMessages) assert.ok(Number.isFinite(m.loss));
     for (const side of ['f', 'g'] as const) for (const seed of [0, 1]) assert.ok(store1.has(encoderRunKind, encoderRunConfig(config, side, seed)));
     for (const m of all(first)) {
@@ -71,7 +73,7 @@ describe('trainedEncoders', () => {
       assert.deepEqual(m.history.array('epoch'), [1, 2]);
     }
     assert.equal(
-      firstMessages.find((m) => m.side === 'f' && m.seed === 0 && m.epoch === 2)!.loss,
+      firstMessages.find((m) => m.label === 'f seed 0' && m.epoch === 2)!.loss,
       first.f[0].history.get('loss', 1),
       'reported loss = stored history',
     );
@@ -117,7 +119,7 @@ describe('trainedEncoders', () => {
   });
 
   test('two workers give the same weights as one', async () => {
-    const messages: TrainTaskMessage[] = [];
+    const messages: JobMessage[] = [];
     const parallel = await trainedEncoders(config, { store: store2, workers: 2, onEpoch: (m) => messages.push(m) });
     try {
       assert.equal(messages.length, 8, 'epochs reported from the workers');
@@ -160,13 +162,13 @@ describe('damaged and failing trainings', () => {
   test('a diverging training names the encoder (side, seed) and stores nothing', async () => {
     const store = runStore(join(root, 'diverge'));
     const exploding = withOverrides(one, { train: { epochs: 6, checkpointEpochs: [], optimizer: { name: 'sgd' }, lr: 3e38 } });
-    await assert.rejects(trainedEncoders(exploding, { store, workers: 1 }), (e: unknown) => /encoder f seed 0 of "quick" diverged: training stopped: the loss is (NaN|-?Infinity) at epoch/.test((e as Error).message));
+    await assert.rejects(trainedEncoders(exploding, { store, workers: 1 }), (e: unknown) => /encoder f seed 0 diverged: training stopped: the loss is (NaN|-?Infinity) at epoch/.test((e as Error).message));
     assert.equal(store.has(encoderRunKind, encoderRunConfig(exploding, 'f', 0)), false);
   });
 
   test('a task whose backend would store under another key refuses to train', async () => {
-    const args = { config: one, side: 'f' as const, seed: 0, root: join(root, 'other-key'), key: 'f'.repeat(64) };
-    await assert.rejects(trainTask(args), (e: unknown) => /the caller expects ffffffffffff\.\.\.: its backend computes with \{"backend":"wasm"/.test((e as Error).message));
+    const args = { job: sideJob(one, 'f', 0), root: join(root, 'other-key'), backend: activeBackend()!.name as BackendChoice, key: 'f'.repeat(64) };
+    await assert.rejects(trainJobTask(args), (e: unknown) => /the caller expects ffffffffffff\.\.\.: its backend computes with \{"backend":"wasm"/.test((e as Error).message));
     assert.notEqual(runKey(encoderRunConfig(one, 'f', 0)), args.key);
   });
 });
@@ -197,6 +199,6 @@ describe('loadTrainedEncoder', () => {
 
   test('an epoch without a checkpoint, or an encoder never trained, is an InputError', async () => {
     await assert.rejects(loadTrainedEncoder(config, 'f', 0, { store: store1, epoch: 3 }), (e: unknown) => e instanceof InputError && /a checkpoint of epoch 3/.test(e.message));
-    await assert.rejects(loadTrainedEncoder(config, 'f', 5, { store: store1 }), (e: unknown) => e instanceof InputError && /f seed 5/.test(e.message) && /train it/.test(e.message));
+    await assert.rejects(loadTrainedEncoder(config, 'f', 5, { store: store1 }), (e: unknown) => e instanceof InputError && /f seed 5/.test(e.message) && /run its plan first/.test(e.message));
   });
 });

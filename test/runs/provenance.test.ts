@@ -40,9 +40,9 @@ describe('codeFingerprint', () => {
   });
 
   test('of the library: the training code reaches the trainer, not the command line', () => {
-    assert.match(codeFingerprint('experiments/train-task'), /^[0-9a-f]{64}$/);
-    assert.notEqual(codeFingerprint('experiments/train-task'), codeFingerprint('experiments/memorization-scores'));
-    assert.equal(moduleOf(join(__dirname, '../../src/experiments/train-task.ts')), 'experiments/train-task');
+    assert.match(codeFingerprint('plans/train-job-task'), /^[0-9a-f]{64}$/);
+    assert.notEqual(codeFingerprint('plans/train-job-task'), codeFingerprint('experiments/memorization-scores'));
+    assert.equal(moduleOf(join(__dirname, '../../src/plans/train-job-task.ts')), 'plans/train-job-task');
   });
 });
 
@@ -61,11 +61,11 @@ describe('run provenance', () => {
 
   test('staleness: current code and version pass; another version, changed code or no record do not', async () => {
     await initBackend({ backend: 'cpu' });
-    const p = runProvenance('experiments/train-task');
+    const p = runProvenance('plans/train-job-task');
     assert.equal(p.library, libraryVersion());
     assert.equal(staleness(p), undefined);
     assert.match(staleness({ ...p, library: '0.0.1' }) ?? '', /made by sslmem 0\.0\.1/);
-    assert.match(staleness({ ...p, code: { ...p.code, fingerprint: '0'.repeat(64) } }) ?? '', /code of experiments\/train-task changed/);
+    assert.match(staleness({ ...p, code: { ...p.code, fingerprint: '0'.repeat(64) } }) ?? '', /code of plans\/train-job-task changed/);
     assert.match(staleness({ ...p, code: { module: 'experiments/gone', fingerprint: '0' } }) ?? '', /no longer in the library/);
     assert.match(staleness(undefined) ?? '', /no provenance/);
   });

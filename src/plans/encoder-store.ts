@@ -1,0 +1,110 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { ensureBackend } from '../backend/init-backend';
+import type { TrainedEncoder } from '../experiments/train-side';
+import { runStore, type RunStore } from '../runs/run-store';
+import { checkpointPath, latestCheckpoint } from '../train/checkpoint-dir';
+import { loadCheckpoint } from '../train/checkpoint';
+import { InputError } from '../util/errors';
+import { encoderRunKind, jobRunConfig } from './job-key';
+import type { TrainingJob } from './training-job';
+
+/**
+ * The trained encoders of a run store, by job: whether one is there, its history, loading
+ * it (last checkpoint or an earlier kept epoch), and training one into the store. Callers
+ * name jobs, never folders; checkpoints of a training in progress live in the store's work
+ * area, so an interrupted training resumes, and the run appears whole when it is done.
+ */
+export interface EncoderStore {
+  readonly store: RunStore;
+  /** True when the store holds the job's encoder (a damaged one counts as absent). Call `initBackend` first. */
+  has(job: TrainingJob): boolean;
+  /** The jobs of `plan` the store lacks, each once (jobs with the same key count once). */
+  missing(plan: readonly TrainingJob[]): TrainingJob[];
+  /** The training history (`epoch, loss, lr, seconds[, epsilon]`) of a stored job, or undefined. */
+  history(job: TrainingJob): ColumnTable | undefined;
+  /** The same history as the stored CSV text. */
+  historyCsv(job: TrainingJob): string | undefined;
+  /** Loads a stored job's encoder with its objective state and history; throws when it was never trained. */
+  load(job: TrainingJob, options?: { epoch?: number }): Promise<TrainedEncoder>;
+  /**
+   * Runs `train` (which trains the job with checkpoints in the given folder, resuming from
+   * what is there) and stores the encoder's checkpoints and history; returns at once when
+   * the store has the job.
+   */
+  trainInto(job: TrainingJob, train: (checkpointDir: string) => Promise<TrainedEncoder>): Promise<void>;
+}
+
+/** The encoder store over `store` (default `runStore()`: `$SSLMEM_RUNS` or `runs/`). */
+export function encoderStore(store: RunStore = runStore()): EncoderStore {
+  const get = (job: TrainingJob) => store.get(encoderRunKind, jobRunConfig(job));
+  return {
+    store,
+    has: (job) => store.has(encoderRunKind, jobRunConfig(job)),
+    missing(plan) {
+      const seen = new Set<string>();
+      return plan.filter((job) => {
+        const key = JSON.stringify(jobRunConfig(job));
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return !store.has(encoderRunKind, jobRunConfig(job));
+      });
+    },
+    historyCsv(job) {
+      const run = get(job);
+      return run === undefined || !run.files.includes('history.csv') ? undefined : run.readText('history.csv');
+    },
+    history(job) {
+      const text = this.historyCsv(job);
+      return text === undefined ? undefined : aq.fromCSV(text);
+    },
+    async load(job, options = {}) {
+      await ensureBackend();
+      const run = get(job);
+      if (run === undefined) throw new InputError(`run store ${store.root}`, `a trained encoder for job ${job.label}`, 'none (run its plan first)');
+      const dir = join(run.dir, 'checkpoints');
+      let path: string;
+      if (options.epoch !== undefined) {
+        path = checkpointPath(dir, options.epoch);
+        if (!run.files.includes(`checkpoints/${path.split('/').pop()}`)) {
+          throw new InputError(`${run.dir}`, `a checkpoint of epoch ${options.epoch} (one of train.checkpointEpochs)`, run.files.filter((f) => f.startsWith('checkpoints/')).join(', '));
+        }
+      } else {
+        const latest = await latestCheckpoint(dir);
+        if (latest === undefined) throw new InputError(run.dir, 'checkpoints/epoch-*.safetensors', 'none');
+        path = latest.path;
+      }
+      const loaded = await loadCheckpoint(path);
+      loaded.optimizer.dispose();
+      return {
+        job,
+        label: job.label,
+        side: job.trainSet.kind === 'side' ? job.trainSet.side : undefined,
+        seed: job.seed,
+        encoder: loaded.encoder,
+        objective: loaded.objective,
+        objectiveState: loaded.objectiveState,
+        history: aq.fromCSV(run.readText('history.csv')),
+        dispose: () => {
+          loaded.objectiveState.dispose();
+          loaded.encoder.dispose();
+        },
+      };
+    },
+    async trainInto(job, train) {
+      const config = jobRunConfig(job);
+      if (store.has(encoderRunKind, config)) return;
+      const work = store.workDir(encoderRunKind, config);
+      const trained = await train(work);
+      try {
+        const files: Record<string, Uint8Array | string> = { 'history.csv': trained.history.toCSV() };
+        for (const name of readdirSync(work)) if (name.endsWith('.safetensors') && !name.startsWith('.')) files[`checkpoints/${name}`] = readFileSync(join(work, name));
+        store.put(encoderRunKind, config, files, { replace: false });
+      } finally {
+        trained.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Re-exports only: training plans (jobs as plain data), their run keys, the encoder store and runners.
+export * from './training-job';
+export * from './job-key';
+export * from './train-job';
+export * from './encoder-store';
+export * from './runner';
+export * from './side-plan';
+export * from './fold-plan';
