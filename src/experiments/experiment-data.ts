@@ -56,14 +56,13 @@ export function loadExperimentData(config: Pick<ExperimentConfig, 'dataset' | 's
 
 /** The dataset of `request` (once per process) with the four sets of `splitSpec`. */
 export async function loadSplitData(request: DatasetRequest, splitSpec: ExperimentConfig['split']): Promise<ExperimentData> {
-  const config = { split: splitSpec };
   const pair = await experimentDataset(request);
   const split = splitSets(pair.train.labels.length, pair.test.labels.length, {
-    seed: config.split.seed,
-    trainSize: config.split.trainSize,
-    fractions: config.split.fractions,
-    extraSize: config.split.extraSize,
-    stratified: config.split.stratified,
+    seed: splitSpec.seed,
+    trainSize: splitSpec.trainSize,
+    fractions: splitSpec.fractions,
+    extraSize: splitSpec.extraSize,
+    stratified: splitSpec.stratified,
     trainLabels: pair.train.labels,
     testLabels: pair.test.labels,
   });

@@ -4,6 +4,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { ensureBackend } from '../backend/init-backend';
 import type { TrainedEncoder } from '../experiments/train-side';
+import { runKey } from '../runs/run-key';
 import { runStore, type RunStore } from '../runs/run-store';
 import { checkpointPath, latestCheckpoint } from '../train/checkpoint-dir';
 import { loadCheckpoint } from '../train/checkpoint';
@@ -46,10 +47,11 @@ export function encoderStore(store: RunStore = runStore()): EncoderStore {
     missing(plan) {
       const seen = new Set<string>();
       return plan.filter((job) => {
-        const key = JSON.stringify(jobRunConfig(job));
+        const config = jobRunConfig(job);
+        const key = runKey(config);
         if (seen.has(key)) return false;
         seen.add(key);
-        return !store.has(encoderRunKind, jobRunConfig(job));
+        return !store.has(encoderRunKind, config);
       });
     },
     historyCsv(job) {

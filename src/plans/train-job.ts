@@ -6,6 +6,7 @@ import { datasetSource, type BatchSource } from '../memorization/image-source';
 import type { EpochInfo, StepInfo, TrainWarning } from '../train/train-options';
 import type { TrainData } from '../train/train-data';
 import { trainEncoder } from '../train/train-encoder';
+import { checkpointEpochsOf } from '../experiments/checkpoint-epochs';
 import { resolveExperimentDp } from '../experiments/privacy-config';
 import type { ExperimentData } from '../experiments/experiment-data';
 import type { TrainedEncoder } from '../experiments/train-side';
@@ -37,11 +38,6 @@ export function jobSource(job: TrainingJob, data: ExperimentData): BatchSource &
   return { ...datasetSource(data.pair.train, ids), labels: (indices) => Int32Array.from(indices, (i) => labels[ids[i]]) };
 }
 
-/** The epochs a job keeps checkpoints of: `train.checkpointEpochs` and the last epoch, ascending. */
-export function jobCheckpointEpochs(job: Pick<TrainingJob, 'train'>): number[] {
-  return [...new Set([...job.train.checkpointEpochs, job.train.epochs])].sort((a, b) => a - b);
-}
-
 /**
  * Trains one job in this thread: a fresh encoder from the job's seed, its objective,
  * augmentation and the trainer's options from `job.train` as they are, on the job's images.
@@ -52,10 +48,9 @@ export async function trainJob(job: TrainingJob, data: ExperimentData, options: 
   const encoder = createEncoder({ ...job.encoder, inputShape: data.pair.train.shape, seed: job.seed });
   const objective = createObjective(job.objective);
   try {
-    const { checkpointEpochs: kept, ...train } = job.train;
-    const checkpointEpochs = options.checkpointDir === undefined ? [] : jobCheckpointEpochs({ train: { ...job.train, checkpointEpochs: kept } });
+    const checkpointEpochs = options.checkpointDir === undefined ? [] : checkpointEpochsOf(job);
     const { history, objectiveState } = await trainEncoder(encoder, objective, jobSource(job, data), {
-      ...train,
+      ...job.train,
       seed: job.seed,
       augment: augmentationFromConfig(job.augment),
       checkpointDir: options.checkpointDir,
