@@ -10,7 +10,7 @@ const extension = extname(__filename);
 const relativeImport = /(?:\brequire\(\s*|\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g;
 const fingerprints = new Map<string, string>();
 
-/** A library module (`experiments/train-task`, no extension) as a file of this build. */
+/** A library module (`plans/train-job-task`, no extension) as a file of this build. */
 function moduleFile(module: string, root: string): string | undefined {
   for (const file of [join(root, module + extension), join(root, module, `index${extension}`)]) if (existsSync(file)) return file;
   return undefined;
@@ -25,7 +25,7 @@ function resolveImport(from: string, spec: string, root: string): string | undef
 
 /**
  * A SHA-256 fingerprint of the code that computes a stored run: library module `module`
- * (a path below the library root without extension, e.g. `experiments/train-task`) and
+ * (a path below the library root without extension, e.g. `plans/train-job-task`) and
  * every library file it imports, directly or not. Any change to one of them gives a new
  * fingerprint; code it does not reach (the command line, the notebook helpers) does not
  * count. The files are named relative to the library root, so the fingerprint does not

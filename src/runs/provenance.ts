@@ -17,7 +17,7 @@ export interface RunProvenance {
 
 /**
  * The provenance of a run computed now by library module `module` (e.g.
- * `experiments/train-task`), with the backend `initBackend` chose.
+ * `plans/train-job-task`), with the backend `initBackend` chose.
  */
 export function runProvenance(module: string): RunProvenance {
   return { library: libraryVersion(), code: { module, fingerprint: codeFingerprint(module) }, arithmetic: currentArithmetic() };
