@@ -7,6 +7,7 @@ import type { Command } from './command';
 import { downloadCommand } from './download-command';
 import { formatHelp, wrapText } from './format-help';
 import { labelMemorizationCommand } from './label-memorization-command';
+import { layerMemCommand } from './layer-mem-command';
 import { closestName, parseArgs } from './parse-args';
 import { presetsCommand } from './presets-command';
 import { privacyCommand } from './privacy-command';
@@ -20,6 +21,7 @@ export const commands: Readonly<Record<string, Command>> = {
   train: trainCommand,
   score: scoreCommand,
   'label-memorization': labelMemorizationCommand,
+  'layer-mem': layerMemCommand,
   probe: probeCommand,
   download: downloadCommand,
   presets: presetsCommand,

@@ -31,3 +31,4 @@ export * from './coreset-study';
 export * from './removal-study';
 export * from './verdict-text';
 export * from './subset-study-presets';
+export * from './layer-memorization';

@@ -7,3 +7,5 @@ export * from './normalize-scores';
 export * from './sslmem-scores';
 export * from './label-probabilities';
 export * from './label-memorization';
+export * from './layer-mem';
+export * from './unit-mem';

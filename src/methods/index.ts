@@ -14,3 +14,4 @@ export * from './dino';
 export * from './vicreg';
 export * from './mae';
 export * from './supervised';
+export * from './alignment-regularizer';

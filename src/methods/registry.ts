@@ -1,4 +1,5 @@
 import { InputError } from '../util/errors';
+import { alignmentRegularizer, alignmentRegularizerName } from './alignment-regularizer';
 import { byol } from './byol';
 import { dino } from './dino';
 import { mae } from './mae';
@@ -32,11 +33,16 @@ export const objectiveNames = Object.keys(objectives) as ObjectiveName[];
 /** The SSL frameworks (every objective but `supervised`). */
 export const sslObjectiveNames = objectiveNames.filter((n) => n !== 'supervised');
 
-/** Creates the objective named by `config.name` with the rest of `config` as its settings. */
+/**
+ * Creates the objective named by `config.name` with the rest of `config` as its settings.
+ * Besides the `objectives` it knows the wrapper `align-reg` (`alignmentRegularizer`), which
+ * wraps another objective's config and is not one of the frameworks listed above.
+ */
 export function createObjective(config: ObjectiveConfig): Objective {
   const name = config?.name;
+  if (name === alignmentRegularizerName) return alignmentRegularizer(config);
   if (typeof name !== 'string' || !Object.hasOwn(objectives, name)) {
-    throw new InputError('objective config.name', `one of ${Object.keys(objectives).join(', ')}`, JSON.stringify(name));
+    throw new InputError('objective config.name', `one of ${Object.keys(objectives).join(', ')}`, `${JSON.stringify(name)} (or the wrapper "${alignmentRegularizerName}")`);
   }
   return objectives[name as ObjectiveName](config);
 }
