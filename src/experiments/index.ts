@@ -32,3 +32,4 @@ export * from './removal-study';
 export * from './verdict-text';
 export * from './subset-study-presets';
 export * from './layer-memorization';
+export * from './regularizer-study';
