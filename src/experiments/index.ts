@@ -33,3 +33,4 @@ export * from './verdict-text';
 export * from './subset-study-presets';
 export * from './layer-memorization';
 export * from './regularizer-study';
+export * from './level-summary';

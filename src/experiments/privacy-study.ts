@@ -1,13 +1,13 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { splitSizes } from '../data/splits';
-import { spearmanPermutationTest } from '../stats/overlap-tests';
 import { tTest } from '../stats/t-test';
 import { planDp } from '../train/dp-options';
 import { createRng } from '../util/rng';
 import { experimentDataSizes, withOverrides, type ExperimentConfig } from './experiment-config';
 import { loadExperimentData, type ExperimentData } from './experiment-data';
 import { labelMemorization } from './label-memorization';
+import { rankTrend, summarizeLevels, type RankTrend } from './level-summary';
 import { scoreSets } from './score-sets';
 import { privateParts, resolveExperimentDp, type ExperimentDp } from './privacy-config';
 import { probeEncoder } from './probe-encoder';
@@ -114,28 +114,15 @@ function noiseOf(config: ExperimentConfig): number {
  */
 export function privacySummary(study: ColumnTable): ColumnTable {
   const columns = ['S_C_range', 'gap_range', 'S_C_raw', 'gap_raw', 'accuracy', ...(study.columnNames().includes('label_gap') ? ['label_gap'] : [])];
-  const epsilons = Array.from(new Set(study.array('epsilon') as number[]));
-  const rows = epsilons.map((epsilon) => {
+  const rows = summarizeLevels(study, 'epsilon', columns).map(({ epsilon, seeds, ...stats }) => {
     const part = study.filter(aq.escape((d: { epsilon: number }) => d.epsilon === epsilon));
-    const row: Record<string, number> = { epsilon, seeds: part.numRows(), noise: part.get('noise', 0) as number, epsilon_spent: mean(part.array('epsilon_spent') as number[]) };
-    for (const c of columns) {
-      const v = Array.from(part.array(c) as ArrayLike<number>);
-      const m = mean(v);
-      row[c] = m;
-      row[`${c}_sd`] = v.length > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1)) : Number.NaN;
-    }
-    return row;
+    return { epsilon, seeds, noise: part.get('noise', 0) as number, epsilon_spent: mean(part.array('epsilon_spent') as number[]), ...stats };
   });
   return aq.from(rows);
 }
 
 /** Whether a quantity falls as epsilon falls: Spearman's rho between epsilon and the per-seed values, one-sided permutation p-value. */
-export interface FallsWithEpsilon {
-  readonly rho: number;
-  readonly pValue: number;
-  /** rho > 0 with p < `alpha`. */
-  readonly falls: boolean;
-}
+export type FallsWithEpsilon = RankTrend;
 
 /**
  * The finding's test on a `privacyStudy` table: does memorization (`gap_raw`, the gap in
@@ -148,11 +135,7 @@ export function privacyVerdict(study: ColumnTable, options: { column?: string; a
   const alpha = options.alpha ?? 0.05;
   const rng = createRng(options.seed ?? 0);
   const epsilons = Array.from(study.array('epsilon') as ArrayLike<number>).map((e) => (e === Infinity ? Number.MAX_VALUE : e));
-  const test = (column: string, fork: string): FallsWithEpsilon => {
-    const values = Array.from(study.array(column) as ArrayLike<number>);
-    const t = spearmanPermutationTest(epsilons, values, { rng: rng.fork(fork) });
-    return { rho: t.observed, pValue: t.pValue, falls: t.observed > 0 && t.pValue < alpha };
-  };
+  const test = (column: string, fork: string): FallsWithEpsilon => rankTrend(epsilons, Array.from(study.array(column) as ArrayLike<number>), rng.fork(fork), alpha);
   const memorization = test(options.column ?? 'gap_raw', 'memorization');
   const accuracy = test('accuracy', 'accuracy');
   return { memorization, accuracy, holds: memorization.falls && accuracy.falls };

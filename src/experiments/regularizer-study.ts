@@ -1,10 +1,10 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { spearmanPermutationTest } from '../stats/overlap-tests';
 import { tTest } from '../stats/t-test';
 import { createRng } from '../util/rng';
 import { withOverrides, type ExperimentConfig } from './experiment-config';
 import { loadExperimentData } from './experiment-data';
+import { rankTrend, summarizeLevels, type RankTrend } from './level-summary';
 import { probeEncoder } from './probe-encoder';
 import { scoreSets } from './score-sets';
 import { trainedEncoders, trainMissingEncoders, type TrainedEncodersOptions } from './trained-encoders';
@@ -71,29 +71,11 @@ export async function regularizerStudy(config: ExperimentConfig, options: Pick<T
 
 /** One row per weight: mean over seeds and standard deviation (`*_sd`) of every measured column. */
 export function regularizerSummary(study: ColumnTable): ColumnTable {
-  const columns = ['align_f_S_C', 'S_C_raw', 'gap_raw', 'S_C_range', 'gap_range', 'accuracy'];
-  const weights = Array.from(new Set(study.array('weight') as number[]));
-  return aq.from(
-    weights.map((weight) => {
-      const part = study.filter(aq.escape((d: { weight: number }) => d.weight === weight));
-      const row: Record<string, number> = { weight, seeds: part.numRows() };
-      for (const c of columns) {
-        const v = Array.from(part.array(c) as ArrayLike<number>);
-        const m = mean(v);
-        row[c] = m;
-        row[`${c}_sd`] = v.length > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1)) : Number.NaN;
-      }
-      return row;
-    }),
-  );
+  return aq.from(summarizeLevels(study, 'weight', ['align_f_S_C', 'S_C_raw', 'gap_raw', 'S_C_range', 'gap_range', 'accuracy']));
 }
 
 /** Whether a quantity falls as the weight grows: Spearman's rho between -weight and the per-seed values, one-sided permutation p. */
-export interface FallsWithWeight {
-  readonly rho: number;
-  readonly pValue: number;
-  readonly falls: boolean;
-}
+export type FallsWithWeight = RankTrend;
 
 /**
  * The finding's test on a `regularizerStudy` table: do memorization (`gap_raw`, or
@@ -105,10 +87,7 @@ export function regularizerVerdict(study: ColumnTable, options: { column?: strin
   const alpha = options.alpha ?? 0.05;
   const rng = createRng(options.seed ?? 0);
   const negated = Array.from(study.array('weight') as ArrayLike<number>).map((w) => -w);
-  const test = (name: string): FallsWithWeight => {
-    const t = spearmanPermutationTest(negated, Array.from(study.array(name) as ArrayLike<number>), { rng: rng.fork(name) });
-    return { rho: t.observed, pValue: t.pValue, falls: t.observed > 0 && t.pValue < alpha };
-  };
+  const test = (name: string) => rankTrend(negated, Array.from(study.array(name) as ArrayLike<number>), rng.fork(name), alpha);
   const memorization = test(options.column ?? 'gap_raw');
   const accuracy = test('accuracy');
   return { memorization, accuracy, holds: memorization.falls && accuracy.falls };

@@ -23,8 +23,8 @@ describe('regularizer study', () => {
     const levels = regularizerConfigs(config, [0, 0.5, 2]);
     assert.equal(runKey(encoderRunConfig(levels[0].config, 'f', 0)), runKey(encoderRunConfig(config, 'f', 0)));
     assert.deepEqual(levels[1].config.objective.name, 'align-reg');
-    assert.equal((levels[1].config.objective as { weight: number }).weight, 0.5);
-    assert.equal((levels[1].config.objective as { inner: { name: string } }).inner.name, 'simclr');
+    assert.equal((levels[1].config.objective as unknown as { weight: number }).weight, 0.5);
+    assert.equal((levels[1].config.objective as unknown as { inner: { name: string } }).inner.name, 'simclr');
     assert.notEqual(runKey(encoderRunConfig(levels[1].config, 'f', 0)), runKey(encoderRunConfig(levels[2].config, 'f', 0)));
   });
 
