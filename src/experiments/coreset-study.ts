@@ -1,13 +1,11 @@
 import type { ColumnTable } from 'arquero';
 import { subsetJob } from '../plans/training-job';
-import { trainingPool } from '../plans/fold-plan';
 import { formatPValueText } from './verdict-text';
-import { allPointScores, defaultFolds, type AllPointScoresOptions } from './all-point-scores';
+import type { AllPointScoresOptions } from './all-point-scores';
 import type { DownstreamSettings, DownstreamTask } from './downstream-tasks';
 import type { ExperimentConfig } from './experiment-config';
-import { loadExperimentData } from './experiment-data';
 import { mostMemorized, randomSubset, subsetSize } from './subset-selection';
-import { pairedComparison, runSubsetStudy, subsetSummary, type PairedComparison, type SubsetRun } from './subset-study';
+import { pairedComparison, runSubsetStudy, scoredPool, subsetSummary, type PairedComparison, type SubsetRun } from './subset-study';
 
 /** The poster's coreset table (linear probe accuracy in %, 25k CIFAR images = 100%). */
 export const posterCoreset: ReadonlyArray<{ kept: number; images: string; cifar10: number; cifar100: number; stl10: number }> = [
@@ -71,8 +69,7 @@ export interface CoresetStudy {
  */
 export async function coresetStudy(config: ExperimentConfig, options: CoresetStudyOptions = {}): Promise<CoresetStudy> {
   const tasks = options.tasks ?? (['probe', 'fashion'] as const);
-  const scores = await allPointScores(config, { ...options, folds: options.folds ?? defaultFolds });
-  const pool = trainingPool(await loadExperimentData(config));
+  const { scores, pool } = await scoredPool(config, options);
   const runs = coresetRuns(config, pool, scores, { fractions: options.fractions ?? defaultCoresetFractions, seeds: options.seeds ?? config.seeds, column: options.column });
   const table = await runSubsetStudy(config, runs, { ...options, tasks });
   return { scores, table, tasks };

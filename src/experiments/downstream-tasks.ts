@@ -14,9 +14,9 @@ import { runProvenance } from '../runs/provenance';
 import { jsonCodec } from '../runs/run-codec';
 import type { RunStore } from '../runs/run-store';
 import { check } from '../util/errors';
-import { createRng } from '../util/rng';
 import type { ExperimentConfig } from './experiment-config';
-import { experimentDataset } from './experiment-data';
+import { datasetRequest, experimentDataset } from './experiment-data';
+import { probeIds } from './probe-encoder';
 
 /**
  * Downstream tasks on a frozen encoder: `probe` (linear probe on the experiment's test
@@ -53,13 +53,9 @@ export const defaultDownstreamSettings: DownstreamSettings = {
   segmentation: { trainCanvases: 2000, testCanvases: 1000 },
 };
 
-function randomIds(ds: ImageDataset, count: number, seed: number): Int32Array {
-  return createRng(seed).permutation(ds.labels.length).slice(0, Math.min(count, ds.labels.length)).sort();
-}
-
 async function probeOn(encoder: Encoder, train: ImageDataset, test: ImageDataset, sizes: { trainSize: number; testSize: number; epochs: number }, seed: number, knnK?: number): Promise<{ probe: number; knn?: number }> {
-  const trainIds = randomIds(train, sizes.trainSize, seed);
-  const testIds = randomIds(test, sizes.testSize, seed + 1);
+  const trainIds = probeIds(train, sizes.trainSize, seed);
+  const testIds = probeIds(test, sizes.testSize, seed + 1);
   const represent = encoderRepresenter(encoder);
   const xTrain = await extractFeatures(represent, datasetSource(train, trainIds));
   const xTest = await extractFeatures(represent, datasetSource(test, testIds));
@@ -84,7 +80,7 @@ export async function evaluateDownstream(
 ): Promise<Partial<Record<DownstreamTask, number>>> {
   for (const t of tasks) check(downstreamTasks.includes(t), 'evaluateDownstream tasks', `some of ${downstreamTasks.join(', ')}`, JSON.stringify(t));
   const out: Partial<Record<DownstreamTask, number>> = {};
-  const pair = await experimentDataset({ name: config.dataset.name, ...(config.dataset.dir === undefined ? {} : { dir: config.dataset.dir }) });
+  const pair = await experimentDataset(datasetRequest(config));
   if (tasks.includes('probe') || tasks.includes('knn')) {
     const r = await probeOn(encoder, pair.train, pair.test, config.probe, config.probe.seed, tasks.includes('knn') ? settings.knn.k : undefined);
     if (tasks.includes('probe')) out.probe = r.probe;

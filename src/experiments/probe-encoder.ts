@@ -8,7 +8,8 @@ import { createRng } from '../util/rng';
 import type { ExperimentConfig } from './experiment-config';
 import type { ExperimentData } from './experiment-data';
 
-function firstIds(ds: ImageDataset, count: number, seed: number): Int32Array {
+/** `count` ids of `ds` drawn at random with `seed` (all when it has fewer), sorted: the probe's train or test points. */
+export function probeIds(ds: ImageDataset, count: number, seed: number): Int32Array {
   const n = ds.labels.length;
   return createRng(seed).permutation(n).slice(0, Math.min(count, n)).sort();
 }
@@ -20,8 +21,8 @@ function firstIds(ds: ImageDataset, count: number, seed: number): Int32Array {
  */
 export async function probeEncoder(config: ExperimentConfig, data: ExperimentData, encoder: Encoder): Promise<LinearProbeResult> {
   const { train, test } = data.pair;
-  const trainIds = firstIds(train, config.probe.trainSize, config.probe.seed);
-  const testIds = firstIds(test, config.probe.testSize, config.probe.seed + 1);
+  const trainIds = probeIds(train, config.probe.trainSize, config.probe.seed);
+  const testIds = probeIds(test, config.probe.testSize, config.probe.seed + 1);
   const represent = encoderRepresenter(encoder);
   const xTrain = await extractFeatures(represent, datasetSource(train, trainIds));
   const xTest = await extractFeatures(represent, datasetSource(test, testIds));

@@ -1,12 +1,10 @@
 import type { ColumnTable } from 'arquero';
-import { trainingPool } from '../plans/fold-plan';
 import { subsetJob } from '../plans/training-job';
-import { allPointScores, defaultFolds, type AllPointScoresOptions } from './all-point-scores';
+import type { AllPointScoresOptions } from './all-point-scores';
 import { downstreamTasks, type DownstreamSettings, type DownstreamTask } from './downstream-tasks';
 import type { ExperimentConfig } from './experiment-config';
-import { loadExperimentData } from './experiment-data';
 import { randomSubset, subsetSize, withoutMostMemorized } from './subset-selection';
-import { pairedComparison, runSubsetStudy, subsetSummary, type PairedComparison, type SubsetRun } from './subset-study';
+import { pairedComparison, runSubsetStudy, scoredPool, subsetSummary, type PairedComparison, type SubsetRun } from './subset-study';
 import { formatPValueText } from './verdict-text';
 
 /** The poster's removal table (CIFAR-10 pretraining; segmentation mIoU and linear probe accuracy, %). */
@@ -68,8 +66,7 @@ export interface RemovalStudy {
  */
 export async function removalStudy(config: ExperimentConfig, options: RemovalStudyOptions = {}): Promise<RemovalStudy> {
   const tasks = options.tasks ?? downstreamTasks;
-  const scores = await allPointScores(config, { ...options, folds: options.folds ?? defaultFolds });
-  const pool = trainingPool(await loadExperimentData(config));
+  const { scores, pool } = await scoredPool(config, options);
   const runs = removalRuns(config, pool, scores, { removed: options.removed ?? defaultRemovedFractions, seeds: options.seeds ?? config.seeds, column: options.column });
   const table = await runSubsetStudy(config, runs, { ...options, tasks });
   return { scores, table, tasks };

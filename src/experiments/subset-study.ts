@@ -3,6 +3,9 @@ import type { ColumnTable } from 'arquero';
 import { describe } from '../stats/describe';
 import { oneSampleTTest } from '../stats/t-test';
 import type { TrainingJob } from '../plans/training-job';
+import { trainingPool } from '../plans/fold-plan';
+import { allPointScores, defaultFolds, type AllPointScoresOptions } from './all-point-scores';
+import { loadExperimentData } from './experiment-data';
 import type { ExperimentConfig } from './experiment-config';
 import { downstreamOfJob, type DownstreamSettings, type DownstreamTask } from './downstream-tasks';
 import { runnerOf, storeOf, type TrainedEncodersOptions } from './trained-encoders';
@@ -17,6 +20,12 @@ export interface SubsetRun {
   readonly size: number;
   readonly seed: number;
   readonly job: TrainingJob;
+}
+
+/** The pool of `config`'s split and the all-point scores that rank it (K folds, default 4), computed or from the run store. */
+export async function scoredPool(config: ExperimentConfig, options: AllPointScoresOptions): Promise<{ scores: ColumnTable; pool: Int32Array }> {
+  const scores = await allPointScores(config, { ...options, folds: options.folds ?? defaultFolds });
+  return { scores, pool: trainingPool(await loadExperimentData(config)) };
 }
 
 /** Options of `runSubsetStudy`. */

@@ -8,7 +8,6 @@ import type { Encoder } from '../../src/encoders/encoder';
 import { alignmentLoss } from '../../src/memorization/alignment-loss';
 import { encoderRepresenter } from '../../src/memorization/representer';
 import { alignmentRegularizer, alignmentTerm } from '../../src/methods/alignment-regularizer';
-import { byol } from '../../src/methods/byol';
 import type { ObjectiveConfig } from '../../src/methods/objective';
 import { createObjective } from '../../src/methods/registry';
 import { defaultSimclrConfig, simclr } from '../../src/methods/simclr';
