@@ -21,6 +21,7 @@ export const configOptionSpecs: readonly OptionSpec[] = [
   { name: 'config', kind: 'string', valueName: 'FILE', description: 'JSON file with a full or partial experiment config, merged over the preset.' },
   { name: 'set', kind: 'string', valueName: 'PATH=VALUE', repeated: true, description: 'Change one config field, e.g. train.epochs=50, seeds=[0,1] or dp.epsilon=8 (DP-SGD); VALUE is read as JSON when it parses, else as text.' },
   { name: 'objective', kind: 'choice', choices: objectiveNames, defaultText: "the preset's (simclr)", description: 'Training objective: an SSL framework or supervised; an encoder it cannot train is replaced by its suggested one (MAE: a small ViT) unless --set/--config name an encoder.' },
+  { name: 'align-reg', kind: 'number', min: 0, valueName: 'WEIGHT', description: "Wrap the objective in the alignment regulariser (align-reg, as notebook 08): the loss minus WEIGHT times the mean l2 distance of a training image's two normalised views; 0 leaves the objective as it is." },
   { name: 'epochs', kind: 'integer', min: 1, description: 'Training epochs (checkpoint epochs beyond it are dropped).' },
   { name: 'seeds', kind: 'integer-list', min: 0, valueName: 'S,S,...', description: 'Training seeds: one f and one g per seed, e.g. 0,1,2.' },
 ];
@@ -74,7 +75,8 @@ export function readConfigFile(path: string): Json {
 /**
  * The experiment config the options describe: the preset (`--preset`, for `--dataset` or the
  * dataset named by `--config` / `--set`, else MNIST), then `--config`, `--set` (in order),
- * `--data-dir`, `--epochs` and `--seeds` merged over it, validated once by `withOverrides`.
+ * `--data-dir`, `--epochs` and `--seeds` merged over it, validated once by `withOverrides`;
+ * `--align-reg W` (W > 0) then wraps the resulting objective in the alignment regulariser.
  * When the epochs change but the checkpoint epochs are not set, checkpoint epochs past
  * the new last epoch are dropped.
  */
@@ -106,5 +108,9 @@ export function resolveExperimentConfig(values: Readonly<Record<string, unknown>
     const epochs = train.epochs as number;
     p.train = { ...train, checkpointEpochs: base.train.checkpointEpochs.filter((e) => e < epochs) };
   }
-  return withOverrides(base, p);
+  const config = withOverrides(base, p);
+  const weight = values['align-reg'];
+  if (typeof weight !== 'number' || weight === 0) return config;
+  if (config.objective.name === 'align-reg') throw new InputError('option --align-reg', 'an objective that is not already align-reg', 'the config names align-reg; set its weight with --set objective.weight=W');
+  return withOverrides(config, { objective: { name: 'align-reg', inner: config.objective, weight } });
 }

@@ -33,4 +33,6 @@ export * from './verdict-text';
 export * from './subset-study-presets';
 export * from './layer-memorization';
 export * from './regularizer-study';
+export * from './localization-study';
+export * from './localization-summary';
 export * from './level-summary';

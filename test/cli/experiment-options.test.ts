@@ -63,6 +63,18 @@ describe('resolveExperimentConfig', () => {
     assert.deepEqual(resolveExperimentConfig({ config: path, preset: 'laptop' }), full);
   });
 
+  test('--align-reg wraps the resolved objective in the alignment regulariser; 0 leaves it as it is', () => {
+    const base = resolveExperimentConfig({ preset: 'quick', objective: 'byol' });
+    const c = resolveExperimentConfig({ preset: 'quick', objective: 'byol', 'align-reg': 0.5 });
+    assert.equal(c.objective.name, 'align-reg');
+    assert.equal(c.objective.weight, 0.5);
+    assert.deepEqual(c.objective.inner, base.objective);
+    assert.deepEqual(c.encoder, base.encoder);
+    assert.deepEqual(resolveExperimentConfig({ preset: 'quick', 'align-reg': 0 }), preset('quick'));
+    const twice = file('reg.json', JSON.stringify({ objective: { name: 'align-reg', inner: { name: 'simclr' }, weight: 1 } }));
+    assert.throws(() => resolveExperimentConfig({ config: twice, 'align-reg': 2 }), (e: unknown) => e instanceof InputError && /--align-reg/.test(e.message) && /objective\.weight/.test(e.message));
+  });
+
   test('errors name the option or the field', () => {
     assert.throws(() => resolveExperimentConfig({ config: join(dir, 'missing.json') }), (e: unknown) => e instanceof InputError && /option --config: expected a readable JSON file, found .*missing\.json.*no such file/.test(e.message));
     const bad = file('bad.json', '{ "train": ');
