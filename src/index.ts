@@ -21,3 +21,4 @@ export * from './experiments';
 export * from './plot';
 export * from './notebook';
 export * from './plans';
+export * from './queue';

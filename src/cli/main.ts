@@ -9,12 +9,15 @@ import { formatHelp, wrapText } from './format-help';
 import { labelMemorizationCommand } from './label-memorization-command';
 import { layerMemCommand } from './layer-mem-command';
 import { closestName, parseArgs } from './parse-args';
+import { planCommand } from './plan-command';
 import { presetsCommand } from './presets-command';
 import { privacyCommand } from './privacy-command';
+import { runJobCommand } from './run-job-command';
 import { runsCommand } from './runs-command';
 import { probeCommand } from './probe-command';
 import { scoreCommand } from './score-command';
 import { trainCommand } from './train-command';
+import { workerCommand } from './worker-command';
 
 /** The `sslmem` sub-commands by name. */
 export const commands: Readonly<Record<string, Command>> = {
@@ -27,6 +30,9 @@ export const commands: Readonly<Record<string, Command>> = {
   presets: presetsCommand,
   privacy: privacyCommand,
   runs: runsCommand,
+  plan: planCommand,
+  'run-job': runJobCommand,
+  worker: workerCommand,
 };
 
 /** `sslmem --help`: the commands and where to read more. */

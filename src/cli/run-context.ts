@@ -8,6 +8,8 @@ import { jobKey } from '../plans/job-key';
 import { localRunner, type JobMessage, type Runner } from '../plans/runner';
 import { sidePlan } from '../plans/side-plan';
 import type { TrainingJob, TrainingPlan } from '../plans/training-job';
+import { queueRunner } from '../queue/queue-runner';
+import { redactedUrl, redisOptions } from '../queue/redis-url';
 import { InputError } from '../util/errors';
 import { resolveExperimentDp } from '../experiments/privacy-config';
 import type { CliIo } from './cli-io';
@@ -24,6 +26,8 @@ export interface RunContext {
   readonly out: string;
   readonly store: RunStore;
   readonly workers: number | undefined;
+  /** The Redis URL of `--queue`, when the trainings go to queue workers. */
+  readonly queue?: string;
   /** Runs training plans into `store` with `workers` threads (each with this process's backend). */
   readonly runner: Runner;
   /** Progress and notes on stderr. */
@@ -49,7 +53,10 @@ export async function startRun(values: Readonly<Record<string, unknown>>, io: Cl
     onDamaged: (r) => line.log(`run store: ${r.dir} was damaged (${r.problem}); removed it, computing it again`),
   });
   const workers = values.workers as number | undefined;
-  return { config, out, store, workers, runner: localRunner({ store, workers }), line, io };
+  const queue = values.queue as string | undefined;
+  if (queue !== undefined) redisOptions(queue);
+  const runner = queue === undefined ? localRunner({ store, workers }) : queueRunner({ url: queue, store });
+  return { config, out, store, workers, queue, runner, line, io };
 }
 
 /** Loads the experiment's dataset and four sets, with a note of their sizes. */
@@ -80,7 +87,8 @@ export function trainingPlan(ctx: RunContext, plan: TrainingPlan = sidePlan(ctx.
   const reused = new Set(plan.map((job) => jobKey(job))).size - missing.length;
   const epochs = [...new Set(missing.map((job) => job.train.epochs))].join('/');
   if (missing.length > 0) {
-    const workers = ctx.workers === undefined ? 'one worker per core' : `${Math.min(ctx.workers, missing.length)} worker(s)`;
+    const workers =
+      ctx.queue !== undefined ? `the workers of ${redactedUrl(ctx.queue)}` : ctx.workers === undefined ? 'one worker per core' : `${Math.min(ctx.workers, missing.length)} worker(s)`;
     line.log(
       `training ${missing.length} encoder(s) for ${epochs} epochs with ${workers}` +
         (reused > 0 ? `; ${reused} reused from the run store ${store.root}` : `; run store ${store.root}`),

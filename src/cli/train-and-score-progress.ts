@@ -55,8 +55,8 @@ export interface TrainAndScoreJob {
   readonly reused: string;
   /** The trainings the recipe runs (default: the config's f and g per seed). */
   readonly plan?: TrainingPlan;
-  /** Runs the recipe with the progress callbacks and `refresh`. */
-  compute(options: { store: RunContext['store']; workers: number | undefined; refresh: boolean; onEpoch: TrainAndScoreProgress['onEpoch']; onProgress: TrainAndScoreProgress['onProgress'] }): Promise<ColumnTable>;
+  /** Runs the recipe with the progress callbacks and `refresh`; its trainings go to `runner` (local threads, or queue workers). */
+  compute(options: { store: RunContext['store']; runner: RunContext['runner']; refresh: boolean; onEpoch: TrainAndScoreProgress['onEpoch']; onProgress: TrainAndScoreProgress['onProgress'] }): Promise<ColumnTable>;
 }
 
 /**
@@ -69,7 +69,7 @@ export async function trainAndScore(ctx: RunContext, refresh: boolean, job: Trai
   const progress = trainAndScoreProgress(ctx, stored, job.plan);
   let table: ColumnTable;
   try {
-    table = await job.compute({ store, workers: ctx.workers, refresh, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
+    table = await job.compute({ store, runner: ctx.runner, refresh, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }

@@ -6,3 +6,5 @@ export * from './encoder-store';
 export * from './runner';
 export * from './side-plan';
 export * from './fold-plan';
+export * from './validate-job';
+export * from './plan-file';

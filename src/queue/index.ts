@@ -1,0 +1,5 @@
+export * from './queue-job';
+export * from './queue-runner';
+export * from './queue-worker';
+export * from './redis-url';
+export * from './train-in-child';

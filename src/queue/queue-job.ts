@@ -1,0 +1,34 @@
+import { InputError } from '../util/errors';
+import { validateTrainingJob, type ValidateJobOptions } from '../plans/validate-job';
+import type { TrainingJob } from '../plans/training-job';
+
+/** The BullMQ queue sslmem uses unless told otherwise. */
+export const defaultQueueName = 'sslmem-train';
+
+/** BullMQ's name of a training job (one kind of job per queue). */
+export const trainJobName = 'train';
+
+/**
+ * What a queued job carries: the training job as plain data, the run key the submitter
+ * expects (also the BullMQ job id, so two submitters never queue the same training twice),
+ * and the submitter's provenance of that key, for a clear error when a worker's library or
+ * backend differs.
+ */
+export interface QueuedTraining {
+  readonly job: TrainingJob;
+  readonly key: string;
+  readonly provenance?: unknown;
+}
+
+const keyPattern = /^[0-9a-f]{64}$/;
+
+/** Checks a queued payload (`QueuedTraining`) before anything runs; `InputError` otherwise. */
+export function validateQueuedTraining(value: unknown, where: string, options: ValidateJobOptions = {}): QueuedTraining {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(where, 'an object { job, key, provenance? }', value === null ? 'null' : typeof value);
+  const v = value as Record<string, unknown>;
+  for (const k of Object.keys(v)) if (!['job', 'key', 'provenance'].includes(k)) throw new InputError(`${where}.${k}`, 'only job, key, provenance', 'an unknown field');
+  if (typeof v.key !== 'string' || !keyPattern.test(v.key)) throw new InputError(`${where}.key`, 'a run key (64 hex digits)', JSON.stringify(v.key)?.slice(0, 80) ?? 'nothing');
+  const job = validateTrainingJob(v.job, `${where}.job`, options);
+  const provenance = v.provenance === undefined ? undefined : (JSON.parse(JSON.stringify(v.provenance)) as unknown);
+  return { job, key: v.key, ...(provenance === undefined ? {} : { provenance }) };
+}

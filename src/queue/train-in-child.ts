@@ -1,0 +1,40 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { TrainJobTaskArgs } from '../plans/train-job-task';
+import type { FromChild } from './train-child';
+
+/**
+ * Trains one job in a child process (`train-child`), so that the caller's event loop stays
+ * free (a queue worker keeps renewing its job lock) and a crash of the training cannot take
+ * the caller down. Resolves with the run key; rejects with the child's error, or when it
+ * exits without an answer.
+ */
+export function trainInChild(args: TrainJobTaskArgs, onMessage: (message: unknown) => void): Promise<string> {
+  const typescript = __filename.endsWith('.ts');
+  const script = join(__dirname, typescript ? 'train-child.ts' : 'train-child.js');
+  const child = fork(script, [], { execArgv: typescript ? ['--import', 'tsx'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    child.on('message', (m: FromChild) => {
+      if (m.type === 'progress') onMessage(m.message);
+      else if (m.type === 'done') {
+        answered = true;
+        resolve(m.key);
+      } else {
+        answered = true;
+        const error = new Error(m.message);
+        if (m.stack) error.stack = m.stack;
+        reject(error);
+      }
+    });
+    child.on('error', (error) => {
+      if (!answered) reject(error);
+      answered = true;
+    });
+    child.on('exit', (code, signal) => {
+      if (!answered) reject(new Error(`the training process exited without a result (${signal === null ? `code ${code}` : `signal ${signal}`})`));
+      answered = true;
+    });
+    child.send({ type: 'train', args });
+  });
+}
