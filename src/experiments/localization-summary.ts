@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { quantile } from '../stats/describe';
+import { mean, quantile, std } from '../stats/describe';
 import { oneSampleTTest, tTest } from '../stats/t-test';
 import { check } from '../util/errors';
 import { createRng } from '../util/rng';
@@ -24,14 +24,9 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
   return out;
 }
 
+/** `mean`, NaN for no values (e.g. no candidate drives a top unit). */
 function avg(values: readonly number[]): number {
-  return values.length === 0 ? NaN : values.reduce((s, v) => s + v, 0) / values.length;
-}
-
-function sd(values: readonly number[]): number {
-  if (values.length < 2) return NaN;
-  const m = avg(values);
-  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
+  return values.length === 0 ? NaN : mean(values);
 }
 
 /** Per framework, seed and layer: the mean raw LayerMem of each set and the gap S_C - S_S. */
@@ -70,7 +65,7 @@ export function layerMemProfile(study: LocalizationStudy): ColumnTable {
       S_I: setMean('S_I'),
       S_E: setMean('S_E'),
       gap: avg(part.map((r) => r.gap)),
-      gap_sd: sd(part.map((r) => r.gap)),
+      gap_sd: std(part.map((r) => r.gap)),
       S_C_range: avg(points.filter((r) => r.set === 'S_C').map((r) => r.score_range)),
       p: c.length > 1 && s.length > 1 ? tTest(c, s, { alternative: 'greater' }).pValue : NaN,
     };
@@ -119,7 +114,7 @@ export function unitMemProfile(study: LocalizationStudy, options: { topFraction?
       max: values[values.length - 1],
       at_one: avg(values.map((v) => (v >= 0.999 ? 1 : 0))),
       top_seen: avg(shares),
-      top_seen_sd: sd(shares),
+      top_seen_sd: std(shares),
     };
   });
   const order = [...new Set(out.map((r) => r.framework))];
@@ -193,7 +188,7 @@ export function localizationVerdict(study: LocalizationStudy, options: { alpha?:
       const byLayer = groupBy(encoders.filter((u) => u[0].framework === framework), (u) => u[0].layer);
       const layers = [...byLayer].map(([layer, list]) => {
         const shares = list.map((units) => avg(topUnits(units, fraction).map((r) => (r.seen ? 1 : 0))));
-        const pValue = shares.length > 1 && sd(shares) > 0 ? oneSampleTTest(shares, 0.5, { alternative: 'greater' }).pValue : avg(shares) > 0.5 && shares.length > 1 ? 0 : 1;
+        const pValue = shares.length > 1 && std(shares) > 0 ? oneSampleTTest(shares, 0.5, { alternative: 'greater' }).pValue : avg(shares) > 0.5 && shares.length > 1 ? 0 : 1;
         return { layer, topSeen: avg(shares), pValue, above: avg(shares) > 0.5 && pValue < alpha };
       });
       let versusSupervised: FrameworkLocalization['versusSupervised'];
