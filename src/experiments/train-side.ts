@@ -6,23 +6,9 @@ import type { ExperimentConfig, Side } from './experiment-config';
 import type { ExperimentData } from './experiment-data';
 import { sideJob, type TrainingJob } from '../plans/training-job';
 import { trainJob, type TrainJobOptions } from '../plans/train-job';
+import type { TrainedEncoder } from '../plans/trained-encoder';
 
-/** An encoder trained by one side of an experiment, with its objective state (projector). */
-export interface TrainedEncoder {
-  /** The training that made it. */
-  readonly job: TrainingJob;
-  /** The job's label (`f0`, `fold2 seed1`, ...). */
-  readonly label: string;
-  /** Its side of the split, for the jobs of a split's SSLMem design. */
-  readonly side: Side | undefined;
-  readonly seed: number;
-  readonly encoder: Encoder;
-  readonly objective: Objective;
-  readonly objectiveState: ObjectiveState;
-  /** Training history: `epoch, loss, lr, seconds` (and `epsilon` under DP-SGD). */
-  readonly history: ColumnTable;
-  dispose(): void;
-}
+export type { TrainedEncoder } from '../plans/trained-encoder';
 
 /** The epsilon an encoder trained with DP-SGD spent (its history's last epoch), or `undefined` without DP. */
 export function epsilonSpent(model: Pick<TrainedEncoder, 'history'>): number | undefined {

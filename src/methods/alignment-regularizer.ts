@@ -3,7 +3,7 @@ import type { Encoder } from '../encoders/encoder';
 import { describeValue, InputError } from '../util/errors';
 import { checkBoolean, checkChoice, checkNumber, mergeOptions } from '../util/options';
 import type { Objective, ObjectiveConfig } from './objective';
-import { createObjective } from './registry';
+import { createFramework } from './frameworks';
 
 /** Name of the alignment-regulariser wrapper in objective configs. */
 export const alignmentRegularizerName = 'align-reg';
@@ -59,7 +59,7 @@ function resolve(config: ObjectiveConfig): { config: AlignmentRegularizerConfig;
   }
   let inner: Objective;
   try {
-    inner = createObjective(raw as ObjectiveConfig);
+    inner = createFramework(raw as ObjectiveConfig);
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`${WHERE}.inner: ${e.where}`, e.expected, e.found);
     throw e;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { ensureBackend } from '../backend/init-backend';
-import type { TrainedEncoder } from '../experiments/train-side';
+import type { TrainedEncoder } from './trained-encoder';
 import { runKey } from '../runs/run-key';
 import { runStore, type RunStore } from '../runs/run-store';
 import { checkpointPath, latestCheckpoint } from '../train/checkpoint-dir';

@@ -8,20 +8,10 @@ import { encoderStore, type EncoderStore } from './encoder-store';
 import { jobKey, jobRunConfig } from './job-key';
 import type { TrainJobTaskArgs } from './train-job-task';
 import { trainJobTask } from './train-job-task';
+import type { JobMessage } from './job-message';
 import type { TrainingJob, TrainingPlan } from './training-job';
 
-/** Progress of one job: after each epoch, and once per trainer warning. */
-export interface JobMessage {
-  readonly label: string;
-  readonly seed: number;
-  readonly epoch: number;
-  readonly epochs: number;
-  readonly loss: number;
-  /** Under DP-SGD: the epsilon spent so far. */
-  readonly epsilon?: number;
-  /** Set when the trainer warns; the epoch fields repeat the last epoch. */
-  readonly warning?: string;
-}
+export type { JobMessage } from './job-message';
 
 /** Options of `Runner.run`. */
 export interface RunPlanOptions {

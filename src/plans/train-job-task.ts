@@ -5,7 +5,7 @@ import { runStore } from '../runs/run-store';
 import { NonFiniteLossError } from '../train/non-finite-loss-error';
 import { encoderStore } from './encoder-store';
 import { jobKey, jobRunConfig } from './job-key';
-import type { JobMessage } from './runner';
+import type { JobMessage } from './job-message';
 import { trainJob } from './train-job';
 import type { TrainingJob } from './training-job';
 

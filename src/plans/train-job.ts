@@ -9,7 +9,7 @@ import { trainEncoder } from '../train/train-encoder';
 import { checkpointEpochsOf } from '../experiments/checkpoint-epochs';
 import { resolveExperimentDp } from '../experiments/privacy-config';
 import type { ExperimentData } from '../experiments/experiment-data';
-import type { TrainedEncoder } from '../experiments/train-side';
+import type { TrainedEncoder } from './trained-encoder';
 import { check } from '../util/errors';
 import type { TrainingJob } from './training-job';
 

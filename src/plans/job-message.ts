@@ -1,0 +1,12 @@
+/** Progress of one job: after each epoch, and once per trainer warning. */
+export interface JobMessage {
+  readonly label: string;
+  readonly seed: number;
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: number;
+  /** Under DP-SGD: the epsilon spent so far. */
+  readonly epsilon?: number;
+  /** Set when the trainer warns; the epoch fields repeat the last epoch. */
+  readonly warning?: string;
+}
