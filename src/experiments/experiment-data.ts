@@ -1,9 +1,7 @@
 import type { DatasetPair, ImageDataset } from '../data/dataset';
 import { loadDataset } from '../data/load-dataset';
-import { splitSets, trainSetOf, type SplitSets } from '../data/splits';
-import { datasetSource, type BatchSource } from '../memorization/image-source';
-import type { TrainData } from '../train/train-data';
-import type { ExperimentConfig, Side } from './experiment-config';
+import { splitSets, type SplitSets } from '../data/splits';
+import type { ExperimentConfig } from './experiment-config';
 
 /** Names of the four sets, in the order reports show them. */
 export type SetName = 'S_C' | 'S_S' | 'S_I' | 'S_E';
@@ -74,9 +72,3 @@ export function setImages(data: ExperimentData, set: SetName): { dataset: ImageD
   return { dataset: set === 'S_E' ? data.pair.test : data.pair.train, ids: data.split[set] };
 }
 
-/** The training images of one side, with their labels: f sees `S_S + S_C`, g sees `S_S + S_I`. */
-export function trainingSource(data: ExperimentData, side: Side): BatchSource & TrainData {
-  const ids = trainSetOf(side, data.split);
-  const labels = data.pair.train.labels;
-  return { ...datasetSource(data.pair.train, ids), labels: (indices) => Int32Array.from(indices, (i) => labels[ids[i]]) };
-}

@@ -7,15 +7,6 @@ import { randomSubset, subsetSize, withoutMostMemorized } from './subset-selecti
 import { pairedComparison, runSubsetStudy, scoredPool, subsetSummary, type PairedComparison, type SubsetRun } from './subset-study';
 import { formatPValueText } from './verdict-text';
 
-/** The poster's removal table (CIFAR-10 pretraining; segmentation mIoU and linear probe accuracy, %). */
-export const posterRemoval: ReadonlyArray<{ removed: string; condition: string; miou: number; accuracy: number }> = [
-  { removed: 'none', condition: 'none', miou: 45.4, accuracy: 69.89 },
-  { removed: '10k', condition: 'memorized', miou: 44.8, accuracy: 68.33 },
-  { removed: '10k', condition: 'random', miou: 45.1, accuracy: 68.91 },
-  { removed: '20k', condition: 'memorized', miou: 43.8, accuracy: 66.51 },
-  { removed: '20k', condition: 'random', miou: 44.4, accuracy: 67.58 },
-];
-
 /**
  * Shares of the pool removed by default: 20% and 36%. They keep 80% and 64%, two of the
  * coreset study's shares, so the random removals are the coreset's random subsets (the same

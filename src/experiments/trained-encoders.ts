@@ -68,16 +68,6 @@ export async function trainMissingEncoders(config: ExperimentConfig, options: Om
   return outcome.trained.length;
 }
 
-/** The encoders (side, seed) of `config`, one f and one g per seed, in seed order. */
-export function sideSeedPairs(config: ExperimentConfig): Array<{ side: Side; seed: number }> {
-  return config.seeds.flatMap((seed) => (['f', 'g'] as Side[]).map((side) => ({ side, seed })));
-}
-
-/** The jobs of `config`'s side plan that the run store lacks (damaged ones count as missing; call `initBackend` first). */
-export function missingEncoders(config: ExperimentConfig, store: RunStore = runStore()): TrainingJob[] {
-  return encoderStore(store).missing(sidePlan(config));
-}
-
 /**
  * Trains (or takes from the run store) one encoder f and one g per seed of `config`, and
  * loads them (the last checkpoint, or `options.epoch`'s); see `trainMissingEncoders`.
