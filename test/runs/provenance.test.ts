@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentArithmetic, initBackend } from '../../src/backend';
-import { codeFingerprint, moduleOf } from '../../src/runs/code-fingerprint';
+import { codeFiles, codeFingerprint, moduleOf, withoutTypeOnlyImports } from '../../src/runs/code-fingerprint';
 import { libraryVersion } from '../../src/runs/library-version';
 import { runProvenance, staleness } from '../../src/runs/provenance';
 import { InputError } from '../../src/util/errors';
@@ -37,6 +37,23 @@ describe('codeFingerprint', () => {
     assert.notEqual(codeFingerprint('a/entry', tree({ ...files, 'a/c.ts': 'export const c = 2;\n' })), base, 're-exports count');
     assert.equal(codeFingerprint('a/entry', tree({ ...files, 'other.ts': 'export const unrelated = 4;\n' })), base, 'code it does not reach does not count');
     assert.throws(() => codeFingerprint('a/missing', tree(files)), (e: unknown) => e instanceof InputError && /a\/missing/.test(e.message));
+  });
+
+  test('type-only imports are not followed: they are erased when compiled', () => {
+    const base = codeFingerprint('a/entry', tree(files));
+    assert.equal(codeFingerprint('a/entry', tree({ ...files, 'a/types.ts': 'export type T = string;\n' })), base, 'import type');
+    const mixed = { ...files, 'a/entry.ts': "import { b } from '../b/b';\nimport { type T, type U as V } from './types';\nexport type { W } from './types';\nexport const a = b;\n" };
+    assert.deepEqual([...codeFiles('a/entry', tree(mixed)).keys()].sort(), ['a/entry.ts', 'b/b.ts', 'util/index.ts']);
+    const value = { ...files, 'a/entry.ts': "import { type T, u } from './types';\nexport const a = u;\n" };
+    assert.ok(codeFiles('a/entry', tree(value)).has('a/types.ts'), 'an import with one value name is followed');
+    assert.equal(withoutTypeOnlyImports("import type {\n  A,\n  B,\n} from './x';\nimport { c } from './c';"), ";\nimport { c } from './c';");
+  });
+
+  test('the source and the compiled library reach the same modules', () => {
+    for (const module of ['plans/train-job-task', 'experiments/memorization-scores']) {
+      const names = (root: string) => [...codeFiles(module, root).keys()].map((f) => f.replace(/\.(ts|js)$/, '')).sort();
+      assert.deepEqual(names(join(__dirname, '../../src')), names(join(__dirname, '../../dist')), module);
+    }
   });
 
   test('of the library: the training code reaches the trainer, not the command line', () => {
