@@ -9,3 +9,4 @@ export * from './anova';
 export * from './rank-correlation';
 export * from './correlation-tests';
 export * from './overlap-tests';
+export * from './score-reliability';
