@@ -133,10 +133,13 @@ export function withOverrides(config: ExperimentConfig, overrides: ConfigOverrid
   return validateExperimentConfig(safeMerge(config, overrides, 'overrides', { replaces: replacesPart }) as ExperimentConfig);
 }
 
-function positiveInt(v: unknown, where: string, min = 1, max = Infinity): void {
-  if (!(Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) {
-    throw new InputError(where, Number.isFinite(max) ? `an integer in ${min}..${max}` : `an integer >= ${min}`, describeValue(v));
-  }
+function positiveInt(v: unknown, where: string, min = 1): void {
+  if (!(Number.isInteger(v) && (v as number) >= min)) throw new InputError(where, `an integer >= ${min}`, describeValue(v));
+}
+
+function epochCount(v: unknown, where: string): void {
+  positiveInt(v, where);
+  if ((v as number) > maxConfigEpochs) throw new InputError(where, `at most ${maxConfigEpochs} epochs`, describeValue(v));
 }
 
 function integer(v: unknown, where: string): void {
@@ -219,14 +222,14 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
   positiveInt(config.split.extraSize, `${where}.split.extraSize`, 0);
   oneOf(config.split.stratified, [true, false], `${where}.split.stratified`);
   integer(config.split.seed, `${where}.split.seed`);
-  positiveInt(config.train.epochs, `${where}.train.epochs`, 1, maxConfigEpochs);
+  epochCount(config.train.epochs, `${where}.train.epochs`);
   positiveInt(config.train.batchSize, `${where}.train.batchSize`, 2);
   if (!(typeof config.train.lr === 'number' && Number.isFinite(config.train.lr) && config.train.lr > 0)) {
-    throw new InputError(`${where}.train.lr`, 'a finite number > 0', describeValue(config.train.lr));
+    throw new InputError(`${where}.train.lr`, 'a number > 0', describeValue(config.train.lr));
   }
   oneOf(config.train.schedule, ['constant', 'cosine'], `${where}.train.schedule`);
   if (!(typeof config.train.warmupEpochs === 'number' && Number.isFinite(config.train.warmupEpochs) && config.train.warmupEpochs >= 0)) {
-    throw new InputError(`${where}.train.warmupEpochs`, 'a finite number >= 0', describeValue(config.train.warmupEpochs));
+    throw new InputError(`${where}.train.warmupEpochs`, 'a number >= 0', describeValue(config.train.warmupEpochs));
   }
   if (!Array.isArray(config.train.checkpointEpochs)) {
     throw new InputError(`${where}.train.checkpointEpochs`, 'an array of epochs', describeValue(config.train.checkpointEpochs));
@@ -239,7 +242,7 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
   if (config.train.dropLast !== undefined) oneOf(config.train.dropLast, [true, false], `${where}.train.dropLast`);
   for (const field of ['finalLr', 'weightDecay'] as const) {
     const v = config.train[field];
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new InputError(`${where}.train.${field}`, 'a finite number >= 0 (or absent)', describeValue(v));
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new InputError(`${where}.train.${field}`, 'a number >= 0 (or absent)', describeValue(v));
   }
   if (!Array.isArray(config.seeds) || config.seeds.length === 0 || !config.seeds.every(Number.isInteger)) {
     throw new InputError(`${where}.seeds`, 'a non-empty array of integer seeds', describeValue(config.seeds));
@@ -253,7 +256,7 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
   integer(config.score.seed, `${where}.score.seed`);
   positiveInt(config.probe.trainSize, `${where}.probe.trainSize`);
   positiveInt(config.probe.testSize, `${where}.probe.testSize`);
-  positiveInt(config.probe.epochs, `${where}.probe.epochs`, 1, maxConfigEpochs);
+  epochCount(config.probe.epochs, `${where}.probe.epochs`);
   integer(config.probe.seed, `${where}.probe.seed`);
   checkSizes(config, where);
   checkParts(config, where);
