@@ -32,7 +32,7 @@ export const runJobCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const plan = readPlanFile(positionals.plan);
-    const index = parseIndexArgument(positionals.index, plan.jobs.length, `argument <index> (the plan has ${plan.jobs.length} jobs)`);
+    const index = parseIndexArgument(positionals.index, plan.jobs.length, 'argument <index>', { note: `the plan has ${plan.jobs.length} jobs` });
     const { job, key } = plan.jobs[index];
     const info = await initBackend(values.backend === undefined ? {} : { backend: values.backend as BackendChoice });
     const root = resolve((values.runs as string | undefined) ?? defaultRunRoot());

@@ -1,5 +1,4 @@
 import { describeValue, InputError } from './errors';
-import { assertSafeKey } from './safe-keys';
 
 export { describeValue };
 
@@ -20,7 +19,6 @@ export function mergeOptions<T extends object>(
   }
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [field, value] of Object.entries(options)) {
-    assertSafeKey(field, `${where}.${field}`);
     if (field === 'kind' && kind !== undefined) {
       if (value !== kind) throw new InputError(`${where}.kind`, JSON.stringify(kind), describeValue(value));
       continue;

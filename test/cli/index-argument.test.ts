@@ -22,11 +22,12 @@ describe('parseIndexArgument', () => {
     for (const text of ['', ' ', '0x1', '1e0', '1.0', '+1', '-0', ' 1', '1 ', 'one', '2', '99999999999999999999']) {
       assert.throws(
         () => parseIndexArgument(text, 2, 'argument <index>'),
-        (e: unknown) => e instanceof InputError && e.message === `argument <index>: expected a decimal integer in 0..1, found ${JSON.stringify(text)}`,
+        (e: unknown) => e instanceof InputError && e.message === `argument <index>: expected an integer in 0..1, in decimal digits, found ${JSON.stringify(text)}`,
         JSON.stringify(text),
       );
     }
-    assert.throws(() => parseIndexArgument('0', 0, 'i'), /i: expected an index \(but there is nothing to index\)/);
+    assert.throws(() => parseIndexArgument('0', 0, 'i'), /i: expected an index, but there is nothing to index/);
+    assert.throws(() => parseIndexArgument('x', 3, 'i', { note: 'the plan has 3 jobs' }), /^InputError: i: expected an integer in 0\.\.2, in decimal digits \(the plan has 3 jobs\), found "x"$/);
   });
 });
 
@@ -41,7 +42,7 @@ describe('sslmem run-job PLAN INDEX, as a process', { skip: existsSync(mainJs) ?
     for (const index of ['', '0x1', '1e0', ' 1', '2']) {
       const r = sslmem('run-job', plan, index, '--runs', runs);
       assert.equal(r.status, 1, `${JSON.stringify(index)}: ${r.stdout}`);
-      assert.equal(r.stderr, `sslmem run-job: error: argument <index> (the plan has 2 jobs): expected a decimal integer in 0..1, found ${JSON.stringify(index)}\n`);
+      assert.equal(r.stderr, `sslmem run-job: error: argument <index>: expected an integer in 0..1, in decimal digits (the plan has 2 jobs), found ${JSON.stringify(index)}\n`);
       assert.equal(existsSync(runs), false, `${JSON.stringify(index)}: nothing trained`);
     }
   });
