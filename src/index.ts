@@ -7,6 +7,7 @@ export * from './data';
 export * from './augment';
 export * from './encoders';
 export * from './util/options';
+export * from './util/safe-keys';
 export * from './heads';
 export * from './losses';
 export * from './methods';

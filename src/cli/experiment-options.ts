@@ -3,7 +3,8 @@ import { datasetLoaders, type DatasetName } from '../data/load-dataset';
 import { withObjective, withOverrides, type ExperimentConfig } from '../experiments/experiment-config';
 import { objectiveNames } from '../methods/registry';
 import { preset, presetNames } from '../experiments/presets';
-import { InputError } from '../util/errors';
+import { describeValue, InputError } from '../util/errors';
+import { assertPlainData, safeMerge } from '../util/safe-keys';
 import type { OptionSpec } from './parse-args';
 import { overridesFromAssignments, parseSetAssignment } from './set-assignment';
 
@@ -46,15 +47,12 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `patch` merged over `base`: objects field by field, anything else replaces. */
+/** `patch` merged over `base`: objects field by field, anything else replaces (`safeMerge`). */
 function mergePatch(base: unknown, patch: unknown): unknown {
-  if (!isObject(patch) || !isObject(base)) return patch;
-  const out: Json = { ...base };
-  for (const [k, v] of Object.entries(patch)) out[k] = mergePatch(out[k], v);
-  return out;
+  return safeMerge(base, patch, 'options --config/--set/--epochs/--seeds/--data-dir:');
 }
 
-/** Reads `--config FILE`: a JSON object. */
+/** Reads `--config FILE`: a JSON object of plain data (`assertPlainData`: no prototype keys, bounded nesting and strings). */
 export function readConfigFile(path: string): Json {
   let text: string;
   try {
@@ -69,7 +67,8 @@ export function readConfigFile(path: string): Json {
   } catch (error) {
     throw new InputError(`--config ${path}`, 'JSON text', `invalid JSON (${(error as Error).message})`);
   }
-  if (!isObject(parsed)) throw new InputError(`--config ${path}`, 'a JSON object (a full or partial experiment config)', Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed));
+  if (!isObject(parsed)) throw new InputError(`--config ${path}`, 'a JSON object (a full or partial experiment config)', Array.isArray(parsed) ? 'an array' : describeValue(parsed));
+  assertPlainData(parsed, `--config ${path}:`);
   return parsed;
 }
 

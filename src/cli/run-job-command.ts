@@ -4,10 +4,10 @@ import { encoderStore } from '../plans/encoder-store';
 import { readPlanFile } from '../plans/plan-file';
 import { trainJobTask } from '../plans/train-job-task';
 import { defaultRunRoot, runStore } from '../runs/run-store';
-import { InputError } from '../util/errors';
 import type { Command } from './command';
 import { backendNames } from './experiment-options';
 import { formatDuration } from './status-line';
+import { parseIndexArgument } from './index-argument';
 
 /** `sslmem run-job PLAN.json I`: train job I of a plan file into the run store. */
 export const runJobCommand: Command = {
@@ -32,8 +32,7 @@ export const runJobCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const plan = readPlanFile(positionals.plan);
-    const index = Number(positionals.index);
-    if (!Number.isInteger(index) || index < 0 || index >= plan.jobs.length) throw new InputError('argument <index>', `an integer in 0..${plan.jobs.length - 1} (the plan has ${plan.jobs.length} jobs)`, JSON.stringify(positionals.index));
+    const index = parseIndexArgument(positionals.index, plan.jobs.length, 'argument <index>', { note: `the plan has ${plan.jobs.length} jobs` });
     const { job, key } = plan.jobs[index];
     const info = await initBackend(values.backend === undefined ? {} : { backend: values.backend as BackendChoice });
     const root = resolve((values.runs as string | undefined) ?? defaultRunRoot());

@@ -8,7 +8,8 @@ import { createObjective } from '../methods/registry';
 import type { AlignmentMode } from '../memorization/alignment-loss';
 import type { ObjectiveConfig } from '../methods/objective';
 import type { TrainOptions } from '../train/train-options';
-import { InputError } from '../util/errors';
+import { describeValue, InputError } from '../util/errors';
+import { assertPlainData, safeMerge } from '../util/safe-keys';
 import { checkPrivateTraining, privateParts, resolveExperimentDp, type ExperimentDp } from './privacy-config';
 
 /**
@@ -64,6 +65,7 @@ export interface ExperimentConfig {
  * (SimCLR, VICReg, DINO) is refused with the frameworks that work. Validated.
  */
 export function withPrivacy(config: ExperimentConfig, dp: ExperimentDp): ExperimentConfig {
+  assertPlainData(dp, 'withPrivacy dp');
   const parts = privateParts(config, experimentDataSizes(config).shape);
   return validateExperimentConfig({ ...config, ...parts, dp: { ...dp } });
 }
@@ -75,6 +77,7 @@ export function withPrivacy(config: ExperimentConfig, dp: ExperimentDp): Experim
  * dataset's number of classes. Validated.
  */
 export function withObjective(config: ExperimentConfig, objective: ObjectiveConfig | string): ExperimentConfig {
+  assertPlainData(objective, 'withObjective objective');
   const next: ObjectiveConfig = typeof objective === 'string' ? { name: objective } : objective;
   const created = createObjective(next);
   const numClasses = datasetFacts[config.dataset.name]?.numClasses;
@@ -97,8 +100,6 @@ export type ExperimentTrain = Pick<TrainOptions, 'epochs' | 'batchSize' | 'optim
 /** Which side of the SSLMem estimate an encoder is: f saw `S_C`, g saw `S_I`. */
 export type Side = 'f' | 'g';
 
-type Json = unknown;
-
 const datasetNames = Object.keys(datasetLoaders);
 
 /**
@@ -107,22 +108,16 @@ const datasetNames = Object.keys(datasetLoaders);
  * into it, so no field of the old kind is left behind.
  */
 const discriminators: Readonly<Record<string, string>> = {
-  'config.encoder': 'kind',
-  'config.objective': 'name',
-  'config.augment': 'preset',
-  'config.score.augment': 'preset',
-  'config.train.optimizer': 'name',
+  '.encoder': 'kind',
+  '.objective': 'name',
+  '.augment': 'preset',
+  '.score.augment': 'preset',
+  '.train.optimizer': 'name',
 };
 
-function mergeJson(base: Json, patch: Json, where: string): Json {
-  if (patch === undefined) return base;
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  if (typeof base !== 'object' || base === null || Array.isArray(base)) return patch;
-  const key = discriminators[where];
-  if (key !== undefined && key in patch && (patch as Record<string, Json>)[key] !== (base as Record<string, Json>)[key]) return patch;
-  const out: Record<string, Json> = { ...(base as Record<string, Json>) };
-  for (const [k, v] of Object.entries(patch)) out[k] = mergeJson(out[k], v, `${where}.${k}`);
-  return out;
+function replacesPart(path: string, base: Record<string, unknown>, patch: Record<string, unknown>): boolean {
+  const key = Object.hasOwn(discriminators, path) ? discriminators[path] : undefined;
+  return key !== undefined && Object.hasOwn(patch, key) && patch[key] !== base[key];
 }
 
 /** Deep partial of a config, for overrides. */
@@ -134,20 +129,32 @@ export type ConfigOverrides = { readonly [K in keyof ExperimentConfig]?: unknown
  * `augment.preset` or `train.optimizer.name` replaces that part whole), validated. Example: `withOverrides(preset('quick'), { train: { epochs: 50 } })`.
  */
 export function withOverrides(config: ExperimentConfig, overrides: ConfigOverrides): ExperimentConfig {
-  return validateExperimentConfig(mergeJson(config, overrides, 'config') as ExperimentConfig);
+  assertPlainData(overrides, 'overrides');
+  return validateExperimentConfig(safeMerge(config, overrides, 'overrides', { replaces: replacesPart }) as ExperimentConfig);
 }
 
 function positiveInt(v: unknown, where: string, min = 1): void {
-  if (!(Number.isInteger(v) && (v as number) >= min)) throw new InputError(where, `an integer >= ${min}`, JSON.stringify(v));
+  if (!(Number.isInteger(v) && (v as number) >= min)) throw new InputError(where, `an integer >= ${min}`, describeValue(v));
+}
+
+function epochCount(v: unknown, where: string): void {
+  positiveInt(v, where);
+  if ((v as number) > maxConfigEpochs) throw new InputError(where, `at most ${maxConfigEpochs} epochs`, describeValue(v));
 }
 
 function integer(v: unknown, where: string): void {
-  if (!Number.isInteger(v)) throw new InputError(where, 'an integer', JSON.stringify(v));
+  if (!Number.isInteger(v)) throw new InputError(where, 'an integer', describeValue(v));
 }
 
 function oneOf(v: unknown, values: readonly unknown[], where: string): void {
-  if (!values.includes(v)) throw new InputError(where, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, JSON.stringify(v));
+  if (!values.includes(v)) throw new InputError(where, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, describeValue(v));
 }
+
+/** Most epochs a config may train (or probe) for: beyond it a typo, not an experiment. */
+export const maxConfigEpochs = 1_000_000;
+
+/** Longest config `name`, in characters (it goes into every output file). */
+export const maxConfigNameLength = 256;
 
 /** The fields of the closed parts of a config (encoder, objective and augment are checked by their factories). */
 const knownFields: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -166,7 +173,7 @@ function checkKnownFields(config: ExperimentConfig, where: string): void {
     const part = path === '' ? config : path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], config);
     const at = path === '' ? where : `${where}.${path}`;
     if (typeof part !== 'object' || part === null || Array.isArray(part)) {
-      throw new InputError(at, 'an object', JSON.stringify(part) ?? 'nothing');
+      throw new InputError(at, 'an object', describeValue(part));
     }
     for (const key of Object.keys(part)) {
       if (!fields.includes(key)) throw new InputError(`${at}.${key}`, `one of the fields ${fields.join(', ')}`, 'an unknown field');
@@ -196,47 +203,51 @@ export function experimentDataSizes(config: Pick<ExperimentConfig, 'dataset' | '
  * the config. Errors name the field, what was expected and what was found.
  */
 export function validateExperimentConfig(config: ExperimentConfig): ExperimentConfig {
-  const where = `experiment config${config?.name ? ` "${config.name}"` : ''}`;
-  if (typeof config !== 'object' || config === null) throw new InputError(where, 'an object', JSON.stringify(config));
+  const name: unknown = (config as { name?: unknown } | null | undefined)?.name;
+  const where = `experiment config${typeof name === 'string' && name !== '' && name.length <= maxConfigNameLength && !name.includes('"') ? ` "${name}"` : ''}`;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new InputError(where, 'an object', Array.isArray(config) ? 'an array' : describeValue(config));
+  if (typeof name !== 'string' || name.length > maxConfigNameLength) {
+    throw new InputError(`${where}.name`, `a string of at most ${maxConfigNameLength} characters`, typeof name === 'string' ? `${name.length} characters` : describeValue(name));
+  }
+  assertPlainData(config, where);
   for (const field of ['dataset', 'split', 'encoder', 'objective', 'augment', 'train', 'seeds', 'score', 'probe'] as const) {
     if (config[field] === undefined) throw new InputError(`${where}.${field}`, 'a value', 'nothing');
   }
   checkKnownFields(config, where);
-  if (typeof config.name !== 'string') throw new InputError(`${where}.name`, 'a string', JSON.stringify(config.name));
   oneOf(config.dataset.name, datasetNames, `${where}.dataset.name`);
   if (config.dataset.dir !== undefined && typeof config.dataset.dir !== 'string') {
-    throw new InputError(`${where}.dataset.dir`, 'a folder path (string)', JSON.stringify(config.dataset.dir));
+    throw new InputError(`${where}.dataset.dir`, 'a folder path (string)', describeValue(config.dataset.dir));
   }
   positiveInt(config.split.trainSize, `${where}.split.trainSize`, 10);
   positiveInt(config.split.extraSize, `${where}.split.extraSize`, 0);
   oneOf(config.split.stratified, [true, false], `${where}.split.stratified`);
   integer(config.split.seed, `${where}.split.seed`);
-  positiveInt(config.train.epochs, `${where}.train.epochs`);
+  epochCount(config.train.epochs, `${where}.train.epochs`);
   positiveInt(config.train.batchSize, `${where}.train.batchSize`, 2);
   if (!(typeof config.train.lr === 'number' && Number.isFinite(config.train.lr) && config.train.lr > 0)) {
-    throw new InputError(`${where}.train.lr`, 'a number > 0', JSON.stringify(config.train.lr));
+    throw new InputError(`${where}.train.lr`, 'a number > 0', describeValue(config.train.lr));
   }
   oneOf(config.train.schedule, ['constant', 'cosine'], `${where}.train.schedule`);
   if (!(typeof config.train.warmupEpochs === 'number' && Number.isFinite(config.train.warmupEpochs) && config.train.warmupEpochs >= 0)) {
-    throw new InputError(`${where}.train.warmupEpochs`, 'a number >= 0', JSON.stringify(config.train.warmupEpochs));
+    throw new InputError(`${where}.train.warmupEpochs`, 'a number >= 0', describeValue(config.train.warmupEpochs));
   }
   if (!Array.isArray(config.train.checkpointEpochs)) {
-    throw new InputError(`${where}.train.checkpointEpochs`, 'an array of epochs', JSON.stringify(config.train.checkpointEpochs));
+    throw new InputError(`${where}.train.checkpointEpochs`, 'an array of epochs', describeValue(config.train.checkpointEpochs));
   }
   config.train.checkpointEpochs.forEach((e, i) => {
     if (!(Number.isInteger(e) && e >= 1 && e <= config.train.epochs)) {
-      throw new InputError(`${where}.train.checkpointEpochs[${i}]`, `an epoch in 1..${config.train.epochs}`, JSON.stringify(e));
+      throw new InputError(`${where}.train.checkpointEpochs[${i}]`, `an epoch in 1..${config.train.epochs}`, describeValue(e));
     }
   });
   if (config.train.dropLast !== undefined) oneOf(config.train.dropLast, [true, false], `${where}.train.dropLast`);
   for (const field of ['finalLr', 'weightDecay'] as const) {
     const v = config.train[field];
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new InputError(`${where}.train.${field}`, 'a number >= 0 (or absent)', JSON.stringify(v));
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new InputError(`${where}.train.${field}`, 'a number >= 0 (or absent)', describeValue(v));
   }
   if (!Array.isArray(config.seeds) || config.seeds.length === 0 || !config.seeds.every(Number.isInteger)) {
-    throw new InputError(`${where}.seeds`, 'a non-empty array of integer seeds', JSON.stringify(config.seeds));
+    throw new InputError(`${where}.seeds`, 'a non-empty array of integer seeds', describeValue(config.seeds));
   }
-  if (new Set(config.seeds).size !== config.seeds.length) throw new InputError(`${where}.seeds`, 'distinct seeds', JSON.stringify(config.seeds));
+  if (new Set(config.seeds).size !== config.seeds.length) throw new InputError(`${where}.seeds`, 'distinct seeds', describeValue(config.seeds));
   positiveInt(config.score.pairs, `${where}.score.pairs`);
   oneOf(config.score.normalize, [true, false], `${where}.score.normalize`);
   oneOf(config.score.mode, ['pairs', 'clean'], `${where}.score.mode`);
@@ -245,7 +256,7 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
   integer(config.score.seed, `${where}.score.seed`);
   positiveInt(config.probe.trainSize, `${where}.probe.trainSize`);
   positiveInt(config.probe.testSize, `${where}.probe.testSize`);
-  positiveInt(config.probe.epochs, `${where}.probe.epochs`);
+  epochCount(config.probe.epochs, `${where}.probe.epochs`);
   integer(config.probe.seed, `${where}.probe.seed`);
   checkSizes(config, where);
   checkParts(config, where);

@@ -1,5 +1,6 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { InputError } from '../util/errors';
+import { assertSafeKey } from '../util/safe-keys';
 import { tempPathFor } from '../util/temp-files';
 
 /**
@@ -147,6 +148,7 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors bytes'
   if (rawMetadata !== undefined) {
     if (!isPlainObject(rawMetadata)) throw new InputError(`${where} __metadata__`, 'an object of strings', describeValue(rawMetadata));
     for (const [key, value] of Object.entries(rawMetadata)) {
+      assertSafeKey(key, `${where} __metadata__`);
       if (typeof value !== 'string') throw new InputError(`${where} __metadata__ "${key}"`, 'a string', describeValue(value));
       metadata[key] = value;
     }
@@ -158,9 +160,10 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors bytes'
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const at = `${where} tensor "${name}"`;
+    assertSafeKey(name, `${where} tensor name`);
     if (!isPlainObject(info)) throw new InputError(at, 'an object {dtype, shape, data_offsets}', describeValue(info));
     const dtype = info.dtype;
-    if (typeof dtype !== 'string' || !(dtype in bytesPerElement)) {
+    if (typeof dtype !== 'string' || !Object.hasOwn(bytesPerElement, dtype)) {
       throw new InputError(`${at} dtype`, `one of ${Object.keys(bytesPerElement).join(', ')}`, describeValue(dtype));
     }
     const shape = info.shape;

@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tempPathFor } from '../util/temp-files';
 import { InputError } from '../util/errors';
+import { assertPlainData } from '../util/safe-keys';
 import { jobKey } from './job-key';
 import type { TrainingJob, TrainingPlan } from './training-job';
 import { validateTrainingJob } from './validate-job';
@@ -31,7 +32,7 @@ export function writePlanFile(path: string, plan: TrainingPlan): number {
   return jobs.length;
 }
 
-/** Reads and checks a plan file (every job validated as `validateTrainingJob`, dataset folders allowed). */
+/** Reads and checks a plan file: plain data (`assertPlainData`), every job validated as `validateTrainingJob` (dataset folders allowed). */
 export function readPlanFile(path: string): PlanFile {
   let text: string;
   try {
@@ -45,6 +46,7 @@ export function readPlanFile(path: string): PlanFile {
   } catch (error) {
     throw new InputError(`plan file ${path}`, 'JSON', `invalid JSON (${(error as Error).message})`);
   }
+  assertPlainData(parsed, `plan file ${path}:`);
   const p = parsed as { format?: unknown; jobs?: unknown };
   if (typeof p !== 'object' || p === null || p.format !== planFileFormat) throw new InputError(`plan file ${path}`, `an object with format "${planFileFormat}"`, JSON.stringify(p?.format ?? p)?.slice(0, 80) ?? 'nothing');
   if (!Array.isArray(p.jobs) || p.jobs.length === 0) throw new InputError(`plan file ${path}: jobs`, 'a non-empty array of { key, job }', JSON.stringify(p.jobs)?.slice(0, 80) ?? 'nothing');

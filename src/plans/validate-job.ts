@@ -3,6 +3,7 @@ import { datasetLoaders } from '../data/load-dataset';
 import { validateExperimentConfig, type ExperimentConfig } from '../experiments/experiment-config';
 import { preset } from '../experiments/presets';
 import { InputError } from '../util/errors';
+import { assertPlainData } from '../util/safe-keys';
 import type { TrainingJob } from './training-job';
 
 /** Options of `validateTrainingJob`. */
@@ -32,12 +33,14 @@ function inside(root: string, path: string): boolean {
  * `TrainingJob` and no others, a training set that is a side (`f`, `g`) or sorted distinct
  * train-split ids, a dataset folder only inside `dataRoots`, and everything else as an
  * experiment config is checked (encoder, objective, augmentation and training through their
- * own checks). Returns the job unchanged (a JSON copy); `InputError` naming `where` and the
+ * own checks), and first of all plain data (`assertPlainData`: no key that reaches a
+ * prototype, bounded nesting and strings, finite numbers). Returns the job unchanged (a JSON copy); `InputError` naming `where` and the
  * field otherwise. A job is data, never code: module names, functions and paths outside the
  * allowed roots have no field to travel in.
  */
 export function validateTrainingJob(value: unknown, where: string, options: ValidateJobOptions = {}): TrainingJob {
   if (!isObject(value)) throw new InputError(where, 'a training job (a JSON object)', value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
+  assertPlainData(value, where);
   for (const key of Object.keys(value)) if (!jobFields.includes(key)) throw new InputError(`${where}.${key}`, `only the fields ${jobFields.join(', ')}`, 'an unknown field');
   const job = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
   if (typeof job.label !== 'string' || job.label.length === 0 || job.label.length > 200) throw new InputError(`${where}.label`, 'a name of 1 to 200 characters', JSON.stringify(job.label)?.slice(0, 80) ?? 'nothing');
@@ -45,7 +48,7 @@ export function validateTrainingJob(value: unknown, where: string, options: Vali
   const dataset = job.dataset;
   if (!isObject(dataset)) throw new InputError(`${where}.dataset`, 'an object { name, dir?, synthetic? }', JSON.stringify(dataset));
   for (const key of Object.keys(dataset)) if (!['name', 'dir', 'synthetic'].includes(key)) throw new InputError(`${where}.dataset.${key}`, 'only name, dir, synthetic', 'an unknown field');
-  if (typeof dataset.name !== 'string' || !(dataset.name in datasetLoaders)) throw new InputError(`${where}.dataset.name`, `one of ${Object.keys(datasetLoaders).join(', ')}`, JSON.stringify(dataset.name));
+  if (typeof dataset.name !== 'string' || !Object.hasOwn(datasetLoaders, dataset.name)) throw new InputError(`${where}.dataset.name`, `one of ${Object.keys(datasetLoaders).join(', ')}`, JSON.stringify(dataset.name));
   if (dataset.dir !== undefined) {
     if (typeof dataset.dir !== 'string' || dataset.dir.length === 0) throw new InputError(`${where}.dataset.dir`, 'a folder path', JSON.stringify(dataset.dir));
     const roots = options.dataRoots ?? [];

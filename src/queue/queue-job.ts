@@ -1,4 +1,5 @@
 import { InputError } from '../util/errors';
+import { assertPlainData } from '../util/safe-keys';
 import { validateTrainingJob, type ValidateJobOptions } from '../plans/validate-job';
 import type { TrainingJob } from '../plans/training-job';
 
@@ -24,7 +25,8 @@ const keyPattern = /^[0-9a-f]{64}$/;
 
 /** Checks a queued payload (`QueuedTraining`) before anything runs; `InputError` otherwise. */
 export function validateQueuedTraining(value: unknown, where: string, options: ValidateJobOptions = {}): QueuedTraining {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(where, 'an object { job, key, provenance? }', value === null ? 'null' : typeof value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(where, 'an object { job, key, provenance? }', value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
+  assertPlainData(value, where);
   const v = value as Record<string, unknown>;
   for (const k of Object.keys(v)) if (!['job', 'key', 'provenance'].includes(k)) throw new InputError(`${where}.${k}`, 'only job, key, provenance', 'an unknown field');
   if (typeof v.key !== 'string' || !keyPattern.test(v.key)) throw new InputError(`${where}.key`, 'a run key (64 hex digits)', JSON.stringify(v.key)?.slice(0, 80) ?? 'nothing');

@@ -87,3 +87,42 @@ describe('resolveExperimentConfig', () => {
     assert.throws(() => resolveExperimentConfig({ set: ['seeds=[1,1]'] }), /seeds: expected distinct seeds/);
   });
 });
+
+describe('hostile --set and --config', () => {
+  /** Asserts `f` throws an `InputError` whose message matches `pattern`. */
+  const refuses = (f: () => unknown, pattern: RegExp) => assert.throws(f, (e: unknown) => e instanceof InputError && pattern.test(e.message), `expected an InputError matching ${pattern}`);
+  const reachesPrototype = "expected a field name other than __proto__, prototype, constructor \\(keys that reach an object's prototype\\)";
+
+  test('--set paths through __proto__, prototype or constructor are refused, and Object.prototype is left alone', () => {
+    refuses(() => resolveExperimentConfig({ set: ['__proto__.polluted=1'] }), new RegExp(`^option --set __proto__\\.polluted: ${reachesPrototype}, found path segment "__proto__"$`));
+    refuses(() => resolveExperimentConfig({ set: ['train.__proto__.epochs=1000000'] }), /^option --set train\.__proto__\.epochs: .*found path segment "__proto__"$/);
+    refuses(() => resolveExperimentConfig({ set: ['__proto__.dir=/etc'] }), /^option --set __proto__\.dir: /);
+    refuses(() => resolveExperimentConfig({ set: ['constructor.prototype.polluted=1'] }), /^option --set constructor\.prototype\.polluted: .*found path segment "constructor"$/);
+    refuses(() => resolveExperimentConfig({ set: ['objective={"__proto__":{"temperature":9}}'] }), /^option --set objective\.__proto__: .*found key "__proto__"$/);
+    const proto = Object.prototype as Record<string, unknown>;
+    assert.equal(proto.polluted, undefined);
+    assert.equal(proto.epochs, undefined);
+    assert.equal(proto.dir, undefined);
+  });
+
+  test('--set numbers that overflow say "a finite number" and show the text', () => {
+    refuses(() => resolveExperimentConfig({ set: ['train.lr=1e999'] }), /^option --set train\.lr: expected a finite number, found 1e999 \(Infinity\)$/);
+    refuses(() => resolveExperimentConfig({ set: ['seeds=[0,-1e999]'] }), /^option --set seeds\[1\]: expected a finite number, found -Infinity$/);
+  });
+
+  test('--set strings have a length limit and the config name a shorter one', () => {
+    refuses(() => resolveExperimentConfig({ set: [`name=${'a'.repeat(10_000_000)}`] }), /^option --set name: expected a string of at most 4096 characters, found 10000000 characters$/);
+    refuses(() => resolveExperimentConfig({ set: [`name=${'a'.repeat(1000)}`] }), /^experiment config\.name: expected a string of at most 256 characters, found 1000 characters$/);
+  });
+
+  test('--config: own __proto__ keys, nesting 20,000 deep, 1e999 and huge strings are refused naming the file and field', () => {
+    refuses(() => resolveExperimentConfig({ config: file('proto.json', '{"train": {"__proto__": {"epochs": 1000000}}}') }), /^--config .*proto\.json: train\.__proto__: expected a field name other than/);
+    refuses(() => resolveExperimentConfig({ config: file('ctor.json', '{"constructor": {"prototype": {"polluted": 1}}}') }), /ctor\.json: constructor: expected a field name other than/);
+    refuses(() => resolveExperimentConfig({ config: file('deep.json', `{"seeds": ${'['.repeat(20_000)}0${']'.repeat(20_000)}}`) }), /^--config .*deep\.json: seeds\[0\]\[0\].*: expected nesting at most 32 levels deep, found deeper nesting$/);
+    refuses(() => resolveExperimentConfig({ config: file('deep2.json', `{"encoder": {"x": ${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}}`) }), /deep2\.json: encoder\.x\.a\.a.*: expected nesting at most 32 levels deep/);
+    refuses(() => resolveExperimentConfig({ config: file('lr.json', '{"train": {"lr": 1e999}}') }), /lr\.json: train\.lr: expected a finite number, found Infinity$/);
+    refuses(() => resolveExperimentConfig({ config: file('name.json', JSON.stringify({ name: 'x'.repeat(10_000_000) })) }), /name\.json: name: expected a string of at most 4096 characters, found 10000000 characters$/);
+    refuses(() => resolveExperimentConfig({ config: file('array.json', '[1]') }), /expected a JSON object .*found an array$/);
+    assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+  });
+});

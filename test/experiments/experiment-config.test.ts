@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { datasetLoaders, type DatasetName } from '../../src/data/load-dataset';
-import { validateExperimentConfig, withOverrides, type ExperimentConfig } from '../../src/experiments/experiment-config';
+import { maxConfigEpochs, maxConfigNameLength, validateExperimentConfig, withObjective, withOverrides, type ExperimentConfig } from '../../src/experiments/experiment-config';
 import { preset, presetNames } from '../../src/experiments/presets';
 import { InputError } from '../../src/util/errors';
 
@@ -144,5 +144,43 @@ describe('withOverrides of parts that depend on a kind', () => {
     const c = withOverrides(base, { encoder: { kind: 'mlp', outDim: 8 }, objective: { temperature: 0.1 } });
     assert.deepEqual(c.encoder, { ...base.encoder, outDim: 8 });
     assert.deepEqual(c.objective, { ...base.objective, temperature: 0.1 });
+  });
+});
+
+describe('configs from users: prototype keys, sizes, nesting and numbers', () => {
+  const base = preset('quick');
+
+  test('an own __proto__, prototype or constructor key is refused with the field named, and nothing is polluted', () => {
+    rejects(() => withOverrides(base, JSON.parse('{"train": {"__proto__": {"epochs": 1000000}}}')), 'overrides.train.__proto__', "keys that reach an object's prototype");
+    rejects(() => withOverrides(base, JSON.parse('{"objective": {"constructor": {"prototype": {"x": 1}}}}')), 'overrides.objective.constructor', 'a field name other than __proto__');
+    rejects(() => validateExperimentConfig({ ...base, train: JSON.parse(`{"__proto__": {}, ${JSON.stringify(base.train).slice(1)}`) }), 'experiment config "quick".train.__proto__', 'a field name other than');
+    rejects(() => withObjective(base, JSON.parse('{"name": "byol", "__proto__": {"momentum": 2}}')), 'withObjective objective.__proto__', 'a field name other than');
+    assert.equal(({} as Record<string, unknown>).epochs, undefined);
+    assert.equal(withOverrides(base, {}).train.epochs, base.train.epochs);
+  });
+
+  test('epochs have an upper bound (every preset stays below it)', () => {
+    rejects(() => withOverrides(base, { train: { epochs: 1e12, checkpointEpochs: [] } }), 'train.epochs', `at most ${maxConfigEpochs} epochs`);
+    rejects(() => withOverrides(base, { probe: { epochs: 1e9 } }), 'probe.epochs', `at most ${maxConfigEpochs} epochs`);
+    assert.equal(withOverrides(base, { train: { epochs: maxConfigEpochs } }).train.epochs, maxConfigEpochs);
+    for (const dataset of datasets) for (const name of presetNames) assert.ok(preset(name, dataset).train.epochs <= maxConfigEpochs);
+  });
+
+  test('a name has a length limit; a 10 MB name is refused without being echoed', () => {
+    const huge = 'n'.repeat(10_000_000);
+    assert.throws(() => validateExperimentConfig({ ...base, name: huge }), (e: unknown) => e instanceof InputError && /^experiment config\.name: expected a string of at most 256 characters, found 10000000 characters$/.test(e.message));
+    assert.throws(() => withOverrides(base, { name: huge }), (e: unknown) => e instanceof InputError && /^overrides\.name: expected a string of at most 4096 characters, found 10000000 characters$/.test(e.message));
+    assert.throws(() => withOverrides(base, { name: 'n'.repeat(maxConfigNameLength + 1) }), /name: expected a string of at most 256 characters/);
+    assert.equal(withOverrides(base, { name: 'n'.repeat(maxConfigNameLength) }).name.length, maxConfigNameLength);
+  });
+
+  test('overflowing numbers say "a finite number" and show Infinity, not null', () => {
+    assert.throws(() => withOverrides(base, { train: { lr: JSON.parse('1e999') } }), (e: unknown) => e instanceof InputError && /train\.lr: expected a finite number, found Infinity$/.test(e.message));
+    assert.throws(() => validateExperimentConfig({ ...base, train: { ...base.train, lr: NaN } }), /"quick"\.train\.lr: expected a finite number, found NaN$/);
+  });
+
+  test('overrides nested 20,000 deep: an error naming where, not a stack overflow', () => {
+    const deep = JSON.parse(`{"train": ${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`);
+    assert.throws(() => withOverrides(base, deep), (e: unknown) => e instanceof InputError && /^overrides\.train\.a\.a.*: expected nesting at most 32 levels deep/.test(e.message));
   });
 });

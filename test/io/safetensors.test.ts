@@ -129,6 +129,15 @@ describe('safetensors', () => {
     }
   });
 
+  test('a tensor or metadata key that reaches a prototype is refused, and a dtype must be one of ours', () => {
+    const proto = withHeader(JSON.parse('{"__proto__": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}}'), new Uint8Array(1));
+    assert.throws(() => decodeSafetensors(proto, 'file.safetensors'), (e: unknown) => e instanceof InputError && /^file\.safetensors tensor name: expected a field name other than __proto__, prototype, constructor/.test(e.message));
+    const meta = withHeader(JSON.parse('{"__metadata__": {"constructor": "x"}}'), new Uint8Array(0));
+    assert.throws(() => decodeSafetensors(meta, 'file.safetensors'), /file\.safetensors __metadata__: expected a field name other than .*found key "constructor"/);
+    const dtype = withHeader({ t: { dtype: 'constructor', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1));
+    assert.throws(() => decodeSafetensors(dtype, 'file.safetensors'), /tensor "t" dtype: expected one of F32, I32, U8, found "constructor"/);
+  });
+
   test('rejects bad input to encode', () => {
     assert.throws(() => encodeSafetensors({ t: { shape: [3], data: new Float32Array(2) } }), /expected 3 F32 elements.*found 2/);
     assert.throws(() => encodeSafetensors({ __metadata__: { shape: [0], data: new Uint8Array(0) } }), InputError);
