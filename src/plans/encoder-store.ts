@@ -36,6 +36,8 @@ export interface EncoderStore {
    * the store has the job.
    */
   trainInto(job: TrainingJob, train: (checkpointDir: string) => Promise<TrainedEncoder>): Promise<void>;
+  /** The epoch an unfinished training of the job resumes from: its last checkpoint in the work area, 0 when none. */
+  resumeEpoch(job: TrainingJob): Promise<number>;
 }
 
 /** The encoder store over `store` (default `runStore()`: `$SSLMEM_RUNS` or `runs/`). */
@@ -94,6 +96,11 @@ export function encoderStore(store: RunStore = runStore()): EncoderStore {
           loaded.encoder.dispose();
         },
       };
+    },
+    async resumeEpoch(job) {
+      const config = jobRunConfig(job);
+      if (!store.workKeys(encoderRunKind).includes(runKey(config))) return 0;
+      return (await latestCheckpoint(store.workDir(encoderRunKind, config)))?.epoch ?? 0;
     },
     async trainInto(job, train) {
       const config = jobRunConfig(job);
