@@ -3,7 +3,7 @@ import type { JobMessage } from '../plans/runner';
 import { encoderStore } from '../plans/encoder-store';
 import { sidePlan } from '../plans/side-plan';
 import type { TrainingJob } from '../plans/training-job';
-import { progressBar, type ProgressBarOptions } from './progress-bar';
+import { guardedStdout, progressBar, type ProgressBarOptions } from './progress-bar';
 
 /** What `trainingProgress` returns: the callback for recipes and the closing call. */
 export interface TrainingProgress {
@@ -25,7 +25,8 @@ export function trainingProgress(
   configs: ExperimentConfig | readonly ExperimentConfig[] | readonly TrainingJob[],
   options: ProgressBarOptions & { log?: (line: string) => void } = {},
 ): TrainingProgress {
-  const { log = (line: string) => console.log(line), ...barOptions } = options;
+  const out = guardedStdout();
+  const { log = (line: string) => out(`${line}\n`), ...barOptions } = options;
   const list = (Array.isArray(configs) ? configs : [configs]) as ReadonlyArray<ExperimentConfig | TrainingJob>;
   const jobs = list.flatMap((c) => ('trainSet' in c ? [c] : [...sidePlan(c)]));
   const epochs = encoderStore().missing(jobs).reduce((n, job) => n + job.train.epochs, 0);
