@@ -6,7 +6,7 @@ import { ensureBackend } from '../backend/init-backend';
 import type { TrainedEncoder } from '../experiments/train-side';
 import { runKey } from '../runs/run-key';
 import { runStore, type RunStore } from '../runs/run-store';
-import { checkpointPath, latestCheckpoint } from '../train/checkpoint-dir';
+import { checkpointPath, latestCheckpoint, latestCheckpointEpochSync } from '../train/checkpoint-dir';
 import { loadCheckpoint } from '../train/checkpoint';
 import { InputError } from '../util/errors';
 import { encoderRunKind, jobRunConfig } from './job-key';
@@ -37,7 +37,7 @@ export interface EncoderStore {
    */
   trainInto(job: TrainingJob, train: (checkpointDir: string) => Promise<TrainedEncoder>): Promise<void>;
   /** The epoch an unfinished training of the job resumes from: its last checkpoint in the work area, 0 when none. */
-  resumeEpoch(job: TrainingJob): Promise<number>;
+  resumeEpoch(job: TrainingJob): number;
 }
 
 /** The encoder store over `store` (default `runStore()`: `$SSLMEM_RUNS` or `runs/`). */
@@ -97,10 +97,10 @@ export function encoderStore(store: RunStore = runStore()): EncoderStore {
         },
       };
     },
-    async resumeEpoch(job) {
+    resumeEpoch(job) {
       const config = jobRunConfig(job);
       if (!store.workKeys(encoderRunKind).includes(runKey(config))) return 0;
-      return (await latestCheckpoint(store.workDir(encoderRunKind, config)))?.epoch ?? 0;
+      return latestCheckpointEpochSync(store.workDir(encoderRunKind, config));
     },
     async trainInto(job, train) {
       const config = jobRunConfig(job);

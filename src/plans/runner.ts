@@ -104,7 +104,7 @@ export function localRunner(options: LocalRunnerOptions = {}): Runner {
           );
         }
       } catch (error) {
-        if (signal?.aborted) throw await interrupted(encoders, plan);
+        if (signal?.aborted) throw interrupted(encoders, plan);
         throw error;
       } finally {
         held?.release();
@@ -114,10 +114,13 @@ export function localRunner(options: LocalRunnerOptions = {}): Runner {
   };
 }
 
-/** What an interrupted plan kept: encoders stored, and where the others resume. */
-async function interrupted(encoders: EncoderStore, plan: TrainingPlan): Promise<PlanInterruptedError> {
+/**
+ * What an interrupted plan kept: encoders stored, and where the others resume. Synchronous,
+ * so that the caller (a notebook cell) ends in the turn of the interrupt.
+ */
+function interrupted(encoders: EncoderStore, plan: TrainingPlan): PlanInterruptedError {
   const distinct = [...new Map(plan.map((job) => [jobKey(job), job])).values()];
   const rest = encoders.missing(distinct);
-  const resume = await Promise.all(rest.map((job) => encoders.resumeEpoch(job)));
+  const resume = rest.map((job) => encoders.resumeEpoch(job));
   return new PlanInterruptedError(distinct.length - rest.length, distinct.length, resume);
 }
