@@ -88,6 +88,8 @@ describe('Jupyter in a real browser (sslmem jupyter, classic Notebook, headless 
   const token = randomBytes(12).toString('hex');
   const notebookPath = join(root, 'notebooks', notebookName);
   const notebookHash = createHash('sha256').update(readFileSync(notebookPath)).digest('hex');
+  const checkpoints = join(root, 'notebooks', '.ipynb_checkpoints'); // Jupyter's copy on opening
+  const hadCheckpoints = existsSync(checkpoints);
   const consoleErrors: string[] = [];
   let port = 0;
   let server: ChildProcess | undefined;
@@ -128,6 +130,7 @@ describe('Jupyter in a real browser (sslmem jupyter, classic Notebook, headless 
       await until('the server to stop', 30_000, () => server!.exitCode !== null || server!.signalCode !== null).catch(() => process.kill(-server!.pid!, 'SIGKILL'));
     }
     rmSync(runs, { recursive: true, force: true });
+    if (!hadCheckpoints) rmSync(checkpoints, { recursive: true, force: true });
     console.log(`screenshots: ${shots}`);
   });
 
