@@ -15,7 +15,8 @@ export interface TrainingProgress {
 
 /**
  * A progress bar for a notebook cell over the trainings that the experiments `configs`
- * still need (encoders in the run cache are neither trained nor counted; call
+ * still need (encoders in the run cache are neither trained nor counted, nor are the epochs
+ * an interrupted training resumes after; call
  * `initBackend` first). Shows encoders done, the running ones' epoch and an ETA; prints
  * the trainer's warnings (a loss stuck at chance level) as they come. Headless runs
  * (scripts/run-notebook.py) keep one final line in the notebook and report progress
@@ -29,7 +30,9 @@ export function trainingProgress(
   const { log = (line: string) => out(`${line}\n`), ...barOptions } = options;
   const list = (Array.isArray(configs) ? configs : [configs]) as ReadonlyArray<ExperimentConfig | TrainingJob>;
   const jobs = list.flatMap((c) => ('trainSet' in c ? [c] : [...sidePlan(c)]));
-  const epochs = encoderStore().missing(jobs).reduce((n, job) => n + job.train.epochs, 0);
+  const store = encoderStore();
+  // Epochs still to train: an interrupted training resumes after its last checkpoint.
+  const epochs = store.missing(jobs).reduce((n, job) => n + job.train.epochs - store.resumeEpoch(job), 0);
   const bar = progressBar(epochs, { label: 'train', ...barOptions });
   const latest = new Map<string, JobMessage>();
   let done = 0;

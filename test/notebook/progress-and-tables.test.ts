@@ -70,3 +70,35 @@ describe('printTable', () => {
     assert.match(tableText(aq.table({ x: Array.from({ length: 25 }, (_, i) => i) }), { limit: 20 }), /\(5 more rows, 25 in all\)\n$/);
   });
 });
+
+describe('trainingProgress after an interrupt', () => {
+  test('counts only the epochs still to train: an interrupted training resumes after its checkpoint', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { initBackend } = await import('../../src/backend');
+    const { withOverrides } = await import('../../src/experiments/experiment-config');
+    const { preset } = await import('../../src/experiments/presets');
+    const { sidePlan } = await import('../../src/plans/side-plan');
+    const { jobRunConfig, encoderRunKind } = await import('../../src/plans/job-key');
+    const { runStore } = await import('../../src/runs/run-store');
+    const { trainingProgress } = await import('../../src/notebook/training-progress');
+    await initBackend();
+    const root = mkdtempSync(join(tmpdir(), 'sslmem-progress-'));
+    const saved = process.env.SSLMEM_RUNS;
+    process.env.SSLMEM_RUNS = root;
+    try {
+      const config = withOverrides(preset('quick', 'synthetic'), { train: { epochs: 30 }, seeds: [0] });
+      const [f] = sidePlan(config);
+      writeFileSync(join(runStore(root).workDir(encoderRunKind, jobRunConfig(f!)), 'epoch-0020.safetensors'), '');
+      const out: string[] = [];
+      const progress = trainingProgress(config, { write: (s) => out.push(s), headless: false, minIntervalMs: 0 });
+      progress.onEpoch({ label: 'f seed 0', seed: 0, epoch: 21, epochs: 30, loss: 1 });
+      assert.match(out.join(''), / 1\/40 /, 'f has 10 epochs left, g all 30');
+    } finally {
+      if (saved === undefined) delete process.env.SSLMEM_RUNS;
+      else process.env.SSLMEM_RUNS = saved;
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
