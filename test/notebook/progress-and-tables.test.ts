@@ -3,6 +3,16 @@ import assert from 'node:assert/strict';
 import * as aq from 'arquero';
 import { progressBar } from '../../src/notebook/progress-bar';
 import { formatTableNumber, printTable, tableText } from '../../src/notebook/print-table';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/backend';
+import { withOverrides } from '../../src/experiments/experiment-config';
+import { preset } from '../../src/experiments/presets';
+import { sidePlan } from '../../src/plans/side-plan';
+import { encoderRunKind, jobRunConfig } from '../../src/plans/job-key';
+import { runStore } from '../../src/runs/run-store';
+import { trainingProgress } from '../../src/notebook/training-progress';
 
 /** What a front end that overwrites after \r character by character (classic Notebook) shows. */
 function screen(text: string): string {
@@ -73,16 +83,6 @@ describe('printTable', () => {
 
 describe('trainingProgress after an interrupt', () => {
   test('counts only the epochs still to train: an interrupted training resumes after its checkpoint', async () => {
-    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { initBackend } = await import('../../src/backend');
-    const { withOverrides } = await import('../../src/experiments/experiment-config');
-    const { preset } = await import('../../src/experiments/presets');
-    const { sidePlan } = await import('../../src/plans/side-plan');
-    const { jobRunConfig, encoderRunKind } = await import('../../src/plans/job-key');
-    const { runStore } = await import('../../src/runs/run-store');
-    const { trainingProgress } = await import('../../src/notebook/training-progress');
     await initBackend();
     const root = mkdtempSync(join(tmpdir(), 'sslmem-progress-'));
     const saved = process.env.SSLMEM_RUNS;
@@ -92,7 +92,7 @@ describe('trainingProgress after an interrupt', () => {
       const [f] = sidePlan(config);
       writeFileSync(join(runStore(root).workDir(encoderRunKind, jobRunConfig(f!)), 'epoch-0020.safetensors'), '');
       const out: string[] = [];
-      const progress = trainingProgress(config, { write: (s) => out.push(s), headless: false, minIntervalMs: 0 });
+      const progress = trainingProgress(config, { write: (s: string) => out.push(s), headless: false, minIntervalMs: 0 });
       progress.onEpoch({ label: 'f seed 0', seed: 0, epoch: 21, epochs: 30, loss: 1 });
       assert.match(out.join(''), / 1\/40 /, 'f has 10 epochs left, g all 30');
     } finally {
