@@ -107,8 +107,10 @@ export function figurePng(fig: PlotlyFigure, options: FigurePngOptions = {}): Ui
   const legendWidth = showLegend ? Math.min(width / 3, Math.max(...legend.map((e) => textSize(e.name!, s).width)) + 4 * s + charH) + 12 : 0;
   const left = 10 + (yTitle ? charH + 8 : 0) + Math.max(...yLabels.map((l) => textSize(l, s).width)) + 6;
   // A title wider than the image wraps onto more lines (at most 3, the last one cut).
-  const titleLines = title ? wrapWords(title, (width - 16) / (6 * s)) : [];
-  if (titleLines.length > 3) titleLines.splice(2, titleLines.length - 2, `${titleLines.slice(2).join(' ').slice(0, Math.max(1, Math.floor((width - 16) / (6 * s)) - 3))}...`);
+  // A title is as wide as the image allows (2 px each side, as before), so titles that fit keep their place.
+  const titleChars = (width - 4 + s) / (6 * s);
+  const titleLines = title ? wrapWords(title, titleChars) : [];
+  if (titleLines.length > 3) titleLines.splice(2, titleLines.length - 2, `${titleLines.slice(2).join(' ').slice(0, Math.max(1, Math.floor(titleChars) - 3))}...`);
   const top = titleLines.length > 0 ? titleLines.length * (charH + 4) + 12 : 12;
   const bottom = height - (10 + (xTitle ? charH + 8 : 0) + charH + 8);
   const right = width - 12 - legendWidth;
