@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Which notebook front end serves the notebooks. */
@@ -94,7 +94,7 @@ function aptInstallClassic(log: (line: string) => void): boolean {
  * Finds a notebook front end for the project at `root`, installing one where needed:
  * JupyterLab where some Python has it, else JupyterLab installed with pip into
  * `.jupyter/venv` (where pip reaches a package index; it gives up after a short timeout
- * offline), else the classic Notebook where installed, else Debian's `jupyter-notebook`
+ * offline, and a failure is not retried for a day unless JupyterLab is asked for), else the classic Notebook where installed, else Debian's `jupyter-notebook`
  * with apt (as root on Debian). Throws with what to install when none can be had.
  */
 export function ensureFrontEnd(root: string, options: EnsureFrontEndOptions = {}): FrontEnd {
@@ -105,11 +105,21 @@ export function ensureFrontEnd(root: string, options: EnsureFrontEndOptions = {}
   if (want !== 'classic') {
     const lab = pythonWith(root, 'jupyterlab');
     if (lab) return found('lab', lab, want === 'lab' ? 'asked for with --front-end lab' : 'installed');
-    if (!options.noInstall) {
+    // A failed pip is remembered for a day (.jupyter/pip-failed), so an offline machine does not retry on every start.
+    const memo = join(root, '.jupyter', 'pip-failed');
+    const recent = want === 'auto' && existsSync(memo) && Date.now() - statSync(memo).mtimeMs < 24 * 3600 * 1000;
+    if (options.noInstall) reasons.push('JupyterLab is not installed (--no-install)');
+    else if (recent) reasons.push(`JupyterLab is not installed and pip failed within the last day (${readFileSync(memo, 'utf8').trim()}; --front-end lab tries again now)`);
+    else {
       const pip = pipInstallLab(root, timeout, log);
-      if ('python' in pip) return found('lab', pip.python, 'installed just now with pip into .jupyter/venv');
+      if ('python' in pip) {
+        rmSync(memo, { force: true });
+        return found('lab', pip.python, 'installed just now with pip into .jupyter/venv');
+      }
+      mkdirSync(join(root, '.jupyter'), { recursive: true });
+      writeFileSync(memo, `${pip.failed}\n`);
       reasons.push(`JupyterLab is not installed and ${pip.failed}`);
-    } else reasons.push('JupyterLab is not installed (--no-install)');
+    }
     if (want === 'lab') throw new Error(`no JupyterLab: ${reasons.join('; ')}`);
   }
   const why = want === 'classic' ? 'asked for with --front-end classic' : `the fallback: ${reasons.join('; ')}`;
