@@ -7,6 +7,8 @@
 #     kernel `tslab` in the project-local prefix .jupyter/, so it never touches the user's
 #     kernels. Jupyter finds it with JUPYTER_PATH="$PWD/.jupyter/share/jupyter"
 #     (scripts/run-notebook.py sets that itself).
+# A notebook front end to work in (JupyterLab or the classic Notebook) is not installed here:
+# `npm run jupyter` (sslmem jupyter) finds or installs one, runs this script and starts it.
 # Needs `npm ci` (or `npm install`) first, for node_modules/.bin/tslab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,4 +55,4 @@ else
   npx --no-install tslab install --python="$python" --binary="$tslab" --prefix="$root/.jupyter" >/dev/null
   echo "setup-jupyter: registered kernel tslab in .jupyter/ ($python)"
 fi
-echo "setup-jupyter: run Jupyter with JUPYTER_PATH=\"$root/.jupyter/share/jupyter\"" >&2
+echo "setup-jupyter: run Jupyter with JUPYTER_PATH=\"$root/.jupyter/share/jupyter\" (npm run jupyter does)" >&2

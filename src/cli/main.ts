@@ -6,6 +6,7 @@ import { processIo, type CliIo } from './cli-io';
 import type { Command } from './command';
 import { downloadCommand } from './download-command';
 import { formatHelp, wrapText } from './format-help';
+import { jupyterCommand } from './jupyter-command';
 import { labelMemorizationCommand } from './label-memorization-command';
 import { layerMemCommand } from './layer-mem-command';
 import { closestName, parseArgs } from './parse-args';
@@ -33,6 +34,7 @@ export const commands: Readonly<Record<string, Command>> = {
   plan: planCommand,
   'run-job': runJobCommand,
   worker: workerCommand,
+  jupyter: jupyterCommand,
 };
 
 /** `sslmem --help`: the commands and where to read more. */

@@ -7,4 +7,5 @@ export * from './show-table';
 export * from './show-image-grid';
 export * from './progress-bar';
 export * from './training-progress';
+export * from './print-table';
 export { plotlyJsVersion, plotlyScriptHtml } from './plotly-js';

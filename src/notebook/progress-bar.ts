@@ -21,7 +21,10 @@ export interface ProgressBarOptions {
   statusFile?: string;
   /** Least milliseconds between two redraws. Default 200. */
   minIntervalMs?: number;
-  /** Where the text goes. Default `process.stdout.write`. */
+  /**
+   * Where the text goes. Default `process.stdout.write`, guarded: once a write fails (a
+   * restarted kernel closed its socket while a training still reported), the bar stays silent.
+   */
   write?: (text: string) => void;
   /** Clock in milliseconds. Default `Date.now` (tests inject one). */
   now?: () => number;
@@ -48,13 +51,21 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
   const o = { ...defaultProgressBarOptions, ...options };
   const headless = o.headless ?? process.env.SSLMEM_HEADLESS === '1';
   const statusFile = headless ? (o.statusFile ?? process.env.SSLMEM_PROGRESS_FILE) : undefined;
-  const write = o.write ?? ((text: string) => void process.stdout.write(text));
+  const write = o.write ?? guardedStdout();
   const now = o.now ?? Date.now;
   const start = now();
   let done = 0;
   let note: string | undefined;
   let lastDraw = -Infinity;
   let finished = false;
+  // Each redraw pads to the longest line drawn so far: front ends that overwrite after \r
+  // character by character (classic Notebook, terminals) would keep a longer line's tail.
+  let drawnLength = 0;
+  const redraw = (text: string): string => {
+    const padded = text.padEnd(drawnLength);
+    drawnLength = Math.max(drawnLength, text.length);
+    return `\r${padded}`;
+  };
   const line = (timings: boolean): string => {
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const filled = Math.round(frac * o.width);
@@ -68,12 +79,12 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
     return `${o.label ? `${o.label} ` : ''}${bar} ${done}/${total}${time}${note ? ` ${note}` : ''}`;
   };
   const draw = (force: boolean): void => {
-    if (headless && statusFile === undefined) return;
+    if (finished || (headless && statusFile === undefined)) return;
     const t = now();
     if (!force && t - lastDraw < o.minIntervalMs) return;
     lastDraw = t;
     if (statusFile !== undefined) writeStatus(statusFile, line(true));
-    else write(`\r${line(true)}`);
+    else write(redraw(line(true)));
   };
   const update = (value: number, text?: string): void => {
     done = value;
@@ -87,8 +98,25 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
       if (finished) return;
       finished = true;
       if (text !== undefined) note = text;
-      write(headless ? `${line(false)}\n` : `\r${line(true)}\n`);
+      write(headless ? `${line(false)}\n` : `${redraw(line(true))}\n`);
     },
+  };
+}
+
+/**
+ * `process.stdout.write` that goes quiet after its first failure: in a kernel whose socket
+ * was closed (restart, shutdown) a write throws, and an exception thrown from a progress
+ * callback would take the old kernel down with it.
+ */
+export function guardedStdout(): (text: string) => void {
+  let broken = false;
+  return (text) => {
+    if (broken) return;
+    try {
+      process.stdout.write(text);
+    } catch {
+      broken = true;
+    }
   };
 }
 

@@ -3,7 +3,7 @@ import type { JobMessage } from '../plans/runner';
 import { encoderStore } from '../plans/encoder-store';
 import { sidePlan } from '../plans/side-plan';
 import type { TrainingJob } from '../plans/training-job';
-import { progressBar, type ProgressBarOptions } from './progress-bar';
+import { guardedStdout, progressBar, type ProgressBarOptions } from './progress-bar';
 
 /** What `trainingProgress` returns: the callback for recipes and the closing call. */
 export interface TrainingProgress {
@@ -15,7 +15,8 @@ export interface TrainingProgress {
 
 /**
  * A progress bar for a notebook cell over the trainings that the experiments `configs`
- * still need (encoders in the run cache are neither trained nor counted; call
+ * still need (encoders in the run cache are neither trained nor counted, nor are the epochs
+ * an interrupted training resumes after; call
  * `initBackend` first). Shows encoders done, the running ones' epoch and an ETA; prints
  * the trainer's warnings (a loss stuck at chance level) as they come. Headless runs
  * (scripts/run-notebook.py) keep one final line in the notebook and report progress
@@ -25,10 +26,13 @@ export function trainingProgress(
   configs: ExperimentConfig | readonly ExperimentConfig[] | readonly TrainingJob[],
   options: ProgressBarOptions & { log?: (line: string) => void } = {},
 ): TrainingProgress {
-  const { log = (line: string) => console.log(line), ...barOptions } = options;
+  const out = guardedStdout();
+  const { log = (line: string) => out(`${line}\n`), ...barOptions } = options;
   const list = (Array.isArray(configs) ? configs : [configs]) as ReadonlyArray<ExperimentConfig | TrainingJob>;
   const jobs = list.flatMap((c) => ('trainSet' in c ? [c] : [...sidePlan(c)]));
-  const epochs = encoderStore().missing(jobs).reduce((n, job) => n + job.train.epochs, 0);
+  const store = encoderStore();
+  // Epochs still to train: an interrupted training resumes after its last checkpoint.
+  const epochs = store.missing(jobs).reduce((n, job) => n + job.train.epochs - store.resumeEpoch(job), 0);
   const bar = progressBar(epochs, { label: 'train', ...barOptions });
   const latest = new Map<string, JobMessage>();
   let done = 0;

@@ -28,7 +28,10 @@ export interface RunInWorkersOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Node options for the workers (`Worker`'s `execArgv`). Default: `[]`. */
   readonly execArgv?: readonly string[];
-  /** Stops the pool: running tasks are terminated and the promise rejects with the signal's reason. */
+  /**
+   * Stops the pool: running tasks are terminated and the promise rejects with the signal's
+   * reason at once (the workers stop within moments; no message of theirs is passed on).
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -120,16 +123,22 @@ export async function runInWorkers<R = unknown>(
     let done = 0;
     let settled = false;
 
-    const finish = (error: unknown | null): void => {
+    const finish = (error: unknown | null, atOnce = false): void => {
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
-      void Promise.allSettled(workers.map((w) => w.terminate())).then(() => {
-        if (error === null) resolve(results);
-        else reject(error);
-      });
+      const stopped = Promise.allSettled(workers.map((w) => w.terminate()));
+      if (atOnce) reject(error);
+      else {
+        void stopped.then(() => {
+          if (error === null) resolve(results);
+          else reject(error);
+        });
+      }
     };
-    const onAbort = (): void => finish(options.signal?.reason ?? new Error('runInWorkers: aborted'));
+    // An abort rejects in the same turn (termination is under way and nothing of the workers
+    // is reported any more): an interrupted caller, such as a notebook cell, ends at once.
+    const onAbort = (): void => finish(options.signal?.reason ?? new Error('runInWorkers: aborted'), true);
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     const taskError = (taskIndex: number, message: string, stack?: string, name?: string): TaskError => {

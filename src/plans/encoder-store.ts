@@ -6,7 +6,7 @@ import { ensureBackend } from '../backend/init-backend';
 import type { TrainedEncoder } from './trained-encoder';
 import { runKey } from '../runs/run-key';
 import { runStore, type RunStore } from '../runs/run-store';
-import { checkpointPath, latestCheckpoint } from '../train/checkpoint-dir';
+import { checkpointPath, latestCheckpoint, latestCheckpointEpochSync } from '../train/checkpoint-dir';
 import { loadCheckpoint } from '../train/checkpoint';
 import { InputError } from '../util/errors';
 import { encoderRunKind, jobRunConfig } from './job-key';
@@ -36,6 +36,8 @@ export interface EncoderStore {
    * the store has the job.
    */
   trainInto(job: TrainingJob, train: (checkpointDir: string) => Promise<TrainedEncoder>): Promise<void>;
+  /** The epoch an unfinished training of the job resumes from: its last checkpoint in the work area, 0 when none. */
+  resumeEpoch(job: TrainingJob): number;
 }
 
 /** The encoder store over `store` (default `runStore()`: `$SSLMEM_RUNS` or `runs/`). */
@@ -94,6 +96,11 @@ export function encoderStore(store: RunStore = runStore()): EncoderStore {
           loaded.encoder.dispose();
         },
       };
+    },
+    resumeEpoch(job) {
+      const config = jobRunConfig(job);
+      if (!store.workKeys(encoderRunKind).includes(runKey(config))) return 0;
+      return latestCheckpointEpochSync(store.workDir(encoderRunKind, config));
     },
     async trainInto(job, train) {
       const config = jobRunConfig(job);

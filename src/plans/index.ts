@@ -8,3 +8,5 @@ export * from './side-plan';
 export * from './fold-plan';
 export * from './validate-job';
 export * from './plan-file';
+export * from './plan-interrupted-error';
+export * from './interrupt-signal';

@@ -10,6 +10,8 @@ import type { TrainJobTaskArgs } from './train-job-task';
 import { trainJobTask } from './train-job-task';
 import type { JobMessage } from './job-message';
 import type { TrainingJob, TrainingPlan } from './training-job';
+import { holdInterruptSignal } from './interrupt-signal';
+import { PlanInterruptedError } from './plan-interrupted-error';
 
 export type { JobMessage } from './job-message';
 
@@ -17,6 +19,12 @@ export type { JobMessage } from './job-message';
 export interface RunPlanOptions {
   /** Called after every epoch of every job that trains (and for its warnings). */
   onEpoch?: (message: JobMessage) => void;
+  /**
+   * Stops the plan: trainings are ended (worker threads terminated), their checkpoints kept
+   * for resuming, and `run` rejects with a `PlanInterruptedError`. Default: SIGINT where the
+   * process survives it (a Jupyter kernel; see `holdInterruptSignal`), else none.
+   */
+  signal?: AbortSignal;
 }
 
 /** What `Runner.run` did: the jobs it trained and those the store already had. */
@@ -68,16 +76,41 @@ export function localRunner(options: LocalRunnerOptions = {}): Runner {
         return { job, root: encoders.store.root, backend, key: jobKey(job), provenance: config.provenance };
       };
       const workers = Math.min(options.workers ?? poolSizeFor(availableParallelism(), { tasks: missing.length }), missing.length);
-      const post = (m: unknown) => runOptions.onEpoch?.(m as JobMessage);
-      if (missing.length > 0 && workers <= 1) {
-        for (const job of missing) await trainJobTask(argsOf(job), { progress: () => {}, post });
-      } else if (missing.length > 0) {
-        await runInWorkers(
-          missing.map((job) => ({ module: taskModule(), fn: 'trainJobTask', args: argsOf(job) })),
-          { poolSize: workers, onMessage: (_, m) => post(m) },
-        );
+      const post = (m: unknown) => {
+        if (!signal?.aborted) runOptions.onEpoch?.(m as JobMessage);
+      };
+      const held = runOptions.signal === undefined && missing.length > 0 ? holdInterruptSignal() : undefined;
+      const signal = runOptions.signal ?? held?.signal;
+      try {
+        if (missing.length > 0 && workers <= 1) {
+          for (const job of missing) {
+            signal?.throwIfAborted();
+            await trainJobTask(argsOf(job), { progress: () => {}, post }, signal);
+          }
+        } else if (missing.length > 0) {
+          await runInWorkers(
+            missing.map((job) => ({ module: taskModule(), fn: 'trainJobTask', args: argsOf(job) })),
+            { poolSize: workers, onMessage: (_, m) => post(m), ...(signal ? { signal } : {}) },
+          );
+        }
+      } catch (error) {
+        if (signal?.aborted) throw interrupted(encoders, plan);
+        throw error;
+      } finally {
+        held?.release();
       }
       return { trained: missing, reused: distinct - missing.length };
     },
   };
+}
+
+/**
+ * What an interrupted plan kept: encoders stored, and where the others resume. Synchronous,
+ * so that the caller (a notebook cell) ends in the turn of the interrupt.
+ */
+function interrupted(encoders: EncoderStore, plan: TrainingPlan): PlanInterruptedError {
+  const distinct = [...new Map(plan.map((job) => [jobKey(job), job])).values()];
+  const rest = encoders.missing(distinct);
+  const resume = rest.map((job) => encoders.resumeEpoch(job));
+  return new PlanInterruptedError(distinct.length - rest.length, distinct.length, resume);
 }

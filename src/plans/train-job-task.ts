@@ -43,9 +43,10 @@ function mismatch(job: TrainingJob, mine: Record<string, unknown>, theirs: unkno
  * Trains one job into the run store (kind `encoder`), in the calling thread or as a
  * `runInWorkers` task: the backend named in the arguments, the dataset loaded once per
  * thread, progress posted after every epoch and for every warning; a diverging loss is
- * reported with the job's label. Returns the job's run key.
+ * reported with the job's label. In the calling thread, `signal` stops it after an epoch
+ * (its checkpoints stay for resuming). Returns the job's run key.
  */
-export async function trainJobTask(args: TrainJobTaskArgs, context?: Pick<TaskContext, 'progress' | 'post'>): Promise<string> {
+export async function trainJobTask(args: TrainJobTaskArgs, context?: Pick<TaskContext, 'progress' | 'post'>, signal?: AbortSignal): Promise<string> {
   const { job } = args;
   if (activeBackend()?.name === args.backend) await ensureBackend();
   else await initBackend({ backend: args.backend });
@@ -63,6 +64,9 @@ export async function trainJobTask(args: TrainJobTaskArgs, context?: Pick<TaskCo
         last = { epoch: info.epoch, epochs: info.epochs, loss: info.loss, ...(info.epsilon === undefined ? {} : { epsilon: info.epsilon }) };
         context?.progress(info.epoch / info.epochs, `${job.label} epoch ${info.epoch}/${info.epochs} loss ${info.loss.toFixed(4)}`);
         post(last);
+        if (signal === undefined) return undefined;
+        // In this thread: let a pending interrupt (SIGINT) be delivered between epochs, then stop on it.
+        return new Promise<void>((resolve) => setImmediate(resolve)).then(() => signal.throwIfAborted());
       },
       onWarning: (w) => post({ ...last, warning: `encoder ${job.label}: ${w.message}` }),
     }).catch((error: unknown) => {

@@ -18,7 +18,7 @@ export interface TrainJobOptions {
   /** Folder for the checkpoints (`train.checkpointEpochs` and the last epoch); resumes from it. */
   checkpointDir?: string;
   onStep?: (info: StepInfo) => void;
-  onEpoch?: (info: EpochInfo) => void;
+  onEpoch?: (info: EpochInfo) => void | Promise<void>;
   onWarning?: (warning: TrainWarning) => void;
 }
 

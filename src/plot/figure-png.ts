@@ -3,6 +3,7 @@ import { encodePng } from './encode-png';
 import { heatmapPng } from './heatmap-png';
 import { defaultColorway, type PlotlyFigure, type PlotlyTrace } from './figure';
 import { niceTicks, tickLabel } from './nice-ticks';
+import { wrapWords } from './wrap-words';
 import { createRaster, drawLine, drawText, fillCircle, fillRect, parseColor, textSize, type Raster, type Rgba } from './raster';
 
 /** Options of `figurePng`. */
@@ -105,7 +106,12 @@ export function figurePng(fig: PlotlyFigure, options: FigurePngOptions = {}): Ui
   const charH = 9 * s; // glyph height with descenders; capitals are 7 * s
   const legendWidth = showLegend ? Math.min(width / 3, Math.max(...legend.map((e) => textSize(e.name!, s).width)) + 4 * s + charH) + 12 : 0;
   const left = 10 + (yTitle ? charH + 8 : 0) + Math.max(...yLabels.map((l) => textSize(l, s).width)) + 6;
-  const top = title ? charH + 16 : 12;
+  // A title wider than the image wraps onto more lines (at most 3, the last one cut).
+  // A title is as wide as the image allows (2 px each side, as before), so titles that fit keep their place.
+  const titleChars = (width - 4 + s) / (6 * s);
+  const titleLines = title ? wrapWords(title, titleChars) : [];
+  if (titleLines.length > 3) titleLines.splice(2, titleLines.length - 2, `${titleLines.slice(2).join(' ').slice(0, Math.max(1, Math.floor(titleChars) - 3))}...`);
+  const top = titleLines.length > 0 ? titleLines.length * (charH + 4) + 12 : 12;
   const bottom = height - (10 + (xTitle ? charH + 8 : 0) + charH + 8);
   const right = width - 12 - legendWidth;
   const r = createRaster(width, height);
@@ -140,9 +146,21 @@ export function figurePng(fig: PlotlyFigure, options: FigurePngOptions = {}): Ui
       drawText(r, x - textSize(label, s).width / 2, bottom + 6, label, ink, s);
     });
   }
-  if (title) drawText(r, (width - textSize(title, s).width) / 2, 8, title, ink, s);
-  if (xTitle) drawText(r, (left + right - textSize(xTitle, s).width) / 2, height - 8 - charH, xTitle, ink, s);
-  if (yTitle) drawText(r, 8, (top + bottom + textSize(yTitle, s).width) / 2, yTitle, ink, s, true);
+  titleLines.forEach((line, i) => drawText(r, (width - textSize(line, s).width) / 2, 8 + i * (charH + 4), line, ink, s));
+  // Axis titles longer than their axis are drawn smaller (scale 1), then cut with '...'.
+  const fitted = (text: string, room: number): { text: string; scale: number } => {
+    const scale = textSize(text, s).width <= room || s === 1 ? s : 1;
+    const maxChars = Math.max(4, Math.floor(room / (6 * scale)));
+    return { text: text.length > maxChars ? `${text.slice(0, maxChars - 3)}...` : text, scale };
+  };
+  if (xTitle) {
+    const x = fitted(xTitle, right - left);
+    drawText(r, (left + right - textSize(x.text, x.scale).width) / 2, height - 8 - charH, x.text, ink, x.scale);
+  }
+  if (yTitle) {
+    const y = fitted(yTitle, bottom - top);
+    drawText(r, 8, (top + bottom + textSize(y.text, y.scale).width) / 2, y.text, ink, y.scale, true);
+  }
   if (showLegend) {
     legend.forEach((e, i) => {
       const y = top + i * (charH + 6);

@@ -2,6 +2,7 @@ import type { ImageDataset } from '../data/dataset';
 import { check, InputError } from '../util/errors';
 import { encodePng } from './encode-png';
 import { createRaster, drawText, parseColor } from './raster';
+import { wrapWords } from './wrap-words';
 
 /** Raw images: `shape` is `[n, height, width, channels]` (channels 1 or 3) or `[n, height, width]`. */
 export interface ImageArray {
@@ -30,7 +31,7 @@ export interface ImageGridOptions {
   scale?: number;
   /** Pixels between images. Default 2. */
   padding?: number;
-  /** A caption under each shown image (e.g. its score), cut to the image's width. */
+  /** A caption under each shown image (e.g. its score), wrapped at spaces to the image's width. */
   captions?: readonly string[];
   /** Value range mapped to black..white for float images; detected ([0,1], [-1,1] or min..max) by default. Bytes are 0..255. */
   range?: readonly [number, number];
@@ -60,8 +61,11 @@ export function imageGridPng(source: ImageGridSource, options: ImageGridOptions 
   const span = hi - lo || 1;
   const columns = Math.max(1, Math.min(o.columns, indices.length));
   const rows = Math.max(1, Math.ceil(indices.length / columns));
-  const captionH = o.captions ? 11 : 0;
   const tileW = w * o.scale;
+  // Captions wider than their image wrap at spaces onto more lines (every tile gets the most any needs).
+  const maxChars = Math.max(1, Math.floor((tileW + 1) / 6));
+  const captionLines = o.captions ? o.captions.map((text) => wrapWords(text, maxChars)) : [];
+  const captionH = o.captions ? 11 * Math.max(1, ...captionLines.map((l) => l.length)) : 0;
   const tileH = h * o.scale + captionH;
   const width = columns * tileW + (columns + 1) * o.padding;
   const height = rows * tileH + (rows + 1) * o.padding;
@@ -80,11 +84,9 @@ export function imageGridPng(source: ImageGridSource, options: ImageGridOptions 
         }
       }
     }
-    if (o.captions) {
-      const maxChars = Math.max(1, Math.floor((tileW + 1) / 6));
-      const text = o.captions[k]!.slice(0, maxChars);
-      drawText(r, x0 + Math.max(0, (tileW - (text.length * 6 - 1)) / 2), y0 + h * o.scale + 2, text, ink, 1);
-    }
+    captionLines[k]?.forEach((text, line) => {
+      drawText(r, x0 + Math.max(0, (tileW - (text.length * 6 - 1)) / 2), y0 + h * o.scale + 2 + 11 * line, text, ink, 1);
+    });
   });
   return encodePng(r.rgba, width, height);
 }

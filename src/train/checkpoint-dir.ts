@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -28,4 +29,19 @@ export async function latestCheckpoint(dir: string, maxEpoch = Infinity): Promis
     if (epoch <= maxEpoch && (best === undefined || epoch > best)) best = epoch;
   }
   return best === undefined ? undefined : { path: checkpointPath(dir, best), epoch: best };
+}
+
+/** The highest checkpoint epoch in `dir` (0 when there is none or no such folder), read synchronously. */
+export function latestCheckpointEpochSync(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  return names.reduce((best, name) => {
+    const m = checkpointName.exec(name);
+    return m === null ? best : Math.max(best, Number(m[1]));
+  }, 0);
 }

@@ -79,7 +79,7 @@ describe('progressBar', () => {
     assert.deepEqual(out, [
       '\rtrain [#...] 1/4 1.0s eta 3.0s loss 2.0',
       '\rtrain [###.] 3/4 2.0s eta 0.7s loss 2.0',
-      '\rtrain [###.] 3/4 2.0s eta 0.7s done\n',
+      '\rtrain [###.] 3/4 2.0s eta 0.7s done    \n', // padded over the longer line before it
     ]);
   });
 
