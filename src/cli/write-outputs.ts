@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../util/errors';
 import { withStorageContext, withStorageContextAsync } from '../util/storage-error';
 import { tempTag } from '../util/temp-files';
-import { sweepOutputs } from './sweep-outputs';
+import { sweepOutputs } from '../io/sweep-outputs';
 
 /** One output file: text, bytes, or a writer that creates the file at the given path (e.g. `saveEncoder`). */
 export type OutputContent = string | Uint8Array | ((path: string) => Promise<void>);

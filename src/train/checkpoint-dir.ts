@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { checkRecordedFile, fileRecordText, readFileRecord, recordPathOf, type FileRecord } from '../util/recorded-file';
 import { withStorageContextAsync } from '../util/storage-error';
 import { tempPathFor } from '../util/temp-files';
 
 const checkpointName = /^epoch-(\d+)\.safetensors$/;
-
-/** Format of a checkpoint's record (`epoch-0005.record.json`). */
-export const checkpointRecordFormat = 'sslmem-checkpoint-record/1';
 
 /** Path of the checkpoint after `epoch` (1-based) in `dir`: `dir/epoch-0005.safetensors`. */
 export function checkpointPath(dir: string, epoch: number): string {
@@ -17,26 +14,18 @@ export function checkpointPath(dir: string, epoch: number): string {
 
 /** Path of the record (size and SHA-256) of the checkpoint at `path`: `epoch-0005.record.json` beside it. */
 export function checkpointRecordPath(path: string): string {
-  return path.replace(/\.safetensors$/, '.record.json');
-}
-
-/** What a checkpoint's record holds. */
-export interface CheckpointRecord {
-  readonly format: string;
-  readonly bytes: number;
-  readonly sha256: string;
+  return recordPathOf(path);
 }
 
 /**
  * Writes a checkpoint file atomically (a temporary file renamed into place), then its
- * record (`epoch-0005.record.json`: size and SHA-256, also written atomically), so a
+ * record (`epoch-0005.record.json`: name, size and SHA-256, also written atomically), so a
  * resume can tell a sound checkpoint from one changed or cut short after the write.
  * A disk-full or permission fault names the file and its size (`StorageError`).
  */
 export async function writeCheckpointFile(path: string, bytes: Uint8Array): Promise<void> {
-  const record: CheckpointRecord = { format: checkpointRecordFormat, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
-  await writeAtomic(path, bytes, `the checkpoint ${path.split(/[\\/]/).pop()}`);
-  await writeAtomic(checkpointRecordPath(path), `${JSON.stringify(record)}\n`, 'a checkpoint record');
+  await writeAtomic(path, bytes, `the checkpoint ${basename(path)}`);
+  await writeAtomic(recordPathOf(path), fileRecordText(path, bytes), `the record of checkpoint ${basename(path)}`);
 }
 
 async function writeAtomic(path: string, data: Uint8Array | string, what: string): Promise<void> {
@@ -58,42 +47,35 @@ async function writeAtomic(path: string, data: Uint8Array | string, what: string
   });
 }
 
-/** The record of the checkpoint at `path`, or a problem saying why there is none. */
-export function readCheckpointRecord(path: string): CheckpointRecord | string {
-  let text: string;
-  try {
-    text = readFileSync(checkpointRecordPath(path), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'it has no size and SHA-256 record (written by an older sslmem, or cut off before its record)';
-    throw error;
-  }
-  try {
-    const record = JSON.parse(text) as CheckpointRecord;
-    if (record?.format === checkpointRecordFormat && Number.isInteger(record.bytes) && /^[0-9a-f]{64}$/.test(record.sha256)) return record;
-  } catch {
-    // reported below
-  }
-  return `its record ${checkpointRecordPath(path)} is not a ${checkpointRecordFormat} record (damaged)`;
+/** The record of the checkpoint at `path` (see `readFileRecord`), or a problem saying why there is none. */
+export function readCheckpointRecord(path: string): FileRecord | string {
+  return readFileRecord(path);
 }
 
-/**
- * Checks a checkpoint file against its record: undefined when its size and SHA-256 are
- * those written, else what is wrong (`12 bytes, the record says 4096`).
- */
+/** Checks a checkpoint file against its record: undefined when sound, else what is wrong (see `checkRecordedFile`). */
 export async function verifyCheckpointFile(path: string): Promise<string | undefined> {
-  const record = readCheckpointRecord(path);
-  if (typeof record === 'string') return record;
-  let bytes: Uint8Array;
+  return checkRecordedFile(path);
+}
+
+/** The checkpoints in `dir` (epochs up to `maxEpoch`), ascending by epoch; empty when `dir` does not exist. */
+export function listCheckpointsSync(dir: string, maxEpoch = Infinity): Array<{ path: string; epoch: number }> {
+  let names: string[];
   try {
-    bytes = await readFile(path);
+    names = readdirSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'it is missing';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  if (bytes.byteLength !== record.bytes) return `${bytes.byteLength} bytes, its record says ${record.bytes} (cut short or grown after the write)`;
-  const found = createHash('sha256').update(bytes).digest('hex');
-  if (found !== record.sha256) return `SHA-256 ${found.slice(0, 12)}..., its record says ${record.sha256.slice(0, 12)}... (changed after the write)`;
-  return undefined;
+  return checkpointsAmong(dir, names, maxEpoch);
+}
+
+function checkpointsAmong(dir: string, names: readonly string[], maxEpoch: number): Array<{ path: string; epoch: number }> {
+  const epochs: number[] = [];
+  for (const name of names) {
+    const m = checkpointName.exec(name);
+    if (m !== null && Number(m[1]) <= maxEpoch) epochs.push(Number(m[1]));
+  }
+  return epochs.sort((a, b) => a - b).map((epoch) => ({ path: checkpointPath(dir, epoch), epoch }));
 }
 
 /** The checkpoints in `dir` (epochs up to `maxEpoch`), ascending by epoch; empty when `dir` does not exist. */
@@ -105,12 +87,7 @@ export async function listCheckpoints(dir: string, maxEpoch = Infinity): Promise
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const epochs: number[] = [];
-  for (const name of names) {
-    const m = checkpointName.exec(name);
-    if (m !== null && Number(m[1]) <= maxEpoch) epochs.push(Number(m[1]));
-  }
-  return epochs.sort((a, b) => a - b).map((epoch) => ({ path: checkpointPath(dir, epoch), epoch }));
+  return checkpointsAmong(dir, names, maxEpoch);
 }
 
 /**
