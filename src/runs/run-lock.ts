@@ -1,5 +1,6 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { hostTag, ownerIsGone, tempTag } from '../util/temp-files';
 import { withStorageContext } from '../util/storage-error';
@@ -90,7 +91,10 @@ export function tryRunLock(path: string, options: RunLockOptions = {}): RunLock 
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
-      fd = withStorageContext({ path, what: 'a run lock', bytes: text.length }, () => openSync(path, 'wx'));
+      fd = withStorageContext({ path, what: 'a run lock', bytes: text.length }, () => {
+        mkdirSync(dirname(path), { recursive: true });
+        return openSync(path, 'wx');
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (!lockIsAbandoned(path, staleMs)) return undefined;

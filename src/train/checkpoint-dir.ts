@@ -53,6 +53,11 @@ export function readCheckpointRecord(path: string): FileRecord | string {
 }
 
 /** Checks a checkpoint file against its record: undefined when sound, else what is wrong (see `checkRecordedFile`). */
+export function checkCheckpointFile(path: string): string | undefined {
+  return checkRecordedFile(path);
+}
+
+/** The async form of `checkCheckpointFile`. */
 export async function verifyCheckpointFile(path: string): Promise<string | undefined> {
   return checkRecordedFile(path);
 }
