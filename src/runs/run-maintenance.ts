@@ -118,7 +118,7 @@ export function collectGarbage(store: RunStore, options: CollectGarbageOptions =
   for (const path of store.sweep({ dryRun: true })) items.push({ path, why: 'unfinished write of a process that is gone', bytes: pathBytes(path) });
   if (!dryRun) store.sweep();
   for (const r of verifyRuns(store)) {
-    if (r.state === 'ok' || (r.state === 'stale' && options.keepStale)) continue;
+    if (r.part !== 'run' || r.state === 'ok' || (r.state === 'stale' && options.keepStale)) continue;
     items.push({ path: r.dir, why: `${r.state}: ${r.problem}`, bytes: r.bytes });
     if (!dryRun) store.removeKey(r.kind, r.key);
   }
