@@ -11,7 +11,6 @@ import { collectGarbage } from '../../src/runs/run-maintenance';
 import { runStore } from '../../src/runs/run-store';
 import { StorageError } from '../../src/util/storage-error';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const fs = require('node:fs') as typeof import('node:fs');
 
 /** The files of a folder and their text, hidden ones included. */

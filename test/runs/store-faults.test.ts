@@ -15,7 +15,6 @@ import { StorageError } from '../../src/util/storage-error';
 import { hostTag } from '../../src/util/temp-files';
 
 // The module object the library's `import { writeFileSync } from 'node:fs'` reads at call time, so a test can inject faults.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const fs = require('node:fs') as typeof import('node:fs');
 
 const roots: string[] = [];
