@@ -1,6 +1,7 @@
 // Re-exports only: the public API of sslmem, room by room (floors from the ground up).
 export * from './util/rng';
 export * from './util/errors';
+export * from './util/storage-error';
 export * from './backend';
 export * from './io';
 export * from './data';

@@ -51,6 +51,7 @@ export async function startRun(values: Readonly<Record<string, unknown>>, io: Cl
   line.log(describeBackend(info));
   const store = runStore((values.runs as string | undefined) ?? defaultRunRoot(), {
     onDamaged: (r) => line.log(`run store: ${r.dir} was damaged (${r.problem}); removed it, computing it again`),
+    onWarning: (message) => line.log(`warning: ${message}`),
   });
   const workers = values.workers as number | undefined;
   const queue = values.queue as string | undefined;
@@ -72,8 +73,11 @@ export interface TrainingPlanProgress {
   readonly missing: readonly TrainingJob[];
   /** Pass as `onEpoch` to the runner (or a recipe that runs the plan). */
   readonly onEpoch: (message: JobMessage) => void;
-  /** Notes the training time (if anything was trained) and clears the status line; later calls do nothing. */
-  finish(): void;
+  /**
+   * Clears the status line and, when the trainings succeeded (`failed` unset: the encoders
+   * are stored), notes the training time if anything was trained; later calls do nothing.
+   */
+  finish(options?: { failed?: boolean }): void;
 }
 
 /**
@@ -104,15 +108,17 @@ export function trainingPlan(ctx: RunContext, plan: TrainingPlan = sidePlan(ctx.
   return {
     missing,
     onEpoch: (message) => {
-      epochCount++;
-      lastEpochAt = Date.now();
+      if (message.note === undefined && message.warning === undefined) {
+        epochCount++;
+        lastEpochAt = Date.now();
+      }
       report(message);
     },
-    finish: () => {
+    finish: (options = {}) => {
       if (finished) return;
       finished = true;
       line.done();
-      if (epochCount > 0) line.log(`trained in ${formatDuration((lastEpochAt - started) / 1000)}`);
+      if (epochCount > 0 && options.failed !== true) line.log(`trained in ${formatDuration((lastEpochAt - started) / 1000)}`);
     },
   };
 }
@@ -123,10 +129,13 @@ export function trainingPlan(ctx: RunContext, plan: TrainingPlan = sidePlan(ctx.
  */
 export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
   const plan = trainingPlan(ctx);
+  let failed = true;
   try {
-    return await trainedEncoders(ctx.config, { runner: ctx.runner, onEpoch: plan.onEpoch });
+    const pair = await trainedEncoders(ctx.config, { runner: ctx.runner, onEpoch: plan.onEpoch });
+    failed = false;
+    return pair;
   } finally {
-    plan.finish();
+    plan.finish({ failed });
   }
 }
 

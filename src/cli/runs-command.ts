@@ -16,9 +16,14 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-function countText(reports: readonly RunReport[]): string {
-  const n = (state: RunReport['state']) => reports.filter((r) => r.state === state).length;
-  return `${reports.length} run(s): ${n('ok')} ok, ${n('damaged')} damaged, ${n('stale')} stale`;
+function countText(reports: readonly RunReport[], interrupted: number): string {
+  const runs = reports.filter((r) => r.part === 'run');
+  const work = reports.filter((r) => r.part === 'work');
+  const n = (list: readonly RunReport[], state: RunReport['state']) => list.filter((r) => r.state === state).length;
+  return (
+    `${runs.length} run(s): ${n(runs, 'ok')} ok, ${n(runs, 'damaged')} damaged, ${n(runs, 'stale')} stale; ` +
+    `${interrupted} work folder(s): ${n(work, 'damaged')} with a damaged checkpoint, ${n(work, 'busy')} training now`
+  );
 }
 
 /** `sslmem runs list|verify|gc`: look after the run store. */
@@ -30,33 +35,39 @@ export const runsCommand: Command = {
       'The run store caches trained encoders and score tables by a key of everything that decides their numbers (config, ' +
       'library version, the code that computed them, the backend arithmetic). `list` shows what it holds per kind; `verify` ' +
       'checks every file against the size and SHA-256 recorded when it was written and says which runs today\'s code would no ' +
-      'longer reuse (stale); `gc` removes unfinished writes of processes that are gone, damaged runs and (unless --keep-stale) ' +
-      'stale runs and interrupted trainings that cannot be resumed.',
+      'longer reuse (stale), and every checkpoint in the work folders of interrupted trainings against its record; `gc` removes ' +
+      'unfinished writes and locks of processes that are gone, damaged runs, damaged checkpoints of work folders (a resume would ' +
+      'skip them), (unless --keep-stale) stale runs and interrupted trainings that cannot be resumed, (with --interrupted) every ' +
+      'interrupted training no process is training, and (with --out DIR) what killed writes left beside an output folder.',
     positionals: [{ name: 'action', description: 'What to do', choices: ['list', 'verify', 'gc'] }],
     options: [
       { name: 'runs', kind: 'string', valueName: 'DIR', defaultText: 'runs/ or $SSLMEM_RUNS', description: 'The run store.' },
       { name: 'dry-run', kind: 'flag', description: 'gc: list what would be removed, remove nothing.' },
       { name: 'keep-stale', kind: 'flag', description: 'gc: keep runs of other library versions or code.' },
+      { name: 'interrupted', kind: 'flag', description: 'gc: also remove interrupted trainings of today\'s code (they could be resumed) that no process is training.' },
+      { name: 'out', kind: 'string', valueName: 'DIR', description: 'gc: also finish or undo what killed writes left beside this output folder (.NAME.new-*, .NAME.old-*, .*.tmp).' },
       { name: 'verbose', kind: 'flag', description: 'Print the stack trace of errors.' },
     ],
-    notes: ['verify exits with 1 when a run is damaged. Damaged runs are also found (and computed again) whenever a command reads them.'],
-    examples: ['sslmem runs verify', 'sslmem runs gc --dry-run --runs /shared/sslmem-runs'],
+    notes: ['verify exits with 1 when a run or a work checkpoint is damaged. Damaged runs are also found (and computed again) whenever a command reads them.'],
+    examples: ['sslmem runs verify', 'sslmem runs gc --dry-run --runs /shared/sslmem-runs', 'sslmem runs gc --out out/quick'],
   },
   async run({ values, positionals }, io) {
     const store = runStore((values.runs as string | undefined) ?? defaultRunRoot(), { sweep: false });
     const action = positionals.action;
     if (action === 'gc') {
       const dryRun = values['dry-run'] === true;
-      const items = collectGarbage(store, { dryRun, keepStale: values['keep-stale'] === true });
+      const out = values.out as string | undefined;
+      const items = collectGarbage(store, { dryRun, keepStale: values['keep-stale'] === true, interrupted: values.interrupted === true, ...(out === undefined ? {} : { outs: [out] }) });
       for (const item of items) io.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${item.path} (${formatBytes(item.bytes)}): ${item.why}\n`);
       const bytes = items.reduce((s, i) => s + i.bytes, 0);
       io.stdout.write(`${store.root}: ${dryRun ? 'would free' : 'freed'} ${formatBytes(bytes)} in ${items.length} item(s)\n`);
       return 0;
     }
     const reports = verifyRuns(store);
+    const runReports = reports.filter((r) => r.part === 'run');
     if (action === 'list') {
       const rows = store.kinds().map((kind) => {
-        const mine = reports.filter((r) => r.kind === kind);
+        const mine = runReports.filter((r) => r.kind === kind);
         return {
           kind,
           runs: mine.length,
@@ -70,7 +81,8 @@ export const runsCommand: Command = {
       return 0;
     }
     for (const r of reports) if (r.state !== 'ok') io.stdout.write(`${r.state.padEnd(7)} ${r.dir}: ${r.problem}\n`);
-    io.stdout.write(`${store.root}: ${countText(reports)}${reports.some((r) => r.state === 'damaged') ? ' (sslmem runs gc removes the damaged ones)' : ''}\n`);
+    const interrupted = store.kinds().reduce((n, kind) => n + store.workKeys(kind).length, 0);
+    io.stdout.write(`${store.root}: ${countText(reports, interrupted)}${reports.some((r) => r.state === 'damaged') ? ' (sslmem runs gc removes the damaged ones)' : ''}\n`);
     return reports.some((r) => r.state === 'damaged') ? 1 : 0;
   },
 };

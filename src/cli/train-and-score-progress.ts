@@ -12,8 +12,8 @@ export interface TrainAndScoreProgress {
   readonly onProgress: (set: string, done: number, total: number) => void;
   /** Seconds spent scoring, or `undefined` when nothing was scored (the table came from the run store). */
   scoringSeconds(): number | undefined;
-  /** Ends the training plan and clears the status line. */
-  finish(): void;
+  /** Ends the training plan (its time noted unless `failed`) and clears the status line. */
+  finish(options?: { failed?: boolean }): void;
 }
 
 /**
@@ -40,8 +40,8 @@ export function trainAndScoreProgress(ctx: RunContext, stored: boolean, jobs?: T
       else if (done === total) line.log(`scored ${set}: ${total} points, elapsed ${formatDuration((Date.now() - scoring) / 1000)}`);
     },
     scoringSeconds: () => (scoring === undefined ? undefined : (Date.now() - scoring) / 1000),
-    finish: () => {
-      plan?.finish();
+    finish: (options = {}) => {
+      plan?.finish(options);
       line.done();
     },
   };
@@ -68,10 +68,12 @@ export async function trainAndScore(ctx: RunContext, refresh: boolean, job: Trai
   const stored = !refresh && store.has(job.kind, job.key);
   const progress = trainAndScoreProgress(ctx, stored, job.plan);
   let table: ColumnTable;
+  let failed = true;
   try {
     table = await job.compute({ store, runner: ctx.runner, refresh, onEpoch: progress.onEpoch, onProgress: progress.onProgress });
+    failed = false;
   } finally {
-    progress.finish();
+    progress.finish({ failed });
   }
   const seconds = progress.scoringSeconds();
   if (seconds !== undefined) line.log(`scored ${table.numRows()} points in ${formatDuration(seconds)}`);

@@ -24,6 +24,10 @@ export function trainingReporter(
       line.log(`warning: ${m.warning}`);
       return;
     }
+    if (m.note !== undefined) {
+      line.log(m.note);
+      return;
+    }
     const seconds = (now() - start) / 1000;
     const elapsed = formatDuration(seconds);
     latest.set(m.label, m);

@@ -1,1 +1,2 @@
 export * from './safetensors';
+export * from './sweep-outputs';

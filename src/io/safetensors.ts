@@ -1,6 +1,7 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { InputError } from '../util/errors';
 import { assertSafeKey } from '../util/safe-keys';
+import { withStorageContextAsync } from '../util/storage-error';
 import { tempPathFor } from '../util/temp-files';
 
 /**
@@ -218,19 +219,21 @@ export async function writeSafetensorsFile(
 ): Promise<void> {
   const bytes = encodeSafetensors(arrays, metadata);
   const temp = tempPathFor(path);
-  try {
-    const handle = await open(temp, 'w');
+  await withStorageContextAsync({ path, what: 'a safetensors file', bytes: bytes.byteLength }, async () => {
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
     }
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /**

@@ -1,12 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { ensureBackend } from '../backend/init-backend';
 import type { TrainedEncoder } from './trained-encoder';
 import { runKey } from '../runs/run-key';
-import { runStore, type RunStore } from '../runs/run-store';
-import { checkpointPath, latestCheckpoint, latestCheckpointEpochSync } from '../train/checkpoint-dir';
+import { acquireRunLock, type LockHolder } from '../runs/run-lock';
+import { runStore, type MovedFile, type RunStore } from '../runs/run-store';
+import { checkpointPath, latestCheckpoint, latestCheckpointEpochSync, readCheckpointRecord } from '../train/checkpoint-dir';
 import { loadCheckpoint } from '../train/checkpoint';
 import { InputError } from '../util/errors';
 import { encoderRunKind, jobRunConfig } from './job-key';
@@ -32,12 +33,24 @@ export interface EncoderStore {
   load(job: TrainingJob, options?: { epoch?: number }): Promise<TrainedEncoder>;
   /**
    * Runs `train` (which trains the job with checkpoints in the given folder, resuming from
-   * what is there) and stores the encoder's checkpoints and history; returns at once when
-   * the store has the job.
+   * what is there) and stores the encoder's checkpoints and history; returns `'reused'` at
+   * once when the store has the job. One training per job across processes and machines
+   * sharing the store: the trainer holds the job's lock (`RunStore.lockPath`), and another
+   * caller waits for it (`options.onWait` says who holds it) and then reuses its encoder
+   * (`'reused'`) instead of training it again. The finished checkpoints are moved (renamed)
+   * from the work folder into the run, each checked against its recorded SHA-256.
    */
-  trainInto(job: TrainingJob, train: (checkpointDir: string) => Promise<TrainedEncoder>): Promise<void>;
+  trainInto(job: TrainingJob, train: (checkpointDir: string) => Promise<TrainedEncoder>, options?: TrainIntoOptions): Promise<'trained' | 'reused'>;
   /** The epoch an unfinished training of the job resumes from: its last checkpoint in the work area, 0 when none. */
   resumeEpoch(job: TrainingJob): number;
+}
+
+/** Options of `EncoderStore.trainInto`. */
+export interface TrainIntoOptions {
+  /** Called when another process trains the job, before waiting for it. */
+  onWait?: (holder: LockHolder) => void;
+  /** How often a waiter looks again (ms). Default 1000. */
+  pollMs?: number;
 }
 
 /** The encoder store over `store` (default `runStore()`: `$SSLMEM_RUNS` or `runs/`). */
@@ -102,17 +115,36 @@ export function encoderStore(store: RunStore = runStore()): EncoderStore {
       if (!store.workKeys(encoderRunKind).includes(runKey(config))) return 0;
       return latestCheckpointEpochSync(store.workDir(encoderRunKind, config));
     },
-    async trainInto(job, train) {
+    async trainInto(job, train, options = {}) {
       const config = jobRunConfig(job);
-      if (store.has(encoderRunKind, config)) return;
-      const work = store.workDir(encoderRunKind, config);
-      const trained = await train(work);
+      if (store.has(encoderRunKind, config)) return 'reused';
+      const lock = await acquireRunLock(store.lockPath(encoderRunKind, config), {
+        label: job.label,
+        onWait: options.onWait,
+        pollMs: options.pollMs,
+        done: () => store.has(encoderRunKind, config),
+      });
+      if (lock === undefined) return 'reused';
       try {
-        const files: Record<string, Uint8Array | string> = { 'history.csv': trained.history.toCSV() };
-        for (const name of readdirSync(work)) if (name.endsWith('.safetensors') && !name.startsWith('.')) files[`checkpoints/${name}`] = readFileSync(join(work, name));
-        store.put(encoderRunKind, config, files, { replace: false });
+        if (store.has(encoderRunKind, config)) return 'reused';
+        const work = store.workDir(encoderRunKind, config);
+        const trained = await train(work);
+        try {
+          const move: Record<string, MovedFile> = {};
+          for (const name of readdirSync(work).sort()) {
+            if (!/^epoch-\d+\.safetensors$/.test(name)) continue;
+            const from = join(work, name);
+            const record = readCheckpointRecord(from);
+            if (typeof record === 'string') throw new Error(`encoder ${job.label}: checkpoint ${from}: ${record}; run again to train it anew`);
+            move[`checkpoints/${name}`] = { from, sha256: record.sha256 };
+          }
+          store.put(encoderRunKind, config, { 'history.csv': trained.history.toCSV() }, { replace: false, move });
+        } finally {
+          trained.dispose();
+        }
+        return 'trained';
       } finally {
-        trained.dispose();
+        lock.release();
       }
     },
   };

@@ -57,7 +57,8 @@ export async function trainJobTask(args: TrainJobTaskArgs, context?: Pick<TaskCo
   const data = await loadSplitData(job.dataset, job.split);
   let last: Omit<JobMessage, 'label' | 'seed' | 'warning'> = { epoch: 0, epochs: job.train.epochs, loss: Number.NaN };
   const post = (m: Omit<JobMessage, 'label' | 'seed'>) => context?.post({ label: job.label, seed: job.seed, ...m } satisfies JobMessage);
-  await encoders.trainInto(job, (checkpointDir) =>
+  let holder = '';
+  const outcome = await encoders.trainInto(job, (checkpointDir) =>
     trainJob(job, data, {
       checkpointDir,
       onEpoch: (info) => {
@@ -73,6 +74,12 @@ export async function trainJobTask(args: TrainJobTaskArgs, context?: Pick<TaskCo
       if (error instanceof NonFiniteLossError) throw new Error(`encoder ${job.label} diverged: ${error.message}`, { cause: error });
       throw error;
     }),
-  );
+  {
+    onWait: (h) => {
+      holder = `pid ${h.pid} on ${h.host}`;
+      post({ ...last, note: `waiting for ${job.label}: being trained by ${holder}` });
+    },
+  });
+  if (outcome === 'reused' && holder !== '') post({ ...last, note: `${job.label}: reused, trained meanwhile by ${holder}` });
   return key;
 }

@@ -8,3 +8,4 @@ export * from './cached';
 export * from './code-fingerprint';
 export * from './provenance';
 export * from './run-maintenance';
+export * from './run-lock';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { check, InputError } from '../util/errors';
+import { withStorageContext } from '../util/storage-error';
 import { ownerIsGone, tempOwner, tempTag } from '../util/temp-files';
 import { canonicalJson } from './canonical-json';
 import { libraryVersion } from './library-version';
@@ -33,10 +34,24 @@ export interface StoredRun {
   readJson<T = unknown>(name: string): T;
 }
 
+/** A file `put` moves into the run instead of writing it (see `PutOptions.move`). */
+export interface MovedFile {
+  /** Where the file is now (on the store's file system, e.g. in the run's work folder). */
+  readonly from: string;
+  /** The SHA-256 it was written with, when recorded: a file that no longer has it is refused. */
+  readonly sha256?: string;
+}
+
 /** Options of `RunStore.put`. */
 export interface PutOptions {
   /** When the run exists already: replace it (default true; the last writer wins) or keep it (false). */
   replace?: boolean;
+  /**
+   * Files renamed into the run (by run file name) rather than copied, so storing them
+   * takes no second copy's space (e.g. the checkpoints of a finished work folder). They
+   * go back where they were when the put fails.
+   */
+  move?: Readonly<Record<string, MovedFile>>;
 }
 
 /** A stored run that failed its check (see `RunStoreOptions.onDamaged`). */
@@ -58,6 +73,11 @@ export interface RunStoreOptions {
   onDamaged?: (report: DamagedRun) => void;
   /** Remove temporaries of gone processes on opening (once per process and root). Default true. */
   sweep?: boolean;
+  /**
+   * Where users of the store report what they worked around (e.g. a run that could not be
+   * stored, whose value was used anyway). Default: a process warning.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -71,11 +91,17 @@ export interface RunStoreOptions {
 export interface RunStore {
   /** Absolute root folder. */
   readonly root: string;
+  /** Reports something worked around to the store's owner (`RunStoreOptions.onWarning`). */
+  warn(message: string): void;
   /** Whether a complete, undamaged run of `kind` for `config` exists (a damaged one is removed and reported). */
   has(kind: string, config: unknown): boolean;
   /** The stored run of `kind` for `config`, or undefined (a damaged one is removed and reported). */
   get(kind: string, config: unknown): StoredRun | undefined;
-  /** Stores `files` as the run of `kind` for `config` (atomically) and returns it. */
+  /**
+   * Stores `files` (and the files of `options.move`) as the run of `kind` for `config`
+   * (atomically) and returns it; removes the run's work folder. A disk-full or permission
+   * fault is a `StorageError` naming the run folder and the size of the run.
+   */
   put(kind: string, config: unknown, files: RunFiles, options?: PutOptions): StoredRun;
   /** Deletes the run; returns whether there was one. */
   remove(kind: string, config: unknown): boolean;
@@ -89,6 +115,15 @@ export interface RunStore {
   workDir(kind: string, config: unknown): string;
   /** Keys of the work folders of `kind` (runs in progress or interrupted), sorted. */
   workKeys(kind: string): string[];
+  /** Folder of the work of a stored or future run by kind and key (`<kind>/<key>.work`), which may not exist. */
+  workDirOf(kind: string, key: string): string;
+  /**
+   * The lock file of the run of `kind` for `config` (`<kind>/<key>.lock`, see
+   * `acquireRunLock`): held by the process computing the run, so others wait and reuse it.
+   */
+  lockPath(kind: string, config: unknown): string;
+  /** Keys that have a lock file in `kind`, sorted. */
+  lockKeys(kind: string): string[];
   /** Deletes the work folder of a key; returns whether there was one. */
   removeWork(kind: string, key: string): boolean;
   /** Keys of the runs of `kind` that have a `run.json` (checked or not), sorted. */
@@ -184,43 +219,91 @@ export function runStore(root: string = defaultRunRoot(), options: RunStoreOptio
 
   const store: RunStore = {
     root: base,
+    warn: options.onWarning ?? ((message) => process.emitWarning(message, 'SslmemRunStoreWarning')),
     dir,
     has: (kind, config) => open(kind, runKey(config), dir(kind, config)) !== undefined,
     get: (kind, config) => open(kind, runKey(config), dir(kind, config)),
     put(kind, config, files, putOptions = {}) {
       const key = runKey(config);
       const target = dir(kind, config);
+      const move = putOptions.move ?? {};
       const names = Object.keys(files).sort();
-      names.forEach((name) => checkFileName(name, `runStore.put(${kind}): files`));
+      const movedNames = Object.keys(move).sort();
+      for (const name of [...names, ...movedNames]) checkFileName(name, `runStore.put(${kind}): files`);
+      for (const name of movedNames) if (names.includes(name)) throw new InputError(`runStore.put(${kind}): move[${JSON.stringify(name)}]`, 'a name not also in files', 'both');
       const configText = `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`;
-      mkdirSync(dirname(target), { recursive: true });
-      const tmp = join(dirname(target), `.tmp-${key.slice(0, 16)}-${tempTag()}`);
+      const contents = names.map((name) => toBytes(files[name]!, `runStore.put(${kind}): files[${JSON.stringify(name)}]`));
+      const total =
+        contents.reduce((n, c) => n + (typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength), 0) +
+        movedNames.reduce((n, name) => n + (statSync(move[name]!.from, { throwIfNoEntry: false })?.size ?? 0), 0);
+      const context = () => ({ path: target, what: `the ${kind} run (${names.length + movedNames.length} files${movedNames.length > 0 ? `, ${movedNames.length} moved from its work folder` : ''})`, bytes: total });
+      const moved: Array<{ from: string; to: string }> = [];
+      let tmp = '';
       try {
-        mkdirSync(tmp);
-        const record: Record<string, { bytes: number; sha256: string }> = {};
-        for (const name of names) {
-          const file = join(tmp, name);
-          mkdirSync(dirname(file), { recursive: true });
-          const bytes = toBytes(files[name]!, `runStore.put(${kind}): files[${JSON.stringify(name)}]`);
-          writeFileSync(file, bytes);
-          record[name] = { bytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength, sha256: sha256(bytes) };
-        }
-        writeFileSync(join(tmp, 'config.json'), configText);
-        const run: RunRecord = { format: runRecordFormat, kind, key, version: libraryVersion(), files: record };
-        writeFileSync(join(tmp, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
-        moveIntoPlace(tmp, target, putOptions.replace ?? true);
+        withStorageContext(context, () => {
+          mkdirSync(dirname(target), { recursive: true });
+          tmp = join(dirname(target), `.tmp-${key.slice(0, 16)}-${tempTag()}`);
+          mkdirSync(tmp);
+          const record: Record<string, { bytes: number; sha256: string }> = {};
+          names.forEach((name, i) => {
+            const file = join(tmp, name);
+            mkdirSync(dirname(file), { recursive: true });
+            const bytes = contents[i]!;
+            writeFileSync(file, bytes);
+            record[name] = { bytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength, sha256: sha256(bytes) };
+          });
+          for (const name of movedNames) {
+            const source = move[name]!;
+            const file = join(tmp, name);
+            mkdirSync(dirname(file), { recursive: true });
+            renameSync(source.from, file);
+            moved.push({ from: source.from, to: file });
+            const bytes = readFileSync(file);
+            const found = sha256(bytes);
+            if (source.sha256 !== undefined && found !== source.sha256) {
+              throw new Error(`runStore.put(${kind}): ${source.from} has SHA-256 ${found.slice(0, 12)}..., it was written with ${source.sha256.slice(0, 12)}... (damaged since): not storing it; run again to compute it anew`);
+            }
+            record[name] = { bytes: bytes.byteLength, sha256: found };
+          }
+          writeFileSync(join(tmp, 'config.json'), configText);
+          const run: RunRecord = { format: runRecordFormat, kind, key, version: libraryVersion(), files: Object.fromEntries(Object.keys(record).sort().map((n) => [n, record[n]!])) };
+          writeFileSync(join(tmp, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+          moveIntoPlace(tmp, target, putOptions.replace ?? true);
+        });
         removeFolder(`${target}.work`);
+      } catch (error) {
+        for (const { from, to } of moved.reverse()) {
+          try {
+            renameSync(to, from);
+          } catch {
+            // the work folder is gone; nothing to give back
+          }
+        }
+        throw error;
       } finally {
-        rmSync(tmp, { recursive: true, force: true });
+        if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
       }
       return openAfterPut(() => open(kind, key, target), target);
     },
     remove: (kind, config) => removeFolder(dir(kind, config)),
     workDir(kind, config) {
       const work = `${dir(kind, config)}.work`;
-      mkdirSync(work, { recursive: true });
-      writeFileSync(join(work, 'config.json'), `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`);
+      const text = `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`;
+      withStorageContext({ path: work, what: `the work folder of a ${kind} run`, bytes: text.length }, () => {
+        mkdirSync(work, { recursive: true });
+        writeFileSync(join(work, 'config.json'), text);
+      });
       return work;
+    },
+    workDirOf: (kind, key) => join(kindDir(kind), `${checkKey(key)}.work`),
+    lockPath: (kind, config) => `${dir(kind, config)}.lock`,
+    lockKeys(kind) {
+      const folder = kindDir(kind);
+      if (!existsSync(folder)) return [];
+      return readdirSync(folder)
+        .filter((name) => name.endsWith('.lock') && keyPattern.test(name.slice(0, -5)))
+        .map((name) => name.slice(0, -5))
+        .sort();
     },
     workKeys(kind) {
       const folder = kindDir(kind);

@@ -3,11 +3,12 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createEncoder as createRegisteredEncoder } from '../encoders/create-encoder';
 import type { Encoder, EncoderConfig } from '../encoders/encoder';
-import { readSafetensorsFile, writeSafetensorsFile, type SafetensorsArray, type SafetensorsArrays } from '../io/safetensors';
+import { encodeSafetensors, readSafetensorsFile, type SafetensorsArray, type SafetensorsArrays } from '../io/safetensors';
 import type { Objective, ObjectiveConfig, ObjectiveState } from '../methods/objective';
 import { createObjective as createRegisteredObjective } from '../methods/registry';
 import { InputError } from '../util/errors';
 import { createRng } from '../util/rng';
+import { writeCheckpointFile } from './checkpoint-dir';
 import { createOptimizer } from './create-optimizer';
 import type { NamedTensors, Optimizer, OptimizerConfig } from './optimizer';
 import type { EpochRecord } from './train-options';
@@ -95,7 +96,8 @@ export const defaultCheckpointLoadOptions: CheckpointLoadOptions = {
 /**
  * Saves a training state to `path` (folders created as needed): encoder variables and
  * state, objective variables and state, optimizer slots and step, epoch, seed, configs,
- * train options and history. The write is atomic (`writeSafetensorsFile`).
+ * train options and history. The write is atomic, followed by the file's record (size and
+ * SHA-256, `writeCheckpointFile`) that a resume checks it against.
  */
 export async function saveCheckpoint(path: string, checkpoint: TrainingCheckpoint): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -111,7 +113,7 @@ export async function saveCheckpoint(path: string, checkpoint: TrainingCheckpoin
     objectiveVariables: objectiveState.variables.map((v) => v.name),
     objectiveState: objectiveState.state.map((v) => v.name),
   };
-  await writeSafetensorsFile(path, arrays, {
+  const bytes = encodeSafetensors(arrays, {
     'sslmem.format': checkpointFormat,
     'sslmem.layout': JSON.stringify(layout),
     'encoder.config': JSON.stringify(encoder.config),
@@ -124,6 +126,7 @@ export async function saveCheckpoint(path: string, checkpoint: TrainingCheckpoin
     'train.options': JSON.stringify(checkpoint.trainOptions ?? {}),
     'train.history': JSON.stringify(checkpoint.history ?? []),
   });
+  await writeCheckpointFile(path, bytes);
 }
 
 /** Reads and validates a checkpoint file without building any model. */

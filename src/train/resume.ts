@@ -1,6 +1,6 @@
 import { InputError } from '../util/errors';
 import { readCheckpoint, restoreCheckpoint } from './checkpoint';
-import { latestCheckpoint } from './checkpoint-dir';
+import { soundCheckpoint, type DamagedCheckpoint } from './checkpoint-dir';
 import type { TrainingParts } from './train-step';
 import type { EpochRecord } from './train-options';
 
@@ -15,17 +15,21 @@ export interface ResumeRun {
 }
 
 /**
- * Restores `parts` in place from the latest checkpoint in `dir` (up to `run.epochs`) and
- * returns its epoch and history, or undefined when there is none. Refuses a checkpoint of
- * a different run (seed, batch size, dropLast, data size, encoder or objective config),
- * since continuing it would not reproduce an uninterrupted run.
+ * Restores `parts` in place from the latest sound checkpoint in `dir` (up to `run.epochs`)
+ * and returns its epoch and history, or undefined when there is none. A checkpoint is
+ * sound when it and every earlier one match their records (size and SHA-256, see
+ * `soundCheckpoint`); the first damaged one goes to `onDamaged` and the resume falls back
+ * to the checkpoint before it (or to epoch 0). Refuses a checkpoint of a different run
+ * (seed, batch size, dropLast, data size, encoder or objective config), since continuing
+ * it would not reproduce an uninterrupted run.
  */
 export async function resumeFromLatest(
   dir: string,
   parts: TrainingParts,
   run: ResumeRun,
+  options: { onDamaged?: (damaged: DamagedCheckpoint) => void } = {},
 ): Promise<{ epoch: number; history: EpochRecord[] } | undefined> {
-  const latest = await latestCheckpoint(dir, run.epochs);
+  const latest = await soundCheckpoint(dir, run.epochs, options.onDamaged);
   if (latest === undefined) return undefined;
   const file = await readCheckpoint(latest.path);
   const saved = file.trainOptions;

@@ -73,7 +73,14 @@ export async function trainEncoder(
   try {
     if (o.resume && o.checkpointDir !== undefined) {
       const run = { seed: o.seed, batchSize: o.batchSize, dropLast: o.dropLast, dataSize: data.size, epochs: o.epochs };
-      const resumed = await resumeFromLatest(o.checkpointDir, parts, run);
+      const resumed = await resumeFromLatest(o.checkpointDir, parts, run, {
+        onDamaged: (d) =>
+          o.onWarning?.({
+            epoch: d.epoch,
+            kind: 'damaged-checkpoint',
+            message: `checkpoint ${d.path} is damaged (${d.problem}); resuming from the sound checkpoint before it (or epoch 0) and writing it again`,
+          }),
+      });
       if (resumed !== undefined) {
         startEpoch = resumed.epoch;
         history.push(...resumed.history);

@@ -44,9 +44,11 @@ export interface TrainWarning {
    * What kind: `chance-level` (the loss stays at the level of an encoder that learnt
    * nothing), `dp-fixed-batches` (DP-SGD on shuffled fixed-size batches: the epsilon is
    * not a proven bound), `dp-microbatch` (a layer does not record per-example gradients, so
-   * DP-SGD computes them one example at a time: correct, but slow).
+   * DP-SGD computes them one example at a time: correct, but slow), `damaged-checkpoint` (a
+   * checkpoint to resume from does not match its recorded size and SHA-256: the training
+   * resumes from an earlier one).
    */
-  readonly kind: 'chance-level' | 'dp-fixed-batches' | 'dp-microbatch';
+  readonly kind: 'chance-level' | 'dp-fixed-batches' | 'dp-microbatch' | 'damaged-checkpoint';
   readonly message: string;
 }
 

@@ -80,7 +80,7 @@ describe('checkpoints', () => {
       parts.dispose();
     }
     assert.ok(tf.memory().numTensors <= before);
-    assert.deepEqual(await readdir(join(dir, 'run')), ['epoch-0003.safetensors']);
+    assert.deepEqual(await readdir(join(dir, 'run')), ['epoch-0003.record.json', 'epoch-0003.safetensors'], 'the checkpoint and its record (size, SHA-256), no temporary');
   });
 
   test('restore into a model of another shape fails naming the tensor and changes nothing', async () => {

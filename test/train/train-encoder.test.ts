@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Objective } from '../../src/methods/objective';
 import { simclr } from '../../src/methods/simclr';
 import { NonFiniteLossError } from '../../src/train/non-finite-loss-error';
 import { trainEncoder } from '../../src/train/train-encoder';
-import type { TrainEncoderOptions } from '../../src/train/train-options';
+import type { TrainEncoderOptions, TrainWarning } from '../../src/train/train-options';
+import { checkCheckpointFile } from '../../src/train/checkpoint-dir';
 import { InputError } from '../../src/util/errors';
 import { noiseAugment, snapshot, tinyData, tinyEncoder } from './tiny';
 
@@ -86,7 +87,7 @@ describe('trainEncoder', () => {
     });
     first.objectiveState.dispose();
     encoder.dispose();
-    assert.deepEqual((await readdir(checkpointDir)).sort(), ['epoch-0001.safetensors', 'epoch-0002.safetensors']);
+    assert.deepEqual((await readdir(checkpointDir)).filter((n) => n.endsWith('.safetensors')).sort(), ['epoch-0001.safetensors', 'epoch-0002.safetensors']);
     const resumed = await run({ checkpointDir, checkpointEpochs: [4], resume: true });
     assert.equal(resumed.losses.length, 6); // epochs 3 and 4 only
     assert.deepEqual(resumed.losses, uninterrupted.losses.slice(6));
@@ -98,6 +99,55 @@ describe('trainEncoder', () => {
     assert.deepEqual(again.history.array('epoch'), [1, 2, 3, 4]);
     // another seed's run refuses these checkpoints
     await assert.rejects(run({ checkpointDir, resume: true, seed: 99 }), /resume\): expected a checkpoint of this run, seed 99, found seed 3/);
+  });
+
+  /** Trains 3 of 4 epochs with checkpoints after epochs 1 and 2 into a fresh folder (an interrupted run). */
+  async function interrupted(name: string): Promise<string> {
+    const checkpointDir = join(dir, name);
+    const encoder = tinyEncoder();
+    const first = await trainEncoder(encoder, objective(), tinyData(24), {
+      ...base,
+      checkpointDir,
+      checkpointEpochs: [1, 2],
+      onEpoch: ({ epoch }) => (epoch === 3 ? 'stop' : undefined),
+    });
+    first.objectiveState.dispose();
+    encoder.dispose();
+    return checkpointDir;
+  }
+
+  test('a flipped bit in the newest checkpoint is found: warned with its path, resumed from the one before, same result as uninterrupted', async () => {
+    const uninterrupted = await run();
+    const checkpointDir = await interrupted('flipped');
+    const newest = join(checkpointDir, 'epoch-0002.safetensors');
+    const bytes = await readFile(newest);
+    bytes[bytes.length - 5] ^= 0x10; // one bit of a weight near the end of the data
+    await writeFile(newest, bytes);
+    const warnings: TrainWarning[] = [];
+    const resumed = await run({ checkpointDir, checkpointEpochs: [1, 2, 4], resume: true, onWarning: (w) => warnings.push(w) });
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0].kind, 'damaged-checkpoint');
+    assert.match(warnings[0].message, /epoch-0002\.safetensors is damaged \(SHA-256 .*changed after the write\)/);
+    assert.equal(resumed.losses.length, 9, 'epochs 2, 3 and 4: resumed from epoch 1');
+    assert.deepEqual(resumed.losses, uninterrupted.losses.slice(3));
+    resumed.weights.forEach((w, i) => assert.deepEqual(w, uninterrupted.weights[i], `weights ${i}`));
+    assert.equal(checkCheckpointFile(newest), undefined, 'the damaged checkpoint was written again, sound');
+  });
+
+  test('a truncated checkpoint, or one without its record, falls back; a damaged first checkpoint restarts at epoch 0', async () => {
+    const uninterrupted = await run();
+    const cut = await interrupted('truncated');
+    await truncate(join(cut, 'epoch-0002.safetensors'), 100);
+    const warnings: TrainWarning[] = [];
+    const fromOne = await run({ checkpointDir: cut, resume: true, onWarning: (w) => warnings.push(w) });
+    assert.match(warnings[0]?.message ?? '', /epoch-0002\.safetensors is damaged \(100 bytes, its record says \d+/);
+    assert.deepEqual(fromOne.losses, uninterrupted.losses.slice(3));
+    const unrecorded = await interrupted('unrecorded');
+    await rm(join(unrecorded, 'epoch-0001.record.json'));
+    const fromZero = await run({ checkpointDir: unrecorded, resume: true, onWarning: (w) => warnings.push(w) });
+    assert.match(warnings[1]?.message ?? '', /epoch-0001\.safetensors is damaged \(it has no size and SHA-256 record/);
+    assert.deepEqual(fromZero.losses, uninterrupted.losses, 'trained from epoch 0: the later checkpoint is not trusted past a damaged one');
+    fromZero.weights.forEach((w, i) => assert.deepEqual(w, uninterrupted.weights[i], `weights ${i}`));
   });
 
   test('a NaN loss stops with epoch, step and value, and leaves no checkpoint for that epoch', async () => {
@@ -121,7 +171,7 @@ describe('trainEncoder', () => {
         return true;
       },
     );
-    assert.deepEqual((await readdir(checkpointDir)).sort(), ['epoch-0001.safetensors', 'epoch-0002.safetensors']);
+    assert.deepEqual((await readdir(checkpointDir)).filter((n) => n.endsWith('.safetensors')).sort(), ['epoch-0001.safetensors', 'epoch-0002.safetensors']);
     assert.equal(tf.memory().numTensors, before); // objective state and optimizer freed
     encoder.dispose();
   });
