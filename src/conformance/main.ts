@@ -58,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
       if (report.ok && only === undefined) {
         record = writeConformanceRecord(identity, report.rows.length);
         process.stdout.write(`recorded: ${pkg} ${identity.packageVersion} on ${identity.device} passed (${record}); initBackend() may now pick it by itself\n`);
-      } else if (!report.ok && removeConformanceRecord(identity)) {
+      } else if (report.ok) {
+        process.stdout.write(`not recorded: --only ran ${cases.length} of the ${conformanceCases().length} cases; a record needs them all\n`);
+      } else if (removeConformanceRecord(identity)) {
         process.stdout.write(`removed the record of an earlier pass of ${pkg} on ${identity.device}\n`);
       }
     }
