@@ -35,9 +35,13 @@ const cudaLibraries = [
 const gpuBackends = ['tensorflow-gpu'];
 const packages = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' };
 
+// TensorFlow 2.9 ships no GPU code for the newest cards (Hopper): the driver compiles it at
+// first use; a large compile cache keeps that work for the next process of this check.
+const childEnv = { CUDA_CACHE_MAXSIZE: '4294967296', ...process.env };
+
 function run(command, args, options = {}) {
   const started = Date.now();
-  const r = spawnSync(command, args, { encoding: 'utf8', cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000, ...options });
+  const r = spawnSync(command, args, { encoding: 'utf8', cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000, env: childEnv, ...options });
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error?.message, seconds: (Date.now() - started) / 1000 };
 }
 
@@ -75,7 +79,7 @@ function findCudaLibraries() {
 /** Loads `pkg` in a fresh process, runs one product, and reads TensorFlow's log for the devices it made. */
 function probe(pkg) {
   const script = `const tf = require(${JSON.stringify(pkg)}); const a = tf.ones([256, 256]); tf.matMul(a, a).dataSync(); console.log(JSON.stringify({ backend: tf.getBackend(), version: tf.version }));`;
-  const r = run(process.execPath, ['-e', script], { timeout: 10 * 60_000, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '0' } });
+  const r = run(process.execPath, ['-e', script], { timeout: 10 * 60_000, env: { ...childEnv, TF_CPP_MIN_LOG_LEVEL: '0' } });
   const log = `${r.stderr}`;
   const devices = [...log.matchAll(/Created device (\S+) with (\d+) MB memory\) -> (.*)/g)].map((m) => `${m[1]} (${m[2]} MB): ${m[3].trim()}`);
   const skipped = /Skipping registering GPU devices|Cannot dlopen some GPU libraries/.test(log);
@@ -91,7 +95,7 @@ function probe(pkg) {
 function suite(dir, backend, only, extraEnv = {}) {
   const out = join(dir, `conformance-${backend}${extraEnv.NVIDIA_TF32_OVERRIDE === '0' ? '-tf32-off' : ''}.json`);
   const args = [distMain, '--backend', backend, '--json', out, ...(only ? ['--only', only] : [])];
-  const r = run(process.execPath, args, { env: { ...process.env, ...extraEnv } });
+  const r = run(process.execPath, args, { env: { ...childEnv, ...extraEnv } });
   process.stdout.write(r.stdout);
   const report = existsSync(out) && r.status !== 2 ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
   const summary = report ? { ok: report.ok, seconds: report.seconds, failures: report.failures.map((f) => `${f.kernel} at ${f.shape}${f.problem ? ` (${f.problem})` : ` (max error ${f.maxError} > ${f.tolerance})`}`), rows: report.rows, info: report.info } : { ok: false, problem: `the suite did not finish (exit ${r.status ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };

@@ -10,9 +10,9 @@
 #    small binding is fetched), and writes one tarball (default sslmem-gpu-check.tar.gz).
 #
 # 2. On the GPU machine (Node >= 20.19; CUDA 11.2 + cuDNN 8.1 libraries for tfjs-node-gpu):
-#      scripts/gpu-check.sh run sslmem-gpu-check.tar.gz [--out REPORT.json] [--backends LIST]
-#    (or, inside an unpacked copy or a clone with node_modules: scripts/gpu-check.sh run)
-#    unpacks it, says which GPU and CUDA libraries it finds and which are missing, runs the
+#      tar -xzf sslmem-gpu-check.tar.gz && bash sslmem/scripts/gpu-check.sh run [--out REPORT.json] [--backends LIST]
+#    (or scripts/gpu-check.sh run sslmem-gpu-check.tar.gz, which unpacks it first; or run it in a
+#    clone with node_modules and dist) says which GPU and CUDA libraries it finds and which are missing, runs the
 #    conformance suite on every backend in LIST (default tensorflow-gpu,wasm) that loads,
 #    again with NVIDIA_TF32_OVERRIDE=0 when a GPU run fails, times a SimCLR step of the MLP,
 #    CNN and ViT on each, and writes one JSON report (default reports/gpu-check.json in the
@@ -22,7 +22,7 @@
 #    (where to unpack; default ./sslmem-gpu-check), --no-tf32-retry.
 set -euo pipefail
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print } /^set /{ exit }' "$0"; }
 die() { echo "gpu-check: $*" >&2; exit 2; }
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -76,8 +76,8 @@ pack() {
   mkdir -p "$(dirname "$out")"
   tar -czf "$out" -C "$stage" sslmem
   echo "gpu-check: $(du -h "$out" | cut -f1) in $out. On the GPU machine:"
-  echo "  tar -xzf $(basename "$out") sslmem/scripts/gpu-check.sh --strip-components=2   # or copy the script"
-  echo "  bash gpu-check.sh run $(basename "$out")"
+  echo "  tar -xzf $(basename "$out")"
+  echo "  bash sslmem/scripts/gpu-check.sh run --out gpu-check.json"
 }
 
 run_check() {

@@ -135,15 +135,21 @@ const trainMlp: EncoderConfig = { kind: 'mlp', inputShape: [28, 28, 1], hidden: 
 const trainVit: EncoderConfig = { kind: 'vit', inputShape: [28, 28, 1], dim: 32, depth: 1, heads: 2, patchSize: 7, seed: 12 };
 const head = { hidden: [64], outDim: 32 };
 
-/** The framework configs of the training runs: each framework with small heads. */
-const frameworks: ReadonlyArray<[string, ObjectiveConfig, EncoderConfig]> = [
-  ['simclr', { name: 'simclr', temperature: 0.5, projector: head }, trainMlp],
-  ['byol', { name: 'byol', projector: head, predictor: { hidden: [64] } }, trainMlp],
-  ['simsiam', { name: 'simsiam', projector: head, predictor: { hidden: [16] } }, trainMlp],
-  ['dino', { name: 'dino', head: { hidden: [64], bottleneck: 16, prototypes: 128 } }, trainMlp],
-  ['vicreg', { name: 'vicreg', expander: head }, trainMlp],
-  ['mae', { name: 'mae', decoderDim: 32, decoderHeads: 2 }, trainVit],
-  ['supervised', { name: 'supervised', classes: 10 }, trainMlp],
+/**
+ * The framework configs of the training runs (each framework with small heads) and the
+ * tolerance of their loss curves. Adam turns rounding differences in near-zero gradients
+ * into whole steps, and BYOL's and SimSiam's losses (cosines of small batch-normed heads)
+ * amplify them most: on wasm they differ from cpu by 1e-3 and 7e-3 after five steps, the
+ * others by at most 1e-5.
+ */
+const frameworks: ReadonlyArray<[string, ObjectiveConfig, EncoderConfig, number]> = [
+  ['simclr', { name: 'simclr', temperature: 0.5, projector: head }, trainMlp, 1e-3],
+  ['byol', { name: 'byol', projector: head, predictor: { hidden: [64] } }, trainMlp, 2e-2],
+  ['simsiam', { name: 'simsiam', projector: head, predictor: { hidden: [16] } }, trainMlp, 2e-2],
+  ['dino', { name: 'dino', head: { hidden: [64], bottleneck: 16, prototypes: 128 } }, trainMlp, 1e-3],
+  ['vicreg', { name: 'vicreg', expander: head }, trainMlp, 1e-3],
+  ['mae', { name: 'mae', decoderDim: 32, decoderHeads: 2 }, trainVit, 1e-3],
+  ['supervised', { name: 'supervised', classes: 10 }, trainMlp, 1e-3],
 ];
 
 const trainSteps = 5;
@@ -176,11 +182,11 @@ function trainLosses(parts: TrainingParts, images: tf.Tensor4D, labels: Int32Arr
 
 /** A short training run of every framework; its loss curve must match the reference backend's. */
 export function trainingCases(): ConformanceCase[] {
-  return frameworks.map(([name, objectiveConfig, encoderConfig]) => ({
+  return frameworks.map(([name, objectiveConfig, encoderConfig, tolerance]) => ({
     kernel: `training run: ${name}`,
     shape: `${encoderConfig.kind === 'mlp' ? 'MLP 784-128-128-64' : 'ViT dim 32, 1 block, patch 7'} on 28x28x1, batch ${trainBatch}, ${trainSteps} steps`,
-    tolerance: 1e-2,
-    note: 'loss curve, small model; Adam amplifies rounding step by step',
+    tolerance,
+    note: tolerance > 1e-3 ? 'loss curve, small model; Adam amplifies rounding most here' : 'loss curve, small model',
     run: () => {
       const parts = trainingParts(objectiveConfig, encoderConfig);
       const images = seededImages(trainBatch, [28, 28, 1], 30);
