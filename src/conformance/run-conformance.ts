@@ -16,6 +16,12 @@ export interface ConformanceOptions {
   readonly reference?: string;
   /** The cases to run. Default `conformanceCases()`, all of them. */
   readonly cases?: readonly ConformanceCase[];
+  /**
+   * Activate `backend` with its kernels as registered now, without `initBackend` (which
+   * would register our wasm kernels again): to check a kernel set changed by hand, e.g.
+   * wasm's shipped kernels after `unregisterWasmTrainingKernels()`. Default false.
+   */
+  readonly asIs?: boolean;
   /** Called after each row (a script prints progress with it). */
   readonly onRow?: (row: ConformanceRow) => void;
 }
@@ -59,7 +65,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   if (tf.findBackendFactory(reference) == null) throw new InputError('runConformance options.reference', 'a registered tfjs backend', JSON.stringify(reference));
   let info: BackendInfo | undefined;
   let target = options.backend;
-  if (choices.includes(options.backend)) {
+  if (choices.includes(options.backend) && options.asIs !== true) {
     info = await initBackend({ backend: options.backend as BackendChoice });
     target = info.name;
   } else if (tf.findBackendFactory(options.backend) == null) {
