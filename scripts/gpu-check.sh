@@ -7,7 +7,8 @@
 #    @tensorflow/tfjs-node-gpu (whose install downloads libtensorflow 2.9 for the GPU and
 #    its prebuilt binding; with --libtensorflow, a libtensorflow-gpu-linux-x86_64-2.9.1.tar.gz
 #    downloaded beforehand is unpacked where its install script looks first, so only the
-#    small binding is fetched), and writes one tarball (default sslmem-gpu-check.tar.gz).
+#    small binding is fetched; TFJS_NODE_CDN_STORAGE / TFJS_NODE_BASE_URI in the environment
+#    point its download at a mirror), and writes one tarball (default sslmem-gpu-check.tar.gz).
 #
 # 2. On the GPU machine (Node >= 20.19; CUDA 11.2 + cuDNN 8.1 libraries for tfjs-node-gpu):
 #      tar -xzf sslmem-gpu-check.tar.gz && bash sslmem/scripts/gpu-check.sh run [--out REPORT.json] [--backends LIST]
@@ -61,14 +62,20 @@ pack() {
     echo "gpu-check: adding @tensorflow/tfjs-node-gpu@$version..."
     # Scripts off: the packed project has no sources to build; the package's own install runs below.
     (cd "$stage/sslmem" && npm install --no-save --ignore-scripts --no-audit --no-fund "@tensorflow/tfjs-node-gpu@$version" >/dev/null)
+    local tfng="$stage/sslmem/node_modules/@tensorflow/tfjs-node-gpu"
     if [ -n "$libtf" ]; then
-      mkdir -p "$stage/sslmem/node_modules/@tensorflow/tfjs-node-gpu/deps"
-      tar -xzf "$libtf" -C "$stage/sslmem/node_modules/@tensorflow/tfjs-node-gpu/deps"
-      ls "$stage/sslmem/node_modules/@tensorflow/tfjs-node-gpu/deps/lib/"libtensorflow.so.* >/dev/null 2>&1 \
-        || die "--libtensorflow: $libtf holds no lib/libtensorflow.so.* (expected libtensorflow-gpu-linux-x86_64-2.9.1.tar.gz)"
+      # Its install script (scripts/install.js) skips the download when deps/lib holds the
+      # library it expects; it then fetches only the prebuilt binding (or builds it).
+      local want; want="$(cd "$tfng" && node -p 'require("./scripts/deps-constants.js").depsLibTensorFlowPath')"
+      mkdir -p "$tfng/deps"
+      tar -xzf "$libtf" -C "$tfng/deps"
+      [ -f "$want" ] || die "--libtensorflow: $libtf did not give $(basename "$want") in deps/lib (a libtensorflow-gpu-linux-x86_64-<version>.tar.gz of the version tfjs-node-gpu $version expects)"
+      (cd "$tfng" && PATH="$stage/sslmem/node_modules/.bin:$PATH" node scripts/install.js gpu) || die "the install of @tensorflow/tfjs-node-gpu with $libtf failed: its binding is downloaded prebuilt by node-pre-gyp, else compiled by node-gyp, which needs the Node headers (see above)"
+    else
+      # Downloads libtensorflow for the GPU (a mirror: TFJS_NODE_CDN_STORAGE or TFJS_NODE_BASE_URI in the environment).
+      (cd "$stage/sslmem" && npm rebuild @tensorflow/tfjs-node-gpu) \
+        || die "the install of @tensorflow/tfjs-node-gpu failed (it downloads libtensorflow; see above, or pass --libtensorflow FILE)"
     fi
-    (cd "$stage/sslmem" && npm rebuild @tensorflow/tfjs-node-gpu) \
-      || die "the install of @tensorflow/tfjs-node-gpu failed (it downloads libtensorflow; see above, or pass --libtensorflow FILE)"
     [ -n "$(find "$stage/sslmem/node_modules/@tensorflow/tfjs-node-gpu/lib" -name 'tfjs_binding.node' 2>/dev/null)" ] \
       || die "@tensorflow/tfjs-node-gpu has no tfjs_binding.node after its install"
   fi

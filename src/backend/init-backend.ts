@@ -177,6 +177,7 @@ async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
       if (loaded != null && (await tf.setBackend('tensorflow'))) {
         return { name: 'tensorflow', threads: 0, package: loaded, conformance: 'this machine', reason: `auto: ${[...notes, `${loaded} passed the conformance suite here on ${record.passedAt.slice(0, 10)}`].join('; ')}` };
       }
+      if (loaded != null) notes.push(`${loaded} loaded but its tensorflow backend failed to initialise`);
     }
   }
   if (request.backend === 'auto' || request.backend === 'wasm') {
