@@ -24,3 +24,4 @@ export * from './plot';
 export * from './notebook';
 export * from './plans';
 export * from './queue';
+export * from './conformance';

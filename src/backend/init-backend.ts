@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { InputError } from '../util/errors';
+import { backendIdentity, findConformanceRecord } from './conformance-record';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { registerThreadedWasm, restoreSingleThreadedWasm } from './wasm-threads';
 import { relaxedSimdAvailable, simdFunctions, simdUnavailableReason } from './simd/simd-module';
@@ -24,8 +25,15 @@ function registerAllGradients(): void {
 }
 registerAllGradients();
 
-/** Backend requests: `auto` tries tfjs-node-gpu, tfjs-node, wasm, cpu in that order. */
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * Backend requests. `auto` picks wasm (with our kernels), then cpu: the backends the
+ * conformance suite checks in CI; it picks `@tensorflow/tfjs-node-gpu` or
+ * `@tensorflow/tfjs-node` first only where that package passed the suite on this machine
+ * (`npm run conformance -- --backend tensorflow-gpu`, a record in the user's cache).
+ * `tensorflow-gpu` asks for tfjs-node-gpu; `tensorflow` for tfjs-node-gpu or tfjs-node,
+ * whichever loads first (the name of earlier versions, kept).
+ */
+export type BackendChoice = 'auto' | 'tensorflow' | 'tensorflow-gpu' | 'wasm' | 'cpu';
 
 /** Options of `initBackend`; each field overrides its environment variable. */
 export interface BackendOptions {
@@ -45,12 +53,26 @@ export interface BackendInfo {
   readonly reason: string;
   /** For `tensorflow`: the package that provides it (`@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`). */
   readonly package?: string;
+  /**
+   * Whether this backend passed the conformance suite: `ci` (wasm and cpu, checked by the
+   * project's CI), `this machine` (a record of a passing run here), `no` (never run here).
+   */
+  readonly conformance?: 'ci' | 'this machine' | 'no';
 }
 
 /** Defaults of `initBackend`. */
 export const defaultBackendOptions: Required<BackendOptions> = { backend: 'auto', threads: 1 };
 
-const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'];
+
+/** The packages of the native backends, GPU first. */
+const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
+const CPU_PACKAGE = '@tensorflow/tfjs-node';
+
+/** The choice that asks for `pkg` alone (what to pass to `npm run conformance -- --backend`). */
+function choiceOf(pkg: string): BackendChoice {
+  return pkg === GPU_PACKAGE ? 'tensorflow-gpu' : 'tensorflow';
+}
 
 let current: { key: string; info: BackendInfo } | null = null;
 
@@ -73,9 +95,11 @@ export function resolveBackendOptions(options: BackendOptions = {}, env: NodeJS.
 
 /**
  * Picks and initialises the tfjs backend once per process and returns what it chose;
- * the caller may print `describeBackend(info)`. `auto` prefers `@tensorflow/tfjs-node-gpu`,
- * then `@tensorflow/tfjs-node` (both optional, loaded only if installed), then wasm with
- * the training kernels of `registerWasmTrainingKernels`, then cpu. Calling it again with
+ * the caller may print `describeBackend(info)`. `auto` picks wasm with the training
+ * kernels of `registerWasmTrainingKernels`, else cpu; before them
+ * `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, only where that package is
+ * installed and has passed the conformance suite on this machine (same package version,
+ * sslmem version and device; `conformanceRecordPath`). Calling it again with
  * the same request returns the same info (re-activating that backend if something else
  * was set meanwhile); a different request switches backend. All gradients are registered.
  *
@@ -111,25 +135,49 @@ export function activeBackend(): BackendInfo | undefined {
   return current?.info;
 }
 
-/** One line saying which backend runs, e.g. `tfjs backend: wasm (1 thread) - auto: ...`. */
+/**
+ * One line saying which backend runs, e.g. `tfjs backend: wasm (1 thread) - auto: ...`,
+ * with a warning when the backend has not passed the conformance suite on this machine.
+ */
 export function describeBackend(info: BackendInfo): string {
   const threads = info.threads === 0 ? 'own thread pool' : `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-  return `tfjs backend: ${info.name} (${threads}) - ${info.reason}`;
+  const unverified =
+    info.conformance === 'no'
+      ? ` - NOT VERIFIED: ${info.package ?? info.name} has not passed the conformance suite on this machine (npm run conformance -- --backend ${info.package === undefined ? info.name : choiceOf(info.package)})`
+      : '';
+  return `tfjs backend: ${info.name} (${threads}) - ${info.reason}${unverified}`;
 }
 
 async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
   const notes: string[] = [];
-  if (request.backend === 'auto' || request.backend === 'tensorflow') {
-    const loaded = loadTensorflow(notes);
+  if (request.backend === 'tensorflow' || request.backend === 'tensorflow-gpu') {
+    const packages = request.backend === 'tensorflow' ? [GPU_PACKAGE, CPU_PACKAGE] : [GPU_PACKAGE];
+    const loaded = loadTensorflow(packages, notes);
     if (loaded != null && (await tf.setBackend('tensorflow'))) {
-      return { name: 'tensorflow', threads: 0, package: loaded, reason: `${request.backend}: ${[...notes, `${loaded} loaded`].join('; ')}` };
+      const identity = backendIdentity(loaded);
+      const record = identity && findConformanceRecord(identity);
+      const verdict = record ? `passed the conformance suite here on ${record.passedAt.slice(0, 10)}` : 'not yet checked by the conformance suite here';
+      return { name: 'tensorflow', threads: 0, package: loaded, conformance: record ? 'this machine' : 'no', reason: `${request.backend}: ${[...notes, `${loaded} loaded`, verdict].join('; ')}` };
     }
-    if (request.backend === 'tensorflow') {
-      throw new InputError(
-        'initBackend backend "tensorflow"',
-        '@tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node installed and loadable',
-        notes.join('; '),
-      );
+    throw new InputError(`initBackend backend "${request.backend}"`, `${packages.join(' or ')} installed and loadable`, notes.join('; '));
+  }
+  if (request.backend === 'auto') {
+    for (const pkg of [GPU_PACKAGE, CPU_PACKAGE]) {
+      const identity = backendIdentity(pkg);
+      if (identity === undefined) {
+        notes.push(`${pkg} not installed`);
+        continue;
+      }
+      const record = findConformanceRecord(identity);
+      if (record === undefined) {
+        notes.push(`${pkg} installed but not used: it has not passed the conformance suite on this machine (npm run conformance -- --backend ${choiceOf(pkg)})`);
+        continue;
+      }
+      const loaded = loadTensorflow([pkg], notes);
+      if (loaded != null && (await tf.setBackend('tensorflow'))) {
+        return { name: 'tensorflow', threads: 0, package: loaded, conformance: 'this machine', reason: `auto: ${[...notes, `${loaded} passed the conformance suite here on ${record.passedAt.slice(0, 10)}`].join('; ')}` };
+      }
+      if (loaded != null) notes.push(`${loaded} loaded but its tensorflow backend failed to initialise`);
     }
   }
   if (request.backend === 'auto' || request.backend === 'wasm') {
@@ -139,7 +187,7 @@ async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
       const kernels = simd
         ? `wasm with training kernels and our SIMD matrix product${relaxedSimdAvailable() ? ' (fused multiply-add)' : ''}`
         : `wasm with training kernels, without our SIMD code (${simdUnavailableReason() ?? 'unavailable'})`;
-      return { name: 'wasm', threads, reason: `${request.backend}: ${[...notes, kernels].join('; ')}` };
+      return { name: 'wasm', threads, conformance: 'ci', reason: `${request.backend}: ${[...notes, kernels].join('; ')}` };
     }
     if (request.backend === 'wasm') {
       throw new InputError('initBackend backend "wasm"', 'the wasm backend to initialise', notes.join('; '));
@@ -147,12 +195,12 @@ async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('initBackend: the cpu backend failed to initialise');
   quietCpu();
-  return { name: 'cpu', threads: 1, reason: `${request.backend}: ${[...notes, 'plain JavaScript cpu backend'].join('; ')}` };
+  return { name: 'cpu', threads: 1, conformance: 'ci', reason: `${request.backend}: ${[...notes, 'plain JavaScript cpu backend'].join('; ')}` };
 }
 
-/** Loads tfjs-node-gpu or tfjs-node if installed (they register backend `tensorflow`). */
-function loadTensorflow(notes: string[]): string | null {
-  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+/** Loads the first of `packages` (tfjs-node-gpu, tfjs-node) that is installed and loads; they register backend `tensorflow`. */
+function loadTensorflow(packages: readonly string[], notes: string[]): string | null {
+  for (const name of packages) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(name);
@@ -160,7 +208,9 @@ function loadTensorflow(notes: string[]): string | null {
       notes.push(`${name} loaded but registered no tensorflow backend`);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      notes.push(code === 'MODULE_NOT_FOUND' ? `${name} not installed` : `${name} failed to load (${(error as Error).message.split('\n')[0]})`);
+      const message = (error as Error).message.split('\n')[0];
+      const missing = code === 'MODULE_NOT_FOUND' && message.includes(`'${name}'`);
+      notes.push(missing ? `${name} not installed` : `${name} failed to load (${message})`);
     }
   }
   return null;

@@ -12,7 +12,7 @@ import { overridesFromAssignments, parseSetAssignment } from './set-assignment';
 export const datasetNames = Object.keys(datasetLoaders) as DatasetName[];
 
 /** Backends `--backend` accepts (see `initBackend`). */
-export const backendNames = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
+export const backendNames = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
 
 /** Options that choose the experiment config (shared by train, score, probe). */
 export const configOptionSpecs: readonly OptionSpec[] = [

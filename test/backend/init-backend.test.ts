@@ -60,8 +60,28 @@ describe('initBackend', () => {
     await initBackend({ backend: 'wasm' });
   });
 
+  test('explicit tensorflow-gpu asks for tfjs-node-gpu alone', async () => {
+    await assert.rejects(initBackend({ backend: 'tensorflow-gpu' }), (e: unknown) => {
+      const message = (e as Error).message;
+      return e instanceof InputError && /initBackend backend "tensorflow-gpu": expected @tensorflow\/tfjs-node-gpu installed and loadable, found @tensorflow\/tfjs-node-gpu not installed$/.test(message);
+    });
+    await initBackend({ backend: 'wasm' });
+  });
+
+  test('wasm and cpu count as checked by CI; describeBackend warns about a backend never checked here', async () => {
+    const wasm = await initBackend({ backend: 'wasm' });
+    assert.equal(wasm.conformance, 'ci');
+    assert.doesNotMatch(describeBackend(wasm), /NOT VERIFIED/);
+    assert.equal((await initBackend({ backend: 'cpu' })).conformance, 'ci');
+    await initBackend({ backend: 'wasm' });
+    const gpu = { name: 'tensorflow', threads: 0, package: '@tensorflow/tfjs-node-gpu', conformance: 'no' as const, reason: 'tensorflow-gpu: @tensorflow/tfjs-node-gpu loaded' };
+    assert.match(describeBackend(gpu), / - NOT VERIFIED: @tensorflow\/tfjs-node-gpu has not passed the conformance suite on this machine \(npm run conformance -- --backend tensorflow-gpu\)$/);
+    assert.doesNotMatch(describeBackend({ ...gpu, conformance: 'this machine' }), /NOT VERIFIED/);
+  });
+
   test('bad values are InputErrors naming their source', () => {
-    assert.throws(() => resolveBackendOptions({}, { SSLMEM_BACKEND: 'gpu' }), /SSLMEM_BACKEND: expected one of auto, tensorflow, wasm, cpu, found "gpu"/);
+    assert.throws(() => resolveBackendOptions({}, { SSLMEM_BACKEND: 'gpu' }), /SSLMEM_BACKEND: expected one of auto, tensorflow, tensorflow-gpu, wasm, cpu, found "gpu"/);
+    assert.deepEqual(resolveBackendOptions({}, { SSLMEM_BACKEND: 'tensorflow-gpu' }), { backend: 'tensorflow-gpu', threads: 1 });
     assert.throws(() => resolveBackendOptions({ threads: 0 }, {}), /options.threads: expected an integer >= 1/);
     assert.throws(() => resolveBackendOptions({}, { SSLMEM_THREADS: 'two' }), /SSLMEM_THREADS/);
     assert.deepEqual(resolveBackendOptions({}, { SSLMEM_BACKEND: ' CPU ', SSLMEM_THREADS: '2' }), { backend: 'cpu', threads: 2 });
