@@ -15,6 +15,7 @@ import { privacyCommand } from './privacy-command';
 import { runJobCommand } from './run-job-command';
 import { runsCommand } from './runs-command';
 import { probeCommand } from './probe-command';
+import { queueCommand } from './queue-command';
 import { scoreCommand } from './score-command';
 import { trainCommand } from './train-command';
 import { workerCommand } from './worker-command';
@@ -33,6 +34,7 @@ export const commands: Readonly<Record<string, Command>> = {
   plan: planCommand,
   'run-job': runJobCommand,
   worker: workerCommand,
+  queue: queueCommand,
 };
 
 /** `sslmem --help`: the commands and where to read more. */

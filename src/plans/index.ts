@@ -8,3 +8,4 @@ export * from './side-plan';
 export * from './fold-plan';
 export * from './validate-job';
 export * from './plan-file';
+export * from './key-mismatch';
