@@ -156,7 +156,12 @@ export function queueRunner(options: QueueRunnerOptions): Runner {
           const payload: QueuedTraining = { job, key, provenance: jobRunConfig(job).provenance, submitter };
           await queue.add(trainJobName, payload, { jobId: key, attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
         };
-        for (const [key, job] of byKey) await submit(key, job);
+        try {
+          for (const [key, job] of byKey) await submit(key, job);
+        } catch (error) {
+          graceful = false;
+          throw new Error(`lost the connection to the Redis of the ${where} while queueing the jobs: ${(error as Error).message}`, { cause: error });
+        }
         const pending = new Set(byKey.keys());
         const failures: string[] = [];
         const started = Date.now();

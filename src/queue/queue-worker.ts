@@ -110,6 +110,8 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (encoders.has(payload.job)) return { key: payload.key, worker: name, trained: false };
     const stop = new AbortController();
     const watch = setInterval(() => {
+      // Not while Redis is away: the requests would pile up in the client's offline queue.
+      if (markers.status !== 'ready') return;
       cancelRequest(markers, queueName, payload.key).then(
         (by) => {
           if (by !== undefined) stop.abort(new Cancelled(`cancelled by ${by}; worker ${name} stopped its training`));
