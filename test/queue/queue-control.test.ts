@@ -71,7 +71,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('a bounded, observable queue', { skip, timeout: 5 * 60_000 }, () => {
+describe('a bounded, observable queue', { skip, timeout: 10 * 60_000 }, () => {
   test('with no worker the submitter warns and shows the wait; queue status lists the jobs; cancel (by id, then --all) ends the wait; clean empties the queue', async () => {
     const runs = join(dir, 'runs-idle');
     const sub = start(['train', '--preset', 'quick', '--seeds', '0', '--epochs', '2', '--no-worker-warn-s', '1', '--queue', url(), '--runs', runs, '--out', join(dir, 'idle')]);
