@@ -44,15 +44,15 @@ export interface QueueWaitStatus {
   readonly active: number;
   /** Jobs of anyone waiting in the queue. */
   readonly queued: number;
-  /** Workers connected to the queue (BullMQ `getWorkers`). */
-  readonly workers: number;
+  /** Workers connected to the queue (BullMQ `getWorkers`); undefined where Redis does not list its clients (CLIENT LIST not allowed). */
+  readonly workers: number | undefined;
   /** The submitter id in the jobs' data. */
   readonly submitter: string;
 }
 
 /** A status as one line: `queue: 2 of ours waiting (3 in the queue), 1 running, 1 worker alive`. */
 export function formatQueueWaitStatus(s: QueueWaitStatus): string {
-  const workers = s.workers === 0 ? 'no worker alive' : `${s.workers} worker${s.workers === 1 ? '' : 's'} alive`;
+  const workers = s.workers === undefined ? 'workers unknown' : s.workers === 0 ? 'no worker alive' : `${s.workers} worker${s.workers === 1 ? '' : 's'} alive`;
   return `queue: ${s.waiting} of ${s.pending} job(s) waiting (${s.queued} in the queue), ${s.active} running, ${workers}`;
 }
 
@@ -168,7 +168,7 @@ export function queueRunner(options: QueueRunnerOptions): Runner {
         let lastAnswer = Date.now();
         let lastWorkerSeen = Date.now();
         let workersCheckedAt = 0;
-        let workers = 0;
+        let workers: number | undefined = 0;
         let warnedNoWorker = false;
         let lastStatus = '';
         while (pending.size > 0) {
@@ -206,11 +206,17 @@ export function queueRunner(options: QueueRunnerOptions): Runner {
             }
             if (Date.now() - workersCheckedAt >= 1000) {
               workersCheckedAt = Date.now();
-              workers = new Set((await queue.getWorkers()).map((w) => w.rawname ?? w.name)).size;
+              try {
+                workers = new Set((await queue.getWorkers()).map((w) => w.rawname ?? w.name)).size;
+              } catch (error) {
+                // A Redis that forbids CLIENT LIST answers the command with an error; one that is gone fails below.
+                if (!/NOPERM|unknown command|not allowed|denied/i.test((error as Error).message)) throw error;
+                workers = undefined;
+              }
             }
             const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
             lastAnswer = Date.now();
-            if (workers > 0 || active > 0) {
+            if (workers === undefined || workers > 0 || active > 0) {
               lastWorkerSeen = Date.now();
               if (warnedNoWorker) warn(`a worker serves the ${where} again`);
               warnedNoWorker = false;
