@@ -33,6 +33,8 @@ export const runOptionSpecs: readonly OptionSpec[] = [
   { name: 'runs', kind: 'string', valueName: 'DIR', defaultText: 'runs/ or $SSLMEM_RUNS', description: 'Run store: trained encoders are cached here and reused.' },
   { name: 'workers', kind: 'integer', min: 1, defaultText: 'one per core', description: 'Parallel trainings (worker threads); 1 trains in the main thread.' },
   { name: 'queue', kind: 'string', valueName: 'URL', description: 'Train on the queue workers (sslmem worker) of this Redis, e.g. redis://127.0.0.1:6379 or rediss://:PASSWORD@HOST:6380, instead of on this machine; --runs must be the store the workers write to.' },
+  { name: 'no-worker-warn-s', kind: 'number', min: 0, default: 30, valueName: 'S', description: 'With --queue: warn when no worker has served the queue for S seconds while jobs wait.' },
+  { name: 'redis-timeout-s', kind: 'number', min: 1, default: 30, valueName: 'S', description: 'With --queue: fail when Redis has not answered for S seconds.' },
   { name: 'backend', kind: 'choice', choices: backendNames, defaultText: 'auto or $SSLMEM_BACKEND', description: 'tfjs backend.' },
   { name: 'quiet', kind: 'flag', description: 'Print no progress, only the results.' },
   { name: 'verbose', kind: 'flag', description: 'Print the stack trace of errors.' },

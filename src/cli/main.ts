@@ -16,6 +16,7 @@ import { privacyCommand } from './privacy-command';
 import { runJobCommand } from './run-job-command';
 import { runsCommand } from './runs-command';
 import { probeCommand } from './probe-command';
+import { queueCommand } from './queue-command';
 import { scoreCommand } from './score-command';
 import { trainCommand } from './train-command';
 import { workerCommand } from './worker-command';
@@ -35,6 +36,7 @@ export const commands: Readonly<Record<string, Command>> = {
   'run-job': runJobCommand,
   worker: workerCommand,
   jupyter: jupyterCommand,
+  queue: queueCommand,
 };
 
 /** `sslmem --help`: the commands and where to read more. */

@@ -8,7 +8,8 @@ import { jobKey } from '../plans/job-key';
 import { localRunner, type JobMessage, type Runner } from '../plans/runner';
 import { sidePlan } from '../plans/side-plan';
 import type { TrainingJob, TrainingPlan } from '../plans/training-job';
-import { queueRunner } from '../queue/queue-runner';
+import { hostname } from 'node:os';
+import { formatQueueWaitStatus, queueRunner } from '../queue/queue-runner';
 import { redactedUrl, redisOptions } from '../queue/redis-url';
 import { InputError } from '../util/errors';
 import { resolveExperimentDp } from '../experiments/privacy-config';
@@ -28,6 +29,8 @@ export interface RunContext {
   readonly workers: number | undefined;
   /** The Redis URL of `--queue`, when the trainings go to queue workers. */
   readonly queue?: string;
+  /** With `--queue`: the submitter id in the queued jobs (`sslmem queue cancel --submitter`). */
+  readonly submitter?: string;
   /** Runs training plans into `store` with `workers` threads (each with this process's backend). */
   readonly runner: Runner;
   /** Progress and notes on stderr. */
@@ -56,8 +59,20 @@ export async function startRun(values: Readonly<Record<string, unknown>>, io: Cl
   const workers = values.workers as number | undefined;
   const queue = values.queue as string | undefined;
   if (queue !== undefined) redisOptions(queue);
-  const runner = queue === undefined ? localRunner({ store, workers }) : queueRunner({ url: queue, store });
-  return { config, out, store, workers, queue, runner, line, io };
+  const submitter = `${hostname()}/${process.pid}`;
+  const runner =
+    queue === undefined
+      ? localRunner({ store, workers })
+      : queueRunner({
+          url: queue,
+          store,
+          submitter,
+          noWorkerWarnMs: ((values['no-worker-warn-s'] as number | undefined) ?? 30) * 1000,
+          redisTimeoutMs: ((values['redis-timeout-s'] as number | undefined) ?? 30) * 1000,
+          onStatus: (status) => line.log(formatQueueWaitStatus(status)),
+          onWarning: (message) => line.log(`warning: ${message}`),
+        });
+  return { config, out, store, workers, queue, ...(queue === undefined ? {} : { submitter }), runner, line, io };
 }
 
 /** Loads the experiment's dataset and four sets, with a note of their sizes. */
@@ -92,7 +107,7 @@ export function trainingPlan(ctx: RunContext, plan: TrainingPlan = sidePlan(ctx.
   const epochs = [...new Set(missing.map((job) => job.train.epochs))].join('/');
   if (missing.length > 0) {
     const workers =
-      ctx.queue !== undefined ? `the workers of ${redactedUrl(ctx.queue)}` : ctx.workers === undefined ? 'one worker per core' : `${Math.min(ctx.workers, missing.length)} worker(s)`;
+      ctx.queue !== undefined ? `the workers of ${redactedUrl(ctx.queue)} (as submitter ${ctx.submitter ?? '?'})` : ctx.workers === undefined ? 'one worker per core' : `${Math.min(ctx.workers, missing.length)} worker(s)`;
     line.log(
       `training ${missing.length} encoder(s) for ${epochs} epochs with ${workers}` +
         (reused > 0 ? `; ${reused} reused from the run store ${store.root}` : `; run store ${store.root}`),

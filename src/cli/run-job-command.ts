@@ -17,7 +17,8 @@ export const runJobCommand: Command = {
     summary:
       'Trains job <index> (from 0) of a plan file written by sslmem plan into the run store, or does nothing when the ' +
       'store has it; resumes from the job\'s last checkpoint when an earlier try was interrupted. Refuses to train when ' +
-      'this machine would store the encoder under another run key than the plan expects (another library build or backend).',
+      'this machine would store the encoder under another run key than the plan expects, and says why: the job was edited ' +
+      'since it was planned, or the library build or the arithmetic (backend) differs.',
     positionals: [
       { name: 'plan', description: 'The plan file (JSON).' },
       { name: 'index', description: 'Which job, from 0 ($SLURM_ARRAY_TASK_ID).' },
@@ -43,7 +44,7 @@ export const runJobCommand: Command = {
     }
     const started = Date.now();
     await trainJobTask(
-      { job, root, backend: (activeBackend()?.name ?? info.name) as BackendChoice, key },
+      { job, root, backend: (activeBackend()?.name ?? info.name) as BackendChoice, key, ...(plan.provenance === undefined ? {} : { provenance: plan.provenance }) },
       { progress: () => {}, post: (m) => { const e = m as { epoch: number; epochs: number; loss: number; warning?: string }; if (!quiet && (e.warning !== undefined || e.epoch === e.epochs || e.epoch % 10 === 0)) io.stderr.write(`${job.label}: ${e.warning ?? `epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)}`}\n`); } },
     );
     if (!quiet) io.stdout.write(`job ${index} (${job.label}): trained in ${formatDuration((Date.now() - started) / 1000)} -> run ${key.slice(0, 12)}... in ${root}\n`);

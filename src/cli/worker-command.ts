@@ -3,6 +3,7 @@ import { describeBackend, initBackend, type BackendChoice } from '../backend/ini
 import { defaultQueueName } from '../queue/queue-job';
 import { startQueueWorker } from '../queue/queue-worker';
 import { pingRedis, redactedUrl, redisOptions } from '../queue/redis-url';
+import { defaultWorkerLimits } from '../queue/worker-limits';
 import { defaultRunRoot } from '../runs/run-store';
 import { InputError } from '../util/errors';
 import type { Command } from './command';
@@ -16,15 +17,19 @@ export const workerCommand: Command = {
     summary:
       'Takes training jobs from a BullMQ queue on Redis and trains each into the run store, one child process per ' +
       'training. Run one (or more) per machine, all on the same Redis and a store on a shared filesystem; submit with ' +
-      '--queue URL on score, train, probe, layer-mem or label-memorization. Each job is checked as plain data before it ' +
-      'runs (a malformed one fails at once and the worker keeps serving); a killed worker\'s job is taken up again and ' +
-      'resumes from its last checkpoint. Stops on Ctrl-C or SIGTERM after the running trainings.',
+      '--queue URL on score, train, probe, layer-mem or label-memorization. Each job is checked as plain data and against ' +
+      'this worker\'s limits before it runs (a malformed, oversized or cancelled job, or one whose dataset is missing, ' +
+      'fails at once and the worker keeps serving); sslmem queue cancel stops a running training; a killed worker\'s job is ' +
+      'taken up again and resumes from its last checkpoint. Stops on Ctrl-C or SIGTERM after the running trainings.',
     options: [
       { name: 'queue', kind: 'string', valueName: 'URL', description: 'Redis URL: redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss:// for TLS (required).' },
       { name: 'runs', kind: 'string', valueName: 'DIR', defaultText: 'runs/ or $SSLMEM_RUNS', description: 'The shared run store the encoders go to.' },
       { name: 'concurrency', kind: 'integer', min: 1, default: 1, description: 'Trainings at once on this machine (each in its own process).' },
       { name: 'backend', kind: 'choice', choices: backendNames, defaultText: 'auto or $SSLMEM_BACKEND', description: "Backend of the trainings; it must compute like the submitter's (run keys name the arithmetic)." },
-      { name: 'data-root', kind: 'string', valueName: 'DIR', repeated: true, description: 'A folder jobs may name as dataset.dir (default none: jobs use the built-in datasets).' },
+      { name: 'data-root', kind: 'string', valueName: 'DIR', repeated: true, description: 'A folder jobs may name as dataset.dir, symbolic links followed (default none: jobs use the built-in datasets).' },
+      { name: 'max-epochs', kind: 'integer', min: 1, default: defaultWorkerLimits.maxEpochs, description: 'Refuse jobs of more training epochs.' },
+      { name: 'max-train-size', kind: 'integer', min: 1, default: defaultWorkerLimits.maxTrainSize, description: 'Refuse jobs that train on (or generate) more images.' },
+      { name: 'max-label', kind: 'integer', min: 1, default: defaultWorkerLimits.maxLabel, description: 'Refuse jobs with longer labels (characters).' },
       { name: 'queue-name', kind: 'string', valueName: 'NAME', default: defaultQueueName, description: 'The queue.' },
       { name: 'lock-ms', kind: 'integer', min: 1000, default: 30000, description: 'Job lock duration: how soon a killed worker\'s job counts as stalled.' },
       { name: 'stalled-ms', kind: 'integer', min: 500, default: 30000, description: 'How often to look for stalled jobs.' },
@@ -56,6 +61,7 @@ export const workerCommand: Command = {
       concurrency: values.concurrency as number,
       backend: info.name as BackendChoice,
       dataRoots: ((values['data-root'] as string[] | undefined) ?? []).map((d) => resolve(d)),
+      limits: { maxEpochs: values['max-epochs'] as number, maxTrainSize: values['max-train-size'] as number, maxLabel: values['max-label'] as number },
       lockDurationMs: values['lock-ms'] as number,
       stalledIntervalMs: values['stalled-ms'] as number,
       onEvent: (e) => {
@@ -64,7 +70,10 @@ export const workerCommand: Command = {
         else if (!quiet) io.stderr.write(`${stamp()} ${e.type === 'active' ? 'started' : 'finished'} ${e.label} (${e.key.slice(0, 12)})\n`);
       },
     });
-    if (!quiet) io.stderr.write(`worker ${worker.name}: serving ${values['queue-name'] as string} on ${redactedUrl(url)}, run store ${root}\n`);
+    if (!quiet) {
+      io.stderr.write(`worker ${worker.name}: serving ${values['queue-name'] as string} on ${redactedUrl(url)}, run store ${root}\n`);
+      io.stderr.write(`limits: ${values['max-epochs'] as number} epochs, ${values['max-train-size'] as number} training images, labels of ${values['max-label'] as number} characters (--max-epochs, --max-train-size, --max-label)\n`);
+    }
     await new Promise<void>((done) => {
       const stop = () => {
         if (!quiet) io.stderr.write(`worker ${worker.name}: stopping after the running trainings\n`);

@@ -10,3 +10,4 @@ export * from './validate-job';
 export * from './plan-file';
 export * from './plan-interrupted-error';
 export * from './interrupt-signal';
+export * from './key-mismatch';

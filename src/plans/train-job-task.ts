@@ -4,8 +4,9 @@ import type { TaskContext } from '../parallel/worker-task';
 import { runStore } from '../runs/run-store';
 import { NonFiniteLossError } from '../train/non-finite-loss-error';
 import { encoderStore } from './encoder-store';
-import { jobKey, jobRunConfig } from './job-key';
+import { jobKey } from './job-key';
 import type { JobMessage } from './job-message';
+import { keyMismatch } from './key-mismatch';
 import { trainJob } from './train-job';
 import type { TrainingJob } from './training-job';
 
@@ -17,26 +18,14 @@ export interface TrainJobTaskArgs {
   /** The backend the caller computes with (its name, e.g. `wasm`); the task initialises the same. */
   readonly backend: BackendChoice;
   /**
-   * The run key the caller expects (`jobKey(job)` in its own thread): a thread whose
-   * backend or library build differs refuses to train instead of storing the encoder where
+   * The run key the caller expects (`jobKey(job)` in its own thread, or a plan file's): a
+   * thread whose backend or library build differs, or a job edited since its key was
+   * computed, is refused (`keyMismatch` says which) instead of storing the encoder where
    * the caller will not look.
    */
   readonly key: string;
-  /** The caller's provenance of that key (library, code fingerprint, arithmetic), to say which part differs. */
+  /** The provenance that key was computed under (library, code fingerprint, arithmetic), to say which part differs. */
   readonly provenance?: unknown;
-}
-
-function mismatch(job: TrainingJob, mine: Record<string, unknown>, theirs: unknown, key: string, expected: string): Error {
-  const m = mine.provenance as { arithmetic: unknown; code: unknown };
-  const t = theirs as typeof m | undefined;
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const cause =
-    t !== undefined && !same(t.code, m.code)
-      ? `its library code differs from the caller's (fingerprint ${JSON.stringify(m.code)}, the caller's ${JSON.stringify(t.code)}): was dist/ rebuilt while the caller ran? Run again`
-      : t !== undefined && !same(t.arithmetic, m.arithmetic)
-        ? `its backend computes with ${JSON.stringify(m.arithmetic)}, the caller's with ${JSON.stringify(t.arithmetic)}`
-        : `its backend computes with ${JSON.stringify(m.arithmetic)}; give it the same backend and library build as the caller`;
-  return new Error(`job ${job.label}: this thread would store run ${key.slice(0, 12)}..., the caller expects ${expected.slice(0, 12)}...: ${cause}`);
 }
 
 /**
@@ -51,7 +40,7 @@ export async function trainJobTask(args: TrainJobTaskArgs, context?: Pick<TaskCo
   if (activeBackend()?.name === args.backend) await ensureBackend();
   else await initBackend({ backend: args.backend });
   const key = jobKey(job);
-  if (key !== args.key) throw mismatch(job, jobRunConfig(job), args.provenance, key, args.key);
+  if (key !== args.key) throw new Error(keyMismatch(job, args.key, args.provenance));
   const encoders = encoderStore(runStore(args.root));
   if (encoders.has(job)) return key;
   const data = await loadSplitData(job.dataset, job.split);

@@ -14,6 +14,8 @@ export interface ValidateJobOptions {
    * with `'any'`.
    */
   dataRoots?: readonly string[] | 'any';
+  /** Longest label, in characters. Default 200. */
+  maxLabel?: number;
 }
 
 const jobFields = ['label', 'dataset', 'split', 'trainSet', 'encoder', 'objective', 'augment', 'train', 'dp', 'seed'];
@@ -43,7 +45,8 @@ export function validateTrainingJob(value: unknown, where: string, options: Vali
   assertPlainData(value, where);
   for (const key of Object.keys(value)) if (!jobFields.includes(key)) throw new InputError(`${where}.${key}`, `only the fields ${jobFields.join(', ')}`, 'an unknown field');
   const job = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-  if (typeof job.label !== 'string' || job.label.length === 0 || job.label.length > 200) throw new InputError(`${where}.label`, 'a name of 1 to 200 characters', JSON.stringify(job.label)?.slice(0, 80) ?? 'nothing');
+  const maxLabel = options.maxLabel ?? 200;
+  if (typeof job.label !== 'string' || job.label.length === 0 || job.label.length > maxLabel) throw new InputError(`${where}.label`, `a name of 1 to ${maxLabel} characters`, typeof job.label === 'string' && job.label.length > 80 ? `${job.label.length} characters` : JSON.stringify(job.label)?.slice(0, 80) ?? 'nothing');
   if (!Number.isSafeInteger(job.seed)) throw new InputError(`${where}.seed`, 'an integer', JSON.stringify(job.seed));
   const dataset = job.dataset;
   if (!isObject(dataset)) throw new InputError(`${where}.dataset`, 'an object { name, dir?, synthetic? }', JSON.stringify(dataset));

@@ -3,3 +3,7 @@ export * from './queue-runner';
 export * from './queue-worker';
 export * from './redis-url';
 export * from './train-in-child';
+export * from './queue-admin';
+export * from './cancel-request';
+export * from './worker-limits';
+export * from './real-data-dir';

@@ -5,7 +5,7 @@
 import { trainJobTask, type TrainJobTaskArgs } from '../plans/train-job-task';
 
 type ToChild = { type: 'train'; args: TrainJobTaskArgs };
-export type FromChild = { type: 'progress'; message: unknown } | { type: 'done'; key: string } | { type: 'error'; message: string; stack?: string };
+export type FromChild = { type: 'progress'; message: unknown } | { type: 'done'; key: string } | { type: 'error'; name: string; message: string; stack?: string };
 
 function send(message: FromChild, then?: () => void): void {
   process.send?.(message, undefined, {}, () => then?.());
@@ -20,7 +20,7 @@ if (process.send !== undefined) {
       })
       .catch((error: unknown) => {
         const e = error instanceof Error ? error : new Error(String(error));
-        send({ type: 'error', message: e.message, stack: e.stack }, () => process.exit(0));
+        send({ type: 'error', name: e.name, message: e.message, stack: e.stack }, () => process.exit(0));
       });
   });
 }

@@ -168,7 +168,7 @@ describe('damaged and failing trainings', () => {
 
   test('a task whose backend would store under another key refuses to train', async () => {
     const args = { job: sideJob(one, 'f', 0), root: join(root, 'other-key'), backend: activeBackend()!.name as BackendChoice, key: 'f'.repeat(64) };
-    await assert.rejects(trainJobTask(args), (e: unknown) => /the caller expects ffffffffffff\.\.\.: its backend computes with \{"backend":"wasm"/.test((e as Error).message));
+    await assert.rejects(trainJobTask(args), (e: unknown) => /would store run [0-9a-f]{12}\.\.\., the plan expects ffffffffffff\.\.\.: the plan records no provenance/.test((e as Error).message));
     assert.notEqual(runKey(encoderRunConfig(one, 'f', 0)), args.key);
   });
 });

@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { readCheckpoint } from '../../src/train/checkpoint';
+import { hasRedis, startPrivateRedis, until, type PrivateRedis } from './private-redis';
 
 // The queue runner end to end, as users run it: a private redis-server on a free loopback
 // port (with a password), `sslmem worker` processes and `sslmem score|train --queue` from the
@@ -14,35 +14,15 @@ import { readCheckpoint } from '../../src/train/checkpoint';
 // .ci/run installs it).
 
 const cli = resolve('dist/cli/main.js');
-const hasRedis = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0;
 const skip = hasRedis ? false : 'redis-server is not installed (apt-get install redis-server)';
 const dir = mkdtempSync(join(tmpdir(), 'sslmem-queue-'));
 const password = 'test-pass word';
+let redis: PrivateRedis | undefined;
 let port = 0;
-let redis: ChildProcess | undefined;
 const children: ChildProcess[] = [];
 
-const url = () => `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-const connection = () => ({ host: '127.0.0.1', port, password, maxRetriesPerRequest: null });
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const p = (server.address() as { port: number }).port;
-      server.close(() => done(p));
-    });
-  });
-}
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const url = () => redis!.url();
+const connection = () => redis!.connection();
 
 interface Proc {
   child: ChildProcess;
@@ -73,26 +53,13 @@ async function stop(p: Proc): Promise<void> {
 
 before(async () => {
   if (!hasRedis) return;
-  port = await freePort();
-  const data = join(dir, 'redis');
-  mkdirSync(data);
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', data, '--save', '', '--appendonly', 'no', '--requirepass', password], { stdio: 'ignore' });
-  await until('redis-server', async () => {
-    const q = new Queue('ping', { connection: { ...connection(), retryStrategy: () => null, enableOfflineQueue: false } });
-    try {
-      await q.waitUntilReady();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await q.close().catch(() => undefined);
-    }
-  }, 20_000);
+  redis = await startPrivateRedis(dir, 'redis', password);
+  port = redis.port;
 });
 
 after(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  redis?.kill('SIGTERM');
+  await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
