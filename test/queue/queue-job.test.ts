@@ -20,7 +20,7 @@ function refuses(value: unknown, pattern: RegExp): void {
 
 describe('validateQueuedTraining: hostile payloads', () => {
   test('a payload that is an array says an array, not an object', () => {
-    refuses([{ job: f, key: jobKey(f) }], /^queued job 7: expected an object \{ job, key, provenance\? \}, found an array$/);
+    refuses([{ job: f, key: jobKey(f) }], /^queued job 7: expected an object \{ job, key, provenance\?, submitter\? \}, found an array$/);
   });
 
   test('an own __proto__ key in the payload or its job is refused with the field named', () => {
