@@ -51,8 +51,8 @@ export function defaultBindingPath(): string {
  * ("Prescott") kernels, several times slower than ours, on models they predate. Where the
  * environment does not name a core (`OPENBLAS_CORETYPE`), the core is chosen here from
  * the CPU's flags: `SkylakeX` with AVX-512 (F, BW, DQ, VL), else `Haswell` with AVX2 and
- * FMA; otherwise OpenBLAS decides. The variable must be set before OpenBLAS loads, and only
- * the main thread's environment reaches it.
+ * FMA; otherwise OpenBLAS decides. The variable is set only while OpenBLAS loads (it reads it
+ * then), and only from the main thread, whose environment is the process's.
  */
 function chooseOpenBlasCore(env: NodeJS.ProcessEnv): string | undefined {
   if (env.OPENBLAS_CORETYPE !== undefined || process.platform !== 'linux' || process.arch !== 'x64' || !isMainThread) return undefined;
@@ -82,7 +82,13 @@ function load(env: NodeJS.ProcessEnv = process.env): Loaded {
   const chosen = chooseOpenBlasCore(env);
   try {
     const module = { exports: {} as NativeBlas };
-    process.dlopen(module, file);
+    try {
+      process.dlopen(module, file);
+    } finally {
+      // OpenBLAS has read it while loading; child processes (e.g. another program's
+      // OpenBLAS) keep the environment they were given.
+      if (chosen !== undefined) delete env.OPENBLAS_CORETYPE;
+    }
     const blas = module.exports;
     blas.setThreads(1);
     const info = blas.info();

@@ -34,7 +34,8 @@ export interface Pads {
   readonly right: number;
 }
 
-interface Grid {
+/** A stride-1 convolution laid out on a zero-padded pixel grid (see the file comment). */
+export interface Grid {
   readonly n: number;
   readonly h: number;
   readonly w: number;
@@ -53,7 +54,8 @@ interface Grid {
   readonly taps: number[];
 }
 
-function gridOf(n: number, h: number, w: number, kh: number, kw: number, pads: Pads): Grid {
+/** The grid of a stride-1 convolution of `[n, h, w, *]` inputs with a `kh x kw` filter and `pads`. */
+export function gridOf(n: number, h: number, w: number, kh: number, kw: number, pads: Pads): Grid {
   const ho = h + pads.top + pads.bottom - kh + 1;
   const wo = w + pads.left + pads.right - kw + 1;
   const hp = Math.max(h, ho) + Math.max(pads.top, pads.bottom);
@@ -67,18 +69,8 @@ function gridOf(n: number, h: number, w: number, kh: number, kw: number, pads: P
   return { n, h, w, ho, wo, kh, kw, hp, wp, lead, cells, span, taps };
 }
 
-/** x onto the zero-padded pixel grid (`ciPad` channels a cell), dy onto the grid's cells (zeros elsewhere). */
-function fillGrids(
-  backend: BackendWasm,
-  x: tf.TensorInfo,
-  dy: tf.TensorInfo,
-  grid: tf.TensorInfo,
-  dyGrid: tf.TensorInfo,
-  g: Grid,
-  ci: number,
-  ciPad: number,
-  co: number,
-): void {
+/** x onto the zero-padded pixel grid, `ciPad` floats a cell (channels past `ci` zero). */
+export function fillInputGrid(backend: BackendWasm, x: tf.TensorInfo, grid: tf.TensorInfo, g: Grid, ci: number, ciPad: number): void {
   const gv = heapF32(backend, grid);
   const xv = heapF32(backend, x);
   gv.fill(0);
@@ -90,6 +82,21 @@ function fillGrids(
       else for (let i = 0; i < g.w; i++) for (let c = 0; c < ci; c++) gv[dst + i * ciPad + c] = xv[src + i * ci + c];
     }
   }
+}
+
+/** x onto the grid (`fillInputGrid`), dy onto the grid's cells (zeros elsewhere). */
+function fillGrids(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  grid: tf.TensorInfo,
+  dyGrid: tf.TensorInfo,
+  g: Grid,
+  ci: number,
+  ciPad: number,
+  co: number,
+): void {
+  fillInputGrid(backend, x, grid, g, ci, ciPad);
   const ov = heapF32(backend, dyGrid);
   const dv = heapF32(backend, dy);
   ov.fill(0);
