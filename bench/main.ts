@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runInWorkers, writeFileAtomic } from './library';
 import { setupBackend, type BenchBackend } from './backend';
-import { stepFlops } from './flops';
+import { laptopEpochFlops, stepFlops } from './flops';
 import { libraryStep, stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
 import { dpOverheadTarget, dpSettings, dpStepBase, dpStepNames, type DpStepName } from './library-dp-step';
 import type { DpStepTaskArgs, DpStepTaskResult } from './dp-step-task';
@@ -659,7 +659,8 @@ function epochRow(rounds: ReadonlyArray<{ ours: EpochTaskResult; ref: number | n
     ours_ms: ms,
     pytorch_ms: refMs,
     ratio: medianOf(rounds.flatMap((r) => (r.ref === null ? [] : [r.ours.ms / r.ref]))),
-    gflops: null,
+    gflops: ms !== null ? laptopEpochFlops(first.images, first.batch) / ms / 1e6 : null,
+    pytorch_gflops: refMs !== null ? laptopEpochFlops(first.images, first.batch) / refMs / 1e6 : null,
     pytorch_threads: nearestTo(refMs, rounds.map((r) => [r.ref, r.refThreads])),
     images: first.images,
     batch: first.batch,
