@@ -377,14 +377,16 @@ async function main(): Promise<void> {
   log(`backend ${backend.name}, ${backend.threads} thread(s): ${backend.reason}`);
   // Every row on both product paths where the native binding loads (wasm: our SIMD products).
   const paths: ProductPath[] = backend.name === 'wasm' && nativeBlasLabel() !== null ? ['native', 'wasm'] : ['wasm'];
-  const peak: SgemmPeak | null = backend.name === 'wasm' ? measureSgemmPeak() : null;
+  // The peak is measured at the start and again at the end (the better of the two counts):
+  // on a busy machine one measurement can land in a bad moment.
+  let peak: SgemmPeak | null = backend.name === 'wasm' ? measureSgemmPeak() : null;
   if (peak !== null) log(`sgemm peak (1024^3, 1 thread): native ${fmt(peak.native)} GFLOP/s (${peak.nativeLabel ?? 'no binding'}), our wasm SIMD ${fmt(peak.wasm)} GFLOP/s`);
   const withPath = (row: BenchRow, path: ProductPath, products: string | undefined): BenchRow => {
     const peakGflops = peak === null ? null : path === 'native' ? peak.native : peak.wasm;
     return {
       ...row,
       path,
-      products: products ?? (path === 'native' ? peak?.nativeLabel : 'our WebAssembly SIMD'),
+      products: (products ?? (path === 'native' ? peak?.nativeLabel : 'our WebAssembly SIMD'))?.replace(/, chosen by sslmem[^)]*/, ''),
       peak_gflops: peakGflops,
       pct_of_peak: row.gflops !== null && peakGflops !== null ? (100 * row.gflops) / peakGflops : null,
     };
@@ -492,6 +494,18 @@ async function main(): Promise<void> {
       for (const path of paths) byPath.get(path)!.push({ ours: oursByPath.get(path)!, ref: ref?.ms ?? null, refThreads: ref?.threads ?? null });
     }
     for (const path of paths) rows.push(withPath(epochRow(byPath.get(path)!, backend), path, undefined));
+  }
+  if (peak !== null) {
+    const again = measureSgemmPeak();
+    log(`sgemm peak again (1024^3, 1 thread): native ${fmt(again.native)} GFLOP/s, our wasm SIMD ${fmt(again.wasm)} GFLOP/s`);
+    const best = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+    peak = { ...peak, native: best(peak.native, again.native), wasm: Math.max(peak.wasm, again.wasm) };
+    for (const r of rows) {
+      const mutable = r as Record<string, unknown>;
+      const p = r.path === 'native' ? peak.native : peak.wasm;
+      mutable.peak_gflops = p;
+      mutable.pct_of_peak = r.gflops !== null && p !== null ? (100 * r.gflops) / p : null;
+    }
   }
   for (const r of rows) (r as Record<string, unknown>).kernels = backend.description;
   if (pytorchNote !== null) for (const r of rows) (r as Record<string, unknown>).pytorch_note = pytorchNote;
