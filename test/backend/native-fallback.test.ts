@@ -22,6 +22,9 @@ const script = `
 function runWith(env: Record<string, string>): { line: string; arithmetic: Record<string, unknown>; product: number[] } {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.SSLMEM_BACKEND;
+  // This suite also runs with SSLMEM_NATIVE=0 (CI): each case sets only what it tests.
+  if (env.SSLMEM_NATIVE === undefined) delete childEnv.SSLMEM_NATIVE;
+  if (env.SSLMEM_NATIVE_BINDING === undefined) delete childEnv.SSLMEM_NATIVE_BINDING;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
