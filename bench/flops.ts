@@ -172,3 +172,17 @@ export const stepFlops: Readonly<Record<StepName, (batch: number) => number>> = 
   mae: (batch) => maeStepFlops(batch),
   supervised: (batch) => supervisedStepFlops(batch),
 };
+
+/**
+ * One epoch of the laptop preset's encoder f (`laptop-epoch`): `images` in batches of
+ * `batch` (the last one partial), two views each, MLP 784-512-512-128 and the preset's
+ * SimCLR projector 128-128-64.
+ */
+export function laptopEpochFlops(images: number, batch = 128): number {
+  let sum = 0;
+  for (let start = 0; start < images; start += batch) {
+    const rows = 2 * Math.min(batch, images - start);
+    sum += total([...mlpEncoderProducts(rows), ...head(rows, 128, 128, 64)]);
+  }
+  return sum;
+}

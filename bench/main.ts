@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runInWorkers, writeFileAtomic } from './library';
 import { setupBackend, type BenchBackend } from './backend';
-import { stepFlops } from './flops';
+import { laptopEpochFlops, stepFlops } from './flops';
 import { libraryStep, stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
 import { dpOverheadTarget, dpSettings, dpStepBase, dpStepNames, type DpStepName } from './library-dp-step';
 import type { DpStepTaskArgs, DpStepTaskResult } from './dp-step-task';
@@ -24,6 +24,16 @@ import { findTorchPython, runPytorchReference, type PytorchReport } from './pyto
 import type { StepTaskArgs, StepTaskResult } from './step-task';
 import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
 import type { EpochTaskArgs, EpochTaskResult } from './epoch-task';
+import { measureSgemmPeak, type SgemmPeak } from './sgemm-peak';
+import { nativeBlasLabel, useNativeProducts } from './library';
+
+/** Which matrix products a row ran with: the native BLAS through the binding, or our wasm SIMD products. */
+type ProductPath = 'native' | 'wasm';
+
+/** Worker options that keep a path: `SSLMEM_NATIVE=0` leaves the binding unloaded in the worker. */
+function pathEnv(path: ProductPath): { env?: Record<string, string> } {
+  return path === 'wasm' ? { env: { SSLMEM_NATIVE: '0' } } : {};
+}
 
 /** One row of reports/bench.json. */
 export interface BenchRow {
@@ -123,6 +133,7 @@ async function timeOurSteps(
   threadCounts: readonly number[],
   warmup: number,
   stepsOf: (name: StepName) => number,
+  path: ProductPath = 'wasm',
 ): Promise<Map<StepName, OurStep>> {
   const out = new Map<StepName, OurStep>();
   const module = join(__dirname, 'step-task.ts');
@@ -132,15 +143,17 @@ async function timeOurSteps(
     let error: string | undefined;
     let losses: OurStep['losses'];
     let leaked = 0;
+    let products: string | undefined;
     for (const threads of threadCounts) {
       const steps = stepsOf(name);
       const views = stepViews[name];
-      log(`${name}, ${threads} thread(s): ${warmup} warm-up + ${steps} timed steps (batch ${stepBatch[name]} x ${views} view${views === 1 ? '' : 's'})`);
+      log(`${name}, ${path} products, ${threads} thread(s): ${warmup} warm-up + ${steps} timed steps (batch ${stepBatch[name]} x ${views} view${views === 1 ? '' : 's'})`);
       try {
         const [r] = await runInWorkers<StepTaskResult>(
           [{ module, fn: 'timeStep', args: { name, threads, warmup, steps } satisfies StepTaskArgs }],
-          { poolSize: 1 },
+          { poolSize: 1, ...pathEnv(path) },
         );
+        products = r.products;
         if (r.leakedPerStep !== 0) log(`  warning: ${name} step leaks ${r.leakedPerStep} tensors per step`);
         log(`  ${r.ms.toFixed(1)} ms/step (loss ${r.firstLoss.toFixed(3)} -> ${r.loss.toFixed(3)}, ${r.backend} with ${r.threads} thread(s))`);
         byThreads[String(r.threads)] = r.ms;
@@ -152,13 +165,13 @@ async function timeOurSteps(
         log(`  failed: ${error}`);
       }
     }
-    out.set(name, { ms: best?.ms ?? null, threads: best?.threads ?? null, byThreads, losses, leakedPerStep: leaked, error });
+    out.set(name, { ms: best?.ms ?? null, threads: best?.threads ?? null, byThreads, losses, leakedPerStep: leaked, error, products });
   }
   return out;
 }
 
 /** Our DP row for one round: the DP and the non-DP step at each thread count, each in a fresh worker. */
-async function timeOurDpStep(name: DpStepName, threadCounts: readonly number[], warmup: number, steps: number): Promise<OurDpStep> {
+async function timeOurDpStep(name: DpStepName, threadCounts: readonly number[], warmup: number, steps: number, path: ProductPath = 'wasm'): Promise<OurDpStep> {
   const module = join(__dirname, 'dp-step-task.ts');
   const byThreads: Record<string, { dp_ms: number; nondp_ms: number; dp_overhead: number }> = {};
   let best: { ms: number; threads: number } | null = null;
@@ -172,7 +185,7 @@ async function timeOurDpStep(name: DpStepName, threadCounts: readonly number[], 
     try {
       const [r] = await runInWorkers<DpStepTaskResult>(
         [{ module, fn: 'timeDpStep', args: { name, threads, warmup, steps } satisfies DpStepTaskArgs }],
-        { poolSize: 1 },
+        { poolSize: 1, ...pathEnv(path) },
       );
       if (r.leakedPerStep !== 0) log(`  warning: ${name} steps leak ${r.leakedPerStep} tensors per step`);
       log(
@@ -230,6 +243,8 @@ interface OurStep {
   /** The most tensors a run left behind per step (0 unless a step leaks). */
   readonly leakedPerStep: number;
   readonly error?: string;
+  /** The kernel behind the matrix products in the worker. */
+  readonly products?: string;
 }
 
 interface TwoEncoderResult {
@@ -240,7 +255,16 @@ interface TwoEncoderResult {
 }
 
 /** Images/s of training two MLP encoders: sequential in this thread vs two workers. */
-async function timeTwoEncoders(warmup: number, steps: number): Promise<TwoEncoderResult> {
+async function timeTwoEncoders(warmup: number, steps: number, path: ProductPath = 'wasm'): Promise<TwoEncoderResult> {
+  const previous = useNativeProducts(path === 'native');
+  try {
+    return await timeTwoEncodersOnPath(warmup, steps, path);
+  } finally {
+    useNativeProducts(previous);
+  }
+}
+
+async function timeTwoEncodersOnPath(warmup: number, steps: number, path: ProductPath): Promise<TwoEncoderResult> {
   const f = libraryStep('mlp', 1);
   const g = libraryStep('mlp', 2);
   let sequentialImagesPerS: number;
@@ -266,7 +290,7 @@ async function timeTwoEncoders(warmup: number, steps: number): Promise<TwoEncode
     fn: 'trainMlpEncoder',
     args: { seed, warmup, steps, barrier, parties: 2, threads: 1 } satisfies TwoEncodersTaskArgs,
   }));
-  const results = await runInWorkers<TwoEncodersTaskResult>(tasks, { poolSize: 2 });
+  const results = await runInWorkers<TwoEncodersTaskResult>(tasks, { poolSize: 2, ...pathEnv(path) });
   const wallS = (Math.max(...results.map((r) => r.end)) - Math.min(...results.map((r) => r.start))) / 1000;
   const images = results.reduce((sum, r) => sum + r.images, 0);
   return {
@@ -282,8 +306,10 @@ function fmt(value: number | null | undefined, digits = 1): string {
 }
 
 function printTable(rows: readonly BenchRow[]): void {
-  const header = ['step', 'backend', 'threads', 'ours ms', 'pytorch ms', 'ratio', 'GFLOP/s', 'pytorch GFLOP/s'];
+  const header = ['step', 'products', 'threads', 'ours ms', 'pytorch ms', 'ratio', 'GFLOP/s', '% of peak', 'pytorch GFLOP/s'];
   console.log(`library: dist (the compiled build); ${rows[0]?.kernels ?? ''}`);
+  const kernels = [...new Set(rows.map((r) => `${String(r.path)}: ${String(r.products)}${r.peak_gflops != null ? ` (sgemm peak ${fmt(r.peak_gflops as number)} GFLOP/s)` : ''}`))];
+  console.log(`products: ${kernels.join('; ')}; pytorch: ${String(rows[0]?.pytorch_blas ?? '-')}`);
   // A method row names the encoder it runs on, e.g. `byol (mlp)`.
   const stepLabel = (r: BenchRow): string =>
     dpStepNames.includes(r.step as DpStepName)
@@ -293,12 +319,13 @@ function printTable(rows: readonly BenchRow[]): void {
         : r.step;
   const lines = rows.map((r) => [
     stepLabel(r),
-    r.backend,
+    String(r.path ?? r.backend),
     String(r.threads),
     r.step === 'two-encoders' ? fmt(r.ours_ms) : `${fmt(r.ours_ms, r.step === 'laptop-epoch' ? 0 : 1)} (${String(r.threads)}t)`,
     r.pytorch_ms === null ? '-' : `${fmt(r.pytorch_ms)}${r.pytorch_threads !== undefined ? ` (${String(r.pytorch_threads)}t)` : ''}`,
     fmt(r.ratio, 2),
     fmt(r.gflops),
+    fmt(r.pct_of_peak as number | null, 0),
     fmt(r.pytorch_gflops as number | null),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -311,7 +338,7 @@ function printTable(rows: readonly BenchRow[]): void {
     console.log('\nloss over the warm-up and timed steps of the first round, first -> last (fixed inputs; different initial weights):');
     for (const r of withLosses) {
       console.log(
-        `  ${stepLabel(r).padEnd(widths[0])}  ours ${fmt(r.loss_first as number, 4)} -> ${fmt(r.loss_last as number, 4)}` +
+        `  ${stepLabel(r).padEnd(widths[0])}  ${String(r.path).padEnd(6)}  ours ${fmt(r.loss_first as number, 4)} -> ${fmt(r.loss_last as number, 4)}` +
           `   pytorch ${fmt(r.pytorch_loss_first as number | null, 4)} -> ${fmt(r.pytorch_loss_last as number | null, 4)}` +
           `${(r.leaked_tensors_per_step as number) > 0 ? `   LEAKS ${String(r.leaked_tensors_per_step)} tensors/step` : ''}`,
       );
@@ -327,17 +354,16 @@ function printTable(rows: readonly BenchRow[]): void {
       const overhead = r.dp_overhead as number | null;
       const verdict = overhead === null ? '' : overhead <= dpOverheadTarget ? ' (target met)' : ` (OVER the ${dpOverheadTarget}x target)`;
       console.log(
-        `  ${stepLabel(r).padEnd(widths[0])}  ours DP ${fmt(r.ours_ms)} ms, non-DP ${fmt(r.nondp_ms as number | null)} ms: dp_overhead ${fmt(overhead, 2)}x${verdict}; ` +
+        `  ${stepLabel(r).padEnd(widths[0])}  ${String(r.path).padEnd(6)}  ours DP ${fmt(r.ours_ms)} ms, non-DP ${fmt(r.nondp_ms as number | null)} ms: dp_overhead ${fmt(overhead, 2)}x${verdict}; ` +
           `method ${String(r.method ?? '-')}; ` +
           `pytorch microbatch DP ${fmt(r.pytorch_ms)} ms, non-DP ${fmt(r.pytorch_nondp_ms as number | null)} ms (${fmt(r.pytorch_dp_overhead as number | null, 2)}x); ratio ${fmt(r.ratio, 2)}`,
       );
       if (r.warning !== undefined) console.log(`  !!! WARNING ${r.step}: ${String(r.warning)}`);
     }
   }
-  const two = rows.find((r) => r.step === 'two-encoders');
-  if (two !== undefined) {
+  for (const two of rows.filter((r) => r.step === 'two-encoders')) {
     console.log(
-      `\ntwo encoders at once (MLP, images/s): ours ${fmt(two.images_per_s as number)} (${String(two.arrangement)}; ` +
+      `\ntwo encoders at once (MLP, images/s, ${String(two.path)} products): ours ${fmt(two.images_per_s as number)} (${String(two.arrangement)}; ` +
         `two workers ${fmt(two.ours_two_workers_images_per_s as number)}, sequential ${fmt(two.ours_sequential_images_per_s as number)}), ` +
         `pytorch ${fmt(two.pytorch_images_per_s as number | null)} (${String(two.pytorch_arrangement ?? '-')}; ` +
         `two processes ${fmt(two.pytorch_two_processes_images_per_s as number | null)}, sequential 2 threads ${fmt(two.pytorch_sequential_images_per_s as number | null)})`,
@@ -349,6 +375,22 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const backend: BenchBackend = await setupBackend(options.threads);
   log(`backend ${backend.name}, ${backend.threads} thread(s): ${backend.reason}`);
+  // Every row on both product paths where the native binding loads (wasm: our SIMD products).
+  const paths: ProductPath[] = backend.name === 'wasm' && nativeBlasLabel() !== null ? ['native', 'wasm'] : ['wasm'];
+  // The peak is measured at the start and again at the end (the better of the two counts):
+  // on a busy machine one measurement can land in a bad moment.
+  let peak: SgemmPeak | null = backend.name === 'wasm' ? measureSgemmPeak() : null;
+  if (peak !== null) log(`sgemm peak (1024^3, 1 thread): native ${fmt(peak.native)} GFLOP/s (${peak.nativeLabel ?? 'no binding'}), our wasm SIMD ${fmt(peak.wasm)} GFLOP/s`);
+  const withPath = (row: BenchRow, path: ProductPath, products: string | undefined): BenchRow => {
+    const peakGflops = peak === null ? null : path === 'native' ? peak.native : peak.wasm;
+    return {
+      ...row,
+      path,
+      products: (products ?? (path === 'native' ? peak?.nativeLabel : 'our WebAssembly SIMD'))?.replace(/, chosen by sslmem[^)]*/, ''),
+      peak_gflops: peakGflops,
+      pct_of_peak: row.gflops !== null && peakGflops !== null ? (100 * row.gflops) / peakGflops : null,
+    };
+  };
   const defaultSteps: Record<StepName, number> = options.quick
     ? { mlp: 5, cnn: 2, vit: 2, byol: 5, simsiam: 5, dino: 5, vicreg: 5, mae: 2, supervised: 5 }
     : { mlp: 20, cnn: 5, vit: 5, byol: 20, simsiam: 20, dino: 20, vicreg: 20, mae: 8, supervised: 20 };
@@ -394,53 +436,76 @@ async function main(): Promise<void> {
   // runs made close together on this noisy machine; the medians over rounds are reported.
   const rows: BenchRow[] = [];
   for (const name of models) {
-    const rounds: { ours: OurStep; ref: PytorchReport['steps'][string] | undefined }[] = [];
+    const rounds = new Map<ProductPath, { ours: OurStep; ref: PytorchReport['steps'][string] | undefined }[]>(paths.map((p) => [p, []]));
     for (let round = 0; round < options.rounds; round++) {
       log(`-- ${name}, round ${round + 1} of ${options.rounds}`);
-      const ours = (await timeOurSteps([name], threadCounts, options.warmup, stepsOf)).get(name)!;
+      const ours = new Map<ProductPath, OurStep>();
+      for (const path of paths) ours.set(path, (await timeOurSteps([name], threadCounts, options.warmup, stepsOf, path)).get(name)!);
       const ref = (await pytorch([name], false, options.steps ?? (options.quick ? stepsOf(name) : undefined)))?.steps[name];
-      rounds.push({ ours, ref });
+      for (const path of paths) rounds.get(path)!.push({ ours: ours.get(path)!, ref });
     }
-    rows.push(stepRow(name, backend, rounds));
+    for (const path of paths) rows.push(withPath(stepRow(name, backend, rounds.get(path)!), path, rounds.get(path)!.find((r) => r.ours.products)?.ours.products));
   }
 
   // DP rows: our DP step and the non-DP step of the same model in one worker, then PyTorch's (microbatch DP and non-DP), per round.
   for (const name of dpStepNames.filter((n) => options.only.includes(n))) {
-    const rounds: { ours: OurDpStep; ref: PytorchReport['steps'][string] | undefined }[] = [];
+    const rounds = new Map<ProductPath, { ours: OurDpStep; ref: PytorchReport['steps'][string] | undefined }[]>(paths.map((p) => [p, []]));
     for (let round = 0; round < options.rounds; round++) {
       log(`-- ${name}, round ${round + 1} of ${options.rounds}`);
-      const ours = await timeOurDpStep(name, threadCounts, options.warmup, dpStepsOf(name));
+      const ours = new Map<ProductPath, OurDpStep>();
+      for (const path of paths) ours.set(path, await timeOurDpStep(name, threadCounts, options.warmup, dpStepsOf(name), path));
       const ref = (await pytorch([name], false, options.steps ?? (options.quick ? dpStepsOf(name) : undefined)))?.steps[name];
       if (ref !== undefined) log(`  pytorch: DP (microbatch) ${ref.ms.toFixed(1)} ms/step, non-DP ${ref.nondp_ms?.toFixed(1) ?? '-'} ms/step (${ref.threads} thread(s))`);
-      rounds.push({ ours, ref });
+      for (const path of paths) rounds.get(path)!.push({ ours: ours.get(path)!, ref });
     }
-    rows.push(dpRow(name, backend, rounds));
+    for (const path of paths) rows.push(withPath(dpRow(name, backend, rounds.get(path)!), path, undefined));
   }
 
   if (options.only.includes('two-encoders')) {
-    log(`two encoders: ${options.warmup} warm-up + ${options.throughputSteps} steps each, sequential then two workers`);
-    const two = await timeTwoEncoders(options.warmup, options.throughputSteps);
-    log(`  sequential ${two.sequentialImagesPerS.toFixed(0)} images/s, two workers ${two.workersImagesPerS.toFixed(0)} images/s`);
+    const twos = new Map<ProductPath, TwoEncoderResult>();
+    for (const path of paths) {
+      log(`two encoders, ${path} products: ${options.warmup} warm-up + ${options.throughputSteps} steps each, sequential then two workers`);
+      const two = await timeTwoEncoders(options.warmup, options.throughputSteps, path);
+      log(`  sequential ${two.sequentialImagesPerS.toFixed(0)} images/s, two workers ${two.workersImagesPerS.toFixed(0)} images/s`);
+      twos.set(path, two);
+    }
     const ref = (await pytorch([], true))?.two_encoders;
-    rows.push(twoEncoderRow(two, backend, ref));
+    for (const path of paths) rows.push(withPath(twoEncoderRow(twos.get(path)!, backend, ref), path, undefined));
   }
   if (options.only.includes('laptop-epoch')) {
-    const rounds: Array<{ ours: EpochTaskResult; ref: number | null; refThreads: number | null }> = [];
+    const byPath = new Map<ProductPath, Array<{ ours: EpochTaskResult; ref: number | null; refThreads: number | null }>>(paths.map((p) => [p, []]));
     for (let round = 0; round < options.rounds; round++) {
       log(`-- laptop-epoch, round ${round + 1} of ${options.rounds}: one encoder f of the laptop preset, real MNIST, its augmentation`);
-      const [ours] = await runInWorkers<EpochTaskResult>(
-        [{ module: join(__dirname, 'epoch-task.ts'), fn: 'timeLaptopEpoch', args: { threads: options.threads ?? 1, epochs: options.quick ? 2 : 4 } satisfies EpochTaskArgs }],
-        { poolSize: 1 },
-      );
-      log(`  ours ${ours.ms.toFixed(0)} ms/epoch (${ours.images} images, batch ${ours.batch})`);
+      const oursByPath = new Map<ProductPath, EpochTaskResult>();
+      for (const path of paths) {
+        const [r] = await runInWorkers<EpochTaskResult>(
+          [{ module: join(__dirname, 'epoch-task.ts'), fn: 'timeLaptopEpoch', args: { threads: options.threads ?? 1, epochs: options.quick ? 2 : 4 } satisfies EpochTaskArgs }],
+          { poolSize: 1, ...pathEnv(path) },
+        );
+        log(`  ours, ${path} products: ${r.ms.toFixed(0)} ms/epoch (${r.images} images, batch ${r.batch})`);
+        oursByPath.set(path, r);
+      }
+      const ours = oursByPath.get(paths[0])!;
       const spec = { images: ours.images, batch: ours.batch, encoder: ours.encoder, objective: ours.objective, lr: 1e-3, epochs: options.quick ? 2 : 4 };
       const report = python === null ? undefined : await runPytorchReference(python, { only: [], warmup: 0, throughputSteps: 1, throughput: false, epoch: spec }).catch((e: Error) => { pytorchNote = `failed: ${e.message}`; return undefined; });
       pytorchBlas ??= report?.blas;
       const ref = report?.epoch;
       if (ref !== undefined) log(`  pytorch ${ref.ms.toFixed(0)} ms/epoch (${ref.threads} thread(s))`);
-      rounds.push({ ours, ref: ref?.ms ?? null, refThreads: ref?.threads ?? null });
+      for (const path of paths) byPath.get(path)!.push({ ours: oursByPath.get(path)!, ref: ref?.ms ?? null, refThreads: ref?.threads ?? null });
     }
-    rows.push(epochRow(rounds, backend));
+    for (const path of paths) rows.push(withPath(epochRow(byPath.get(path)!, backend), path, undefined));
+  }
+  if (peak !== null) {
+    const again = measureSgemmPeak();
+    log(`sgemm peak again (1024^3, 1 thread): native ${fmt(again.native)} GFLOP/s, our wasm SIMD ${fmt(again.wasm)} GFLOP/s`);
+    const best = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+    peak = { ...peak, native: best(peak.native, again.native), wasm: Math.max(peak.wasm, again.wasm) };
+    for (const r of rows) {
+      const mutable = r as Record<string, unknown>;
+      const p = r.path === 'native' ? peak.native : peak.wasm;
+      mutable.peak_gflops = p;
+      mutable.pct_of_peak = r.gflops !== null && p !== null ? (100 * r.gflops) / p : null;
+    }
   }
   for (const r of rows) (r as Record<string, unknown>).kernels = backend.description;
   if (pytorchNote !== null) for (const r of rows) (r as Record<string, unknown>).pytorch_note = pytorchNote;
@@ -608,7 +673,8 @@ function epochRow(rounds: ReadonlyArray<{ ours: EpochTaskResult; ref: number | n
     ours_ms: ms,
     pytorch_ms: refMs,
     ratio: medianOf(rounds.flatMap((r) => (r.ref === null ? [] : [r.ours.ms / r.ref]))),
-    gflops: null,
+    gflops: ms !== null ? laptopEpochFlops(first.images, first.batch) / ms / 1e6 : null,
+    pytorch_gflops: refMs !== null ? laptopEpochFlops(first.images, first.batch) / refMs / 1e6 : null,
     pytorch_threads: nearestTo(refMs, rounds.map((r) => [r.ref, r.refThreads])),
     images: first.images,
     batch: first.batch,

@@ -170,7 +170,12 @@ def blas():
     """The BLAS torch's products run on: an OpenBLAS library, or a warning."""
     found = set_threads(torch.get_num_threads())
     if found:
-        return found[0]
+        try:
+            get = ctypes.CDLL(found[0]).openblas_get_corename
+            get.restype = ctypes.c_char_p
+            return f"{found[0]} (core {get().decode()})"
+        except (OSError, AttributeError):
+            return found[0]
     if "BLAS_INFO=generic" in torch.__config__.show():
         return "generic reference BLAS (slow: install an optimized one, e.g. Debian's libopenblas0-pthread)"
     return "torch's own"

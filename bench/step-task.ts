@@ -17,6 +17,8 @@ export interface StepTaskArgs {
 /** What `timeStep` measured. */
 export interface StepTaskResult {
   readonly backend: string;
+  /** The kernel behind the matrix products (the BLAS or our SIMD). */
+  readonly products: string;
   /** Threads the backend actually runs (may be fewer than asked). */
   readonly threads: number;
   /** Median ms per step. */
@@ -55,7 +57,7 @@ export async function timeStep(args: StepTaskArgs): Promise<StepTaskResult> {
       firstLoss ??= loss;
     }
     const leakedPerStep = (step.liveTensors() - live) / args.steps;
-    return { backend: backend.name, threads: backend.threads, ms: median(times), loss, firstLoss: firstLoss ?? loss, leakedPerStep };
+    return { backend: backend.name, products: backend.products, threads: backend.threads, ms: median(times), loss, firstLoss: firstLoss ?? loss, leakedPerStep };
   } finally {
     step.dispose();
   }

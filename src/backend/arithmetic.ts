@@ -4,6 +4,7 @@ import { InputError } from '../util/errors';
 import { activeBackend } from './init-backend';
 import { relaxedSimdAvailable, simdFunctions } from './simd/simd-module';
 import { wasmTrainingKernelsRegistered } from './wasm-kernels/register';
+import { nativeBlasArithmetic, nativeProducts } from './native/native-blas';
 
 /**
  * What decides how this process rounds: the backend and its kernel set. Two runs with the
@@ -21,6 +22,11 @@ export interface Arithmetic {
   readonly simd?: boolean;
   /** wasm with SIMD: whether products use fused multiply-add (relaxed SIMD). */
   readonly fma?: boolean;
+  /**
+   * wasm: the BLAS computing the matrix products through the native binding (name,
+   * version, core: e.g. `OpenBLAS 0.3.21 SkylakeX`); absent when our SIMD products run.
+   */
+  readonly products?: string;
   /** tensorflow: the package providing it (GPU and CPU builds round differently). */
   readonly package?: string;
 }
@@ -38,12 +44,16 @@ export function currentArithmetic(): Arithmetic {
   }
   if (info.name === 'wasm') {
     const simd = simdFunctions(tf.backend() as unknown as BackendWasm) !== null;
+    const kernels = wasmTrainingKernelsRegistered() ? 'sslmem' : 'shipped';
+    // Our products (hence the native ones in their place) run only with our kernels and SIMD.
+    const products = kernels === 'sslmem' && simd && nativeProducts() !== null ? nativeBlasArithmetic() : null;
     return {
       backend: 'wasm',
       tfjs: `${tf.version_core}/wasm-${version_wasm}`,
-      kernels: wasmTrainingKernelsRegistered() ? 'sslmem' : 'shipped',
+      kernels,
       simd,
       fma: simd && relaxedSimdAvailable(),
+      ...(products !== null ? { products } : {}),
     };
   }
   return info.package === undefined ? { backend: info.name, tfjs: tf.version_core } : { backend: info.name, tfjs: tf.version_core, package: info.package };

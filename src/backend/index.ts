@@ -8,3 +8,12 @@ export {
   wasmTrainingKernels,
 } from './wasm-kernels/register';
 export { wasmThreadsSupported } from './wasm-threads';
+export {
+  nativeBlas,
+  nativeBlasLabel,
+  nativeBlasUnavailableReason,
+  nativeProducts,
+  productsClause,
+  useNativeProducts,
+  type NativeBlas,
+} from './native/native-blas';

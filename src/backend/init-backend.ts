@@ -9,6 +9,7 @@ import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { registerThreadedWasm, restoreSingleThreadedWasm } from './wasm-threads';
 import { relaxedSimdAvailable, simdFunctions, simdUnavailableReason } from './simd/simd-module';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { productsClause, setNativeThreads } from './native/native-blas';
 
 /**
  * Registers every gradient of tfjs-core. Its ES-module registration file cannot be loaded
@@ -136,16 +137,19 @@ export function activeBackend(): BackendInfo | undefined {
 }
 
 /**
- * One line saying which backend runs, e.g. `tfjs backend: wasm (1 thread) - auto: ...`,
- * with a warning when the backend has not passed the conformance suite on this machine.
+ * One line saying which backend runs, e.g. `tfjs backend: wasm (1 thread) - auto: ...`; on
+ * wasm it ends with which matrix products run (`products: OpenBLAS 0.3.21 (SkylakeX)
+ * through the native binding`, or our SIMD products and why), and it warns when the backend
+ * has not passed the conformance suite on this machine.
  */
 export function describeBackend(info: BackendInfo): string {
   const threads = info.threads === 0 ? 'own thread pool' : `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  const products = info.name === 'wasm' ? `; ${productsClause()}` : '';
   const unverified =
     info.conformance === 'no'
       ? ` - NOT VERIFIED: ${info.package ?? info.name} has not passed the conformance suite on this machine (npm run conformance -- --backend ${info.package === undefined ? info.name : choiceOf(info.package)})`
       : '';
-  return `tfjs backend: ${info.name} (${threads}) - ${info.reason}${unverified}`;
+  return `tfjs backend: ${info.name} (${threads}) - ${info.reason}${products}${unverified}`;
 }
 
 async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
@@ -183,6 +187,8 @@ async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
   if (request.backend === 'auto' || request.backend === 'wasm') {
     const threads = await initWasm(request.threads, notes);
     if (threads > 0) {
+      // The native products (where the binding loads) compute with as many BLAS threads as wasm has.
+      setNativeThreads(threads);
       const simd = simdFunctions(tf.backend() as unknown as BackendWasm) !== null;
       const kernels = simd
         ? `wasm with training kernels and our SIMD matrix product${relaxedSimdAvailable() ? ' (fused multiply-add)' : ''}`

@@ -30,6 +30,14 @@ describe('built sslmem (dist/cli/main.js)', { skip: existsSync(mainJs) ? false :
     assert.doesNotMatch(r.stdout, /without our SIMD|did not compile/);
   });
 
+  test('the built library names its products: the BLAS where the native binding is built, else our SIMD products', () => {
+    const script = `const s = require(${JSON.stringify(indexJs)}); s.initBackend().then((b) => console.log(s.describeBackend(b)))`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const built = existsSync(join(__dirname, '..', '..', 'native', 'build', 'sslmem-blas.node')) && process.env.SSLMEM_NATIVE !== '0';
+    assert.match(r.stdout, built ? /; products: \S*BLAS.* through the native binding\n$/ : /; products: our SIMD products \(.*\)\n$/);
+  });
+
   test('a bad option exits 1 with one line naming it', () => {
     const r = sslmem('score', '--epoch', '3');
     assert.equal(r.status, 1);

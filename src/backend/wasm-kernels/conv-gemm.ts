@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { alloc, free, heapF32, offsetOf } from './kernel-utils';
-import { multiplyPacked, pack } from './gemm';
+import { multiplyPacked, pack, wholeHeapF32 } from './gemm';
+import { nativeProducts } from '../native/native-blas';
 import { BLOCK_COLS, PANEL_ROWS } from '../simd/gemm-simd';
 import { simdFunctions } from '../simd/simd-module';
 
@@ -17,6 +18,10 @@ import { simdFunctions } from '../simd/simd-module';
  * as it stands. Cells off the outputs cost 10-30% more arithmetic on the small images of
  * our encoders, in exchange for no copies per tap.
  *
+ * With the native binding (`native/native-blas.ts`) the product is one `sgemm` per tap,
+ * `dW[tap] [ci, co] = grid[tap offset ..]^T [ci, cells] x dyGrid [cells, co]`, reading the
+ * grid in place (rows ciPad apart) and writing dW directly.
+ *
  * (Forward convolutions and input gradients through the same product measured slower
  * than XNNPACK's convolution here, so those stay with XNNPACK.)
  */
@@ -29,7 +34,8 @@ export interface Pads {
   readonly right: number;
 }
 
-interface Grid {
+/** A stride-1 convolution laid out on a zero-padded pixel grid (see the file comment). */
+export interface Grid {
   readonly n: number;
   readonly h: number;
   readonly w: number;
@@ -48,7 +54,8 @@ interface Grid {
   readonly taps: number[];
 }
 
-function gridOf(n: number, h: number, w: number, kh: number, kw: number, pads: Pads): Grid {
+/** The grid of a stride-1 convolution of `[n, h, w, *]` inputs with a `kh x kw` filter and `pads`. */
+export function gridOf(n: number, h: number, w: number, kh: number, kw: number, pads: Pads): Grid {
   const ho = h + pads.top + pads.bottom - kh + 1;
   const wo = w + pads.left + pads.right - kw + 1;
   const hp = Math.max(h, ho) + Math.max(pads.top, pads.bottom);
@@ -60,6 +67,45 @@ function gridOf(n: number, h: number, w: number, kh: number, kw: number, pads: P
   const taps: number[] = [];
   for (let a = 0; a < kh; a++) for (let e = 0; e < kw; e++) taps.push(a * wp + e);
   return { n, h, w, ho, wo, kh, kw, hp, wp, lead, cells, span, taps };
+}
+
+/** x onto the zero-padded pixel grid, `ciPad` floats a cell (channels past `ci` zero). */
+export function fillInputGrid(backend: BackendWasm, x: tf.TensorInfo, grid: tf.TensorInfo, g: Grid, ci: number, ciPad: number): void {
+  const gv = heapF32(backend, grid);
+  const xv = heapF32(backend, x);
+  gv.fill(0);
+  for (let b = 0; b < g.n; b++) {
+    for (let r = 0; r < g.h; r++) {
+      const dst = (g.lead + (b * g.hp + r) * g.wp) * ciPad;
+      const src = ((b * g.h + r) * g.w) * ci;
+      if (ciPad === ci) gv.set(xv.subarray(src, src + g.w * ci), dst);
+      else for (let i = 0; i < g.w; i++) for (let c = 0; c < ci; c++) gv[dst + i * ciPad + c] = xv[src + i * ci + c];
+    }
+  }
+}
+
+/** x onto the grid (`fillInputGrid`), dy onto the grid's cells (zeros elsewhere). */
+function fillGrids(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  grid: tf.TensorInfo,
+  dyGrid: tf.TensorInfo,
+  g: Grid,
+  ci: number,
+  ciPad: number,
+  co: number,
+): void {
+  fillInputGrid(backend, x, grid, g, ci, ciPad);
+  const ov = heapF32(backend, dyGrid);
+  const dv = heapF32(backend, dy);
+  ov.fill(0);
+  for (let b = 0; b < g.n; b++) {
+    for (let r = 0; r < g.ho; r++) {
+      const src = ((b * g.ho + r) * g.wo) * co;
+      ov.set(dv.subarray(src, src + g.wo * co), ((b * g.hp + r) * g.wp) * co);
+    }
+  }
 }
 
 /** Bytes of the packed operands per chunk of the reduction. */
@@ -90,31 +136,31 @@ export function convFilterGradStrideOne(
   const dW = alloc(backend, [kh, kw, ci, co]);
   const grid = alloc(backend, [g.span, ciPad]);
   const dyGrid = alloc(backend, [g.cells, co]);
+  const native = nativeProducts();
+  if (native !== null) {
+    try {
+      fillGrids(backend, x, dy, grid, dyGrid, g, ci, ciPad, co);
+      const taps = g.taps.length;
+      const [gridAt, dyAt, dWAt] = [grid, dyGrid, dW].map((t) => offsetOf(backend, t) >> 2);
+      const aOffsets = Int32Array.from(g.taps, (offset) => gridAt + offset * ciPad);
+      const bOffsets = new Int32Array(taps).fill(dyAt);
+      const cOffsets = Int32Array.from({ length: taps }, (_, t) => dWAt + t * ci * co);
+      native.sgemmBatch(wholeHeapF32(backend), true, false, ci, co, g.cells, 1, aOffsets, ciPad, bOffsets, co, 0, cOffsets, co);
+    } catch (error) {
+      free(backend, dW);
+      throw error;
+    } finally {
+      free(backend, grid, dyGrid);
+    }
+    return dW;
+  }
   const ap = alloc(backend, [panels * chunk * PANEL_ROWS]);
   const bp = alloc(backend, [blocks * chunk * BLOCK_COLS]);
   const ct = alloc(backend, [panels * PANEL_ROWS, columns]);
   try {
     const [gridOff, dyGridOff, apOff, bpOff, ctOff] = [grid, dyGrid, ap, bp, ct].map((t) => offsetOf(backend, t));
-    const gv = heapF32(backend, grid);
-    const xv = heapF32(backend, x);
-    gv.fill(0);
-    for (let b = 0; b < n; b++) {
-      for (let r = 0; r < h; r++) {
-        const dst = (g.lead + (b * g.hp + r) * g.wp) * ciPad;
-        const src = ((b * h + r) * w) * ci;
-        if (ciPad === ci) gv.set(xv.subarray(src, src + w * ci), dst);
-        else for (let i = 0; i < w; i++) for (let c = 0; c < ci; c++) gv[dst + i * ciPad + c] = xv[src + i * ci + c];
-      }
-    }
+    fillGrids(backend, x, dy, grid, dyGrid, g, ci, ciPad, co);
     const ov = heapF32(backend, dyGrid);
-    const dv = heapF32(backend, dy);
-    ov.fill(0);
-    for (let b = 0; b < n; b++) {
-      for (let r = 0; r < g.ho; r++) {
-        const src = ((b * g.ho + r) * g.wo) * co;
-        ov.set(dv.subarray(src, src + g.wo * co), ((b * g.hp + r) * g.wp) * co);
-      }
-    }
     const apView = heapF32(backend, ap);
     for (let q0 = 0; q0 < g.cells; q0 += chunk) {
       const kc = Math.min(chunk, g.cells - q0);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { WASM, alloc, free, heapF32, run, inputsOf, type KernelArgs } from './kernel-utils';
+import { nativeConv2D } from './conv2d-native';
 
 /**
  * `Conv2DBackpropInput` for wasm: dx = the gradient of `conv2d(x, W)` with respect to x.
@@ -10,7 +11,8 @@ import { WASM, alloc, free, heapF32, run, inputsOf, type KernelArgs } from './ke
  * phase r only ever meets the taps r, r+s, r+2s, ... of W (flipped, in/out channels
  * swapped). Stacking the s*s phase filters along the output channels gives one
  * convolution with `ceil(k/s)` taps; its output is interleaved back into dx (for s = 1
- * the convolution output already is dx).
+ * the convolution output already is dx). That convolution runs on the native BLAS where
+ * the binding is in use (`nativeConv2D`).
  */
 export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -86,9 +88,12 @@ export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
     [-r0w, q1w - (wo - 1)],
     [0, 0],
   ];
-  const conv = run(backend, tf.Conv2D, { x: dy, filter: subFilter }, {
-    strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined as unknown as string,
-  });
+  const convInfo = tf.backend_util.computeConv2DInfo(dy.shape as [number, number, number, number], [th, tw, co, phases * ci], 1, 1, pad, undefined, false, 'channelsLast');
+  const conv =
+    nativeConv2D(backend, dy, subFilter, convInfo) ??
+    run(backend, tf.Conv2D, { x: dy, filter: subFilter }, {
+      strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined as unknown as string,
+    });
   free(backend, subFilter);
   if (s === 1) return conv; // [n, h, w, ci] already
   // Interleave the phases: dx[n, i, j] = conv[n, qh - q0h, qw - q0w, phase(rh, rw)].

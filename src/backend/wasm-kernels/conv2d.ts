@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { WASM, inputsOf, run, type KernelArgs } from './kernel-utils';
+import { nativeConv2D } from './conv2d-native';
 
 /**
  * Forward convolutions for wasm with `'same'` padding turned into explicit padding
@@ -12,7 +13,8 @@ function explicitSame(kernelName: string, depthwise: boolean): tf.KernelFunc {
   return ((args: KernelArgs): tf.TensorInfo => {
     const backend = args.backend as BackendWasm;
     const attrs = args.attrs ?? {};
-    if (attrs.pad !== 'same') return run(backend, kernelName, args.inputs, attrs);
+    const plain = kernelName === tf.Conv2D;
+    if (attrs.pad !== 'same' && !plain) return run(backend, kernelName, args.inputs, attrs);
     const { x, filter } = inputsOf(args, 'x', 'filter');
     const dataFormat = tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | 'NCHW') ?? 'NHWC');
     const info = tf.backend_util.computeConv2DInfo(
@@ -20,11 +22,16 @@ function explicitSame(kernelName: string, depthwise: boolean): tf.KernelFunc {
       filter.shape as [number, number, number, number],
       attrs.strides as number | [number, number],
       (attrs.dilations as number | [number, number]) ?? 1,
-      'same',
+      attrs.pad as 'same' | 'valid' | number | tf.backend_util.ExplicitPadding,
       attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
       depthwise,
       dataFormat,
     );
+    if (plain) {
+      const native = nativeConv2D(backend, x, filter, info);
+      if (native !== null) return native;
+      if (attrs.pad !== 'same') return run(backend, kernelName, args.inputs, attrs);
+    }
     const { top, bottom, left, right } = info.padInfo;
     const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
     return run(backend, kernelName, args.inputs, { ...attrs, pad } as unknown as tf.NamedAttrMap);

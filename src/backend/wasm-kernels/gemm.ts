@@ -4,6 +4,7 @@ import { alloc, free, heapF32, offsetOf, view } from './kernel-utils';
 import { transposeInfo } from './transpose';
 import { BLOCK_COLS, PANEL_ROWS } from '../simd/gemm-simd';
 import type { SimdFunctions } from '../simd/simd-module';
+import { nativeProducts, type NativeBlas } from '../native/native-blas';
 
 /**
  * Our own 2-D matrix product `C [m, n] = op(A) op(B)` on the wasm heap, with the SIMD
@@ -19,6 +20,10 @@ import type { SimdFunctions } from '../simd/simd-module';
  * padded scratch copied out at the end. It runs on the calling thread only: helper
  * threads sharing the rows measured slower on the 2-thread backend (MLP step 143 ms with
  * a helper, 88 ms without).
+ *
+ * Where the native binding loads (`native/native-blas.ts`), every product here is instead
+ * one `sgemm` of the system's BLAS per batch entry, reading the operands where they lie on
+ * the heap (transposes are the BLAS's flags) and writing the output in place.
  */
 
 /**
@@ -73,6 +78,11 @@ export function simdBatchGemm(
     heapF32(backend, out).fill(0);
     return;
   }
+  const native = nativeProducts();
+  if (native !== null) {
+    nativeBatchGemm(backend, native, a, b, transposeA, transposeB, ia, ib, out, m, k, n);
+    return;
+  }
   const at = transposeA ? null : transposeInfo(backend, view(a, [batchA, m, k]), [0, 2, 1]);
   const bk = transposeB ? transposeInfo(backend, view(b, [batchB, n, k]), [0, 2, 1]) : null;
   const panels = Math.ceil(m / PANEL_ROWS);
@@ -108,6 +118,40 @@ export function simdBatchGemm(
     if (at != null) free(backend, at);
     if (bk != null) free(backend, bk);
   }
+}
+
+/** A Float32Array over the whole wasm heap (take it after the last allocation). */
+export function wholeHeapF32(backend: BackendWasm): Float32Array {
+  const buffer = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+  return new Float32Array(buffer, 0, buffer.byteLength >> 2);
+}
+
+/** `simdBatchGemm` on the native BLAS: one `sgemm` per entry, operands read in place. */
+function nativeBatchGemm(
+  backend: BackendWasm,
+  native: NativeBlas,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  ia: Int32Array,
+  ib: Int32Array,
+  out: tf.TensorInfo,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const [aBase, bBase, cBase] = [a, b, out].map((info) => offsetOf(backend, info) >> 2);
+  const count = ia.length;
+  const aOffsets = new Int32Array(count);
+  const bOffsets = new Int32Array(count);
+  const cOffsets = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    aOffsets[i] = aBase + ia[i] * m * k;
+    bOffsets[i] = bBase + ib[i] * k * n;
+    cOffsets[i] = cBase + i * m * n;
+  }
+  native.sgemmBatch(wholeHeapF32(backend), transposeA, transposeB, m, n, k, 1, aOffsets, transposeA ? m : k, bOffsets, transposeB ? k : n, 0, cOffsets, n);
 }
 
 /**

@@ -1,0 +1,209 @@
+/*
+ * sslmem-blas: a small Node-API binding to the system's CBLAS `sgemm`, for the wasm
+ * backend's matrix products (src/backend/native/native-blas.ts).
+ *
+ * Operands are Float32Array views of the wasm heap passed with element offsets and leading
+ * dimensions: the product reads and writes the heap in place, no copies. Every range a
+ * call touches is checked against the view's length first (an out-of-range offset throws
+ * a RangeError instead of writing outside the heap).
+ *
+ * Built by scripts/build-native.mjs with `cc -shared` (no node-gyp); Node-API symbols are
+ * resolved from the running node. NAPI_MODULE_INIT makes the addon context-aware, so
+ * worker threads can load it too. With OpenBLAS (SSLMEM_OPENBLAS defined), the library
+ * runs one thread per calling thread (`setThreads`) and reports its version and core.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <node_api.h>
+#include <cblas.h>
+
+#ifdef SSLMEM_OPENBLAS
+/* Declared by OpenBLAS's cblas.h; repeated in case another cblas.h is found first. */
+extern void openblas_set_num_threads(int);
+extern int openblas_get_num_threads(void);
+extern char *openblas_get_config(void);
+extern char *openblas_get_corename(void);
+#endif
+
+#ifndef SSLMEM_BLAS_NAME
+#define SSLMEM_BLAS_NAME "CBLAS"
+#endif
+
+#define CHECK(call)                                                     \
+  do {                                                                  \
+    if ((call) != napi_ok) {                                            \
+      napi_throw_error(env, NULL, "sslmem-blas: Node-API call failed: " #call); \
+      return NULL;                                                      \
+    }                                                                   \
+  } while (0)
+
+static int throw_range(napi_env env, const char *what, int64_t need, size_t have) {
+  char message[256];
+  snprintf(message, sizeof message, "sslmem-blas: %s reaches element %lld of a heap view of %zu floats", what, (long long)need, have);
+  napi_throw_range_error(env, NULL, message);
+  return 0;
+}
+
+/* The float32 data of a Float32Array argument. */
+static float *f32_arg(napi_env env, napi_value value, size_t *length) {
+  bool is_typed = false;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: expected a Float32Array over the heap");
+    return NULL;
+  }
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, value, &type, length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: expected a Float32Array over the heap");
+    return NULL;
+  }
+  if (data == NULL && *length > 0) {
+    napi_throw_error(env, NULL, "sslmem-blas: the Float32Array has no data pointer");
+    return NULL;
+  }
+  return (float *)data;
+}
+
+/* The int32 data of an Int32Array argument. */
+static int32_t *i32_arg(napi_env env, napi_value value, size_t *length) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, value, &type, length, &data, NULL, NULL) != napi_ok || type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: expected an Int32Array of offsets");
+    return NULL;
+  }
+  return (int32_t *)data;
+}
+
+/* Whether a row-major operand of `rows` x `cols` at `off` with leading dimension `ld` fits in `length`. */
+static int fits(napi_env env, const char *what, int64_t off, int64_t rows, int64_t cols, int64_t ld, size_t length) {
+  if (rows == 0 || cols == 0) return 1;
+  if (off < 0 || ld < cols) {
+    char message[200];
+    snprintf(message, sizeof message, "sslmem-blas: %s: offset %lld and leading dimension %lld (>= %lld columns expected)", what, (long long)off, (long long)ld, (long long)cols);
+    napi_throw_range_error(env, NULL, message);
+    return 0;
+  }
+  int64_t end = off + (rows - 1) * ld + cols;
+  if (end > (int64_t)length) return throw_range(env, what, end, length);
+  return 1;
+}
+
+/*
+ * sgemmBatch(heap, transA, transB, m, n, k, alpha, aOffsets, lda, bOffsets, ldb, beta, cOffsets, ldc)
+ * For each i: C_i = alpha op(A_i) op(B_i) + beta C_i, row-major, all in `heap` at element
+ * offsets aOffsets[i], bOffsets[i], cOffsets[i] (Int32Arrays of one length).
+ */
+static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 14;
+  napi_value argv[14];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 14) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: sgemmBatch expects 14 arguments");
+    return NULL;
+  }
+  size_t length = 0, na = 0, nb = 0, nc = 0;
+  float *heap = f32_arg(env, argv[0], &length);
+  if (heap == NULL && length > 0) return NULL;
+  bool ta = false, tb = false;
+  CHECK(napi_get_value_bool(env, argv[1], &ta));
+  CHECK(napi_get_value_bool(env, argv[2], &tb));
+  int64_t m, n, k, lda, ldb, ldc;
+  double alpha, beta;
+  CHECK(napi_get_value_int64(env, argv[3], &m));
+  CHECK(napi_get_value_int64(env, argv[4], &n));
+  CHECK(napi_get_value_int64(env, argv[5], &k));
+  CHECK(napi_get_value_double(env, argv[6], &alpha));
+  CHECK(napi_get_value_int64(env, argv[8], &lda));
+  CHECK(napi_get_value_int64(env, argv[10], &ldb));
+  CHECK(napi_get_value_double(env, argv[11], &beta));
+  CHECK(napi_get_value_int64(env, argv[13], &ldc));
+  int32_t *ao = i32_arg(env, argv[7], &na);
+  if (ao == NULL && na > 0) return NULL;
+  int32_t *bo = i32_arg(env, argv[9], &nb);
+  if (bo == NULL && nb > 0) return NULL;
+  int32_t *co = i32_arg(env, argv[12], &nc);
+  if (co == NULL && nc > 0) return NULL;
+  if (na != nb || na != nc) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: sgemmBatch: the three offset arrays differ in length");
+    return NULL;
+  }
+  if (m < 0 || n < 0 || k < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: sgemmBatch: m, n, k must be int32 >= 0");
+    return NULL;
+  }
+  /* Every range first: nothing is written unless all calls fit. */
+  for (size_t i = 0; i < na; i++) {
+    if (!fits(env, "A", ao[i], ta ? k : m, ta ? m : k, lda, length)) return NULL;
+    if (!fits(env, "B", bo[i], tb ? n : k, tb ? k : n, ldb, length)) return NULL;
+    if (!fits(env, "C", co[i], m, n, ldc, length)) return NULL;
+  }
+  if (m == 0 || n == 0) return NULL;
+  for (size_t i = 0; i < na; i++) {
+    float *c = heap + co[i];
+    if (k == 0) {
+      /* BLAS leaves C untouched at k = 0 only when beta = 1; make it explicit. */
+      for (int64_t r = 0; r < m; r++) {
+        for (int64_t j = 0; j < n; j++) c[r * ldc + j] = beta == 0.0 ? 0.0f : (float)beta * c[r * ldc + j];
+      }
+      continue;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                (int)m, (int)n, (int)k, (float)alpha, heap + ao[i], (int)lda, heap + bo[i], (int)ldb,
+                (float)beta, c, (int)ldc);
+  }
+  return NULL;
+}
+
+/* setThreads(n): the BLAS's threads for the calls that follow (OpenBLAS only; else a no-op). Returns the count in force. */
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t threads = 1;
+  if (argc >= 1) CHECK(napi_get_value_int32(env, argv[0], &threads));
+  int32_t now = 1;
+#ifdef SSLMEM_OPENBLAS
+  if (threads >= 1) openblas_set_num_threads(threads);
+  now = openblas_get_num_threads();
+#endif
+  napi_value out;
+  CHECK(napi_create_int32(env, now, &out));
+  return out;
+}
+
+static napi_status set_string(napi_env env, napi_value object, const char *key, const char *value) {
+  napi_value text;
+  napi_status status = napi_create_string_utf8(env, value == NULL ? "" : value, NAPI_AUTO_LENGTH, &text);
+  if (status != napi_ok) return status;
+  return napi_set_named_property(env, object, key, text);
+}
+
+/* info(): { name, config, core, threads } of the BLAS this binding was linked with. */
+static napi_value blas_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_create_object(env, &out));
+  CHECK(set_string(env, out, "name", SSLMEM_BLAS_NAME));
+#ifdef SSLMEM_OPENBLAS
+  CHECK(set_string(env, out, "config", openblas_get_config()));
+  CHECK(set_string(env, out, "core", openblas_get_corename()));
+  napi_value threads;
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
+  CHECK(napi_set_named_property(env, out, "threads", threads));
+#endif
+  return out;
+}
+
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  napi_property_descriptor properties[] = {
+      {"sgemmBatch", NULL, sgemm_batch, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok) return NULL;
+  return exports;
+}

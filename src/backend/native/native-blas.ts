@@ -1,0 +1,159 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+
+/**
+ * The optional native product binding: `native/build/sslmem-blas.node`, built at install
+ * by `scripts/build-native.mjs` against the system's CBLAS (OpenBLAS on Debian/Ubuntu).
+ * Where it loads, the wasm backend's matrix products (`wasm-kernels/gemm.ts`, the filter
+ * gradient of `conv-gemm.ts`) call its `sgemm` on Float32Array views of the wasm heap, in
+ * place; elsewhere our WebAssembly SIMD products run as before.
+ *
+ * `SSLMEM_NATIVE=0` keeps the binding unloaded; `SSLMEM_NATIVE_BINDING` names another
+ * `.node` file (for tests: a missing one is a machine without the binding).
+ */
+export interface NativeBlas {
+  /**
+   * For each i: `C_i = alpha op(A_i) op(B_i) + beta C_i`, row-major `m x n`, reduction
+   * `k`, every operand inside `heap` at the element offsets given, rows `ld*` apart.
+   * Throws a RangeError (and writes nothing) when a range leaves `heap`.
+   */
+  sgemmBatch(
+    heap: Float32Array, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    aOffsets: Int32Array, lda: number, bOffsets: Int32Array, ldb: number, beta: number, cOffsets: Int32Array, ldc: number,
+  ): void;
+  /** Sets the BLAS's threads (OpenBLAS; a no-op elsewhere); returns the count in force. */
+  setThreads(threads: number): number;
+  /** The linked BLAS: `name`, and for OpenBLAS its `config` line, `core` and `threads`. */
+  info(): { name: string; config?: string; core?: string; threads?: number };
+}
+
+/** What was loaded, or why nothing was. */
+interface Loaded {
+  readonly blas: NativeBlas | null;
+  readonly reason: string;
+  /** e.g. `OpenBLAS 0.3.21 (SkylakeX)`. */
+  readonly label: string;
+  /** For run keys: name, version and core, e.g. `OpenBLAS 0.3.21 SkylakeX`. */
+  readonly arithmetic: string;
+}
+
+let loaded: Loaded | undefined;
+let enabled = true;
+
+/** The binding's default place: `native/build/` at the package root (from src/ and dist/ alike). */
+export function defaultBindingPath(): string {
+  return path.join(__dirname, '..', '..', '..', 'native', 'build', 'sslmem-blas.node');
+}
+
+/**
+ * OpenBLAS releases pick their kernels by CPU model and fall back to the generic SSE3
+ * ("Prescott") kernels, several times slower than ours, on models they predate. Where the
+ * environment does not name a core (`OPENBLAS_CORETYPE`), the core is chosen here from
+ * the CPU's flags: `SkylakeX` with AVX-512 (F, BW, DQ, VL), else `Haswell` with AVX2 and
+ * FMA; otherwise OpenBLAS decides. The variable is set only while OpenBLAS loads (it reads it
+ * then), and only from the main thread, whose environment is the process's.
+ */
+function chooseOpenBlasCore(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.OPENBLAS_CORETYPE !== undefined || process.platform !== 'linux' || process.arch !== 'x64' || !isMainThread) return undefined;
+  let flags: Set<string>;
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    if (line === undefined) return undefined;
+    flags = new Set(line.slice(line.indexOf(':') + 1).trim().split(/\s+/));
+  } catch {
+    return undefined;
+  }
+  const core = ['avx512f', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.has(f))
+    ? 'SkylakeX'
+    : flags.has('avx2') && flags.has('fma')
+      ? 'Haswell'
+      : undefined;
+  if (core !== undefined) env.OPENBLAS_CORETYPE = core;
+  return core;
+}
+
+function load(env: NodeJS.ProcessEnv = process.env): Loaded {
+  if (env.SSLMEM_NATIVE === '0') return { blas: null, reason: 'SSLMEM_NATIVE=0', label: '', arithmetic: '' };
+  const file = env.SSLMEM_NATIVE_BINDING ?? defaultBindingPath();
+  if (!existsSync(file)) {
+    return { blas: null, reason: `no native binding at ${file} (built at install where a C compiler and libopenblas-dev are present: npm run build:native)`, label: '', arithmetic: '' };
+  }
+  const chosen = chooseOpenBlasCore(env);
+  try {
+    const module = { exports: {} as NativeBlas };
+    try {
+      process.dlopen(module, file);
+    } finally {
+      // OpenBLAS has read it while loading; child processes (e.g. another program's
+      // OpenBLAS) keep the environment they were given.
+      if (chosen !== undefined) delete env.OPENBLAS_CORETYPE;
+    }
+    const blas = module.exports;
+    blas.setThreads(1);
+    const info = blas.info();
+    const version = /OpenBLAS\s+(\S+)/.exec(info.config ?? '')?.[1];
+    const core = info.core !== undefined && info.core !== '' ? ` (${info.core}${chosen !== undefined ? ', chosen by sslmem from the CPU flags' : ''})` : '';
+    const name = `${info.name}${version !== undefined ? ` ${version}` : ''}`;
+    return { blas, reason: '', label: `${name}${core}`, arithmetic: info.core !== undefined && info.core !== '' ? `${name} ${info.core}` : name };
+  } catch (error) {
+    return { blas: null, reason: `the native binding ${file} failed to load (${(error as Error).message.split('\n')[0]})`, label: '', arithmetic: '' };
+  }
+}
+
+/** The binding, loaded on first use; null where it is absent, disabled or fails to load (`nativeBlasUnavailableReason`). */
+export function nativeBlas(): NativeBlas | null {
+  loaded ??= load();
+  return loaded.blas;
+}
+
+/** Why `nativeBlas()` is null (null when it is not). */
+export function nativeBlasUnavailableReason(): string | null {
+  loaded ??= load();
+  return loaded.blas === null ? loaded.reason : null;
+}
+
+/** The BLAS behind the binding, e.g. `OpenBLAS 0.3.21 (SkylakeX)`; null without one. */
+export function nativeBlasLabel(): string | null {
+  loaded ??= load();
+  return loaded.blas === null ? null : loaded.label;
+}
+
+/** What products compute with, for run keys (`OpenBLAS 0.3.21 SkylakeX`); null without the binding. */
+export function nativeBlasArithmetic(): string | null {
+  loaded ??= load();
+  return loaded.blas === null ? null : loaded.arithmetic;
+}
+
+/**
+ * One clause naming which products run, for `describeBackend`: the BLAS through the
+ * native binding, or our SIMD products and why not the binding.
+ */
+export function productsClause(): string {
+  const label = nativeBlasLabel();
+  if (label === null) return `products: our SIMD products (${nativeBlasUnavailableReason() ?? 'no native binding'})`;
+  return enabled ? `products: ${label} through the native binding` : `products: our SIMD products (native binding switched off; ${label} available)`;
+}
+
+/**
+ * The binding when products should use it: loaded and not switched off by
+ * `useNativeProducts(false)`; else null and our SIMD products run.
+ */
+export function nativeProducts(): NativeBlas | null {
+  return enabled ? nativeBlas() : null;
+}
+
+/**
+ * Chooses the native products (the default where the binding loads) or our SIMD ones;
+ * returns the previous choice. For tests and benchmarks that compare the two in one process.
+ */
+export function useNativeProducts(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on;
+  return previous;
+}
+
+/** Sets the BLAS's threads for this process (one per training worker); no-op without the binding. */
+export function setNativeThreads(threads: number): void {
+  nativeBlas()?.setThreads(threads);
+}

@@ -1,0 +1,262 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { currentArithmetic, describeBackend, initBackend } from '../../src/backend';
+import { nativeBlas, nativeBlasUnavailableReason, nativeProducts, useNativeProducts } from '../../src/backend/native/native-blas';
+import { cnnEncoder, mlpEncoder, vitEncoder, type Encoder } from '../../src/encoders';
+import { createRng } from '../../src/util/rng';
+import { randomValues, relativeError } from './compare';
+
+/**
+ * The native products (the system BLAS through native/build/sslmem-blas.node) against our
+ * WebAssembly SIMD products, in one process: `useNativeProducts` switches between them.
+ * Skipped, saying why, where the binding is not built (CI builds it; `SSLMEM_NATIVE=0`
+ * runs the rest of test/backend on our SIMD products alone).
+ */
+const skip = nativeBlas() === null ? `native binding not in use: ${nativeBlasUnavailableReason() ?? ''}` : false;
+
+/** Runs `f` (outputs and values read back) with the native products on or off. */
+function onPath(native: boolean, f: () => tf.Tensor | tf.Tensor[]): Float32Array[] {
+  const previous = useNativeProducts(native);
+  try {
+    const outs = tf.tidy(() => {
+      const r = f();
+      return Array.isArray(r) ? r : [r];
+    });
+    const values = outs.map((t) => Float32Array.from(t.dataSync()));
+    tf.dispose(outs);
+    return values;
+  } finally {
+    useNativeProducts(previous);
+  }
+}
+
+/** Asserts that native and SIMD products give the same outputs (relative error <= tol) and the same shapes. */
+function assertPathsAgree(label: string, f: () => tf.Tensor | tf.Tensor[], tol = 1e-5): void {
+  const native = onPath(true, f);
+  const simd = onPath(false, f);
+  assert.equal(native.length, simd.length, `${label}: outputs`);
+  native.forEach((values, i) => {
+    assert.equal(values.length, simd[i].length, `${label}: output ${i} size`);
+    const err = relativeError(values, simd[i]);
+    assert.ok(err <= tol, `${label}: output ${i}: native vs SIMD relative error ${err.toExponential(2)} > ${tol}`);
+  });
+}
+
+describe('native products agree with our SIMD products', { skip }, () => {
+  const rng = createRng(22);
+  const tensor = (shape: number[]): tf.Tensor => tf.tensor(randomValues(rng, shape.reduce((p, q) => p * q, 1)), shape);
+  before(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  test('the products of a step do run natively (arithmetic and describeBackend name the BLAS)', async () => {
+    const info = await initBackend({ backend: 'wasm' });
+    assert.ok(nativeProducts() !== null);
+    assert.match(describeBackend(info), /products: \S+.* through the native binding/);
+    assert.match(String(currentArithmetic().products), /\S/);
+    const previous = useNativeProducts(false);
+    try {
+      assert.equal(currentArithmetic().products, undefined, 'our SIMD products: no products field (run keys as before)');
+      assert.match(describeBackend(info), /products: our SIMD products/);
+    } finally {
+      useNativeProducts(previous);
+    }
+  });
+
+  // [label, a shape, b shape, transposeA, transposeB]: the products of the encoders'
+  // forward passes (x W) and gradients (dy W^T, x^T dy), attention, and the edges.
+  const cases: [string, number[], number[], boolean, boolean][] = [
+    ['MLP layer 1 forward', [256, 784], [784, 512], false, false],
+    ['MLP layer 2 forward', [256, 512], [512, 512], false, false],
+    ['MLP head forward', [256, 512], [512, 128], false, false],
+    ['MLP input gradient dy W^T', [256, 512], [784, 512], false, true],
+    ['MLP weight gradient x^T dy', [256, 784], [256, 512], true, false],
+    ['SimCLR similarities z z^T', [256, 128], [256, 128], false, true],
+    ['both transposed', [64, 96], [80, 64], true, true],
+    ['CNN dense head', [256, 128], [128, 128], false, false],
+    ['ViT attention scores (batch, transposeB)', [64, 17, 16], [64, 17, 16], false, true],
+    ['ViT attention values (batch)', [64, 17, 17], [64, 17, 16], false, false],
+    ['ViT attention gradient (batch, transposeA)', [64, 17, 17], [64, 17, 16], true, false],
+    ['ViT tokens x shared weight (3-D x 2-D)', [64, 17, 64], [64, 192], false, false],
+    ['broadcast batch', [2, 1, 5, 7], [1, 3, 7, 4], false, false],
+    ['odd sizes', [13, 29], [29, 17], false, false],
+    ['long reduction', [5, 40000], [40000, 6], false, false],
+    ['reduction of 1', [7, 1], [1, 9], false, false],
+  ];
+  for (const [label, sa, sb, ta, tb] of cases) {
+    test(`matMul: ${label}`, () => {
+      const a = tensor(sa);
+      const b = tensor(sb);
+      try {
+        assertPathsAgree(label, () => tf.matMul(a, b, ta, tb));
+      } finally {
+        tf.dispose([a, b]);
+      }
+    });
+  }
+
+  test('zero-size edges: m = 0, n = 0, k = 0 (zeros), empty batch', () => {
+    for (const [sa, sb] of [[[0, 5], [5, 3]], [[4, 5], [5, 0]], [[4, 0], [0, 3]], [[0, 4, 5], [0, 5, 3]]]) {
+      const a = tf.zeros(sa);
+      const b = tf.zeros(sb);
+      try {
+        const [native] = onPath(true, () => tf.matMul(a, b));
+        const [simd] = onPath(false, () => tf.matMul(a, b));
+        assert.deepEqual(Array.from(native), Array.from(simd), `${JSON.stringify(sa)} x ${JSON.stringify(sb)}`);
+        assert.ok(native.every((v) => v === 0));
+      } finally {
+        tf.dispose([a, b]);
+      }
+    }
+    const a = tf.ones([3, 0]);
+    const b = tf.ones([0, 2]);
+    const [k0] = onPath(true, () => tf.matMul(a, b));
+    assert.deepEqual(Array.from(k0), [0, 0, 0, 0, 0, 0]);
+    tf.dispose([a, b]);
+  });
+
+  // [x shape, filter shape, stride, padding]: the convolutions of the CNN encoder (and
+  // thinner ones that stay on XNNPACK), forward and both gradients.
+  const convs: [number[], number[], number, 'same' | 'valid'][] = [
+    [[8, 32, 32, 3], [3, 3, 3, 32], 1, 'same'],
+    [[8, 16, 16, 32], [3, 3, 32, 64], 1, 'same'],
+    [[8, 8, 8, 64], [3, 3, 64, 128], 1, 'same'],
+    [[4, 9, 7, 16], [5, 5, 16, 8], 1, 'valid'],
+    [[4, 9, 9, 8], [3, 3, 8, 12], 2, 'same'],
+  ];
+  for (const [xs, fs, stride, pad] of convs) {
+    test(`conv2d ${JSON.stringify(xs)} * ${JSON.stringify(fs)} stride ${stride} ${pad}: forward and gradients`, () => {
+      const x = tensor(xs) as tf.Tensor4D;
+      const w = tensor(fs) as tf.Tensor4D;
+      const dy = tf.tidy(() => tensor(tf.conv2d(x, w, stride, pad).shape.slice()));
+      try {
+        assertPathsAgree('conv2d', () => {
+          const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad));
+          return [tf.conv2d(x, w, stride, pad), ...g([x, w], dy)];
+        });
+      } finally {
+        tf.dispose([x, w, dy]);
+      }
+    });
+  }
+
+  /** Gradients of a scalar function of the encoder's output with respect to its variables, on one path. */
+  function encoderGradients(encoder: Encoder, images: tf.Tensor4D, target: tf.Tensor, native: boolean): Float32Array[] {
+    return onPath(native, () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(tf.sub(encoder.apply(images, true), target))), encoder.variables as tf.Variable[]);
+      return [value, ...encoder.variables.map((v) => grads[v.name])];
+    });
+  }
+
+  const encoders: [string, () => Encoder, [number, number, number, number], number][] = [
+    ['MLP', () => mlpEncoder({ seed: 1 }), [32, 28, 28, 1], 1e-4],
+    ['CNN', () => cnnEncoder({ seed: 2 }), [16, 32, 32, 3], 1e-4],
+    ['ViT', () => vitEncoder({ seed: 3, dim: 32, depth: 1, heads: 2, patchSize: 4, inputShape: [16, 16, 3] }), [8, 16, 16, 3], 1e-4],
+  ];
+  for (const [label, make, shape, tol] of encoders) {
+    test(`${label} encoder: loss and every gradient match between the paths (relative error <= ${tol})`, () => {
+      const encoder = make();
+      const images = tf.randomUniform(shape, 0, 1, 'float32', 5) as tf.Tensor4D;
+      const target = tf.randomNormal([shape[0], encoder.outDim], 0, 1, 'float32', 6);
+      try {
+        const native = encoderGradients(encoder, images, target, true);
+        const simd = encoderGradients(encoder, images, target, false);
+        assert.equal(native.length, encoder.variables.length + 1);
+        native.forEach((values, i) => {
+          const what = i === 0 ? 'loss' : `gradient of ${encoder.variables[i - 1].name}`;
+          const err = relativeError(values, simd[i]);
+          assert.ok(err <= tol, `${label} ${what}: relative error ${err.toExponential(2)} > ${tol}`);
+        });
+      } finally {
+        tf.dispose([images, target]);
+        encoder.dispose();
+      }
+    });
+  }
+});
+
+describe('the native binding itself', { skip }, () => {
+  let blas: NonNullable<ReturnType<typeof nativeBlas>>;
+  before(() => {
+    blas = nativeBlas()!;
+  });
+  after(() => {
+    blas.setThreads(1);
+  });
+
+  /** Naive float64 product of row-major strided operands. */
+  function naive(h: Float32Array, ta: boolean, tb: boolean, m: number, n: number, k: number, ao: number, lda: number, bo: number, ldb: number): Float64Array {
+    const out = new Float64Array(m * n);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += h[ao + (ta ? p * lda + i : i * lda + p)] * h[bo + (tb ? j * ldb + p : p * ldb + j)];
+        out[i * n + j] = acc;
+      }
+    return out;
+  }
+
+  test('strided views at offsets, every transpose, a batch of entries, beta = 1 accumulates', () => {
+    const rng = createRng(7);
+    const heap = randomValues(rng, 20000);
+    const [m, n, k] = [5, 7, 9];
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const lda = (ta ? m : k) + 3;
+      const ldb = (tb ? k : n) + 2;
+      const ldc = n + 4;
+      const ao = [11, 301];
+      const bo = [1001, 1500];
+      const co = [5000, 6000];
+      const expected = ao.map((a, i) => naive(heap, ta, tb, m, n, k, a, lda, bo[i], ldb));
+      const before = Float32Array.from(heap.subarray(5000, 7000));
+      blas.sgemmBatch(heap, ta, tb, m, n, k, 1, Int32Array.from(ao), lda, Int32Array.from(bo), ldb, 0, Int32Array.from(co), ldc);
+      for (let i = 0; i < 2; i++) {
+        const got = new Float32Array(m * n);
+        for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) got[r * n + j] = heap[co[i] + r * ldc + j];
+        assert.ok(relativeError(got, expected[i]) < 1e-5, `ta=${ta} tb=${tb} entry ${i}`);
+        // The padding between rows of C is left alone.
+        for (let r = 0; r < m - 1; r++) for (let j = n; j < ldc; j++) assert.equal(heap[co[i] + r * ldc + j], before[co[i] - 5000 + r * ldc + j]);
+      }
+      const once = Float32Array.from(heap.subarray(co[0], co[0] + m * ldc));
+      blas.sgemmBatch(heap, ta, tb, m, n, k, 1, Int32Array.of(ao[0]), lda, Int32Array.of(bo[0]), ldb, 1, Int32Array.of(co[0]), ldc);
+      for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) {
+        const v = heap[co[0] + r * ldc + j];
+        assert.ok(Math.abs(v - 2 * once[r * ldc + j]) <= 1e-5 * Math.max(1, Math.abs(v)), 'beta = 1 doubles');
+      }
+    }
+  });
+
+  test('ranges outside the heap throw a RangeError and write nothing', () => {
+    const heap = new Float32Array(64).fill(1);
+    const copy = Float32Array.from(heap);
+    assert.throws(() => blas.sgemmBatch(heap, false, false, 4, 4, 4, 1, Int32Array.of(0), 4, Int32Array.of(16), 4, 0, Int32Array.of(50), 4), RangeError);
+    assert.throws(() => blas.sgemmBatch(heap, false, false, 4, 4, 4, 1, Int32Array.of(0, 0), 4, Int32Array.of(16, 16), 4, 0, Int32Array.of(32, 61), 4), RangeError);
+    assert.throws(() => blas.sgemmBatch(heap, false, false, 4, 4, 4, 1, Int32Array.of(0), 3, Int32Array.of(16), 4, 0, Int32Array.of(32), 4), RangeError, 'lda < columns');
+    assert.deepEqual(heap, copy, 'nothing written when any entry is out of range');
+  });
+
+  test('info names the BLAS; setThreads(1) holds', () => {
+    const info = blas.info();
+    assert.match(info.name, /BLAS/);
+    assert.equal(blas.setThreads(1), 1);
+  });
+
+  test('a worker thread loads the binding too (context-aware addon)', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const { defaultBindingPath } = await import('../../src/backend/native/native-blas.js');
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const m = { exports: {} };
+      process.dlopen(m, workerData);
+      const h = new Float32Array([1, 2, 3, 4, 0]);
+      m.exports.sgemmBatch(h, false, false, 1, 1, 2, 1, Int32Array.of(0), 2, Int32Array.of(2), 1, 0, Int32Array.of(4), 1);
+      parentPort.postMessage(h[4]);`;
+    const value = await new Promise((resolve, reject) => {
+      const worker = new Worker(code, { eval: true, workerData: process.env.SSLMEM_NATIVE_BINDING ?? defaultBindingPath() });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    assert.equal(value, 1 * 3 + 2 * 4);
+  });
+});
