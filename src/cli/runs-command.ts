@@ -1,20 +1,8 @@
 import { collectGarbage, verifyRuns, type RunReport } from '../runs/run-maintenance';
 import { defaultRunRoot, runStore } from '../runs/run-store';
+import { formatSize } from '../util/storage-error';
 import type { Command } from './command';
 import { formatTable } from './summary-text';
-
-/** Bytes as `12.3 MB`. */
-function formatBytes(bytes: number): string {
-  if (bytes < 1e3) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1e3;
-  let unit = 0;
-  while (value >= 1e3 && unit < units.length - 1) {
-    value /= 1e3;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 function countText(reports: readonly RunReport[], interrupted: number): string {
   const runs = reports.filter((r) => r.part === 'run');
@@ -58,9 +46,9 @@ export const runsCommand: Command = {
       const dryRun = values['dry-run'] === true;
       const out = values.out as string | undefined;
       const items = collectGarbage(store, { dryRun, keepStale: values['keep-stale'] === true, interrupted: values.interrupted === true, ...(out === undefined ? {} : { outs: [out] }) });
-      for (const item of items) io.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${item.path} (${formatBytes(item.bytes)}): ${item.why}\n`);
+      for (const item of items) io.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${item.path} (${formatSize(item.bytes)}): ${item.why}\n`);
       const bytes = items.reduce((s, i) => s + i.bytes, 0);
-      io.stdout.write(`${store.root}: ${dryRun ? 'would free' : 'freed'} ${formatBytes(bytes)} in ${items.length} item(s)\n`);
+      io.stdout.write(`${store.root}: ${dryRun ? 'would free' : 'freed'} ${formatSize(bytes)} in ${items.length} item(s)\n`);
       return 0;
     }
     const reports = verifyRuns(store);
@@ -74,7 +62,7 @@ export const runsCommand: Command = {
           stale: mine.filter((r) => r.state === 'stale').length,
           damaged: mine.filter((r) => r.state === 'damaged').length,
           interrupted: store.workKeys(kind).length,
-          size: formatBytes(mine.reduce((s, r) => s + r.bytes, 0)),
+          size: formatSize(mine.reduce((s, r) => s + r.bytes, 0)),
         };
       });
       io.stdout.write(rows.length === 0 ? `${store.root}: empty\n` : `${store.root}\n${formatTable(rows, ['kind', 'runs', 'stale', 'damaged', 'interrupted', 'size'])}\n`);

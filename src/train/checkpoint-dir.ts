@@ -1,9 +1,9 @@
-import { readdirSync } from 'node:fs';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { checkRecordedFile, fileRecordText, readFileRecord, recordPathOf, type FileRecord } from '../util/recorded-file';
 import { withStorageContextAsync } from '../util/storage-error';
 import { tempPathFor } from '../util/temp-files';
+import { namesInDir } from '../util/list-dir';
 
 const checkpointName = /^epoch-(\d+)\.safetensors$/;
 
@@ -64,13 +64,7 @@ export async function verifyCheckpointFile(path: string): Promise<string | undef
 
 /** The checkpoints in `dir` (epochs up to `maxEpoch`), ascending by epoch; empty when `dir` does not exist. */
 export function listCheckpointsSync(dir: string, maxEpoch = Infinity): Array<{ path: string; epoch: number }> {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names = namesInDir(dir);
   return checkpointsAmong(dir, names, maxEpoch);
 }
 

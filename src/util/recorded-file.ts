@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { namesInDir } from './list-dir';
 
 /** Format of a file's record (`<stem>.record.json` beside it). */
 export const fileRecordFormat = 'sslmem-file-record/1';
@@ -64,13 +65,7 @@ export function checkRecordedFile(path: string): string | undefined {
 
 /** The files of `dir` that have a record (named in `*.record.json`), sorted; empty when `dir` does not exist. */
 export function recordedFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names = namesInDir(dir);
   const files: string[] = [];
   for (const name of names.filter((n) => n.endsWith('.record.json') && !n.startsWith('.'))) {
     try {
