@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { quietKernelShutdown } from './tslab-kernel';
 
 /** Options of `progressBar`. */
 export interface ProgressBarOptions {
@@ -109,6 +110,7 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
  * callback would take the old kernel down with it.
  */
 export function guardedStdout(): (text: string) => void {
+  quietKernelShutdown();
   let broken = false;
   return (text) => {
     if (broken) return;

@@ -60,6 +60,7 @@ function kernelWriter(): WriteDisplayData | undefined {
  */
 export function sendToKernel(bundle: MimeBundle, options: { displayId?: string; update?: boolean } = {}): boolean {
   if (!inKernel()) return false;
+  quietKernelShutdown();
   const writer = kernelWriter();
   const transient = options.displayId === undefined ? {} : { display_id: options.displayId };
   if (writer) {
@@ -74,4 +75,50 @@ export function sendToKernel(bundle: MimeBundle, options: { displayId?: string; 
   const content = bundle[type] as string;
   tslab.display.raw(type, type === 'image/png' ? Buffer.from(content, 'base64') : content);
   return true;
+}
+
+const quieted = Symbol.for('sslmem.quietKernelShutdown');
+
+/** Whether `error` is a write to a ZeroMQ socket that has been closed. */
+function closedSocketError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'EBADF' || /Socket is closed/.test(String(e?.message ?? ''));
+}
+
+/**
+ * Lets the kernel shut down quietly while a cell runs. tslab answers a restart or shutdown
+ * request by closing its sockets at once; the running cell then reports its end to a closed
+ * socket, the error escapes as an unhandled rejection, and the wasm backend's handler turns
+ * it into a crash of the old kernel (`Error: Socket is closed ... EBADF` in the server's log).
+ * This wraps tslab's two reporting methods (`ZmqServer.publishStatus` and
+ * `handleShellMessage`) so that writes to a closed socket, which nobody can receive any more,
+ * are dropped; every other error still surfaces. Once per process; nothing outside a kernel.
+ */
+export function quietKernelShutdown(): void {
+  if (!inKernel()) return;
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
+    const proto = (mod?.exports as { ZmqServer?: { prototype: Record<string | symbol, unknown> } } | undefined)?.ZmqServer?.prototype;
+    if (proto === undefined || proto[quieted] === true) continue;
+    const publish = proto.publishStatus;
+    const handle = proto.handleShellMessage;
+    if (typeof publish !== 'function' || typeof handle !== 'function') continue;
+    proto.publishStatus = function (this: unknown, ...args: unknown[]): unknown {
+      try {
+        return publish.apply(this, args);
+      } catch (error) {
+        if (!closedSocketError(error)) throw error;
+        return undefined;
+      }
+    };
+    proto.handleShellMessage = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      try {
+        return await handle.apply(this, args);
+      } catch (error) {
+        if (!closedSocketError(error)) throw error;
+        return undefined;
+      }
+    };
+    proto[quieted] = true;
+  }
 }
