@@ -118,10 +118,12 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // A failed command may leave connections behind (a Redis that went away keeps reconnecting): end now.
+      if (code !== 0) process.exit(code);
     },
     (error: unknown) => {
       process.stderr.write(`sslmem: ${String(error)}\n`);
-      process.exitCode = 1;
+      process.exit(1);
     },
   );
 }

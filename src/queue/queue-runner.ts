@@ -171,6 +171,17 @@ export function queueRunner(options: QueueRunnerOptions): Runner {
         let workers: number | undefined = 0;
         let warnedNoWorker = false;
         let lastStatus = '';
+        // A command that never returns (a connection that hangs instead of failing) must not
+        // hold the run forever either: a watchdog fails it once Redis has been silent too long.
+        let watchdog: NodeJS.Timeout | undefined;
+        const silence = new Promise<never>((_, reject) => {
+          watchdog = setInterval(() => {
+            const silent = Date.now() - lastAnswer;
+            if (silent >= redisTimeoutMs + pollMs + 1000) reject(new Error(`lost the connection to the Redis of the ${where}: no answer for ${Math.round(silent / 1000)} s (a command did not return); is redis-server running there?`));
+          }, 500);
+        });
+        silence.catch(() => undefined);
+        const waitForJobs = async (): Promise<void> => {
         while (pending.size > 0) {
           try {
             let waiting = 0;
@@ -242,6 +253,15 @@ export function queueRunner(options: QueueRunnerOptions): Runner {
             }
           }
           if (pending.size > 0) await sleep(pollMs);
+        }
+        };
+        try {
+          await Promise.race([waitForJobs(), silence]);
+        } catch (error) {
+          graceful = false;
+          throw error;
+        } finally {
+          clearInterval(watchdog);
         }
         if (failures.length > 0) throw new Error(`${failures.length} of ${byKey.size} training job(s) failed on the ${where}:\n  ${failures.join('\n  ')}`);
         return { trained: missing, reused: distinct - missing.length };
