@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { scoreStatistics, type ScoreColumn } from '../experiments/summarize-scores';
+import { scoreStatistics, type ScoreColumn } from '../measure/summarize-scores';
 import type { ScoreNormalization } from '../memorization/normalize-scores';
 import { encoderStore } from '../plans/encoder-store';
 import type { FoldPlan } from '../plans/fold-plan';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { datasetLoaders, type DatasetName } from '../data/load-dataset';
-import { withObjective, withOverrides, type ExperimentConfig } from '../experiments/experiment-config';
+import { withObjective, withOverrides, type ExperimentConfig } from '../design/experiment-config';
 import { objectiveNames } from '../methods/registry';
-import { preset, presetNames } from '../experiments/presets';
+import { preset, presetNames } from '../design/presets';
 import { describeValue, InputError } from '../util/errors';
 import { assertPlainData, safeMerge } from '../util/safe-keys';
 import type { OptionSpec } from './parse-args';

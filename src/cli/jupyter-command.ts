@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { presetNames } from '../experiments/presets';
+import { presetNames } from '../design/presets';
 import { InputError } from '../util/errors';
 import type { Command } from './command';
 import { ensureFrontEnd, frontEndName, type FrontEnd } from './jupyter-front-end';

@@ -1,6 +1,6 @@
 import type { ColumnTable } from 'arquero';
-import { labelMemorization, labelMemorizationConfig, labelMemorizationKey, labelMemorizationKind } from '../experiments/label-memorization';
-import { compareSets, defaultComparisons, scoreStatistics } from '../experiments/summarize-scores';
+import { labelMemorization, labelMemorizationConfig, labelMemorizationKey, labelMemorizationKind } from '../measure/label-memorization';
+import { compareSets, defaultComparisons, scoreStatistics } from '../measure/summarize-scores';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';

@@ -1,9 +1,9 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { augmentationFromConfig } from '../augment/augmentation-from-config';
-import { setImages, setNames, type SetName } from '../experiments/experiment-data';
-import { layerMemorization, layerMemSummary } from '../experiments/layer-memorization';
-import type { ScoreColumn } from '../experiments/summarize-scores';
+import { setImages, setNames, type SetName } from '../design/experiment-data';
+import { layerMemorization, layerMemSummary } from '../measure/layer-memorization';
+import type { ScoreColumn } from '../measure/summarize-scores';
 import { datasetSource } from '../memorization/image-source';
 import { layerNames } from '../memorization/layer-mem';
 import { unitMem } from '../memorization/unit-mem';

@@ -1,4 +1,4 @@
-import type { Side } from '../experiments/experiment-config';
+import type { Side } from '../design/experiment-config';
 
 /** Output file of a training history: `history-f-seed0.csv`. */
 export function historyFileName(side: Side, seed: number): string {

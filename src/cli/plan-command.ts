@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { initBackend, type BackendChoice } from '../backend/init-backend';
-import { allPointsPlan, defaultFolds } from '../experiments/all-point-scores';
-import { loadExperimentData } from '../experiments/experiment-data';
+import { allPointsPlan, defaultFolds } from '../measure/all-point-scores';
+import { loadExperimentData } from '../design/experiment-data';
 import { encoderStore } from '../plans/encoder-store';
 import { writePlanFile } from '../plans/plan-file';
 import { sidePlan } from '../plans/side-plan';

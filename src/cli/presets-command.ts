@@ -1,5 +1,5 @@
 import type { DatasetName } from '../data/load-dataset';
-import { preset, presetNames } from '../experiments/presets';
+import { preset, presetNames } from '../design/presets';
 import type { Command } from './command';
 import { datasetNames } from './experiment-options';
 

@@ -1,5 +1,5 @@
 import * as aq from 'arquero';
-import { probeEncoder } from '../experiments/probe-encoder';
+import { probeEncoder } from '../measure/probe-encoder';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';

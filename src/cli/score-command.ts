@@ -1,7 +1,7 @@
 import type { ColumnTable } from 'arquero';
-import { memorizationScores, memorizationScoresKey, memorizationScoresKind } from '../experiments/memorization-scores';
-import { allPointScores, allPointScoresKey, allPointScoresKind, allPointsPlan, defaultFolds } from '../experiments/all-point-scores';
-import { compareSets, defaultComparisons, scoreStatistics, type ScoreColumn } from '../experiments/summarize-scores';
+import { memorizationScores, memorizationScoresKey, memorizationScoresKind } from '../measure/memorization-scores';
+import { allPointScores, allPointScoresKey, allPointScoresKind, allPointsPlan, defaultFolds } from '../measure/all-point-scores';
+import { compareSets, defaultComparisons, scoreStatistics, type ScoreColumn } from '../measure/summarize-scores';
 import type { ScoreNormalization } from '../memorization/normalize-scores';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';

@@ -1,4 +1,4 @@
-import { epsilonSpent } from '../experiments/train-side';
+import { epsilonSpent } from '../plans/train-side';
 import { saveEncoder } from '../train/encoder-file';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';

@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../experiments/experiment-config';
+import type { ExperimentConfig } from '../design/experiment-config';
 import type { JobMessage } from '../plans/runner';
 import { encoderStore } from '../plans/encoder-store';
 import { sidePlan } from '../plans/side-plan';

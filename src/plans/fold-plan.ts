@@ -1,5 +1,5 @@
-import type { ExperimentConfig } from '../experiments/experiment-config';
-import type { ExperimentData } from '../experiments/experiment-data';
+import type { ExperimentConfig } from '../design/experiment-config';
+import type { ExperimentData } from '../design/experiment-data';
 import { check } from '../util/errors';
 import { createRng } from '../util/rng';
 import { subsetJob, type TrainingJob } from './training-job';

@@ -11,3 +11,6 @@ export * from './plan-file';
 export * from './plan-interrupted-error';
 export * from './interrupt-signal';
 export * from './key-mismatch';
+export * from './train-side';
+export * from './encoder-run';
+export * from './trained-encoders';

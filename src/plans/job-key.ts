@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { runProvenance } from '../runs/provenance';
 import { runKey } from '../runs/run-key';
-import { resolveExperimentDp } from '../experiments/privacy-config';
+import { resolveExperimentDp } from '../design/privacy-config';
 import type { TrainingJob } from './training-job';
 
 /** The run-store kind under which trained encoders are kept. */

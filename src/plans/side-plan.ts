@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../experiments/experiment-config';
+import type { ExperimentConfig } from '../design/experiment-config';
 import { sideJob, type TrainingPlan } from './training-job';
 
 /** The SSLMem design of `config`: one f (`S_S + S_C`) and one g (`S_S + S_I`) per seed, in seed order. */

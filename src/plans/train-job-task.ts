@@ -1,5 +1,5 @@
 import { activeBackend, ensureBackend, initBackend, type BackendChoice } from '../backend/init-backend';
-import { loadSplitData } from '../experiments/experiment-data';
+import { loadSplitData } from '../design/experiment-data';
 import type { TaskContext } from '../parallel/worker-task';
 import { runStore } from '../runs/run-store';
 import { NonFiniteLossError } from '../train/non-finite-loss-error';

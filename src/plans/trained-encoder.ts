@@ -1,6 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import type { Encoder } from '../encoders/encoder';
-import type { Side } from '../experiments/experiment-config';
+import type { Side } from '../design/experiment-config';
 import type { Objective, ObjectiveState } from '../methods/objective';
 import type { TrainingJob } from './training-job';
 

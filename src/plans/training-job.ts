@@ -1,8 +1,8 @@
 import type { AugmentationConfig } from '../augment/augmentation-from-config';
 import type { ObjectiveConfig } from '../methods/objective';
-import type { ExperimentConfig, ExperimentTrain, Side } from '../experiments/experiment-config';
-import type { ExperimentDp } from '../experiments/privacy-config';
-import { datasetRequest, type DatasetRequest } from '../experiments/experiment-data';
+import type { ExperimentConfig, ExperimentTrain, Side } from '../design/experiment-config';
+import type { ExperimentDp } from '../design/privacy-config';
+import { datasetRequest, type DatasetRequest } from '../design/experiment-data';
 
 /**
  * The images one training uses, as plain data: one side of a split's SSLMem design (f

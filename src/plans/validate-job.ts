@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { datasetLoaders } from '../data/load-dataset';
-import { validateExperimentConfig, type ExperimentConfig } from '../experiments/experiment-config';
-import { preset } from '../experiments/presets';
+import { validateExperimentConfig, type ExperimentConfig } from '../design/experiment-config';
+import { preset } from '../design/presets';
 import { InputError } from '../util/errors';
 import { assertPlainData } from '../util/safe-keys';
 import type { TrainingJob } from './training-job';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveExperimentConfig } from '../../src/cli/experiment-options';
-import { preset } from '../../src/experiments/presets';
+import { preset } from '../../src/design/presets';
 import { InputError } from '../../src/util/errors';
 
 const dir = mkdtempSync(join(tmpdir(), 'sslmem-cli-options-'));

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
-import { loadExperimentData, setImages, setNames } from '../../src/experiments/experiment-data';
-import type { ExperimentConfig } from '../../src/experiments/experiment-config';
+import { loadExperimentData, setImages, setNames } from '../../src/design/experiment-data';
+import type { ExperimentConfig } from '../../src/design/experiment-config';
 
 const mainJs = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 

@@ -9,9 +9,9 @@ import { initBackend } from '../../src/backend';
 import { bufferIo } from '../../src/cli/cli-io';
 import { commands, main } from '../../src/cli/main';
 import { resolveExperimentConfig } from '../../src/cli/experiment-options';
-import { preset, presetNames } from '../../src/experiments/presets';
+import { preset, presetNames } from '../../src/design/presets';
 import { runStore } from '../../src/runs/run-store';
-import { loadTrainedEncoder } from '../../src/experiments/trained-encoders';
+import { loadTrainedEncoder } from '../../src/plans/trained-encoders';
 import { loadEncoder } from '../../src/train/encoder-file';
 
 before(async () => {

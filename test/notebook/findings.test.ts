@@ -37,7 +37,7 @@ describe('finding notebooks in the quick preset', { skip, timeout: 40 * 60_000 }
       const cells = (JSON.parse(readFileSync(path, 'utf8')) as { cells: Cell[] }).cells.filter((c) => c.cell_type === 'code');
       const last = cells[cells.length - 1];
       const printed = (last.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join('') : o.text ?? '')).join('');
-      // The verdicts' logic is tested on data with known answers (test/experiments/finding-tests.test.ts);
+      // The verdicts' logic is tested on data with known answers (test/findings/finding-tests.test.ts);
       // here: each notebook reached its computed verdict through the real kernel.
       assert.match(printed, /claim holds at this scale|not confirmed at this scale|Cheapest: |No regime shows/, `${name}: last cell printed ${JSON.stringify(printed)}`);
     }

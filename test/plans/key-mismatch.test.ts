@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/backend';
-import { preset } from '../../src/experiments/presets';
+import { preset } from '../../src/design/presets';
 import { jobKey, jobRunConfig } from '../../src/plans/job-key';
 import { keyMismatch } from '../../src/plans/key-mismatch';
 import { sidePlan } from '../../src/plans/side-plan';

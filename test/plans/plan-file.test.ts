@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend';
-import { preset } from '../../src/experiments/presets';
+import { preset } from '../../src/design/presets';
 import { readPlanFile, writePlanFile } from '../../src/plans/plan-file';
 import { sidePlan } from '../../src/plans/side-plan';
 import { InputError } from '../../src/util/errors';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preset } from '../../src/experiments/presets';
+import { preset } from '../../src/design/presets';
 import { sidePlan } from '../../src/plans/side-plan';
 import { validateTrainingJob } from '../../src/plans/validate-job';
 import { InputError } from '../../src/util/errors';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/backend';
-import { preset } from '../../src/experiments/presets';
+import { preset } from '../../src/design/presets';
 import { sidePlan } from '../../src/plans/side-plan';
 import { subsetJob } from '../../src/plans/training-job';
 import { validateTrainingJob } from '../../src/plans/validate-job';

@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/backend';
-import { preset } from '../../src/experiments/presets';
+import { preset } from '../../src/design/presets';
 import { jobKey } from '../../src/plans/job-key';
 import { sidePlan } from '../../src/plans/side-plan';
 import { validateQueuedTraining } from '../../src/queue/queue-job';

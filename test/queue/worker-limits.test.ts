@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preset } from '../../src/experiments/presets';
+import { preset } from '../../src/design/presets';
 import { sidePlan } from '../../src/plans/side-plan';
 import { subsetJob } from '../../src/plans/training-job';
 import { checkWorkerLimits, defaultWorkerLimits, shortLabel } from '../../src/queue/worker-limits';

@@ -50,7 +50,7 @@ describe('codeFingerprint', () => {
   });
 
   test('the source and the compiled library reach the same modules', () => {
-    for (const module of ['plans/train-job-task', 'experiments/memorization-scores']) {
+    for (const module of ['plans/train-job-task', 'measure/memorization-scores']) {
       const names = (root: string) => [...codeFiles(module, root).keys()].map((f) => f.replace(/\.(ts|js)$/, '')).sort();
       assert.deepEqual(names(join(__dirname, '../../src')), names(join(__dirname, '../../dist')), module);
     }
@@ -58,7 +58,7 @@ describe('codeFingerprint', () => {
 
   test('of the library: the training code reaches the trainer, not the command line', () => {
     assert.match(codeFingerprint('plans/train-job-task'), /^[0-9a-f]{64}$/);
-    assert.notEqual(codeFingerprint('plans/train-job-task'), codeFingerprint('experiments/memorization-scores'));
+    assert.notEqual(codeFingerprint('plans/train-job-task'), codeFingerprint('measure/memorization-scores'));
     assert.equal(moduleOf(join(__dirname, '../../src/plans/train-job-task.ts')), 'plans/train-job-task');
   });
 });

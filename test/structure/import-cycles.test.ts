@@ -71,3 +71,51 @@ test('the cycle finder finds a loop of three files', () => {
   const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
   assert.deepEqual(cycles(graph), [['a', 'b', 'c']]);
 });
+
+// The floors of the house, from the ground up: a room imports only from rooms on lower
+// floors (or from itself). An import that points up, or across to another room of the same
+// floor, fails here with the file and the line's target.
+const floors: readonly (readonly string[])[] = [
+  ['util'],
+  ['backend', 'io', 'stats', 'privacy', 'parallel', 'data'],
+  ['augment', 'runs', 'plot'],
+  ['encoders'],
+  ['losses'],
+  ['heads'],
+  ['methods'],
+  ['memorization', 'train'],
+  ['eval', 'conformance'],
+  ['design'],
+  ['plans'],
+  ['measure', 'queue'],
+  ['findings'],
+  ['notebook', 'cli'],
+  ['index'],
+];
+
+function roomOf(file: string): string {
+  const parts = relative(root, file).split(/[\\/]/);
+  return parts.length > 1 ? parts[0] : parts[0].replace(/\.ts$/, '');
+}
+
+test('every import points down a floor: design below plans below measure below findings', () => {
+  const floorOf = new Map(floors.flatMap((rooms, i) => rooms.map((r) => [r, i] as const)));
+  const wrong: string[] = [];
+  for (const file of files(root)) {
+    const room = roomOf(file);
+    const here = floorOf.get(room);
+    if (here === undefined) {
+      wrong.push(`${relative(root, file)}: room "${room}" is on no floor (add it to the floors of this test)`);
+      continue;
+    }
+    for (const m of readFileSync(file, 'utf8').matchAll(specifier)) {
+      const to = target(file, m[2]);
+      if (to === undefined) continue;
+      const other = roomOf(to);
+      if (other === room) continue;
+      const there = floorOf.get(other);
+      if (there === undefined || there >= here) wrong.push(`${relative(root, file)} (${room}, floor ${here}) imports ${relative(root, to)} (${other}, floor ${there ?? 'none'})`);
+    }
+  }
+  assert.deepEqual(wrong, [], `imports that do not point down:\n${wrong.join('\n')}`);
+});
