@@ -95,6 +95,8 @@ export interface Finding<S extends FindingSettings = FindingSettings, Study = un
   readonly claim: string;
   /** The settings its notebook uses for a preset. */
   settings(preset: PresetName): S;
+  /** What it will train and measure with `settings`, line by line (a notebook's first cell, `sslmem finding` before it runs). */
+  describe(settings: S): string[];
   /** Every training it needs, stage by stage (a later stage's jobs once the store holds what chooses them). */
   plan(settings: S, options?: FindingRunOptions): Promise<FindingPlan>;
   /** Trains what is missing (each stage once, through the runner), then measures. */

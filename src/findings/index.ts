@@ -11,3 +11,6 @@ export * from './removal-study';
 export * from './regularizer-study';
 export * from './localization-study';
 export * from './localization-summary';
+export * from './finding';
+export * from './train-stages';
+export * from './registry';

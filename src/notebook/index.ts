@@ -9,3 +9,4 @@ export * from './progress-bar';
 export * from './training-progress';
 export * from './print-table';
 export { plotlyJsVersion, plotlyScriptHtml } from './plotly-js';
+export * from './show-verdict';
