@@ -1,10 +1,16 @@
 import type { Finding, FindingSettings } from './finding';
+import { coresetFinding } from './coreset';
+import { removalFinding } from './removal';
+import { localizationFinding } from './localization';
 
 /**
  * Every finding by its command-line name, in notebook order. A literal record: adding a
  * finding is one folder and one line here.
  */
 export const findings = {
+  coreset: coresetFinding,
+  removal: removalFinding,
+  localization: localizationFinding,
 } satisfies Record<string, Finding<any, any>>;
 
 /** A finding's command-line name. */
