@@ -119,6 +119,7 @@ describe('the coreset finding on a tiny quick preset', () => {
 
   test('plan: stage subsets is undefined before the fold references ran, run trains exactly the stages, then the plan knows stage 2', async () => {
     const before = await coresetFinding.plan(settings, { store });
+    assert.match(coresetFinding.describe(settings)[0], /^pool: 60 MNIST training points .*, 2 folds, seeds 0, 2 epochs,/);
     assert.deepEqual(before.stages.map((s) => [s.name, s.after]), [['folds', undefined], ['subsets', 'folds']]);
     assert.equal(before.stages[0].jobs?.length, 3, 'one seed: f on the pool and 2 g without one fold');
     assert.equal(before.stages[1].jobs, undefined, 'the subsets depend on the scores of the fold references');

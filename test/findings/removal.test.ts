@@ -18,6 +18,7 @@ import { subsetSummary } from '../../src/findings/subset-study';
 import { findingNamed } from '../../src/findings/registry';
 import { withoutMostMemorized } from '../../src/measure/subset-selection';
 import { jobKey } from '../../src/plans/job-key';
+import { localRunner } from '../../src/plans/runner';
 import { runStore } from '../../src/runs/run-store';
 import { initBackend } from '../../src/backend';
 import { recordingRunner } from './record-runs';
@@ -100,10 +101,13 @@ describe('the removal finding on a tiny quick preset', () => {
     assert.deepEqual(before.stages.map((s) => s.name), ['folds', 'subsets']);
     assert.equal(before.stages[1].jobs, undefined);
     assert.equal(before.stages[1].after, 'folds');
+    // As `sslmem plan --finding removal` and a Slurm array would: train stage 1 alone, then plan again.
+    await localRunner({ store, workers: 1 }).run(before.stages[0].jobs!);
+    const planned = await removalFinding.plan(settings, { store });
+    assert.equal(planned.stages[1].jobs?.length, 3, 'the references are stored: no removal, without the top 12, 48 random');
     const { runner, calls } = recordingRunner(store);
     const study = await removalFinding.run(settings, { runner });
-    const planned = await removalFinding.plan(settings, { store });
-    assert.equal(planned.stages[1].jobs?.length, 3, 'no removal, without the top 12, 48 random');
+    assert.equal(calls[0].outcome.trained.length, 0, 'stage 1 was trained before');
     const keys = (jobs: readonly Parameters<typeof jobKey>[0][] | undefined) => (jobs ?? []).map((j) => jobKey(j));
     assert.deepEqual(keys(calls[0].plan), keys(before.stages[0].jobs));
     assert.deepEqual(keys(calls[1].plan), keys(planned.stages[1].jobs));

@@ -104,8 +104,8 @@ export function localizationVerdict(study: LocalizationTables, options: { alpha?
   const tests = localizationTests(study, options);
   const p = (v: number) => formatPValueText(v);
   const lines: string[] = [];
-  for (const r of layerMemProfile(study).objects() as any[]) lines.push(`${r.framework} ${r.layer}: S_C ${r.S_C.toExponential(2)}, S_S ${r.S_S.toExponential(2)}, gap ${r.gap.toExponential(2)} +- ${r.gap_sd.toExponential(1)} (${p(r.p)})`);
-  for (const r of unitMemProfile(study, { topFraction: options.topFraction }).objects() as any[]) {
+  for (const r of layerMemProfile(study).objects() as Array<{ framework: string; layer: string; S_C: number; S_S: number; gap: number; gap_sd: number; p: number }>) lines.push(`${r.framework} ${r.layer}: S_C ${r.S_C.toExponential(2)}, S_S ${r.S_S.toExponential(2)}, gap ${r.gap.toExponential(2)} +- ${r.gap_sd.toExponential(1)} (${p(r.p)})`);
+  for (const r of unitMemProfile(study, { topFraction: options.topFraction }).objects() as Array<{ framework: string; side: string; layer: string; signed: boolean; mean: number; median: number; at_one: number; top_seen: number }>) {
     if (!r.signed) lines.push(`${r.framework} ${r.side} ${r.layer}: UnitMem mean ${r.mean.toFixed(3)}, median ${r.median.toFixed(3)}, ${(r.at_one * 100).toFixed(1)}% of units at 1, top units seen ${(r.top_seen * 100).toFixed(0)}%`);
   }
   for (const f of tests.frameworks) {
