@@ -1,5 +1,8 @@
 import { candidatesVsSharedFinding } from './candidates-vs-shared';
 import type { Finding, FindingSettings } from './finding';
+import { coresetFinding } from './coreset';
+import { removalFinding } from './removal';
+import { localizationFinding } from './localization';
 
 /**
  * Every finding by its command-line name, in notebook order. A literal record: adding a
@@ -7,6 +10,9 @@ import type { Finding, FindingSettings } from './finding';
  */
 export const findings = {
   'candidates-vs-shared': candidatesVsSharedFinding,
+  coreset: coresetFinding,
+  removal: removalFinding,
+  localization: localizationFinding,
 } satisfies Record<string, Finding<any, any>>;
 
 /** A finding's command-line name. */

@@ -8,11 +8,16 @@ import { initBackend } from '../../src/backend';
 import { withOverrides } from '../../src/design/experiment-config';
 import { loadExperimentData } from '../../src/design/experiment-data';
 import { layerMemorization } from '../../src/measure/layer-memorization';
-import { localizationStudy, type LocalizationStudy } from '../../src/findings/localization-study';
-import { layerMemProfile, localizationVerdict, mostMemorizingUnits, unitMemProfile } from '../../src/findings/localization-summary';
-import { preset } from '../../src/design/presets';
+import { localizationFinding } from '../../src/findings/localization';
+import { localizationSettings, type LocalizationSettings } from '../../src/findings/localization/settings';
+import { localizationTables } from '../../src/findings/localization/study';
+import { layerMemProfile, mostMemorizingUnits, unitMemProfile, type LocalizationTables } from '../../src/findings/localization/summary';
+import { localizationTests, localizationVerdict } from '../../src/findings/localization/verdict';
+import { findingNamed } from '../../src/findings/registry';
+import { jobKey } from '../../src/plans/job-key';
 import { trainedEncoders } from '../../src/plans/trained-encoders';
 import { runStore } from '../../src/runs/run-store';
+import { recordingRunner } from './record-runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'sslmem-localization-'));
 before(async () => {
@@ -31,7 +36,7 @@ function synthetic(
   gap: (framework: string, depth: number, seed: number) => number,
   seen: (framework: string, layer: string, side: string, seed: number) => number,
   unitLevel: (framework: string) => number,
-): LocalizationStudy {
+): LocalizationTables {
   const lrows: Array<Record<string, unknown>> = [];
   const urows: Array<Record<string, unknown>> = [];
   for (const framework of ['simclr', 'supervised']) {
@@ -54,7 +59,7 @@ function synthetic(
       });
     }
   }
-  return { configs: {}, layers: aq.from(lrows), units: aq.from(urows) };
+  return { layers: aq.from(lrows), units: aq.from(urows) };
 }
 
 describe('localization study: profiles and verdicts on known data', () => {
@@ -85,7 +90,8 @@ describe('localization study: profiles and verdicts on known data', () => {
   });
 
   test('verdict holds when the gap rises with depth, top units are seen in every unsigned layer and SSL units memorise more', () => {
-    const v = localizationVerdict(synthetic((_, depth, seed) => 0.01 * depth + 0.002 * seed, (_, __, ___, seed) => (seed === 0 ? 1 : 2), (f) => (f === 'supervised' ? 0.5 : 0.8)));
+    const s = synthetic((_, depth, seed) => 0.01 * depth + 0.002 * seed, (_, __, ___, seed) => (seed === 0 ? 1 : 2), (f) => (f === 'supervised' ? 0.5 : 0.8));
+    const v = localizationTests(s);
     assert.equal(v.frameworks.length, 1, 'supervised is the contrast, not a framework of the verdict');
     const [simclr] = v.frameworks;
     assert.equal(simclr.depth.rises, true);
@@ -94,10 +100,23 @@ describe('localization study: profiles and verdicts on known data', () => {
     assert.equal(v.depthHolds, true);
     assert.equal(v.distributedHolds, true);
     assert.equal(v.contrastHolds, true);
+    const verdict = localizationVerdict(s);
+    assert.deepEqual(verdict.parts.map((p) => [p.name, p.holds]), [
+      ['memorization rises with depth', true],
+      ['memorizing units sit in every relu layer', true],
+      ['SSL units memorise more than supervised ones', true],
+      ['the driving points are the more memorized ones', false],
+    ]);
+    assert.equal(verdict.holds, false);
+    assert.equal(verdict.sentence, '3 of 4 parts hold for every SSL framework: the claim is not confirmed at this scale.');
+    assert.equal(verdict.lines.at(-1), verdict.sentence);
+    assert.match(verdict.lines[0], /^simclr hidden1: S_C \d\.\d\de-2, S_S \d\.\d\de-3, gap \d\.\d\de-2 \+- 2\.0e-3 \(p < 0\.001\)$/);
+    assert.equal(verdict.lines.filter((l) => / UnitMem mean /.test(l)).length, 2 * 2 * 2, 'framework x side x relu layer');
+    assert.equal(verdict.lines.length, 6 + 8 + 4 + 4 + 1);
   });
 
   test('verdict fails for a flat profile, a layer at chance and supervised units as memorising', () => {
-    const v = localizationVerdict(
+    const v = localizationTests(
       synthetic((_, depth, seed) => 0.01 + 0.001 * ((depth * 3 + seed * 5) % 4) - 0.0005 * depth, (_, layer, __, seed) => (layer === 'hidden2' ? (seed === 1 ? 2 : 1) : 2), () => 0.8),
     );
     const [simclr] = v.frameworks;
@@ -110,32 +129,68 @@ describe('localization study: profiles and verdicts on known data', () => {
   });
 });
 
-describe('localizationStudy on the quick preset', () => {
-  const config = withOverrides(preset('quick'), { train: { epochs: 3, checkpointEpochs: [] } });
+describe('the localization finding on the quick preset', () => {
+  const base = localizationSettings('quick');
+  const settings: LocalizationSettings = { ...base, config: withOverrides(base.config, { train: { epochs: 3, checkpointEpochs: [] } }), frameworks: ['simclr', 'supervised'], augmentations: 2 };
   const store = runStore(join(dir, 'runs'));
 
-  test('tables match layerMemorization, units cover every layer of f and g; a second call reads the run store', async () => {
-    const messages: string[] = [];
-    const study = await localizationStudy(config, { frameworks: ['simclr'], store, workers: 1, augmentations: 2, onProgress: (m) => messages.push(m) });
-    assert.ok(messages.includes('simclr: LayerMem of seed 0') && messages.includes('simclr: UnitMem of g seed 0'), messages.join('; '));
+  test("the notebook's settings and description", () => {
+    const s = localizationSettings('quick');
+    assert.deepEqual(s.frameworks, ['simclr', 'vicreg', 'supervised']);
+    const lines = localizationFinding.describe(s);
+    assert.equal(lines.length, 4);
+    assert.match(lines[0], /^simclr {5}encoder \{"kind":"mlp",.*objective \{"name":"simclr"/);
+    assert.match(lines[2], /^supervised encoder .*objective \{"name":"supervised"/);
+    assert.equal(lines[3], '1 seed(s) per side, 30 epochs');
+    assert.equal(findingNamed('localization'), localizationFinding);
+  });
+
+  test('one stage trains every framework; tables match layerMemorization, units cover every layer of f and g; the run store answers again', async () => {
+    const plan = await localizationFinding.plan(settings, { store });
+    assert.deepEqual(plan.stages.map((s) => s.name), ['encoders']);
+    assert.equal(plan.stages[0].jobs?.length, 2 * 2, 'two frameworks, one f and one g');
+    const { runner, calls } = recordingRunner(store);
+    const study = await localizationFinding.run(settings, { runner });
+    assert.deepEqual(calls[0].plan.map(jobKey), plan.stages[0].jobs!.map(jobKey), 'the first call is the one stage');
+    assert.equal(calls[0].outcome.trained.length, 4);
+    for (const later of calls.slice(1)) assert.equal(later.outcome.trained.length, 0, 'measurements train nothing');
+
+    const config = settings.config;
     const data = await loadExperimentData(config);
-    const pair = await trainedEncoders(config, { store, workers: 1 });
+    const pair = await trainedEncoders(config, { runner });
     try {
       const direct = await layerMemorization(config, data, pair.f, pair.g);
-      const mine = study.layers.select('layer', 'id', 'set', 'score_raw').objects();
+      const mine = study.layers.filter((d: any) => d.framework === 'simclr').select('layer', 'id', 'set', 'score_raw').objects();
       assert.deepEqual(mine, direct.select('layer', 'id', 'set', 'score_raw').objects());
     } finally {
       pair.dispose();
     }
-    const n = data.split.S_C.length + data.split.S_I.length;
-    assert.ok(n > 0);
-    const perLayer = study.units.groupby('side', 'layer').count().objects() as any[];
+    const perLayer = study.units.filter((d: any) => d.framework === 'simclr').groupby('side', 'layer').count().objects() as any[];
     assert.equal(perLayer.length, 2 * 3);
     assert.deepEqual(new Set(study.units.array('top_set') as string[]), new Set(['S_C', 'S_I']));
     for (const r of study.units.objects() as any[]) assert.equal(r.seen, (r.side === 'f') === (r.top_set === 'S_C'));
-    const again = await localizationStudy(config, { frameworks: ['simclr'], store, workers: 1, augmentations: 2, onProgress: (m) => messages.push(`again ${m}`) });
-    assert.ok(!messages.some((m) => m.startsWith('again simclr: LayerMem')), 'read from the run store, not computed again');
+    assert.equal(study.topUnits.length, 2);
+    assert.equal(study.topUnits[0].indices.length, 16);
+    assert.match(study.topUnits[0].line, /^simclr: the 16 most memorizing units of f \(seed 0\); \d+ of 16 are driven by a point f trained on; layers hidden/);
+    assert.ok(study.topUnits[0].indices.every((id) => id < study.images.labels.length));
+    assert.match(study.lines.trained, /^4 encoders trained or loaded, LayerMem on \d+ \(layer, point, seed\) rows and UnitMem of \d+ units in \d+\.\d min$/);
+
+    const tables = localizationFinding.summary(study);
+    assert.deepEqual(Object.keys(tables), ['layers', 'units', 'top_units']);
+    assert.equal(tables.layers.numRows(), 2 * 3);
+    assert.equal(tables.top_units.numRows(), 2 * 16);
+    assert.deepEqual(localizationFinding.figures(study).map((f) => f.name), ['layermem-gap-by-depth', 'candidates-layermem-by-depth', 'unitmem-simclr', 'unitmem-supervised']);
+    const verdict = localizationFinding.verdict(study);
+    assert.equal(verdict.parts.length, 4);
+    assert.equal(verdict.parts[0].holds, false, 'one seed: three (layer, seed) pairs cannot show a trend');
+
+    const messages: string[] = [];
+    const again = await localizationTables(settings, runner, { onProgress: (m) => messages.push(m) });
+    assert.deepEqual(messages, ['simclr: done', 'supervised: done'], 'read from the run store, not computed again');
     assert.deepEqual(again.layers.objects(), study.layers.objects());
     assert.deepEqual(again.units.objects(), study.units.objects());
+    const fresh: string[] = [];
+    await localizationTables({ ...settings, frameworks: ['simclr'] }, runner, { refresh: true, onProgress: (m) => fresh.push(m) });
+    assert.ok(fresh.includes('simclr: LayerMem of seed 0') && fresh.includes('simclr: UnitMem of g seed 0'), fresh.join('; '));
   });
 });
