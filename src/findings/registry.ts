@@ -1,10 +1,16 @@
 import type { Finding, FindingSettings } from './finding';
+import { scaleFinding } from './scale';
+import { overEpochsFinding } from './over-epochs';
+import { atypicalFinding } from './atypical';
 
 /**
  * Every finding by its command-line name, in notebook order. A literal record: adding a
  * finding is one folder and one line here.
  */
 export const findings = {
+  scale: scaleFinding,
+  'over-epochs': overEpochsFinding,
+  atypical: atypicalFinding,
 } satisfies Record<string, Finding<any, any>>;
 
 /** A finding's command-line name. */

@@ -7,7 +7,7 @@ import { guardedStdout, progressBar, type ProgressBarOptions } from './progress-
 
 /** What `trainingProgress` returns: the callback for recipes and the closing call. */
 export interface TrainingProgress {
-  /** Pass as `onEpoch` to a recipe (`memorizationScores`, `regimeStudy`, ...). */
+  /** Pass as `onEpoch` to a recipe (`memorizationScores`, a finding's `run`, ...). */
   readonly onEpoch: (message: JobMessage) => void;
   /** Ends the bar: how many encoders were trained, or that all came from the run cache. */
   finish(): void;

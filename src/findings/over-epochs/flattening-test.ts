@@ -1,8 +1,8 @@
 import * as aq from 'arquero';
-import { mean, std } from '../stats/describe';
-import { tTest } from '../stats/t-test';
-import { InputError } from '../util/errors';
-import type { OverEpochs } from './memorization-over-epochs';
+import { mean, std } from '../../stats/describe';
+import { tTest } from '../../stats/t-test';
+import { InputError } from '../../util/errors';
+import type { OverEpochs } from './study';
 
 /** Options of `flatteningTest`; every field has a default. */
 export interface FlatteningTestOptions {
