@@ -52,7 +52,7 @@ function handMade(pValues: Record<string, number[]>, minCandidates = 2): ScaleSt
   const rows = Object.entries(pValues).flatMap(([regime, ps]) =>
     ps.map((p, i) => ({ regime, train_size: 80, candidates: 32, per_encoder: 48, epoch: 10 * (i + 1), seeds: 1, image_epochs: 480 * (i + 1), train_seconds: 1.4 * (i + 1), ssl_loss_f: 3, mean_S_C: 0.02, mean_S_S: 0.01, mean_S_E: 0, gap: 0.01, t: 4, p_value: p })),
   );
-  const settings: ScaleSettings = { config: withOverrides(tiny, { seeds: [0] }), regimes: Object.keys(pValues).map((name, i) => ({ name, overrides: i === 0 ? {} : { split: { trainSize: 120 } } })), alpha: 1e-3, minCandidates };
+  const settings: ScaleSettings = { config: withOverrides(tiny, { seeds: [0] }), preset: 'quick', regimes: Object.keys(pValues).map((name, i) => ({ name, overrides: i === 0 ? {} : { split: { trainSize: 120 } } })), alpha: 1e-3, minCandidates };
   return { settings, measures: aq.from(rows) };
 }
 
@@ -96,6 +96,7 @@ describe('scale finding: a run through a runner (tiny synthetic)', () => {
   test('one stage trains every regime; measuring trains nothing; a row per regime, epoch and number of seeds', async () => {
     const settings: ScaleSettings = {
       config: tiny,
+      preset: 'quick',
       regimes: [
         { name: 'base', overrides: {} },
         { name: 'bigger', overrides: { split: { trainSize: 120 } } },

@@ -13,10 +13,11 @@ import { overEpochsVerdict } from './verdict';
 function describeOverEpochs(settings: OverEpochsSettings): string[] {
   const { config } = settings;
   const { shared, candidate, independent } = config.split.fractions;
-  const lines = [`preset ${config.name}: ${config.split.trainSize} training points (S_S/S_C/S_I = ${shared}/${candidate}/${independent}), ${config.train.epochs} epochs, checkpoints ${config.train.checkpointEpochs.join(', ')}, seeds ${config.seeds.join(', ')}`];
-  const regime = scaleRegimes(config.name as Parameters<typeof scaleRegimes>[0])?.[0];
-  if (regime) lines.push(`encoders: the same ${sharedEncoders(config, withOverrides(config, regime.overrides))} as notebook 00's regime ${regime.name} and notebook 02's split seed ${config.split.seed}`);
-  return lines;
+  const regime = scaleRegimes(settings.preset)[0];
+  return [
+    `preset ${settings.preset}: ${config.split.trainSize} training points (S_S/S_C/S_I = ${shared}/${candidate}/${independent}), ${config.train.epochs} epochs, checkpoints ${config.train.checkpointEpochs.join(', ')}, seeds ${config.seeds.join(', ')}`,
+    `encoders: the same ${sharedEncoders(config, withOverrides(config, regime.overrides))} as notebook 00's regime ${regime.name} and notebook 02's split seed ${config.split.seed}`,
+  ];
 }
 
 /** Notebook 01: memorization keeps growing after the SSL loss and the probe accuracy have flattened. */

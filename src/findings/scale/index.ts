@@ -15,7 +15,7 @@ function describeScale(settings: ScaleSettings): string[] {
       `regime ${r.regime}: S_S/S_C/S_I = ${r.S_S}/${r.S_C}/${r.S_I} of ${r.train_size}, ${r.per_encoder} images per encoder, ${r.epochs} epochs, ${r.seeds} seed(s) per side: ${r.encoders} encoders (${r.shared_with_base} the preset's own)`,
   );
   const own = rows.find((r) => r.shared_with_base === r.encoders);
-  if (own) lines.push(`The ${config.name} preset is regime ${own.regime}: its ${own.encoders} encoders (split seed ${config.split.seed}) are the ones notebooks 01, 02 and 03 use for split seed ${config.split.seed}.`);
+  if (own) lines.push(`The ${settings.preset} preset is regime ${own.regime}: its ${own.encoders} encoders (split seed ${config.split.seed}) are the ones notebooks 01, 02 and 03 use for split seed ${config.split.seed}.`);
   return lines;
 }
 

@@ -4,6 +4,8 @@ import type { FindingSettings } from '../finding';
 
 /** The design of the scale study: the regimes compared and when a gap counts as measurable. */
 export interface ScaleSettings extends FindingSettings {
+  /** The preset the config came from (the verdict says which regime is its own). */
+  readonly preset: PresetName;
   /** The regimes compared, each `withOverrides(config, overrides)`; a regime without overrides is the preset's own. */
   readonly regimes: readonly Regime[];
   /** The gap S_C > S_S must be significant at this level. */
@@ -39,5 +41,5 @@ export function scaleRegimes(name: PresetName): Regime[] {
 
 /** The settings of notebook 00 for a preset: MNIST, its regimes, p < 1e-3 with 500 candidates (2 for `quick`). */
 export function scaleSettings(name: PresetName): ScaleSettings {
-  return { config: preset(name, 'mnist'), regimes: scaleRegimes(name), alpha: 1e-3, minCandidates: name === 'quick' ? 2 : 500 };
+  return { config: preset(name, 'mnist'), preset: name, regimes: scaleRegimes(name), alpha: 1e-3, minCandidates: name === 'quick' ? 2 : 500 };
 }

@@ -21,7 +21,7 @@ interface CheapestRow {
  * preset stands.
  */
 export function scaleVerdict(study: ScaleStudy): Verdict {
-  const { config, regimes, alpha } = study.settings;
+  const { config, regimes, alpha, preset } = study.settings;
   const a = alpha.toExponential().replace('e+', 'e');
   const cheapest = cheapestSettings(study).objects() as CheapestRow[];
   const lines: string[] = [];
@@ -31,7 +31,7 @@ export function scaleVerdict(study: ScaleStudy): Verdict {
   const sentence =
     cheapest.length === 0
       ? `No regime shows S_C > S_S at p < ${a}: memorization is not measurable at this scale.`
-      : `Cheapest: ${cheapest[0].regime} (${cheapest[0].image_epochs} image-epochs). The ${config.name} preset is ${own ? own.regime : 'none of these regimes'}${own && own.regime === cheapest[0].regime ? ', the cheapest regime' : ''}, trained for ${config.train.epochs} epochs with checkpoints at ${config.train.checkpointEpochs.join(', ')}.`;
+      : `Cheapest: ${cheapest[0].regime} (${cheapest[0].image_epochs} image-epochs). The ${preset} preset is ${own ? own.regime : 'none of these regimes'}${own && own.regime === cheapest[0].regime ? ', the cheapest regime' : ''}, trained for ${config.train.epochs} epochs with checkpoints at ${config.train.checkpointEpochs.join(', ')}.`;
   const parts: VerdictPart[] = regimes.map((r) => {
     const row = cheapest.find((c) => c.regime === r.name);
     return {
