@@ -1,8 +1,5 @@
 // Re-exports only: the studies behind the paper's findings.
-export * from './memorization-over-epochs';
-export * from './flattening-test';
 export * from './scores-over-splits';
-export * from './regime-study';
 export * from './framework-study';
 export * from './privacy-study';
 export * from './regularizer-study';

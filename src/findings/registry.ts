@@ -3,6 +3,9 @@ import type { Finding, FindingSettings } from './finding';
 import { coresetFinding } from './coreset';
 import { removalFinding } from './removal';
 import { localizationFinding } from './localization';
+import { scaleFinding } from './scale';
+import { overEpochsFinding } from './over-epochs';
+import { atypicalFinding } from './atypical';
 
 /**
  * Every finding by its command-line name, in notebook order. A literal record: adding a
@@ -13,6 +16,9 @@ export const findings = {
   coreset: coresetFinding,
   removal: removalFinding,
   localization: localizationFinding,
+  scale: scaleFinding,
+  'over-epochs': overEpochsFinding,
+  atypical: atypicalFinding,
 } satisfies Record<string, Finding<any, any>>;
 
 /** A finding's command-line name. */

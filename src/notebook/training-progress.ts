@@ -8,7 +8,7 @@ import { guardedStdout, progressBar, type ProgressBarOptions } from './progress-
 
 /** What `trainingProgress` returns: the callback for recipes and the closing call. */
 export interface TrainingProgress {
-  /** Pass as `onEpoch` to a recipe (`memorizationScores`, `regimeStudy`, ...). */
+  /** Pass as `onEpoch` to a recipe (`memorizationScores`, a finding's `run`, ...). */
   readonly onEpoch: (message: JobMessage) => void;
   /**
    * Pass as `onStage` to a finding's `run`: a stage whose trainings became known only after an

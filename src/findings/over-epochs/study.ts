@@ -1,23 +1,20 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { mean, std } from '../stats/describe';
-import { tTest } from '../stats/t-test';
-import { checkpointEpochsOf } from '../design/checkpoint-epochs';
-import type { ExperimentConfig } from '../design/experiment-config';
-import { loadExperimentData, setImages } from '../design/experiment-data';
-import { probeEncoder } from '../measure/probe-encoder';
-import { setAlignmentLosses } from '../measure/score-sets';
-import { seedAveragedScores } from '../measure/seed-averaged-scores';
-import { lossAtEpoch, type TrainedEncoder } from '../plans/train-side';
-import { loadTrainedEncoder, trainMissingEncoders, type TrainedEncodersOptions } from '../plans/trained-encoders';
+import { mean } from '../../stats/describe';
+import { tTest } from '../../stats/t-test';
+import { checkpointEpochsOf } from '../../design/checkpoint-epochs';
+import { loadExperimentData, setImages } from '../../design/experiment-data';
+import { probeEncoder } from '../../measure/probe-encoder';
+import { setAlignmentLosses } from '../../measure/score-sets';
+import { seedAveragedScores } from '../../measure/seed-averaged-scores';
+import { lossAtEpoch } from '../../plans/train-side';
+import { trainedEncoders } from '../../plans/trained-encoders';
+import type { FindingRunOptions } from '../finding';
+import { trainStages } from '../train-stages';
+import { overEpochsPlan } from './plan';
+import type { OverEpochsSettings } from './settings';
 
-/** Options of `memorizationOverEpochs`. */
-export interface MemorizationOverEpochsOptions extends Pick<TrainedEncodersOptions, 'store' | 'workers' | 'onEpoch'> {
-  /** Called when a checkpoint epoch has been measured. */
-  onCheckpoint?: (epoch: number, done: number, total: number) => void;
-}
-
-/** What `memorizationOverEpochs` measures, as tidy tables. */
+/** What the over-epochs study measures, as tidy tables. */
 export interface OverEpochs {
   /**
    * Per checkpoint epoch and training seed: `epoch, seed, ssl_loss_f, probe_accuracy_f,
@@ -33,23 +30,30 @@ export interface OverEpochs {
   readonly scores: ColumnTable;
 }
 
+/** The over-epochs study: its settings and what it measured. */
+export interface OverEpochsStudy extends OverEpochs {
+  readonly settings: OverEpochsSettings;
+}
+
 /**
- * Finding 1 (memorization over training): at every checkpoint epoch of `config`
- * (`train.checkpointEpochs` and the last), the SSL loss and linear-probe accuracy of each
- * f, the memorization gap (mean SSLMem of S_C minus S_S, raw and ratio) of each seed's f
- * and g and of all seeds together, and every point's score. `flatteningTest` reads the result.
+ * Finding 1 (memorization over training): trains the config's encoders with their
+ * checkpoints (one stage), then at every checkpoint epoch (`train.checkpointEpochs` and the
+ * last) measures the SSL loss and linear-probe accuracy of each f, the memorization gap
+ * (mean SSLMem of S_C minus S_S, raw and ratio) of each seed's f and g and of all seeds
+ * together, and every point's score. `flatteningTest` reads the result.
  */
-export async function memorizationOverEpochs(config: ExperimentConfig, options: MemorizationOverEpochsOptions = {}): Promise<OverEpochs> {
-  await trainMissingEncoders(config, options);
+export async function runOverEpochs(settings: OverEpochsSettings, options: FindingRunOptions = {}): Promise<OverEpochsStudy> {
+  const { config } = settings;
+  const runner = await trainStages(overEpochsPlan, settings, options);
   const data = await loadExperimentData(config);
   const epochs = checkpointEpochsOf(config);
   const perSeed: Array<Record<string, number>> = [];
   const pooled: Array<Record<string, number | string>> = [];
   const scores = { epoch: [] as number[], id: [] as number[], set: [] as string[], label: [] as number[], score_raw: [] as number[], score_ratio: [] as number[] };
-  for (const [k, epoch] of epochs.entries()) {
-    const models: TrainedEncoder[] = [];
+  for (const epoch of epochs) {
+    const pair = await trainedEncoders(config, { runner, epoch });
     try {
-      for (const side of ['f', 'g'] as const) for (const seed of config.seeds) models.push(await loadTrainedEncoder(config, side, seed, { store: options.store, epoch }));
+      const models = [...pair.f, ...pair.g];
       const n = config.seeds.length;
       const bySet: Record<string, Float32Array[]> = {};
       for (const set of ['S_C', 'S_S'] as const) bySet[set] = await setAlignmentLosses(config, data, models.map((m) => m.encoder), set);
@@ -85,28 +89,8 @@ export async function memorizationOverEpochs(config: ExperimentConfig, options: 
         });
       }
     } finally {
-      models.forEach((m) => m.dispose());
-    }
-    options.onCheckpoint?.(epoch, k + 1, epochs.length);
-  }
-  return { perSeed: aq.from(perSeed), pooled: aq.from(pooled), scores: aq.table(scores) };
-}
-
-/**
- * The per-seed measurements of `memorizationOverEpochs` as mean and standard deviation over
- * the seeds (the error bars of the figures): rows `epoch, metric, mean, std` with metrics
- * `ssl_loss_f`, `probe_accuracy_f`, `gap_raw`, `gap_ratio`.
- */
-export function overEpochsBySeed(over: OverEpochs): ColumnTable {
-  const rows = over.perSeed.objects() as Array<Record<string, number>>;
-  const epochs = [...new Set(rows.map((r) => r.epoch))].sort((a, b) => a - b);
-  const out = [];
-  for (const epoch of epochs) {
-    const at = rows.filter((r) => r.epoch === epoch);
-    for (const metric of ['ssl_loss_f', 'probe_accuracy_f', 'gap_raw', 'gap_ratio']) {
-      const values = at.map((r) => r[metric]);
-      out.push({ epoch, metric, mean: mean(values), std: values.length > 1 ? std(values) : 0 });
+      pair.dispose();
     }
   }
-  return aq.from(out);
+  return { settings, perSeed: aq.from(perSeed), pooled: aq.from(pooled), scores: aq.table(scores) };
 }

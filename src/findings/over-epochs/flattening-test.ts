@@ -1,8 +1,8 @@
 import * as aq from 'arquero';
-import { mean, std } from '../stats/describe';
-import { tTest } from '../stats/t-test';
-import { InputError } from '../util/errors';
-import type { OverEpochs } from './memorization-over-epochs';
+import { mean, std } from '../../stats/describe';
+import { tTest } from '../../stats/t-test';
+import { InputError } from '../../util/errors';
+import type { OverEpochs } from './study';
 
 /** Options of `flatteningTest`; every field has a default. */
 export interface FlatteningTestOptions {
@@ -54,7 +54,7 @@ export interface FlatteningResult {
 }
 
 /**
- * Tests finding 1 on a `memorizationOverEpochs` result: over the second half of training
+ * Tests finding 1 on the over-epochs study (or any `OverEpochs` tables): over the second half of training
  * (epoch `from` to `to`), have the SSL loss and the probe accuracy of f flattened (their
  * mean change over seeds within the thresholds) while the memorization gap still grew?
  * Growth is tested per point: the change of each candidate's score against the change of
