@@ -12,13 +12,13 @@ import { atypicalFinding } from './atypical';
  * finding is one folder and one line here.
  */
 export const findings = {
+  scale: scaleFinding,
+  'over-epochs': overEpochsFinding,
   'candidates-vs-shared': candidatesVsSharedFinding,
+  atypical: atypicalFinding,
   coreset: coresetFinding,
   removal: removalFinding,
   localization: localizationFinding,
-  scale: scaleFinding,
-  'over-epochs': overEpochsFinding,
-  atypical: atypicalFinding,
 } satisfies Record<string, Finding<any, any>>;
 
 /** A finding's command-line name. */
