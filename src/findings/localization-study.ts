@@ -15,7 +15,7 @@ import { check } from '../util/errors';
 import { trainingFields } from '../plans/encoder-run';
 import type { ExperimentConfig } from '../design/experiment-config';
 import { loadExperimentData, type ExperimentData } from '../design/experiment-data';
-import { frameworkConfigs } from './framework-study';
+import { frameworkConfigs } from './framework-configs';
 import { layerMemorization } from '../measure/layer-memorization';
 import type { TrainedEncoder } from '../plans/train-side';
 import { runnerOf, storeOf, type TrainedEncodersOptions } from '../plans/trained-encoders';

@@ -1,10 +1,16 @@
 import type { Finding, FindingSettings } from './finding';
+import { frameworksFinding } from './frameworks';
+import { privacyFinding } from './privacy';
+import { regularizerFinding } from './regularizer';
 
 /**
  * Every finding by its command-line name, in notebook order. A literal record: adding a
  * finding is one folder and one line here.
  */
 export const findings = {
+  frameworks: frameworksFinding,
+  privacy: privacyFinding,
+  regularizer: regularizerFinding,
 } satisfies Record<string, Finding<any, any>>;
 
 /** A finding's command-line name. */
