@@ -1,8 +1,4 @@
-// Re-exports only: the studies behind the paper's findings.
-export * from './scores-over-splits';
-export * from './framework-study';
-export * from './privacy-study';
-export * from './regularizer-study';
+// Re-exports only: the findings (each a folder; the registry names them) and their shared parts.
 export * from './finding';
 export * from './train-stages';
 export * from './registry';

@@ -6,6 +6,9 @@ import { localizationFinding } from './localization';
 import { scaleFinding } from './scale';
 import { overEpochsFinding } from './over-epochs';
 import { atypicalFinding } from './atypical';
+import { frameworksFinding } from './frameworks';
+import { privacyFinding } from './privacy';
+import { regularizerFinding } from './regularizer';
 
 /**
  * Every finding by its command-line name, in notebook order. A literal record: adding a
@@ -16,8 +19,11 @@ export const findings = {
   'over-epochs': overEpochsFinding,
   'candidates-vs-shared': candidatesVsSharedFinding,
   atypical: atypicalFinding,
+  frameworks: frameworksFinding,
+  privacy: privacyFinding,
   coreset: coresetFinding,
   removal: removalFinding,
+  regularizer: regularizerFinding,
   localization: localizationFinding,
 } satisfies Record<string, Finding<any, any>>;
 

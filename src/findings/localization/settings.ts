@@ -1,6 +1,7 @@
 import type { UnitMemVariant } from '../../memorization/unit-mem';
 import type { ObjectiveName } from '../../methods/registry';
-import { withObjective, type ExperimentConfig } from '../../design/experiment-config';
+import type { ExperimentConfig } from '../../design/experiment-config';
+import { frameworkConfigs } from '../framework-configs';
 import type { PresetName } from '../../design/presets';
 import { subsetStudyConfig } from '../../design/subset-study-presets';
 import type { FindingSettings } from '../finding';
@@ -25,6 +26,6 @@ export function localizationSettings(preset: PresetName): LocalizationSettings {
 
 /** The config each framework trains with, by name: the base config for its own SSL objective, else `withObjective`. */
 export function localizationConfigs(settings: Pick<LocalizationSettings, 'config' | 'frameworks'>): Record<string, ExperimentConfig> {
-  const { config } = settings;
-  return Object.fromEntries(settings.frameworks.map((f) => [f, f !== 'supervised' && f === config.objective.name ? config : withObjective(config, f)]));
+  const all = frameworkConfigs(settings.config, settings.frameworks.filter((f) => f !== 'supervised'));
+  return Object.fromEntries(settings.frameworks.map((f) => [f, all[f]]));
 }
