@@ -63,7 +63,7 @@ export { findings, findingNames, findingNamed, planJobs, verdictOutcome, trainSt
 export type { Finding, FindingFigure, FindingName, FindingPlan, FindingRunOptions, FindingSettings, PlanStage, Verdict, VerdictPart } from './findings';
 
 // Trainings as jobs, run on this machine (queue and Slurm runners: `sslmem/engine`).
-export { localRunner, jobKey, PlanInterruptedError } from './plans';
+export { localRunner, trainedEncoders, trainMissingEncoders, jobKey, PlanInterruptedError } from './plans';
 export type { PlanOutcome, Runner, TrainingJob, TrainingPlan } from './plans';
 export { runStore } from './runs';
 export type { RunStore } from './runs';
