@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -33,6 +33,19 @@ describe('the public face (dist/)', { skip: built ? false : 'dist/ not built (np
     for (const plumbing of ['queueRunner', 'startQueueWorker', 'readIdx', 'applyDense', 'logGamma', 'encodePng', 'resolveOptions', 'sidePlan', 'ntXentLoss']) {
       assert.ok(!names.includes(plumbing), `expected ${plumbing} outside the main entry (sslmem/parts or sslmem/engine)`);
     }
+  });
+
+  test('every sslmem.NAME the notebooks and the README call is a name of the main entry', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const values = Object.keys(require(main) as object);
+    const types = [...readFileSync(join(root, 'dist/index.d.ts'), 'utf8').matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
+    const exported = new Set([...values, ...types]);
+    const sources = [
+      ...readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).map((f) => ({ file: `notebooks/${f}`, text: readFileSync(join(root, 'notebooks', f), 'utf8') })),
+      { file: 'README.md', text: [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n') },
+    ];
+    const missing = sources.flatMap(({ file, text }) => [...new Set([...text.matchAll(/\bsslmem\.([A-Za-z]\w*)/g)].map((m) => m[1]))].filter((n) => !exported.has(n)).map((n) => `${file}: sslmem.${n}`));
+    assert.deepEqual(missing, [], 'names called through `sslmem.` that src/index.ts does not export');
   });
 
   test('requiring the main entry loads no bullmq, ioredis or pngjs; the engine loads the queue', () => {
