@@ -64,7 +64,7 @@ describe('the public face (dist/)', { skip: built ? false : 'dist/ not built (np
          console.log(JSON.stringify({
            files: ['sslmem', 'sslmem/parts', 'sslmem/engine', 'sslmem/package.json', 'sslmem/dist/cli/main.js'].map((m) => require('path').relative(${JSON.stringify(root)}, require.resolve(m))),
            main: keys('sslmem').length,
-           parts: ['simclr', 'projectionHead', 'ntXentLoss', 'mlpEncoder', 'createDense', 'multiView', 'trainStep', 'computeGradients', 'adam', 'sslmemScores', 'alignmentLoss', 'resolveOptions', 'createRng'].filter((n) => !keys('sslmem/parts').includes(n)),
+           parts: ['simclr', 'projectionHead', 'ntXentLoss', 'mlpEncoder', 'createDense', 'multiView', 'trainStep', 'computeGradients', 'adam', 'sslmemScores', 'alignmentLoss', 'resolveOptions', 'createRng', 'runConformance'].filter((n) => !keys('sslmem/parts').includes(n)),
            engine: ['localRunner', 'queueRunner', 'startQueueWorker', 'sidePlan', 'foldPlan', 'jobKey', 'encoderStore', 'runStore', 'verifyRuns', 'runInWorkers'].filter((n) => !keys('sslmem/engine').includes(n)),
            hidden: (() => { try { require.resolve('sslmem/src/index.ts'); return 'resolved'; } catch (e) { return e.code; } })(),
          }));`,
