@@ -90,7 +90,7 @@ const floors: readonly (readonly string[])[] = [
   ['measure', 'queue'],
   ['findings'],
   ['notebook', 'cli'],
-  ['index'],
+  ['index', 'parts', 'engine'],
 ];
 
 function roomOf(file: string): string {
