@@ -2,7 +2,7 @@ import type { ColumnTable } from 'arquero';
 import { memorizationScores, memorizationScoresKey, memorizationScoresKind } from '../measure/memorization-scores';
 import { allPointScores, allPointScoresKey, allPointScoresKind, allPointsPlan, defaultFolds } from '../measure/all-point-scores';
 import { compareSets, defaultComparisons, scoreStatistics, type ScoreColumn } from '../measure/summarize-scores';
-import type { ScoreNormalization } from '../memorization/normalize-scores';
+import { scoreNormalizations, type ScoreNormalization } from '../memorization/normalize-scores';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
@@ -12,9 +12,6 @@ import { allPointsSummaryText, allPointsSummary, allPointsHistories } from './al
 import { reportText, trainAndScore } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
 import { writeOutputs, type OutputContent } from './write-outputs';
-
-/** The normalisations, in the order of `scores.csv`. */
-export const normalizations: readonly ScoreNormalization[] = ['raw', 'range', 'ratio'];
 
 /** What each normalisation is, for the printed summary. */
 export const normalizationText: Record<ScoreNormalization, string> = {
@@ -26,7 +23,7 @@ export const normalizationText: Record<ScoreNormalization, string> = {
 const normalizationSpec: OptionSpec = {
   name: 'normalization',
   kind: 'choice',
-  choices: normalizations,
+  choices: scoreNormalizations,
   default: 'ratio',
   description: 'Score the printed summary uses (summary.json and scores.csv hold all three).',
 };
@@ -148,7 +145,7 @@ export const scoreCommand: Command = {
       epochs: config.train.epochs,
       pairs: config.score.pairs,
       printed: `score_${normalization}`,
-      ...Object.fromEntries(normalizations.map((n) => [`score_${n}`, summarizeColumn(table, `score_${n}` as ScoreColumn)])),
+      ...Object.fromEntries(scoreNormalizations.map((n) => [`score_${n}`, summarizeColumn(table, `score_${n}` as ScoreColumn)])),
       ...(privacy === undefined ? {} : { privacy: privacy.json }),
     };
     const files: Array<[string, OutputContent]> = [
