@@ -15,3 +15,4 @@ export * from './verdict-text';
 export * from './layer-memorization';
 export * from './level-summary';
 export * from './score-table';
+export * from './downstream';
