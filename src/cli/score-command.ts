@@ -3,6 +3,7 @@ import { memorizationScores, memorizationScoresKey, memorizationScoresKind } fro
 import { allPointScores, allPointScoresKey, allPointScoresKind, allPointsPlan, defaultFolds } from '../measure/all-point-scores';
 import { compareSets, defaultComparisons, scoreStatistics, type ScoreColumn } from '../measure/summarize-scores';
 import { scoreNormalizations, type ScoreNormalization } from '../memorization/normalize-scores';
+import { sidePlan } from '../plans/side-plan';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
@@ -117,7 +118,7 @@ export const scoreCommand: Command = {
         key: allPointScoresKey(config, folds),
         reused: `scores reused from the run store ${store.root} (--refresh scores again)`,
         plan: plan.jobs,
-        compute: (options) => allPointScores(config, { ...options, folds, onProgress: (fold, done, total) => options.onProgress(`fold ${fold}`, done, total) }),
+        compute: (options) => allPointScores(config, { ...options, folds, data, plan, onProgress: (fold, done, total) => options.onProgress(`fold ${fold}`, done, total) }),
       });
       const privacy = privacyReport(ctx);
       const files: Array<[string, OutputContent]> = [
@@ -131,13 +132,15 @@ export const scoreCommand: Command = {
       io.stdout.write(reportText(allPointsSummaryText(ctx, table, folds, normalization), privacy, listFiles(ctx.out, written)));
       return 0;
     }
+    const plan = sidePlan(config);
     const table = await trainAndScore(ctx, values.refresh === true, {
       kind: memorizationScoresKind,
       key: memorizationScoresKey(config),
       reused: `scores reused from the run store ${store.root} (--refresh scores again)`,
-      compute: (options) => memorizationScores(config, options),
+      plan,
+      compute: (options) => memorizationScores(config, { ...options, data, plan }),
     });
-    const privacy = privacyReport(ctx);
+    const privacy = privacyReport(ctx, plan);
     const summary = {
       name: config.name,
       dataset: config.dataset.name,
@@ -152,7 +155,7 @@ export const scoreCommand: Command = {
       ['scores.csv', table.toCSV()],
       ['scores.arrow', table.toArrowIPC({ format: 'file' })],
       ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
-      ...storedHistories(ctx),
+      ...storedHistories(ctx, plan),
       ['config.json', configJson(config)],
     ];
     const written = await writeOutputs(ctx.out, files);

@@ -26,6 +26,10 @@ export interface AllPointScoresOptions extends Omit<TrainedEncodersOptions, 'epo
   onProgress?: (fold: number, done: number, total: number) => void;
   /** Compute again even when the run store has the table. Default false. */
   refresh?: boolean;
+  /** The config's data (`loadExperimentData(config)`) when the caller has loaded it; loaded here otherwise. */
+  data?: ExperimentData;
+  /** The K-fold plan (`allPointsPlan(config, data, folds)`) when the caller has built it; built here otherwise. */
+  plan?: FoldPlan;
 }
 
 /** Default number of folds of `allPointScores`. */
@@ -59,13 +63,14 @@ export async function allPointScores(config: ExperimentConfig, options: AllPoint
   const folds = options.folds ?? defaultFolds;
   check(Number.isInteger(folds) && folds >= 2, 'allPointScores folds', 'an integer >= 2', String(folds));
   if (config.score.on !== 'representation') check(false, 'allPointScores config.score.on', '"representation"', JSON.stringify(config.score.on));
+  if (options.plan !== undefined) check(options.plan.folds === folds, 'allPointScores options.plan', `a plan of ${folds} folds (options.folds)`, `${options.plan.folds} folds`);
   const store = storeOf(options);
   return cached(
     allPointScoresKind,
     allPointScoresKey(config, folds),
     async () => {
-      const data = await loadExperimentData(config);
-      const plan = allPointsPlan(config, data, folds);
+      const data = options.data ?? (await loadExperimentData(config));
+      const plan = options.plan ?? allPointsPlan(config, data, folds);
       const runner = runnerOf({ ...options, store });
       await runner.run(plan.jobs, { onEpoch: options.onEpoch });
       return scoreFolds(config, data, plan, (job) => runner.encoders.load(job), options.onProgress);
