@@ -5,6 +5,7 @@ import type { FeatureMatrix } from '../../eval/feature-matrix';
 import { datasetSource } from '../../memorization/image-source';
 import { encoderRepresenter } from '../../memorization/representer';
 import { probeIds } from '../probe-encoder';
+import type { DownstreamContext } from './downstream-task-def';
 
 /** The frozen features and labels of a probe's train and test points. */
 export interface ProbeFeatures {
@@ -35,7 +36,7 @@ export async function probeFeatures(encoder: Encoder, train: ImageDataset, test:
 }
 
 /** The features of the experiment's probe points (`config.probe`), computed once per encoder for probe and kNN. */
-export function experimentProbeFeatures(encoder: Encoder, context: { readonly config: { readonly probe: { readonly trainSize: number; readonly testSize: number; readonly seed: number } }; readonly pair: { readonly train: ImageDataset; readonly test: ImageDataset }; shared<T>(key: string, compute: () => Promise<T>): Promise<T> }): Promise<ProbeFeatures> {
+export function experimentProbeFeatures(encoder: Encoder, context: DownstreamContext<unknown>): Promise<ProbeFeatures> {
   const { probe } = context.config;
   return context.shared(`probe-features ${probe.trainSize} ${probe.testSize} ${probe.seed}`, () => probeFeatures(encoder, context.pair.train, context.pair.test, probe, probe.seed));
 }
