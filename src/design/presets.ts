@@ -1,7 +1,7 @@
 import { datasetFacts } from '../data/dataset-facts';
 import type { DatasetName } from '../data/load-dataset';
 import { InputError } from '../util/errors';
-import { validateExperimentConfig, type ExperimentConfig } from './experiment-config';
+import { validateExperimentConfig, type ExperimentConfig, type ValidateOption } from './experiment-config';
 
 /** Names of the presets: `quick` (tests, CI, minutes), `laptop` (every notebook within an hour on 2 cores), `paper` (the paper's scale). */
 export type PresetName = 'quick' | 'laptop' | 'paper';
@@ -96,15 +96,17 @@ const families: Record<DatasetName, Record<PresetName, ExperimentConfig>> = {
 
 /**
  * The preset `name` for `dataset` (default MNIST): a complete, validated
- * `ExperimentConfig` (a fresh copy). Change fields with `withOverrides`.
+ * `ExperimentConfig` (a fresh copy; `options.validate: false` skips the check, for a caller
+ * that validates the config it builds from it once). Change fields with `withOverrides`.
  */
-export function preset(name: string, dataset: DatasetName = 'mnist'): ExperimentConfig {
+export function preset(name: string, dataset: DatasetName = 'mnist', options: ValidateOption = {}): ExperimentConfig {
   if (!presetNames.includes(name as PresetName)) {
     throw new InputError('preset name', `one of ${presetNames.join(', ')}`, JSON.stringify(name));
   }
   const family = families[dataset];
   if (family === undefined) throw new InputError('preset dataset', `one of ${Object.keys(families).join(', ')}`, JSON.stringify(dataset));
-  return validateExperimentConfig(fitToDataset(structuredClone(family[name as PresetName]), dataset));
+  const config = fitToDataset(structuredClone(family[name as PresetName]), dataset);
+  return options.validate === false ? config : validateExperimentConfig(config);
 }
 
 /** A family's preset for one of its datasets: that name, and sizes cut to the dataset's splits (STL-10 has 5000 training images). */
