@@ -2,6 +2,7 @@ import type { Augmentation } from '../augment/augmentation';
 import type { ObjectiveState } from '../methods/objective';
 import { InputError } from '../util/errors';
 import { describeValue, resolveOptions, rule, type OptionRule, type OptionRules } from '../util/options';
+import { trainRule } from './option-rules';
 import type { DpTrainOptions } from './dp-options';
 import type { OptimizerConfig } from './optimizer';
 
@@ -131,35 +132,6 @@ export function stepsPerEpochOf(size: number, batchSize: number, dropLast: boole
   return dropLast ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
 }
 
-/** An option that may be left unset: `undefined`, or a value `rule` accepts. */
-function optional<T>(rule: OptionRule<T>): OptionRule<T | undefined> {
-  return (value, where) => (value === undefined ? undefined : rule(value, where));
-}
-
-/** An option that holds an object (checked where it is used, e.g. `optimizer` by `createOptimizer`). */
-function object<T>(what: string): OptionRule<T> {
-  return (value, where) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(where, what, describeValue(value));
-    return value as T;
-  };
-}
-
-/** A string option. */
-function text(what: string): OptionRule<string> {
-  return (value, where) => {
-    if (typeof value !== 'string') throw new InputError(where, what, describeValue(value));
-    return value;
-  };
-}
-
-/** A callback option. */
-function callback<T>(): OptionRule<T> {
-  return (value, where) => {
-    if (typeof value !== 'function') throw new InputError(where, 'a function', describeValue(value));
-    return value as T;
-  };
-}
-
 /** An augmentation, or one per view. */
 const augmentation: OptionRule<TrainOptions['augment']> = (value, where) => {
   const ok = typeof value === 'function' || (Array.isArray(value) && value.length > 0 && value.every((a) => typeof a === 'function'));
@@ -172,22 +144,22 @@ const trainOptionRules: OptionRules<TrainOptions> = {
   epochs: rule.int({ min: 0 }),
   batchSize: rule.int({ min: 1 }),
   dropLast: rule.boolean(),
-  optimizer: object('optimizer settings, e.g. { name: "adam" }'),
+  optimizer: trainRule.object('optimizer settings, e.g. { name: "adam" }'),
   lr: rule.number({ min: 0 }),
-  weightDecay: optional(rule.number({ min: 0 })),
+  weightDecay: trainRule.optional(rule.number({ min: 0 })),
   schedule: rule.choice(['constant', 'cosine']),
   warmupEpochs: rule.number({ min: 0 }),
   finalLr: rule.number({ min: 0 }),
   seed: rule.int({ min: -(2 ** 31) }),
   checkpointEpochs: rule.intList({ min: 1 }),
-  checkpointDir: optional(text('a folder')),
+  checkpointDir: trainRule.optional(trainRule.text('a folder')),
   resume: rule.boolean(),
   augment: augmentation,
-  objectiveState: optional(object('an objective state')),
-  onEpoch: optional(callback()),
-  onStep: optional(callback()),
-  onWarning: optional(callback()),
-  dp: optional(object('DP-SGD settings, e.g. { clip: 1, epsilon: 8, delta: 1e-5, sampling: "poisson", method: "ghost" }')),
+  objectiveState: trainRule.optional(trainRule.object('an objective state')),
+  onEpoch: trainRule.optional(trainRule.callback()),
+  onStep: trainRule.optional(trainRule.callback()),
+  onWarning: trainRule.optional(trainRule.callback()),
+  dp: trainRule.optional(trainRule.object('DP-SGD settings, e.g. { clip: 1, epsilon: 8, delta: 1e-5, sampling: "poisson", method: "ghost" }')),
 };
 
 /**
