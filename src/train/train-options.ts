@@ -169,7 +169,8 @@ const trainOptionRules: OptionRules<TrainOptions> = {
  * batch per epoch (unless DP-SGD draws Poisson batches).
  */
 export function resolveTrainOptions(options: TrainEncoderOptions, dataSize: number): TrainOptions {
-  const o = resolveOptions<TrainOptions>({ ...defaultTrainOptions, augment: undefined as never }, trainOptionRules, options, 'train options');
+  const defaults = { ...defaultTrainOptions, augment: undefined as never }; // augment has no default: its rule requires it
+  const o = resolveOptions<TrainOptions>(defaults, trainOptionRules, options, 'train options');
   if (!Number.isInteger(dataSize) || dataSize < 1) throw new InputError('train data.size', 'an integer >= 1', String(dataSize));
   if (stepsPerEpochOf(dataSize, o.batchSize, o.dropLast) === 0 && o.dp?.sampling !== 'poisson') {
     throw new InputError('train options.batchSize', `at most the ${dataSize} images (dropLast is on)`, String(o.batchSize));
