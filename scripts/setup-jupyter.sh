@@ -3,9 +3,9 @@
 #  1. Installs Jupyter (nbclient, nbconvert, ipykernel, jupyter_client) unless some Python
 #     already imports them: from Debian's packages when running as root on Debian, with pip
 #     elsewhere.
-#  2. Registers the project's own tslab (node_modules/.bin/tslab, by absolute path) as the
-#     kernel `tslab` in the project-local prefix .jupyter/, so it never touches the user's
-#     kernels. Jupyter finds it with JUPYTER_PATH="$PWD/.jupyter/share/jupyter"
+#  2. Registers the project's own tslab (scripts/tslab-kernel.cjs: node_modules' tslab with its
+#     file watchers off, by absolute path) as the kernel `tslab` in the project-local prefix
+#     .jupyter/, so it never touches the user's kernels. Jupyter finds it with JUPYTER_PATH="$PWD/.jupyter/share/jupyter"
 #     (scripts/run-notebook.py sets that itself).
 # A notebook front end to work in (JupyterLab or the classic Notebook) is not installed here:
 # `npm run jupyter` (sslmem jupyter) finds or installs one, runs this script and starts it.
@@ -43,16 +43,17 @@ if ! python=$(bash scripts/python-with.sh "${modules[@]}" 2>/dev/null); then
 fi
 
 tslab="$root/node_modules/.bin/tslab"
+kernel="$root/scripts/tslab-kernel.cjs"
 if [ ! -x "$tslab" ]; then
   echo "setup-jupyter: $tslab is missing; run 'npm ci' first" >&2
   exit 1
 fi
 
 spec="$root/.jupyter/share/jupyter/kernels/tslab/kernel.json"
-if [ -f "$spec" ] && grep -qF "\"$tslab\"" "$spec"; then
+if [ -f "$spec" ] && grep -qF "\"$kernel\"" "$spec"; then
   echo "setup-jupyter: kernel tslab already registered in .jupyter/ ($python)"
 else
-  npx --no-install tslab install --python="$python" --binary="$tslab" --prefix="$root/.jupyter" >/dev/null
+  npx --no-install tslab install --python="$python" --binary="$kernel" --prefix="$root/.jupyter" >/dev/null
   echo "setup-jupyter: registered kernel tslab in .jupyter/ ($python)"
 fi
 echo "setup-jupyter: run Jupyter with JUPYTER_PATH=\"$root/.jupyter/share/jupyter\" (npm run jupyter does)" >&2

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The project's Jupyter kernel: tslab, with its file watchers switched off.
+//
+// tslab type-checks every cell with a TypeScript watch program that watches each file it read
+// (dist/*.d.ts, node_modules/**/*.d.ts) and the folders where a module was looked for. When one
+// of them changes while a cell runs (`npm run build` in another terminal, an `npm install`),
+// two change notices can meet in tslab's single rebuild timer, and the kernel dies with
+// "Unexpected pending rebuildTimer". Cells never need those notices: the library is loaded
+// once per kernel (restart it to load a rebuilt dist/), so watching is switched off here,
+// before tslab builds its compiler host. tslab's own in-memory files keep their watchers.
+const ts = require('@tslab/typescript-for-tslab');
+
+const unwatched = { close() {} };
+ts.sys.watchFile = () => unwatched;
+ts.sys.watchDirectory = () => unwatched;
+
+require('tslab/dist/main.js').main();
