@@ -80,9 +80,10 @@ export function readConfigFile(path: string): Json {
  * `--data-dir`, `--epochs` and `--seeds` merged over it, validated once by `withOverrides`;
  * `--align-reg W` (W > 0) then wraps the resulting objective in the alignment regulariser.
  * When the epochs change but the checkpoint epochs are not set, checkpoint epochs past
- * the new last epoch are dropped.
+ * the new last epoch are dropped. With `options.base` (a finding's config) the options are
+ * merged over it instead of over the preset.
  */
-export function resolveExperimentConfig(values: Readonly<Record<string, unknown>>): ExperimentConfig {
+export function resolveExperimentConfig(values: Readonly<Record<string, unknown>>, options: { base?: ExperimentConfig } = {}): ExperimentConfig {
   let patch: unknown = {};
   if (typeof values.config === 'string') patch = mergePatch(patch, readConfigFile(values.config));
   const sets = (values.set as string[] | undefined) ?? [];
@@ -100,7 +101,7 @@ export function resolveExperimentConfig(values: Readonly<Record<string, unknown>
     throw new InputError(values.dataset !== undefined ? 'option --dataset' : 'dataset.name', `one of ${datasetNames.join(', ')}`, JSON.stringify(datasetName));
   }
   if (values.dataset !== undefined) p.dataset = { ...(isObject(p.dataset) ? p.dataset : {}), name: datasetName };
-  let base = preset(String(values.preset ?? 'quick'), datasetName as DatasetName);
+  let base = options.base ?? preset(String(values.preset ?? 'quick'), datasetName as DatasetName);
   if (typeof values.objective === 'string') {
     base = isObject(p.encoder) ? { ...base, objective: { name: values.objective } } : withObjective(base, values.objective);
   }
