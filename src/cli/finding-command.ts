@@ -52,7 +52,7 @@ async function runFinding(values: Readonly<Record<string, unknown>>, name: strin
   } finally {
     progress.finish({ failed });
   }
-  ctx.line.log(`${finding.name}: trained and measured in ${formatDuration((Date.now() - started) / 1000)}`);
+  ctx.line.log(`${finding.name}: ran in ${formatDuration((Date.now() - started) / 1000)}`);
   const outputs = findingOutputs(finding, study, { preset, settings });
   for (const note of outputs.notes) ctx.line.log(note);
   const written = await writeOutputs(out, outputs.files);
