@@ -20,8 +20,8 @@ export function outputStem(name: string): string {
  * The files `sslmem finding` writes for a study: every summary table as `NAME.csv` and
  * `NAME.arrow` (Apache Arrow IPC file), every figure as `NAME.plotly.json` and `NAME.png`
  * (when its traces have a PNG form), and `summary.json` with the finding, the preset, the
- * settings, the verdict (holds, outcome, parts, sentence, lines) and the names of the
- * tables and figures.
+ * settings (non-finite numbers such as an epsilon of `Infinity` as text), the verdict
+ * (holds, outcome, parts, sentence, lines) and the names of the tables and figures.
  */
 export function findingOutputs(
   finding: Finding<FindingSettings, unknown>,
@@ -82,6 +82,8 @@ export function findingOutputs(
     tables: tables.map(([name]) => name),
     figures: figures.map((f) => f.name),
   };
-  files.push(['summary.json', `${JSON.stringify(summary, null, 2)}\n`]);
+  // Non-finite numbers (an epsilon of Infinity: no DP) as text, where JSON would write null.
+  const json = JSON.stringify(summary, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2);
+  files.push(['summary.json', `${json}\n`]);
   return { files, verdict, notes };
 }

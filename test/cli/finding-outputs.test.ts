@@ -70,6 +70,13 @@ describe('findingOutputs', () => {
     assert.throws(() => findingOutputs(twice, study, { preset: 'quick', settings }), /two figures would both be written as set-means/);
   });
 
+  test('summary.json writes non-finite settings (an epsilon of Infinity) as text, not null', () => {
+    const settings = { ...toyFinding.settings('quick'), epsilons: [Infinity, 8] };
+    const { files } = findingOutputs(toyFinding, study, { preset: 'quick', settings });
+    const summary = JSON.parse(new Map(files).get('summary.json') as string);
+    assert.deepEqual(summary.settings.epsilons, ['Infinity', 8]);
+  });
+
   test('outputStem keeps safe file names', () => {
     assert.equal(outputStem('set means'), 'set-means');
     assert.equal(outputStem('../up'), 'up');
