@@ -18,7 +18,15 @@ export const findingConfigNames: readonly string[] = ['preset', 'config', 'set',
 
 const findingOptions: readonly OptionSpec[] = [
   { name: 'list', kind: 'flag', description: 'List the findings: name, notebook and claim.' },
-  ...configOptionSpecs.filter((o) => findingConfigNames.includes(o.name)),
+  ...configOptionSpecs
+    .filter((o) => findingConfigNames.includes(o.name))
+    .map((o) =>
+      o.name === 'preset'
+        ? { ...o, description: "The finding's settings for this preset (its notebook's with SSLMEM_PRESET=P)." }
+        : o.name === 'config'
+          ? { ...o, description: "JSON file with a full or partial experiment config, merged over the finding's config." }
+          : o,
+    ),
   ...runOptionSpecs.map((o) => (o.name === 'out' ? { ...o, defaultText: 'out/NAME', description: 'Folder for the tables, figures and summary.json.' } : o)),
 ];
 
