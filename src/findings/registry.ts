@@ -1,3 +1,4 @@
+import { candidatesVsSharedFinding } from './candidates-vs-shared';
 import type { Finding, FindingSettings } from './finding';
 
 /**
@@ -5,6 +6,7 @@ import type { Finding, FindingSettings } from './finding';
  * finding is one folder and one line here.
  */
 export const findings = {
+  'candidates-vs-shared': candidatesVsSharedFinding,
 } satisfies Record<string, Finding<any, any>>;
 
 /** A finding's command-line name. */

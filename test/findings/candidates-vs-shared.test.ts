@@ -1,0 +1,80 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/backend';
+import { withOverrides } from '../../src/design/experiment-config';
+import { preset } from '../../src/design/presets';
+import { findings, findingNamed } from '../../src/findings/registry';
+import { planJobs, verdictOutcome } from '../../src/findings/finding';
+import { jobKey } from '../../src/plans/job-key';
+import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
+import type { TrainingPlan } from '../../src/plans/training-job';
+import { runStore } from '../../src/runs/run-store';
+
+const finding = findings['candidates-vs-shared'];
+const settings = {
+  ...finding.settings('quick'),
+  config: withOverrides(preset('quick', 'synthetic'), {
+    split: { trainSize: 80, extraSize: 20 },
+    encoder: { hidden: [16], outDim: 8 },
+    objective: { projector: { hidden: [8], outDim: 8 } },
+    train: { epochs: 2, batchSize: 32, checkpointEpochs: [] },
+    seeds: [0],
+    probe: { trainSize: 80, testSize: 10 },
+  }),
+  splitSeeds: [0, 1],
+};
+
+const root = mkdtempSync(join(tmpdir(), 'sslmem-finding-02-'));
+const calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> = [];
+/** The local runner, recording every plan it is given and what it trained. */
+function recording(inner: Runner): Runner {
+  return {
+    encoders: inner.encoders,
+    async run(plan, options) {
+      const outcome = await inner.run(plan, options);
+      calls.push({ plan, outcome });
+      return outcome;
+    },
+  };
+}
+
+before(async () => {
+  await initBackend();
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('the registry names the finding; an unknown name is refused with the list', () => {
+  assert.equal(findingNamed('candidates-vs-shared'), finding);
+  assert.throws(() => findingNamed('__proto__'), /expected one of .*candidates-vs-shared.*found "__proto__"/);
+});
+
+test('run trains exactly the plan, in one call, then measures without training', async () => {
+  const runner = recording(localRunner({ store: runStore(root), workers: 1 }));
+  const plan = await finding.plan(settings);
+  assert.equal(plan.stages.length, 1);
+  assert.equal(planJobs(plan).length, 2 * settings.splitSeeds.length * settings.config.seeds.length);
+  const study = await finding.run(settings, { runner });
+  assert.deepEqual(calls[0].plan.map(jobKey), planJobs(plan).map(jobKey));
+  assert.equal(calls[0].outcome.trained.length, planJobs(plan).length);
+  for (const later of calls.slice(1)) assert.equal(later.outcome.trained.length, 0, 'measurements train nothing');
+
+  const tables = finding.summary(study);
+  assert.deepEqual(Object.keys(tables).sort(), ['highly_memorized', 'offsets', 'set_tests', 'statistics', 'tests']);
+  assert.deepEqual(tables.tests.array('split_seed'), [0, 1]);
+  const verdict = finding.verdict(study);
+  assert.equal(verdict.parts.length, 2);
+  assert.equal(verdict.holds, verdict.parts.every((p) => p.holds));
+  assert.equal(verdict.lines.at(-1), verdict.sentence);
+  assert.match(verdict.sentence, verdict.holds ? /holds at this scale/ : /not confirmed at this scale: S_C > S_S at p < 1e-3 on \d of 2 splits/);
+  assert.ok(['holds', 'partly', 'not confirmed'].includes(verdictOutcome(verdict)));
+  assert.deepEqual(finding.figures(study).map((f) => f.name), ['scores-per-set', 'scores-box', 'alignment-vs-memorization']);
+
+  // A second run finds everything in the store.
+  calls.length = 0;
+  const again = await finding.run(settings, { runner });
+  assert.equal(calls.reduce((n, c) => n + c.outcome.trained.length, 0), 0);
+  assert.deepEqual(again.tests.objects(), study.tests.objects());
+});
