@@ -115,7 +115,7 @@ function timeStepsIn(backend, encoders, steps) {
 
 /** The benchmark's SimCLR steps (bench/library-step.ts): MLP 784-512-512-128 batch 128, CNN 32-64-128 batch 128, ViT dim 128 depth 4 batch 64. */
 async function timeSteps(backend, encoders, steps) {
-  const lib = require(join(root, 'dist', 'index.js'));
+  const lib = { ...require(join(root, 'dist', 'index.js')), ...require(join(root, 'dist', 'parts.js')) }; // backend; encoders, objectives, train step
   const tf = require('@tensorflow/tfjs-core');
   const info = await lib.initBackend({ backend });
   const builders = {

@@ -1,13 +1,12 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { scoreStatistics, type ScoreColumn } from '../measure/summarize-scores';
+import { scoreColumnNames } from '../measure/score-table';
 import type { ScoreNormalization } from '../memorization/normalize-scores';
 import { encoderStore } from '../plans/encoder-store';
 import type { FoldPlan } from '../plans/fold-plan';
 import type { RunContext } from './run-context';
 import { formatTable } from './summary-text';
-
-const columns: readonly ScoreColumn[] = ['score_raw', 'score_range', 'score_ratio'];
 
 /** The all-point table with `set` replaced by `fold k`, plus every row again as `all`, for per-fold statistics. */
 function byFold(table: ColumnTable): ColumnTable {
@@ -28,7 +27,7 @@ export function allPointsSummary(ctx: Pick<RunContext, 'config'>, table: ColumnT
     seeds: config.seeds,
     epochs: config.train.epochs,
     pairs: config.score.pairs,
-    ...Object.fromEntries(columns.map((c) => [c, { statistics: scoreStatistics(grouped, c).objects() }])),
+    ...Object.fromEntries(scoreColumnNames.map((c) => [c, { statistics: scoreStatistics(grouped, c).objects() }])),
     mostMemorized: top,
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { datasetLoaders, type DatasetName } from '../data/load-dataset';
-import { withObjective, withOverrides, type ExperimentConfig } from '../design/experiment-config';
+import { validateExperimentConfig, withObjective, withOverrides, type ExperimentConfig } from '../design/experiment-config';
 import { objectiveNames } from '../methods/registry';
 import { preset, presetNames } from '../design/presets';
 import { describeValue, InputError } from '../util/errors';
@@ -77,8 +77,8 @@ export function readConfigFile(path: string): Json {
 /**
  * The experiment config the options describe: the preset (`--preset`, for `--dataset` or the
  * dataset named by `--config` / `--set`, else MNIST), then `--config`, `--set` (in order),
- * `--data-dir`, `--epochs` and `--seeds` merged over it, validated once by `withOverrides`;
- * `--align-reg W` (W > 0) then wraps the resulting objective in the alignment regulariser.
+ * `--data-dir`, `--epochs` and `--seeds` merged over it; `--align-reg W` (W > 0) then wraps
+ * the resulting objective in the alignment regulariser. Validated once, at the end.
  * When the epochs change but the checkpoint epochs are not set, checkpoint epochs past
  * the new last epoch are dropped. With `options.base` (a finding's config) the options are
  * merged over it instead of over the preset.
@@ -101,9 +101,11 @@ export function resolveExperimentConfig(values: Readonly<Record<string, unknown>
     throw new InputError(values.dataset !== undefined ? 'option --dataset' : 'dataset.name', `one of ${datasetNames.join(', ')}`, JSON.stringify(datasetName));
   }
   if (values.dataset !== undefined) p.dataset = { ...(isObject(p.dataset) ? p.dataset : {}), name: datasetName };
-  let base = options.base ?? preset(String(values.preset ?? 'quick'), datasetName as DatasetName);
+  // Built in steps without checks, then validated once.
+  const unchecked = { validate: false } as const;
+  let base = options.base ?? preset(String(values.preset ?? 'quick'), datasetName as DatasetName, unchecked);
   if (typeof values.objective === 'string') {
-    base = isObject(p.encoder) ? { ...base, objective: { name: values.objective } } : withObjective(base, values.objective);
+    base = isObject(p.encoder) ? { ...base, objective: { name: values.objective } } : withObjective(base, values.objective, unchecked);
   }
 
   const train = isObject(p.train) ? p.train : undefined;
@@ -111,9 +113,9 @@ export function resolveExperimentConfig(values: Readonly<Record<string, unknown>
     const epochs = train.epochs as number;
     p.train = { ...train, checkpointEpochs: base.train.checkpointEpochs.filter((e) => e < epochs) };
   }
-  const config = withOverrides(base, p);
+  const config = withOverrides(base, p, unchecked);
   const weight = values['align-reg'];
-  if (typeof weight !== 'number' || weight === 0) return config;
+  if (typeof weight !== 'number' || weight === 0) return validateExperimentConfig(config);
   if (config.objective.name === 'align-reg') throw new InputError('option --align-reg', 'an objective that is not already align-reg', 'the config names align-reg; set its weight with --set objective.weight=W');
-  return withOverrides(config, { objective: { name: 'align-reg', inner: config.objective, weight } });
+  return validateExperimentConfig(withOverrides(config, { objective: { name: 'align-reg', inner: config.objective, weight } }, unchecked));
 }

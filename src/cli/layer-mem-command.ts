@@ -5,6 +5,7 @@ import { setImages, setNames, type SetName } from '../design/experiment-data';
 import { layerMemorization, layerMemSummary } from '../measure/layer-memorization';
 import type { ScoreColumn } from '../measure/summarize-scores';
 import { datasetSource } from '../memorization/image-source';
+import { scoreNormalizations } from '../memorization/normalize-scores';
 import { layerNames } from '../memorization/layer-mem';
 import { unitMem } from '../memorization/unit-mem';
 import { InputError } from '../util/errors';
@@ -108,7 +109,7 @@ export const layerMemCommand: Command = {
       line.log(`UnitMem of ${layers.length} layer(s) on S_C (${ids.length} points), elapsed ${formatDuration((Date.now() - started) / 1000)}`);
       const unitTable = units.length > 0 ? aq.from(units) : aq.table({ layer: [], unit: [], unit_mem: [], top_id: [] });
       const summary = aq.from(
-        (['raw', 'range', 'ratio'] as const).flatMap((kind) => layerMemSummary(layerTable, `score_${kind}` as ScoreColumn).objects().map((r) => ({ ...r, score: kind }))),
+        scoreNormalizations.flatMap((kind) => layerMemSummary(layerTable, `score_${kind}` as ScoreColumn).objects().map((r) => ({ ...r, score: kind }))),
       );
       const files: Array<[string, OutputContent]> = [
         ['layer-mem.csv', summary.select(...layerMemColumns).toCSV()],

@@ -2,7 +2,7 @@ import { describeBackend, initBackend, type BackendChoice } from '../backend/ini
 import type { ExperimentConfig, Side } from '../design/experiment-config';
 import { loadExperimentData, type ExperimentData } from '../design/experiment-data';
 import { defaultRunRoot, runStore, type RunStore } from '../runs/run-store';
-import { trainedEncoders, type TrainedPair } from '../plans/trained-encoders';
+import { trainedSides, type TrainedPair } from '../plans/trained-encoders';
 import { encoderStore } from '../plans/encoder-store';
 import { jobKey } from '../plans/job-key';
 import { localRunner, type JobMessage, type Runner } from '../plans/runner';
@@ -141,13 +141,13 @@ export function trainingPlan(ctx: RunContext, plan: TrainingPlan = sidePlan(ctx.
 
 /**
  * Trains the encoders f and g of every seed that the run store lacks (progress on stderr)
- * and loads all of them.
+ * and loads all of them (the config's side plan, or `jobs` when the caller built it).
  */
-export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
-  const plan = trainingPlan(ctx);
+export async function trainBoth(ctx: RunContext, jobs: TrainingPlan = sidePlan(ctx.config)): Promise<TrainedPair> {
+  const plan = trainingPlan(ctx, jobs);
   let failed = true;
   try {
-    const pair = await trainedEncoders(ctx.config, { runner: ctx.runner, onEpoch: plan.onEpoch });
+    const pair = await trainedSides(jobs, { runner: ctx.runner, onEpoch: plan.onEpoch });
     failed = false;
     return pair;
   } finally {
@@ -155,12 +155,12 @@ export async function trainBoth(ctx: RunContext): Promise<TrainedPair> {
   }
 }
 
-/** The stored training histories (`history-f-seed0.csv`, ...) of the experiment's encoders that the run store has. */
-export function storedHistories(ctx: Pick<RunContext, 'config' | 'store'>): Array<[string, string]> {
+/** The stored training histories (`history-f-seed0.csv`, ...) of the experiment's encoders (its side plan, `plan` when given) that the run store has. */
+export function storedHistories(ctx: Pick<RunContext, 'config' | 'store'>, plan: TrainingPlan = sidePlan(ctx.config)): Array<[string, string]> {
   const encoders = encoderStore(ctx.store);
   const files: Array<[string, string]> = [];
   for (const side of ['f', 'g'] as Side[]) {
-    for (const job of sidePlan(ctx.config).filter((j) => j.trainSet.kind === 'side' && j.trainSet.side === side)) {
+    for (const job of plan.filter((j) => j.trainSet.kind === 'side' && j.trainSet.side === side)) {
       const history = encoders.historyCsv(job);
       if (history !== undefined) files.push([historyFileName(side, job.seed), history]);
     }
@@ -168,12 +168,12 @@ export function storedHistories(ctx: Pick<RunContext, 'config' | 'store'>): Arra
   return files;
 }
 
-/** Under DP-SGD: the epsilon each stored encoder spent (its history's last `epsilon`), by `f0`, `g0`, ... */
-export function storedEpsilons(ctx: Pick<RunContext, 'config' | 'store'>): Record<string, number> {
+/** Under DP-SGD: the epsilon each stored encoder (of the side plan, `plan` when given) spent (its history's last `epsilon`), by `f0`, `g0`, ... */
+export function storedEpsilons(ctx: Pick<RunContext, 'config' | 'store'>, plan?: TrainingPlan): Record<string, number> {
   const spent: Record<string, number> = {};
   if (ctx.config.dp === undefined) return spent;
   const encoders = encoderStore(ctx.store);
-  for (const job of sidePlan(ctx.config)) {
+  for (const job of plan ?? sidePlan(ctx.config)) {
     const history = encoders.history(job);
     if (history === undefined || !history.columnNames().includes('epsilon') || history.numRows() === 0) continue;
     const side = job.trainSet.kind === 'side' ? job.trainSet.side : job.label;
@@ -183,10 +183,10 @@ export function storedEpsilons(ctx: Pick<RunContext, 'config' | 'store'>): Recor
 }
 
 /** The DP-SGD settings and the epsilon every encoder spent, for a summary (and its JSON), or `undefined` without DP. */
-export function privacyReport(ctx: Pick<RunContext, 'config' | 'store'>): { text: string; json: Record<string, unknown> } | undefined {
+export function privacyReport(ctx: Pick<RunContext, 'config' | 'store'>, plan?: TrainingPlan): { text: string; json: Record<string, unknown> } | undefined {
   if (ctx.config.dp === undefined) return undefined;
   const dp = resolveExperimentDp(ctx.config.dp);
-  const spent = storedEpsilons(ctx);
+  const spent = storedEpsilons(ctx, plan);
   const settings = `${dp.epsilon !== undefined ? `target epsilon ${dp.epsilon}` : `noise ${dp.noise}`}, delta ${dp.delta}, clip ${dp.clip}, ${dp.sampling} sampling`;
   const values = Object.entries(spent).map(([k, v]) => `${k} ${v.toFixed(3)}`);
   return {

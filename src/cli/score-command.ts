@@ -2,7 +2,8 @@ import type { ColumnTable } from 'arquero';
 import { memorizationScores, memorizationScoresKey, memorizationScoresKind } from '../measure/memorization-scores';
 import { allPointScores, allPointScoresKey, allPointScoresKind, allPointsPlan, defaultFolds } from '../measure/all-point-scores';
 import { compareSets, defaultComparisons, scoreStatistics, type ScoreColumn } from '../measure/summarize-scores';
-import type { ScoreNormalization } from '../memorization/normalize-scores';
+import { scoreNormalizations, type ScoreNormalization } from '../memorization/normalize-scores';
+import { sidePlan } from '../plans/side-plan';
 import type { Command } from './command';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
@@ -12,9 +13,6 @@ import { allPointsSummaryText, allPointsSummary, allPointsHistories } from './al
 import { reportText, trainAndScore } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
 import { writeOutputs, type OutputContent } from './write-outputs';
-
-/** The normalisations, in the order of `scores.csv`. */
-export const normalizations: readonly ScoreNormalization[] = ['raw', 'range', 'ratio'];
 
 /** What each normalisation is, for the printed summary. */
 export const normalizationText: Record<ScoreNormalization, string> = {
@@ -26,7 +24,7 @@ export const normalizationText: Record<ScoreNormalization, string> = {
 const normalizationSpec: OptionSpec = {
   name: 'normalization',
   kind: 'choice',
-  choices: normalizations,
+  choices: scoreNormalizations,
   default: 'ratio',
   description: 'Score the printed summary uses (summary.json and scores.csv hold all three).',
 };
@@ -120,7 +118,7 @@ export const scoreCommand: Command = {
         key: allPointScoresKey(config, folds),
         reused: `scores reused from the run store ${store.root} (--refresh scores again)`,
         plan: plan.jobs,
-        compute: (options) => allPointScores(config, { ...options, folds, onProgress: (fold, done, total) => options.onProgress(`fold ${fold}`, done, total) }),
+        compute: (options) => allPointScores(config, { ...options, folds, data, plan, onProgress: (fold, done, total) => options.onProgress(`fold ${fold}`, done, total) }),
       });
       const privacy = privacyReport(ctx);
       const files: Array<[string, OutputContent]> = [
@@ -134,13 +132,15 @@ export const scoreCommand: Command = {
       io.stdout.write(reportText(allPointsSummaryText(ctx, table, folds, normalization), privacy, listFiles(ctx.out, written)));
       return 0;
     }
+    const plan = sidePlan(config);
     const table = await trainAndScore(ctx, values.refresh === true, {
       kind: memorizationScoresKind,
       key: memorizationScoresKey(config),
       reused: `scores reused from the run store ${store.root} (--refresh scores again)`,
-      compute: (options) => memorizationScores(config, options),
+      plan,
+      compute: (options) => memorizationScores(config, { ...options, data, plan }),
     });
-    const privacy = privacyReport(ctx);
+    const privacy = privacyReport(ctx, plan);
     const summary = {
       name: config.name,
       dataset: config.dataset.name,
@@ -148,14 +148,14 @@ export const scoreCommand: Command = {
       epochs: config.train.epochs,
       pairs: config.score.pairs,
       printed: `score_${normalization}`,
-      ...Object.fromEntries(normalizations.map((n) => [`score_${n}`, summarizeColumn(table, `score_${n}` as ScoreColumn)])),
+      ...Object.fromEntries(scoreNormalizations.map((n) => [`score_${n}`, summarizeColumn(table, `score_${n}` as ScoreColumn)])),
       ...(privacy === undefined ? {} : { privacy: privacy.json }),
     };
     const files: Array<[string, OutputContent]> = [
       ['scores.csv', table.toCSV()],
       ['scores.arrow', table.toArrowIPC({ format: 'file' })],
       ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
-      ...storedHistories(ctx),
+      ...storedHistories(ctx, plan),
       ['config.json', configJson(config)],
     ];
     const written = await writeOutputs(ctx.out, files);

@@ -59,6 +59,21 @@ export interface ExperimentConfig {
 }
 
 /**
+ * Option of the functions that build a config (`preset`, `withOverrides`, `withObjective`).
+ * A caller that builds a config in several steps passes `validate: false` to all but the
+ * last, or validates the result once with `validateExperimentConfig`.
+ */
+export interface ValidateOption {
+  /** Check the result with `validateExperimentConfig`. Default true. */
+  readonly validate?: boolean;
+}
+
+/** `config`, checked unless `options.validate` is false. */
+function validated(config: ExperimentConfig, options: ValidateOption): ExperimentConfig {
+  return options.validate === false ? config : validateExperimentConfig(config);
+}
+
+/**
  * `config` with its encoders trained by DP-SGD under `dp` (e.g. `{ epsilon: 8 }`): batch
  * norm in the encoder and the objective's heads is switched to group or layer norm, which
  * keep the examples apart; an objective whose loss couples the examples of a batch
@@ -74,16 +89,16 @@ export function withPrivacy(config: ExperimentConfig, dp: ExperimentDp): Experim
  * `config` trained with another objective (`{ name: 'byol' }`, or a name): the objective
  * replaces the old one whole; when the encoder cannot be trained by it (MAE needs a ViT),
  * the objective's suggested encoder replaces the encoder; supervised training gets the
- * dataset's number of classes. Validated.
+ * dataset's number of classes. Validated (unless `options.validate` is false).
  */
-export function withObjective(config: ExperimentConfig, objective: ObjectiveConfig | string): ExperimentConfig {
+export function withObjective(config: ExperimentConfig, objective: ObjectiveConfig | string, options: ValidateOption = {}): ExperimentConfig {
   assertPlainData(objective, 'withObjective objective');
   const next: ObjectiveConfig = typeof objective === 'string' ? { name: objective } : objective;
   const created = createObjective(next);
   const numClasses = datasetFacts[config.dataset.name]?.numClasses;
   const full: ObjectiveConfig = next.name === 'supervised' && next.classes === undefined && numClasses !== undefined ? { ...next, classes: numClasses } : next;
   const encoder = created.encoderProblem?.(config.encoder) !== undefined && created.suggestedEncoder !== undefined ? created.suggestedEncoder : config.encoder;
-  return validateExperimentConfig({ ...config, objective: full, encoder });
+  return validated({ ...config, objective: full, encoder }, options);
 }
 
 /**
@@ -126,11 +141,12 @@ export type ConfigOverrides = { readonly [K in keyof ExperimentConfig]?: unknown
 /**
  * A copy of `config` with `overrides` merged in (objects merge field by field, arrays and
  * values replace; an override that changes `encoder.kind`, `objective.name`,
- * `augment.preset` or `train.optimizer.name` replaces that part whole), validated. Example: `withOverrides(preset('quick'), { train: { epochs: 50 } })`.
+ * `augment.preset` or `train.optimizer.name` replaces that part whole), validated (unless
+ * `options.validate` is false). Example: `withOverrides(preset('quick'), { train: { epochs: 50 } })`.
  */
-export function withOverrides(config: ExperimentConfig, overrides: ConfigOverrides): ExperimentConfig {
+export function withOverrides(config: ExperimentConfig, overrides: ConfigOverrides, options: ValidateOption = {}): ExperimentConfig {
   assertPlainData(overrides, 'overrides');
-  return validateExperimentConfig(safeMerge(config, overrides, 'overrides', { replaces: replacesPart }) as ExperimentConfig);
+  return validated(safeMerge(config, overrides, 'overrides', { replaces: replacesPart }) as ExperimentConfig, options);
 }
 
 function positiveInt(v: unknown, where: string, min = 1): void {

@@ -1,8 +1,7 @@
 import { datasetFacts } from '../data/dataset-facts';
 import type { DatasetName } from '../data/load-dataset';
 import { InputError } from '../util/errors';
-import { validateExperimentConfig, type ExperimentConfig } from './experiment-config';
-import type { Regime } from './regime';
+import { validateExperimentConfig, type ExperimentConfig, type ValidateOption } from './experiment-config';
 
 /** Names of the presets: `quick` (tests, CI, minutes), `laptop` (every notebook within an hour on 2 cores), `paper` (the paper's scale). */
 export type PresetName = 'quick' | 'laptop' | 'paper';
@@ -15,7 +14,7 @@ export const presetNames: readonly PresetName[] = ['quick', 'laptop', 'paper'];
  * laptop preset holds 500 candidates while each encoder trains on only 750 images: the
  * split need not be the paper's 80/10/10, and 20/40/40 puts most of each encoder's data in
  * the sets that differ between f and g. notebooks/00-choosing-the-scale measures this
- * regime against 50/25/25 and 80/10/10 (`scaleRegimes`).
+ * regime against 50/25/25 and 80/10/10 (the `scale` finding).
  */
 const digits: Record<PresetName, ExperimentConfig> = {
   quick: {
@@ -84,30 +83,6 @@ const natural: Record<PresetName, ExperimentConfig> = {
   },
 };
 
-/**
- * The regimes notebooks/00-choosing-the-scale compares for a preset, as overrides of it:
- * for `laptop`, 500 candidates split 20/40/40 (the preset itself), 50/25/25 and 80/10/10
- * (the paper's fractions, 4500 images per encoder, so fewer epochs); smaller ones for `quick`.
- */
-export function scaleRegimes(name: PresetName): Regime[] {
-  const fractions = (shared: number, candidate: number) => ({ shared, candidate, independent: candidate });
-  switch (name) {
-    case 'quick':
-      return [
-        { name: '20/40/40 of 250', overrides: {} },
-        { name: '50/25/25 of 400', overrides: { split: { trainSize: 400, fractions: fractions(0.5, 0.25) } } },
-      ];
-    case 'laptop':
-      return [
-        { name: '20/40/40 of 1250', overrides: {} },
-        { name: '50/25/25 of 2000', overrides: { split: { trainSize: 2000, fractions: fractions(0.5, 0.25) } } },
-        { name: '80/10/10 of 5000', overrides: { split: { trainSize: 5000, fractions: fractions(0.8, 0.1) }, train: { epochs: 100, checkpointEpochs: [25, 50] } } },
-      ];
-    case 'paper':
-      return [{ name: '80/10/10 of 50000', overrides: {} }];
-  }
-}
-
 const families: Record<DatasetName, Record<PresetName, ExperimentConfig>> = {
   mnist: digits,
   'fashion-mnist': digits,
@@ -121,15 +96,17 @@ const families: Record<DatasetName, Record<PresetName, ExperimentConfig>> = {
 
 /**
  * The preset `name` for `dataset` (default MNIST): a complete, validated
- * `ExperimentConfig` (a fresh copy). Change fields with `withOverrides`.
+ * `ExperimentConfig` (a fresh copy; `options.validate: false` skips the check, for a caller
+ * that validates the config it builds from it once). Change fields with `withOverrides`.
  */
-export function preset(name: string, dataset: DatasetName = 'mnist'): ExperimentConfig {
+export function preset(name: string, dataset: DatasetName = 'mnist', options: ValidateOption = {}): ExperimentConfig {
   if (!presetNames.includes(name as PresetName)) {
     throw new InputError('preset name', `one of ${presetNames.join(', ')}`, JSON.stringify(name));
   }
   const family = families[dataset];
   if (family === undefined) throw new InputError('preset dataset', `one of ${Object.keys(families).join(', ')}`, JSON.stringify(dataset));
-  return validateExperimentConfig(fitToDataset(structuredClone(family[name as PresetName]), dataset));
+  const config = fitToDataset(structuredClone(family[name as PresetName]), dataset);
+  return options.validate === false ? config : validateExperimentConfig(config);
 }
 
 /** A family's preset for one of its datasets: that name, and sizes cut to the dataset's splits (STL-10 has 5000 training images). */

@@ -1,16 +1,4 @@
-// Re-exports only: the studies behind the paper's findings.
-export * from './memorization-over-epochs';
-export * from './flattening-test';
-export * from './scores-over-splits';
-export * from './regime-study';
-export * from './framework-study';
-export * from './privacy-study';
-export * from './subset-study';
-export * from './coreset-study';
-export * from './removal-study';
-export * from './regularizer-study';
-export * from './localization-study';
-export * from './localization-summary';
+// Re-exports only: the findings (each a folder; the registry names them) and their shared parts.
 export * from './finding';
 export * from './train-stages';
 export * from './registry';

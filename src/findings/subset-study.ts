@@ -1,14 +1,22 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { describe } from '../stats/describe';
-import { oneSampleTTest } from '../stats/t-test';
 import type { TrainingJob } from '../plans/training-job';
-import { trainingPool } from '../plans/fold-plan';
-import { allPointScores, defaultFolds, type AllPointScoresOptions } from '../measure/all-point-scores';
+import { jobKey } from '../plans/job-key';
+import { encoderStore, type EncoderStore } from '../plans/encoder-store';
+import type { Runner } from '../plans/runner';
+import { foldPlan, type FoldPlan } from '../plans/fold-plan';
+import { storeOf } from '../plans/trained-encoders';
+import { splitSizes } from '../data/splits';
+import { allPointScores } from '../measure/all-point-scores';
+import { downstreamOfJob, type DownstreamSettings, type DownstreamTask } from '../measure/downstream-tasks';
 import { loadExperimentData } from '../design/experiment-data';
 import type { ExperimentConfig } from '../design/experiment-config';
-import { downstreamOfJob, type DownstreamSettings, type DownstreamTask } from '../measure/downstream-tasks';
-import { runnerOf, storeOf, type TrainedEncodersOptions } from '../plans/trained-encoders';
+import type { FindingPlan, FindingRunOptions, FindingSettings } from './finding';
+
+// What the coreset and removal findings share: the K-fold references that score every point
+// of the pool (stage `folds`), the retrainings those scores choose (stage `subsets`), and the
+// downstream evaluation of every retraining.
 
 /** One retraining of a subset study: which condition, how many points it keeps, the seed, and the job. */
 export interface SubsetRun {
@@ -22,40 +30,116 @@ export interface SubsetRun {
   readonly job: TrainingJob;
 }
 
-/** The pool of `config`'s split and the all-point scores that rank it (K folds, default 4), computed or from the run store. */
-export async function scoredPool(config: ExperimentConfig, options: AllPointScoresOptions): Promise<{ scores: ColumnTable; pool: Int32Array }> {
-  const scores = await allPointScores(config, { ...options, folds: options.folds ?? defaultFolds });
-  return { scores, pool: trainingPool(await loadExperimentData(config)) };
+/** The design a subset study shares: the all-point scores that rank the pool and the downstream tasks every retraining is evaluated on (retraining seeds: `config.seeds`). */
+export interface SubsetSettings extends FindingSettings {
+  /** Folds K of the all-point scores (one reference encoder per fold and seed). */
+  readonly folds: number;
+  /** Score column that ranks the points, e.g. `score_raw`. */
+  readonly column: string;
+  /** Downstream tasks, in report order. */
+  readonly tasks: readonly DownstreamTask[];
+  /** Sizes of the downstream tasks. */
+  readonly downstream: DownstreamSettings;
 }
 
-/** Options of `runSubsetStudy`. */
-export interface SubsetStudyRunOptions extends Omit<TrainedEncodersOptions, 'epoch'> {
-  tasks: readonly DownstreamTask[];
-  settings?: DownstreamSettings;
-  /** Called after each evaluated run with the runs done and the total. */
-  onEvaluated?: (done: number, total: number, run: SubsetRun) => void;
+/** The retrainings a subset study chooses from the pool (train-split ids, sorted) and its all-point scores. */
+export type SubsetRunsOf<S extends SubsetSettings> = (settings: S, pool: Int32Array, scores: ColumnTable) => SubsetRun[];
+
+/** The all-point scores that chose a subset study's retrainings, and the retrainings. */
+export interface ScoredRuns {
+  readonly folds: FoldPlan;
+  readonly scores: ColumnTable;
+  readonly runs: readonly SubsetRun[];
+}
+
+/** Points of the pool (`S_S + S_C + S_I` of the config's split), from the split's sizes. */
+export function poolSize(config: ExperimentConfig): number {
+  const sizes = splitSizes(config.split.trainSize, config.split.fractions, 'config.split.fractions');
+  return sizes.shared + sizes.candidate + sizes.independent;
+}
+
+/** The line a subset notebook's first cell prints: the pool, the folds, the seeds and what trains. */
+export function subsetDescription(settings: SubsetSettings): string {
+  const { config } = settings;
+  const dataset = config.dataset.name === 'mnist' ? 'MNIST' : config.dataset.name;
+  return `pool: ${poolSize(config)} ${dataset} training points (S_S + S_C + S_I of the preset's split), ${settings.folds} folds, seeds ${config.seeds.join(', ')}, ${config.train.epochs} epochs, ${config.objective.name} on an ${config.encoder.kind} encoder`;
+}
+
+/** The K-fold references of the settings' pool (per seed one f on the pool and K g's, each without one fold). */
+export async function subsetFolds(settings: SubsetSettings): Promise<FoldPlan> {
+  return foldPlan(settings.config, await loadExperimentData(settings.config), { folds: settings.folds });
+}
+
+/** A runner over `encoders` that trains nothing: it fails when a job is missing. */
+function storedOnly(encoders: EncoderStore, where: string): Runner {
+  return {
+    encoders,
+    run: async (plan) => {
+      const missing = encoders.missing(plan);
+      if (missing.length > 0) throw new Error(`${where}: expected every encoder in the run store, found ${missing.length} of ${plan.length} missing (first: ${missing[0].label})`);
+      return { trained: [], reused: plan.length };
+    },
+  };
 }
 
 /**
- * Trains every run of a subset study (one plan: jobs shared with other studies, or
- * stored, are not trained again) and evaluates each trained encoder on the downstream
- * tasks (cached per job). One row per run: `condition, kept, size, seed` and one column
+ * The retrainings the all-point scores choose, once the fold references are in the store
+ * of `options` (the runner's, else `options.store`); `undefined` while one is missing.
+ * The scores are computed from the stored references (nothing is trained) and cached in
+ * the run store.
+ */
+export async function scoredRuns<S extends SubsetSettings>(settings: S, folds: FoldPlan, runsOf: SubsetRunsOf<S>, options: Pick<FindingRunOptions, 'runner' | 'store'>): Promise<ScoredRuns | undefined> {
+  const encoders = options.runner?.encoders ?? encoderStore(storeOf(options));
+  if (encoders.missing(folds.jobs).length > 0) return undefined;
+  const scores = await allPointScores(settings.config, { folds: settings.folds, runner: storedOnly(encoders, 'all-point scores of a subset study') });
+  return { folds, scores, runs: runsOf(settings, folds.pool, scores) };
+}
+
+/**
+ * A subset study's plan in two stages: `folds` (the K-fold references of the pool) and
+ * `subsets` (the retrainings their scores choose: `jobs` undefined until every reference
+ * is in the store).
+ */
+export async function subsetPlan<S extends SubsetSettings>(settings: S, runsOf: SubsetRunsOf<S>, what: string, options: FindingRunOptions = {}): Promise<FindingPlan> {
+  const folds = await subsetFolds(settings);
+  const chosen = await scoredRuns(settings, folds, runsOf, options);
+  return {
+    stages: [
+      { name: 'folds', description: `the ${settings.folds}-fold references of ${folds.pool.length} points: per seed one f on the pool and ${settings.folds} g's without one fold (${folds.jobs.length} encoders)`, jobs: folds.jobs },
+      { name: 'subsets', description: what, after: 'folds', ...(chosen === undefined ? {} : { jobs: chosen.runs.map((r) => r.job) }) },
+    ],
+  };
+}
+
+/** What a subset study measured: the scores that chose the runs, one row per run, and its lines. */
+export interface SubsetMeasures {
+  readonly scores: ColumnTable;
+  /** `condition, kept, size, seed` and one column per task. */
+  readonly table: ColumnTable;
+  readonly runs: readonly SubsetRun[];
+}
+
+/**
+ * Measures a subset study whose stages have run (`trainStages`): the scores and runs from
+ * the runner's store, then every run's encoder on the downstream tasks (cached per job),
+ * loaded through the runner. One row per run: `condition, kept, size, seed` and one column
  * per task.
  */
-export async function runSubsetStudy(config: ExperimentConfig, runs: readonly SubsetRun[], options: SubsetStudyRunOptions): Promise<ColumnTable> {
-  const store = storeOf(options);
-  const runner = runnerOf({ ...options, store });
-  await runner.run(
-    runs.map((r) => r.job),
-    { onEpoch: options.onEpoch },
-  );
+export async function measureSubsets<S extends SubsetSettings>(settings: S, runsOf: SubsetRunsOf<S>, runner: Runner): Promise<SubsetMeasures> {
+  const chosen = await scoredRuns(settings, await subsetFolds(settings), runsOf, { runner });
+  if (chosen === undefined) throw new Error('subset study: expected the fold references in the runner\'s store after its stages ran, found some missing');
+  const store = storeOf({ runner });
   const rows: Array<Record<string, number | string>> = [];
-  for (const [i, run] of runs.entries()) {
-    const scores = await downstreamOfJob(config, run.job, (job) => runner.encoders.load(job), { tasks: options.tasks, settings: options.settings, store });
+  for (const run of chosen.runs) {
+    const scores = await downstreamOfJob(settings.config, run.job, (job) => runner.encoders.load(job), { tasks: settings.tasks, settings: settings.downstream, store });
     rows.push({ condition: run.condition, kept: run.kept, size: run.size, seed: run.seed, ...scores });
-    options.onEvaluated?.(i + 1, runs.length, run);
   }
-  return aq.from(rows);
+  return { scores: chosen.scores, table: aq.from(rows), runs: chosen.runs };
+}
+
+/** Distinct trainings among runs (runs shared between conditions train once). */
+export function distinctJobs(runs: readonly SubsetRun[]): number {
+  return new Set(runs.map((r) => jobKey(r.job))).size;
 }
 
 /** Mean and standard deviation over seeds of each task, per condition and kept share. */
@@ -75,40 +159,4 @@ export function subsetSummary(table: ColumnTable, tasks: readonly DownstreamTask
     return out;
   });
   return aq.from(rows).orderby(aq.desc('kept'), 'condition');
-}
-
-/** A paired comparison of two conditions over matching (kept share, seed) runs. */
-export interface PairedComparison {
-  readonly task: DownstreamTask;
-  /** Pairs compared (kept shares x seeds). */
-  readonly n: number;
-  /** Mean of (better - worse) as hypothesised. */
-  readonly meanDifference: number;
-  /** One-sided paired t-test p of mean difference > 0 (NaN with fewer than two pairs or no spread). */
-  readonly pValue: number;
-  /** Pairs in which the hypothesis held. */
-  readonly wins: number;
-  readonly holds: boolean;
-}
-
-/**
- * Tests that condition `higher` scores above condition `lower` on `task`, pairing the runs
- * of the same kept share and seed (`match` maps a row to its pair key): one-sided paired
- * t-test of the differences; holds when the mean difference is positive at p < `alpha`.
- */
-export function pairedComparison(
-  table: ColumnTable,
-  task: DownstreamTask,
-  higher: (row: Record<string, unknown>) => boolean,
-  lower: (row: Record<string, unknown>) => boolean,
-  match: (row: Record<string, unknown>) => string,
-  alpha = 0.05,
-): PairedComparison {
-  const rows = table.objects() as Array<Record<string, unknown>>;
-  const lowOf = new Map(rows.filter(lower).map((r) => [match(r), Number(r[task])]));
-  const diffs = rows.filter(higher).flatMap((r) => (lowOf.has(match(r)) ? [Number(r[task]) - (lowOf.get(match(r)) as number)] : []));
-  const meanDifference = diffs.length > 0 ? diffs.reduce((a, b) => a + b, 0) / diffs.length : Number.NaN;
-  const spread = diffs.some((d) => d !== diffs[0]);
-  const pValue = diffs.length >= 2 && spread ? oneSampleTTest(diffs, 0, { alternative: 'greater' }).pValue : Number.NaN;
-  return { task, n: diffs.length, meanDifference, pValue, wins: diffs.filter((d) => d > 0).length, holds: meanDifference > 0 && pValue < alpha };
 }

@@ -1,11 +1,9 @@
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { augmentationFromConfig } from '../augment/augmentation-from-config';
 import { ensureBackend } from '../backend/init-backend';
 import { datasetSource } from '../memorization/image-source';
-import { rangeNormalize } from '../memorization/normalize-scores';
+import { alignmentLosses } from '../memorization/alignment-loss';
 import { encoderRepresenter } from '../memorization/representer';
-import { sslmemScores } from '../memorization/sslmem-scores';
 import { foldPlan, type FoldPlan } from '../plans/fold-plan';
 import { cached } from '../runs/cached';
 import { moduleOf } from '../runs/code-fingerprint';
@@ -16,6 +14,7 @@ import { trainingFields } from '../plans/encoder-run';
 import type { ExperimentConfig } from '../design/experiment-config';
 import { loadExperimentData, type ExperimentData } from '../design/experiment-data';
 import { alignmentOptionsOf } from './score-sets';
+import { concatPoints, scoreTable } from './score-table';
 import type { TrainedEncoder } from '../plans/train-side';
 import { runnerOf, storeOf, type TrainedEncodersOptions } from '../plans/trained-encoders';
 
@@ -27,6 +26,10 @@ export interface AllPointScoresOptions extends Omit<TrainedEncodersOptions, 'epo
   onProgress?: (fold: number, done: number, total: number) => void;
   /** Compute again even when the run store has the table. Default false. */
   refresh?: boolean;
+  /** The config's data (`loadExperimentData(config)`) when the caller has loaded it; loaded here otherwise. */
+  data?: ExperimentData;
+  /** The K-fold plan (`allPointsPlan(config, data, folds)`) when the caller has built it; built here otherwise. */
+  plan?: FoldPlan;
 }
 
 /** Default number of folds of `allPointScores`. */
@@ -52,7 +55,7 @@ export function allPointsPlan(config: ExperimentConfig, data: ExperimentData, fo
  * fold k is scored with the f's against the g_k's, which never saw it (mean alignment
  * loss over the seeds, identical views, the config's scoring settings). One row per
  * point, sorted by id: `id, set ('train'), label, align_f, align_g, score_raw,
- * score_range (raw / (max - min) over all points), score_ratio, fold`. Cached in the run
+ * score_range (raw / (max - min) over all points), score_ratio, fold` (`scoreTable`). Cached in the run
  * store; the encoders come from the runner (trained where missing).
  */
 export async function allPointScores(config: ExperimentConfig, options: AllPointScoresOptions = {}): Promise<ColumnTable> {
@@ -60,13 +63,14 @@ export async function allPointScores(config: ExperimentConfig, options: AllPoint
   const folds = options.folds ?? defaultFolds;
   check(Number.isInteger(folds) && folds >= 2, 'allPointScores folds', 'an integer >= 2', String(folds));
   if (config.score.on !== 'representation') check(false, 'allPointScores config.score.on', '"representation"', JSON.stringify(config.score.on));
+  if (options.plan !== undefined) check(options.plan.folds === folds, 'allPointScores options.plan', `a plan of ${folds} folds (options.folds)`, `${options.plan.folds} folds`);
   const store = storeOf(options);
   return cached(
     allPointScoresKind,
     allPointScoresKey(config, folds),
     async () => {
-      const data = await loadExperimentData(config);
-      const plan = allPointsPlan(config, data, folds);
+      const data = options.data ?? (await loadExperimentData(config));
+      const plan = options.plan ?? allPointsPlan(config, data, folds);
       const runner = runnerOf({ ...options, store });
       await runner.run(plan.jobs, { onEpoch: options.onEpoch });
       return scoreFolds(config, data, plan, (job) => runner.encoders.load(job), options.onProgress);
@@ -84,7 +88,8 @@ async function scoreFolds(
 ): Promise<ColumnTable> {
   const augment = augmentationFromConfig(config.score.augment ?? config.augment);
   const train = data.pair.train;
-  const rows = { id: [] as number[], label: [] as number[], align_f: [] as number[], align_g: [] as number[], score_raw: [] as number[], score_ratio: [] as number[], fold: [] as number[] };
+  const rows = { id: [] as number[], set: [] as string[], label: [] as number[], fold: [] as number[] };
+  const perEncoder: Float32Array[][] = [...plan.seeds, ...plan.seeds].map(() => []);
   const f: TrainedEncoder[] = [];
   try {
     for (const seed of plan.seeds) f.push(await load(plan.full(seed)));
@@ -93,20 +98,15 @@ async function scoreFolds(
       const g: TrainedEncoder[] = [];
       try {
         for (const seed of plan.seeds) g.push(await load(plan.without(k, seed)));
-        const scores = await sslmemScores(
-          f.map((m) => encoderRepresenter(m.encoder)),
-          g.map((m) => encoderRepresenter(m.encoder)),
-          datasetSource(train, ids),
-          augment,
-          { ...alignmentOptionsOf(config), onProgress: onProgress && ((done, total) => onProgress(k, done, total)) },
-        );
-        ids.forEach((id, i) => {
+        const losses = await alignmentLosses([...f, ...g].map((m) => encoderRepresenter(m.encoder)), datasetSource(train, ids), augment, {
+          ...alignmentOptionsOf(config),
+          onProgress: onProgress && ((done, total) => onProgress(k, done, total)),
+        });
+        losses.forEach((l, e) => perEncoder[e].push(l));
+        ids.forEach((id) => {
           rows.id.push(id);
+          rows.set.push('train');
           rows.label.push(train.labels[id]);
-          rows.align_f.push(scores.alignF[i]);
-          rows.align_g.push(scores.alignG[i]);
-          rows.score_raw.push(scores.raw[i]);
-          rows.score_ratio.push(scores.ratio[i]);
           rows.fold.push(k);
         });
       } finally {
@@ -116,7 +116,7 @@ async function scoreFolds(
   } finally {
     f.forEach((m) => m.dispose());
   }
-  const score_range = Array.from(rangeNormalize(rows.score_raw, rows.score_raw));
-  const { score_ratio, fold, ...rest } = rows;
-  return aq.table({ ...rest, set: rows.id.map(() => 'train'), score_range, score_ratio, fold }).select('id', 'set', 'label', 'align_f', 'align_g', 'score_raw', 'score_range', 'score_ratio', 'fold').orderby('id');
+  const losses = perEncoder.map(concatPoints);
+  const { fold, ...points } = rows;
+  return scoreTable({ ...points, perF: losses.slice(0, plan.seeds.length), perG: losses.slice(plan.seeds.length) }, { after: { fold } }).orderby('id');
 }

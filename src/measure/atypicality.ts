@@ -1,16 +1,11 @@
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { ImageDataset } from '../data/dataset';
 import type { Encoder } from '../encoders/encoder';
 import { extractFeatures } from '../eval/extract-features';
 import { datasetSource } from '../memorization/image-source';
 import { encoderRepresenter } from '../memorization/representer';
-import { correlationDifference, spearmanTest } from '../stats/correlation-tests';
 import { InputError } from '../util/errors';
-import { withOverrides, type ExperimentConfig } from '../design/experiment-config';
-import { loadExperimentData, setImages, type SetName } from '../design/experiment-data';
-import { memorizationScores } from './memorization-scores';
-import { loadTrainedEncoder, type TrainedEncodersOptions } from '../plans/trained-encoders';
+import type { SetName } from '../design/experiment-data';
 
 /** Mean of the `k` smallest values of `row`, skipping NaN (infinite where none are left). */
 function meanOfSmallest(row: Float64Array, k: number): number {
@@ -151,87 +146,4 @@ export function classCentred(scores: ColumnTable, options: { reference?: SetName
     return (d[column] as number) - s.sum / s.n;
   });
   return scores.assign({ score_centred: centred });
-}
-
-/** Options of `atypicalityStudy`. */
-export interface AtypicalityStudyOptions extends Pick<TrainedEncodersOptions, 'store' | 'workers' | 'onEpoch'> {
-  /** Split seeds whose candidates are pooled. Default `[config.split.seed]`. */
-  splitSeeds?: readonly number[];
-  /** Neighbours of both atypicality measures. Default 5. */
-  k?: number;
-}
-
-/**
- * Finding 3's data: for the candidates S_C and the control set S_E (neither encoder saw it)
- * of every split, the class-centred SSLMem (`classCentred` by S_S) and two atypicality
- * measures, both against the shared points S_S: `pixel_atypicality` (no encoder) and
- * `representation_atypicality` (in the representation of the reference encoders g, which
- * never saw S_C or S_E). Rows: `split_seed, id, set, label, score_raw, score_centred,
- * pixel_atypicality, representation_atypicality`.
- */
-export async function atypicalityStudy(config: ExperimentConfig, options: AtypicalityStudyOptions = {}): Promise<ColumnTable> {
-  const k = options.k ?? 5;
-  const parts: ColumnTable[] = [];
-  for (const splitSeed of options.splitSeeds ?? [config.split.seed]) {
-    const split = withOverrides(config, { split: { seed: splitSeed } });
-    const scored = await memorizationScores(split, options);
-    const scores = classCentred(scored.assign({ split_seed: new Array<number>(scored.numRows()).fill(splitSeed) }));
-    const data = await loadExperimentData(split);
-    const g = await Promise.all(split.seeds.map((seed) => loadTrainedEncoder(split, 'g', seed, { store: options.store })));
-    try {
-      const shared = setImages(data, 'S_S');
-      for (const set of ['S_C', 'S_E'] as const) {
-        const { dataset, ids } = setImages(data, set);
-        const rows = scores.filter(aq.escape((d: { set: string }) => d.set === set));
-        if (rows.numRows() !== ids.length || !(rows.array('id') as number[]).every((id, i) => id === ids[i])) {
-          throw new Error(`atypicalityStudy: the scores of ${set} are not in the order of the split`);
-        }
-        const pixel = pixelAtypicality(dataset, ids, shared.dataset, shared.ids, k);
-        const representation = await representationAtypicality(g.map((m) => m.encoder), dataset, ids, shared.dataset, shared.ids, k);
-        parts.push(
-          rows
-            .select('split_seed', 'id', 'set', 'label', 'score_raw', 'score_centred')
-            .assign({ pixel_atypicality: Array.from(pixel), representation_atypicality: Array.from(representation) }),
-        );
-      }
-    } finally {
-      g.forEach((m) => m.dispose());
-    }
-  }
-  return parts.reduce((a, b) => a.concat(b));
-}
-
-/** The atypicality measures `atypicalityStudy` computes. */
-export const atypicalityMeasures = ['pixel_atypicality', 'representation_atypicality'] as const;
-
-/** What `atypicalityTests` found. */
-export interface AtypicalityTests {
-  /** `measure, set, n, rho, t, p_value`: Spearman of the centred score with each measure, one-sided rho > 0. */
-  readonly correlations: ColumnTable;
-  /** `measure, rho_C, rho_E, z, p_value`: is the association on S_C stronger than on the control S_E (Fisher z, one-sided)? */
-  readonly contrasts: ColumnTable;
-  /** Finding 3 holds: for every measure, rho on S_C is above 0 (p < alpha) and above the control's (p < alpha). */
-  readonly holds: boolean;
-  readonly alpha: number;
-}
-
-/** Tests an `atypicalityStudy` table: are atypical candidates memorized most, beyond what the control set shows? */
-export function atypicalityTests(study: ColumnTable, options: { alpha?: number } = {}): AtypicalityTests {
-  const alpha = options.alpha ?? 0.01;
-  const correlations = [];
-  const contrasts = [];
-  let holds = true;
-  for (const measure of atypicalityMeasures) {
-    const bySet: Record<string, ReturnType<typeof spearmanTest>> = {};
-    for (const set of ['S_C', 'S_E']) {
-      const rows = study.filter(aq.escape((d: { set: string }) => d.set === set));
-      const r = spearmanTest(rows.array(measure) as number[], rows.array('score_centred') as number[]);
-      bySet[set] = r;
-      correlations.push({ measure, set, n: r.n, rho: r.rho, t: r.t, p_value: r.pValue });
-    }
-    const d = correlationDifference(bySet.S_C.rho, bySet.S_C.n, bySet.S_E.rho, bySet.S_E.n);
-    contrasts.push({ measure, rho_C: bySet.S_C.rho, rho_E: bySet.S_E.rho, z: d.z, p_value: d.pValue });
-    holds &&= bySet.S_C.rho > 0 && bySet.S_C.pValue < alpha && d.pValue < alpha;
-  }
-  return { correlations: aq.from(correlations), contrasts: aq.from(contrasts), holds, alpha };
 }

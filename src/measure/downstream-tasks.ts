@@ -1,71 +1,79 @@
-import type { ImageDataset } from '../data/dataset';
 import type { Encoder } from '../encoders/encoder';
-import { extractFeatures } from '../eval/extract-features';
-import { knnAccuracy } from '../eval/knn';
-import { linearProbe } from '../eval/linear-probe';
-import { segmentationTask } from '../eval/segmentation/segmentation-task';
-import { datasetSource } from '../memorization/image-source';
-import { encoderRepresenter } from '../memorization/representer';
 import { jobRunConfig } from '../plans/job-key';
 import type { TrainingJob } from '../plans/training-job';
 import { cached } from '../runs/cached';
-import { moduleOf } from '../runs/code-fingerprint';
 import { runProvenance } from '../runs/provenance';
 import { jsonCodec } from '../runs/run-codec';
 import type { RunStore } from '../runs/run-store';
 import { check } from '../util/errors';
 import type { ExperimentConfig } from '../design/experiment-config';
 import { datasetRequest, experimentDataset } from '../design/experiment-data';
-import { probeIds } from './probe-encoder';
 import type { PresetName } from '../design/presets';
+import type { DownstreamContext, DownstreamTaskDef } from './downstream/downstream-task-def';
+import { downstreamRegistry } from './downstream/registry';
 
 /**
- * Downstream tasks on a frozen encoder: `probe` (linear probe on the experiment's test
- * split), `knn` (weighted kNN, same points), `fashion` (linear probe on Fashion-MNIST, a
- * second distribution for digit encoders), `segmentation` (mIoU of a light decoder on
- * canvases of several test digits, see `segmentationTask`).
+ * The downstream tasks on a frozen encoder, by name: the keys of `downstreamRegistry`
+ * (`probe`, `knn`, `fashion`, `segmentation`; one file each under `downstream/`).
  */
-export type DownstreamTask = 'probe' | 'knn' | 'fashion' | 'segmentation';
+export type DownstreamTask = keyof typeof downstreamRegistry;
+
+/** The settings type of a task. */
+export type DownstreamTaskSettings<T extends DownstreamTask> = (typeof downstreamRegistry)[T]['defaults'];
 
 /** Every downstream task, in report order. */
-export const downstreamTasks: readonly DownstreamTask[] = ['probe', 'knn', 'fashion', 'segmentation'];
+export const downstreamTasks: readonly DownstreamTask[] = Object.keys(downstreamRegistry) as DownstreamTask[];
 
 /** What each task reports, for tables. */
-export const downstreamTaskText: Record<DownstreamTask, string> = {
-  probe: 'linear probe accuracy',
-  knn: 'kNN accuracy (k = 20, cosine)',
-  fashion: 'Fashion-MNIST linear probe accuracy',
-  segmentation: 'segmentation mIoU',
-};
+export const downstreamTaskText: Record<DownstreamTask, string> = Object.fromEntries(downstreamTasks.map((t) => [t, downstreamRegistry[t].text])) as Record<DownstreamTask, string>;
 
-/** Sizes of the downstream tasks (the probe's sizes come from `config.probe`). */
-export interface DownstreamSettings {
-  readonly knn: { readonly k: number };
-  /** Fashion-MNIST probe: images of its train and test splits, probe epochs. */
-  readonly fashion: { readonly trainSize: number; readonly testSize: number; readonly epochs: number };
-  /** Segmentation: canvases to train the decoder on and to score, the decoder's epochs. */
-  readonly segmentation: { readonly trainCanvases: number; readonly testCanvases: number; readonly epochs?: number };
-}
+/** Sizes of the downstream tasks, by task (the probe's sizes come from `config.probe`); a task left out gets its defaults. */
+export type DownstreamSettings = { readonly [T in DownstreamTask]?: DownstreamTaskSettings<T> };
+
+/** Settings of every task. */
+export type AllDownstreamSettings = { readonly [T in DownstreamTask]: DownstreamTaskSettings<T> };
 
 /** Default downstream sizes: as large as the laptop preset's probe. */
-export const defaultDownstreamSettings: DownstreamSettings = {
-  knn: { k: 20 },
-  fashion: { trainSize: 5000, testSize: 2000, epochs: 50 },
-  segmentation: { trainCanvases: 2000, testCanvases: 1000 },
-};
+export const defaultDownstreamSettings: AllDownstreamSettings = Object.fromEntries(downstreamTasks.map((t) => [t, downstreamRegistry[t].defaults])) as AllDownstreamSettings;
 
-async function probeOn(encoder: Encoder, train: ImageDataset, test: ImageDataset, sizes: { trainSize: number; testSize: number; epochs: number }, seed: number, knnK?: number): Promise<{ probe: number; knn?: number }> {
-  const trainIds = probeIds(train, sizes.trainSize, seed);
-  const testIds = probeIds(test, sizes.testSize, seed + 1);
-  const represent = encoderRepresenter(encoder);
-  const xTrain = await extractFeatures(represent, datasetSource(train, trainIds));
-  const xTest = await extractFeatures(represent, datasetSource(test, testIds));
-  const yTrain = Array.from(trainIds, (i) => train.labels[i]);
-  const yTest = Array.from(testIds, (i) => test.labels[i]);
-  const probe = await linearProbe(xTrain, yTrain, xTest, yTest, { epochs: sizes.epochs, seed, numClasses: train.numClasses });
-  if (knnK === undefined) return { probe: probe.accuracy };
-  const knn = await knnAccuracy(xTrain, yTrain, xTest, yTest, { k: knnK, numClasses: train.numClasses });
-  return { probe: probe.accuracy, knn: knn.accuracy };
+function defOf(task: DownstreamTask): DownstreamTaskDef<unknown> {
+  return downstreamRegistry[task];
+}
+
+/** Downstream task sizes for a preset: the defaults for laptop and paper, small ones for quick. */
+export function downstreamSettingsFor(name: PresetName): AllDownstreamSettings {
+  return Object.fromEntries(downstreamTasks.map((t) => [t, defOf(t).presets?.[name] ?? defOf(t).defaults])) as AllDownstreamSettings;
+}
+
+function settingsOf(task: DownstreamTask, settings: DownstreamSettings): unknown {
+  return settings[task] ?? downstreamRegistry[task].defaults;
+}
+
+function checkTasks(tasks: readonly DownstreamTask[], where: string): void {
+  tasks.forEach((t, i) => check(downstreamTasks.includes(t), `${where} tasks[${i}]`, `one of ${downstreamTasks.join(', ')}`, JSON.stringify(t)));
+}
+
+/** Evaluates tasks on one encoder, sharing what they share (the probe's features) through one context. */
+function taskRunner(config: ExperimentConfig, encoder: () => Promise<Encoder>): (task: DownstreamTask, settings: unknown) => Promise<number> {
+  const shared = new Map<string, Promise<unknown>>();
+  let pair: ReturnType<typeof experimentDataset> | undefined;
+  return async (task, settings) => {
+    pair ??= experimentDataset(datasetRequest(config));
+    const context: DownstreamContext<unknown> = {
+      config,
+      pair: await pair,
+      settings,
+      shared: <T>(key: string, compute: () => Promise<T>) => {
+        let value = shared.get(key);
+        if (value === undefined) {
+          value = compute();
+          shared.set(key, value);
+        }
+        return value as Promise<T>;
+      },
+    };
+    return defOf(task).evaluate(await encoder(), context);
+  };
 }
 
 /**
@@ -79,39 +87,31 @@ export async function evaluateDownstream(
   tasks: readonly DownstreamTask[],
   settings: DownstreamSettings = defaultDownstreamSettings,
 ): Promise<Partial<Record<DownstreamTask, number>>> {
-  for (const t of tasks) check(downstreamTasks.includes(t), 'evaluateDownstream tasks', `some of ${downstreamTasks.join(', ')}`, JSON.stringify(t));
+  checkTasks(tasks, 'evaluateDownstream');
+  const run = taskRunner(config, async () => encoder);
   const out: Partial<Record<DownstreamTask, number>> = {};
-  const pair = await experimentDataset(datasetRequest(config));
-  if (tasks.includes('probe') || tasks.includes('knn')) {
-    const r = await probeOn(encoder, pair.train, pair.test, config.probe, config.probe.seed, tasks.includes('knn') ? settings.knn.k : undefined);
-    if (tasks.includes('probe')) out.probe = r.probe;
-    if (tasks.includes('knn')) out.knn = r.knn;
-  }
-  if (tasks.includes('fashion')) {
-    const fashion = await experimentDataset({ name: 'fashion-mnist' });
-    check(fashion.train.shape.join('x') === pair.train.shape.join('x'), 'evaluateDownstream fashion', `images of the encoder's shape ${pair.train.shape.join('x')}`, fashion.train.shape.join('x'));
-    out.fashion = (await probeOn(encoder, fashion.train, fashion.test, settings.fashion, config.probe.seed)).probe;
-  }
-  if (tasks.includes('segmentation')) {
-    const s = settings.segmentation;
-    const r = await segmentationTask(encoder, pair.test, {
-      trainCanvases: s.trainCanvases,
-      testCanvases: s.testCanvases,
-      seed: config.probe.seed,
-      ...(s.epochs === undefined ? {} : { decoder: { epochs: s.epochs } }),
-    });
-    out.segmentation = r.miou;
-  }
+  for (const task of downstreamTasks.filter((t) => tasks.includes(t))) out[task] = await run(task, settingsOf(task, settings));
   return out;
 }
 
-/** The run-store kind of downstream results. */
+/** The run-store kind of downstream results (one run per job and task). */
 export const downstreamKind = 'downstream';
 
 /**
- * The downstream results of a trained job's encoder, from the run store when they were
- * computed before (key: the job's run key, the tasks, the probe and task settings and
- * this module's code), else computed with `load(job)` and stored.
+ * The run-store key of one task's result on a job's encoder: the job's run config, the
+ * task, what the task's number depends on (`DownstreamTaskDef.key`: its own settings and
+ * the probe sizes it uses) and the provenance of the task's file. Another task's settings,
+ * or a new task, leave it alone.
+ */
+export function downstreamKey(config: ExperimentConfig, job: TrainingJob, task: DownstreamTask, settings: DownstreamSettings = defaultDownstreamSettings): Record<string, unknown> {
+  const def = defOf(task);
+  return { encoder: jobRunConfig(job), task, settings: def.key(config, settingsOf(task, settings)), provenance: runProvenance(def.source) };
+}
+
+/**
+ * The downstream results of a trained job's encoder, each task from the run store when it
+ * was computed before (under its own key, `downstreamKey`), else computed with `load(job)`
+ * (loaded once, only when a task is missing) and stored.
  */
 export async function downstreamOfJob(
   config: ExperimentConfig,
@@ -119,25 +119,21 @@ export async function downstreamOfJob(
   load: (job: TrainingJob) => Promise<{ encoder: Encoder; dispose(): void }>,
   options: { tasks: readonly DownstreamTask[]; settings?: DownstreamSettings; store: RunStore },
 ): Promise<Partial<Record<DownstreamTask, number>>> {
+  checkTasks(options.tasks, 'downstreamOfJob');
   const settings = options.settings ?? defaultDownstreamSettings;
-  const key = { encoder: jobRunConfig(job), tasks: [...options.tasks], probe: config.probe, settings, provenance: runProvenance(moduleOf(__filename)) };
-  return cached(
-    downstreamKind,
-    key,
-    async () => {
-      const model = await load(job);
-      try {
-        return await evaluateDownstream(config, model.encoder, options.tasks, settings);
-      } finally {
-        model.dispose();
-      }
-    },
-    { ...jsonCodec<Partial<Record<DownstreamTask, number>>>('downstream.json'), store: options.store },
-  );
-}
-
-/** Downstream task sizes for a preset: the defaults for laptop and paper, small ones for quick. */
-export function downstreamSettingsFor(name: PresetName): DownstreamSettings {
-  if (name !== 'quick') return { knn: { k: 20 }, fashion: { trainSize: 5000, testSize: 2000, epochs: 50 }, segmentation: { trainCanvases: 2000, testCanvases: 1000 } };
-  return { knn: { k: 20 }, fashion: { trainSize: 1000, testSize: 500, epochs: 30 }, segmentation: { trainCanvases: 400, testCanvases: 200 } };
+  let model: Promise<{ encoder: Encoder; dispose(): void }> | undefined;
+  const run = taskRunner(config, async () => (await (model ??= load(job))).encoder);
+  const out: Partial<Record<DownstreamTask, number>> = {};
+  try {
+    for (const task of downstreamTasks.filter((t) => options.tasks.includes(t))) {
+      const result = await cached(downstreamKind, downstreamKey(config, job, task, settings), async () => ({ value: await run(task, settingsOf(task, settings)) }), {
+        ...jsonCodec<{ value: number }>(`${task}.json`),
+        store: options.store,
+      });
+      out[task] = result.value;
+    }
+  } finally {
+    if (model !== undefined) (await model).dispose();
+  }
+  return out;
 }

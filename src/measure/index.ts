@@ -14,3 +14,5 @@ export * from './downstream-tasks';
 export * from './verdict-text';
 export * from './layer-memorization';
 export * from './level-summary';
+export * from './score-table';
+export * from './downstream';

@@ -10,7 +10,7 @@ import { runProvenance } from '../runs/provenance';
 import { tableCodec } from '../runs/run-codec';
 import { withObjective, type ExperimentConfig } from '../design/experiment-config';
 import { loadExperimentData, setImages, setNames, type SetName } from '../design/experiment-data';
-import { trainedEncoders, type TrainedEncodersOptions } from '../plans/trained-encoders';
+import { storeOf, trainedEncoders, type TrainedEncodersOptions } from '../plans/trained-encoders';
 
 /** Options of `labelMemorization`. */
 export interface LabelMemorizationOptions extends TrainedEncodersOptions {
@@ -81,6 +81,6 @@ export async function labelMemorization(config: ExperimentConfig, options: Label
         pair.dispose();
       }
     },
-    { ...tableCodec('label-memorization.csv'), store: options.store, refresh: options.refresh },
+    { ...tableCodec('label-memorization.csv'), store: storeOf(options), refresh: options.refresh },
   );
 }

@@ -1,15 +1,12 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { augmentationFromConfig } from '../augment/augmentation-from-config';
-import { alignmentLosses } from '../memorization/alignment-loss';
-import { datasetSource } from '../memorization/image-source';
 import { layerNames, layerRepresenter } from '../memorization/layer-mem';
-import { rangeNormalize, ratioNormalize } from '../memorization/normalize-scores';
 import { check } from '../util/errors';
 import type { ExperimentConfig } from '../design/experiment-config';
-import { setImages, setNames, type ExperimentData, type SetName } from '../design/experiment-data';
-import { alignmentOptionsOf, type ScoredEncoder } from './score-sets';
+import { setNames, type ExperimentData, type SetName } from '../design/experiment-data';
+import { setsAlignmentLosses, type ScoredEncoder } from './score-sets';
 import { scoreStatistics, type ScoreColumn } from './summarize-scores';
+import { scoreTable } from './score-table';
 
 /** Options of `layerMemorization`. */
 export interface LayerMemorizationOptions {
@@ -21,20 +18,14 @@ export interface LayerMemorizationOptions {
   onProgress?: (set: SetName, done: number, total: number) => void;
 }
 
-function meanAt(arrays: readonly Float32Array[], i: number): number {
-  let s = 0;
-  for (const a of arrays) s += a[i];
-  return s / arrays.length;
-}
-
 /**
  * LayerMem (Wang et al. 2024, "Localizing Memorization in SSL Vision Encoders"): SSLMem of
  * every point of the chosen sets computed on each layer's flattened output instead of the
  * final representation (`layerRepresenter`), with the config's scoring views and settings,
  * all layers and encoders on the same views. A tidy table with one row per (layer, point):
  * `layer, id, set, label, align_f, align_g, score_raw, score_range, score_ratio`, as
- * `scoreSets` (`score_range` divides by max - min of that layer's raw scores on S_C, of all
- * its scored points when S_C is not scored). `InputError` for a layer some encoder lacks.
+ * `scoreSets` (`scoreTable` per layer: `score_range` divides by max - min of that layer's
+ * raw scores on S_C, of all its scored points when S_C is not scored). `InputError` for a layer some encoder lacks.
  */
 export async function layerMemorization(
   config: ExperimentConfig,
@@ -50,46 +41,13 @@ export async function layerMemorization(
   const sets = options.sets ?? setNames;
   sets.forEach((s, i) => check(setNames.includes(s), `${where}: options.sets[${i}]`, `one of ${setNames.join(', ')}`, String(s)));
   const representers = layers.flatMap((layer) => [...f, ...g].map((m) => layerRepresenter(m.encoder, layer)));
-  const augment = augmentationFromConfig(config.score.augment ?? config.augment);
-  const perLayer = layers.map(() => ({ id: [] as number[], set: [] as string[], label: [] as number[], align_f: [] as number[], align_g: [] as number[] }));
+  const { rows, losses } = await setsAlignmentLosses(config, data, representers, sets, options.onProgress);
   const width = f.length + g.length;
-  for (const set of sets) {
-    const { dataset, ids } = setImages(data, set);
-    const losses = await alignmentLosses(representers, datasetSource(dataset, ids), augment, {
-      ...alignmentOptionsOf(config),
-      onProgress: options.onProgress && ((done, total) => options.onProgress?.(set, done, total)),
-    });
-    layers.forEach((_, l) => {
-      const fl = losses.slice(l * width, l * width + f.length);
-      const gl = losses.slice(l * width + f.length, (l + 1) * width);
-      const c = perLayer[l];
-      for (let i = 0; i < ids.length; i++) {
-        c.id.push(ids[i]);
-        c.set.push(set);
-        c.label.push(dataset.labels[ids[i]]);
-        c.align_f.push(Math.fround(meanAt(fl, i)));
-        c.align_g.push(Math.fround(meanAt(gl, i)));
-      }
-    });
-  }
-  const columns: Record<string, unknown[]> = { layer: [], id: [], set: [], label: [], align_f: [], align_g: [], score_raw: [], score_range: [], score_ratio: [] };
-  layers.forEach((layer, l) => {
-    const c = perLayer[l];
-    const raw = c.align_g.map((v, i) => Math.fround(v - c.align_f[i]));
-    const reference = raw.filter((_, i) => c.set[i] === 'S_C');
-    const range = rangeNormalize(raw, reference.length > 1 ? reference : raw);
-    const ratio = ratioNormalize(c.align_f, c.align_g);
-    columns.layer.push(...c.id.map(() => layer));
-    columns.id.push(...c.id);
-    columns.set.push(...c.set);
-    columns.label.push(...c.label);
-    columns.align_f.push(...c.align_f);
-    columns.align_g.push(...c.align_g);
-    columns.score_raw.push(...raw);
-    columns.score_range.push(...range);
-    columns.score_ratio.push(...ratio);
+  const perLayer = layers.map((layer, l) => {
+    const mine = losses.slice(l * width, (l + 1) * width);
+    return scoreTable({ ...rows, perF: mine.slice(0, f.length), perG: mine.slice(f.length) }, { before: { layer: rows.id.map(() => layer) } });
   });
-  return aq.table(columns);
+  return perLayer.reduce((all, table) => all.concat(table));
 }
 
 /**

@@ -5,9 +5,11 @@ import { cached } from '../runs/cached';
 import { moduleOf } from '../runs/code-fingerprint';
 import { runProvenance } from '../runs/provenance';
 import { tableCodec } from '../runs/run-codec';
-import { storeOf, trainedEncoders, type TrainedEncodersOptions } from '../plans/trained-encoders';
+import { storeOf, trainedSides, type TrainedEncodersOptions } from '../plans/trained-encoders';
+import { sidePlan } from '../plans/side-plan';
+import type { TrainingPlan } from '../plans/training-job';
 import type { ExperimentConfig } from '../design/experiment-config';
-import { loadExperimentData } from '../design/experiment-data';
+import { loadExperimentData, type ExperimentData } from '../design/experiment-data';
 import { scoreSets, type ScoreSetsOptions } from './score-sets';
 
 /** Options of `memorizationScores`. */
@@ -15,6 +17,10 @@ export interface MemorizationScoresOptions extends TrainedEncodersOptions {
   onProgress?: ScoreSetsOptions['onProgress'];
   /** Compute again even when the run store has the table. Default false. */
   refresh?: boolean;
+  /** The config's data (`loadExperimentData(config)`) when the caller has loaded it; loaded here otherwise. */
+  data?: ExperimentData;
+  /** The config's side plan (`sidePlan(config)`) when the caller has built it; built here otherwise. */
+  plan?: TrainingPlan;
 }
 
 /** The run-store kind under which `memorizationScores` keeps its tables. */
@@ -40,9 +46,9 @@ export async function memorizationScores(config: ExperimentConfig, options: Memo
     memorizationScoresKind,
     memorizationScoresKey(config),
     async () => {
-      const pair = await trainedEncoders(config, options);
+      const pair = await trainedSides(options.plan ?? sidePlan(config), options);
       try {
-        return await scoreSets(config, await loadExperimentData(config), pair.f, pair.g, { onProgress: options.onProgress });
+        return await scoreSets(config, options.data ?? (await loadExperimentData(config)), pair.f, pair.g, { onProgress: options.onProgress });
       } finally {
         pair.dispose();
       }

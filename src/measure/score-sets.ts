@@ -1,15 +1,14 @@
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { augmentationFromConfig } from '../augment/augmentation-from-config';
 import { datasetSource } from '../memorization/image-source';
-import { rangeNormalize } from '../memorization/normalize-scores';
 import { encoderRepresenter, projectorRepresenter, type Representer } from '../memorization/representer';
-import { sslmemScores } from '../memorization/sslmem-scores';
 import { alignmentLosses, type AlignmentLossOptions } from '../memorization/alignment-loss';
+import { check } from '../util/errors';
 import type { Encoder } from '../encoders/encoder';
 import type { ObjectiveState } from '../methods/objective';
 import type { ExperimentConfig } from '../design/experiment-config';
 import { setImages, setNames, type ExperimentData, type SetName } from '../design/experiment-data';
+import { concatPoints, scoreTable } from './score-table';
 
 /** An encoder to score with, and its objective state when scoring on the projector output. */
 export interface ScoredEncoder {
@@ -41,6 +40,44 @@ export function setAlignmentLosses(config: ExperimentConfig, data: ExperimentDat
   return alignmentLosses(encoders.map((e) => encoderRepresenter(e)), datasetSource(dataset, ids), augmentationFromConfig(config.score.augment ?? config.augment), alignmentOptionsOf(config));
 }
 
+/** The points of some sets, one row each in set order, and each representer's alignment loss of every point `[n]`. */
+export interface SetsAlignmentLosses {
+  readonly rows: { readonly id: number[]; readonly set: SetName[]; readonly label: number[] };
+  /** One `Float32Array` `[n]` per representer, in the rows' order. */
+  readonly losses: Float32Array[];
+}
+
+/**
+ * The alignment loss of every point of the chosen sets under each representer, with the
+ * config's scoring views and settings (all representers on the same views, set by set),
+ * and the points' ids, sets and labels: what `scoreTable` turns into scores.
+ */
+export async function setsAlignmentLosses(
+  config: ExperimentConfig,
+  data: ExperimentData,
+  representers: readonly Representer[],
+  sets: readonly SetName[],
+  onProgress?: (set: SetName, done: number, total: number) => void,
+): Promise<SetsAlignmentLosses> {
+  const augment = augmentationFromConfig(config.score.augment ?? config.augment);
+  const rows = { id: [] as number[], set: [] as SetName[], label: [] as number[] };
+  const parts: Float32Array[][] = representers.map(() => []);
+  for (const set of sets) {
+    const { dataset, ids } = setImages(data, set);
+    const losses = await alignmentLosses(representers, datasetSource(dataset, ids), augment, {
+      ...alignmentOptionsOf(config),
+      onProgress: onProgress && ((done, total) => onProgress(set, done, total)),
+    });
+    losses.forEach((l, r) => parts[r].push(l));
+    for (const id of ids) {
+      rows.id.push(id);
+      rows.set.push(set);
+      rows.label.push(dataset.labels[id]);
+    }
+  }
+  return { rows, losses: parts.map(concatPoints) };
+}
+
 function representerOf(config: ExperimentConfig, model: ScoredEncoder): Representer {
   if (config.score.on === 'projection') {
     if (model.objectiveState === undefined) throw new Error('scoreSets: score.on is "projection" but an encoder came without its objective state');
@@ -53,10 +90,11 @@ function representerOf(config: ExperimentConfig, model: ScoredEncoder): Represen
  * SSLMem of every point of the chosen sets, as a tidy table with one row per point:
  * `id, set, label, align_f, align_g, score_raw, score_range, score_ratio` (`id` indexes
  * the train split for S_S/S_C/S_I and the test split for S_E). `align_*` are the mean
- * alignment losses over the given f and g encoders, on identical augmented views;
- * `score_raw = align_g - align_f` (the definition); `score_range` divides by max - min of
- * the raw scores of `S_C` (the official code's normalisation over the candidates; of all
- * scored points when S_C is not scored); `score_ratio = raw / (align_g + align_f)`.
+ * alignment losses over the given f and g encoders, on identical augmented views; the
+ * score columns as `scoreTable` builds them: `score_raw = align_g - align_f` (the
+ * definition); `score_range` divides by max - min of the raw scores of `S_C` (the official
+ * code's normalisation over the candidates; of all scored points when S_C is not scored);
+ * `score_ratio = raw / (align_g + align_f)`.
  */
 export async function scoreSets(
   config: ExperimentConfig,
@@ -65,29 +103,9 @@ export async function scoreSets(
   g: readonly ScoredEncoder[],
   options: ScoreSetsOptions = {},
 ): Promise<ColumnTable> {
-  const sets = options.sets ?? setNames;
-  const augment = augmentationFromConfig(config.score.augment ?? config.augment);
-  const fReps = f.map((m) => representerOf(config, m));
-  const gReps = g.map((m) => representerOf(config, m));
-  const columns = { id: [] as number[], set: [] as string[], label: [] as number[], align_f: [] as number[], align_g: [] as number[], score_raw: [] as number[], score_ratio: [] as number[] };
-  for (const set of sets) {
-    const { dataset, ids } = setImages(data, set);
-    const scores = await sslmemScores(fReps, gReps, datasetSource(dataset, ids), augment, {
-      ...alignmentOptionsOf(config),
-      onProgress: options.onProgress && ((done, total) => options.onProgress?.(set, done, total)),
-    });
-    for (let i = 0; i < ids.length; i++) {
-      columns.id.push(ids[i]);
-      columns.set.push(set);
-      columns.label.push(dataset.labels[ids[i]]);
-      columns.align_f.push(scores.alignF[i]);
-      columns.align_g.push(scores.alignG[i]);
-      columns.score_raw.push(scores.raw[i]);
-      columns.score_ratio.push(scores.ratio[i]);
-    }
-  }
-  const reference = columns.score_raw.filter((_, i) => columns.set[i] === 'S_C');
-  const score_range = Array.from(rangeNormalize(columns.score_raw, reference.length > 1 ? reference : columns.score_raw));
-  const { score_ratio, ...rest } = columns;
-  return aq.table({ ...rest, score_range, score_ratio });
+  const where = 'scoreSets';
+  check(f.length > 0 && g.length > 0, `${where}: f, g`, 'at least one encoder on each side', `${f.length} f, ${g.length} g`);
+  const representers = [...f, ...g].map((m) => representerOf(config, m));
+  const { rows, losses } = await setsAlignmentLosses(config, data, representers, options.sets ?? setNames, options.onProgress);
+  return scoreTable({ ...rows, perF: losses.slice(0, f.length), perG: losses.slice(f.length) });
 }

@@ -3,9 +3,10 @@ import type { ColumnTable } from 'arquero';
 import { describe, quantile } from '../stats/describe';
 import { tTest, type Alternative } from '../stats/t-test';
 import { setNames, type SetName } from '../design/experiment-data';
+import type { ScoreColumn } from './score-table';
 
-/** Score column a summary is about. */
-export type ScoreColumn = 'score_raw' | 'score_range' | 'score_ratio';
+/** Score column a summary is about (`score_raw`, `score_range`, `score_ratio`; see `score-table`). */
+export type { ScoreColumn } from './score-table';
 
 function column(table: ColumnTable, set: string, score: string): number[] {
   return (table.filter(aq.escape((d: { set: string }) => d.set === set)).array(score) as ArrayLike<number> as number[]).slice();

@@ -9,7 +9,8 @@ import { check } from '../util/errors';
  */
 export type ScoreNormalization = 'raw' | 'range' | 'ratio';
 
-const KINDS: readonly ScoreNormalization[] = ['raw', 'range', 'ratio'];
+/** Every normalisation, in the order of the score tables' columns (`score_raw, score_range, score_ratio`). */
+export const scoreNormalizations: readonly ScoreNormalization[] = ['raw', 'range', 'ratio'];
 
 function checkArray(values: ArrayLike<number>, where: string, n?: number): void {
   check(
@@ -71,7 +72,7 @@ export function normalizeScores(
   kind: ScoreNormalization,
 ): Float32Array {
   const where = 'memorization/normalizeScores';
-  check(KINDS.includes(kind), `${where}: kind`, `one of ${KINDS.join(', ')}`, String(kind));
+  check(scoreNormalizations.includes(kind), `${where}: kind`, `one of ${scoreNormalizations.join(', ')}`, String(kind));
   checkArray(raw, `${where}: raw`);
   checkArray(alignF, `${where}: alignF`, raw.length);
   checkArray(alignG, `${where}: alignG`, raw.length);

@@ -2,10 +2,13 @@ import type { Augmentation } from '../augment/augmentation';
 import { check } from '../util/errors';
 import { alignmentLosses, resolveAlignmentLossOptions, type AlignmentLossOptions } from './alignment-loss';
 import type { ImageSource } from './image-source';
-import { rangeNormalize, ratioNormalize } from './normalize-scores';
+import { ratioNormalize } from './normalize-scores';
 import type { Representer } from './representer';
 
-/** SSLMem scores of n points, all `Float32Array` `[n]`. */
+/**
+ * SSLMem scores of n points, all `Float32Array` `[n]`. The range normalisation depends on
+ * the points it is taken over (a set's `S_C`, the whole pool): `rangeNormalize(raw, over)`.
+ */
 export interface SslmemScores {
   /** SSL_f(x): alignment loss averaged over the encoders f (trained with x). */
   alignF: Float32Array;
@@ -13,8 +16,6 @@ export interface SslmemScores {
   alignG: Float32Array;
   /** SSLMem(x) = SSL_g(x) - SSL_f(x), the definition. */
   raw: Float32Array;
-  /** raw / (max raw - min raw) over these n points (official code). */
-  range: Float32Array;
   /** (SSL_g - SSL_f) / (SSL_g + SSL_f) (follow-up paper). */
   ratio: Float32Array;
   /** Alignment loss of each f separately (per-seed analysis). */
@@ -59,5 +60,5 @@ export async function sslmemScores(
   const alignG = meanOf(perG, n);
   const raw = new Float32Array(n);
   for (let i = 0; i < n; i++) raw[i] = alignG[i] - alignF[i];
-  return { alignF, alignG, raw, range: rangeNormalize(raw), ratio: ratioNormalize(alignF, alignG), perF, perG };
+  return { alignF, alignG, raw, ratio: ratioNormalize(alignF, alignG), perF, perG };
 }

@@ -17,9 +17,6 @@ export interface SimclrConfig extends ObjectiveConfig {
   readonly projector: HeadOptions;
 }
 
-/** Projection-head options SimCLR passes on to `projectionHead`. */
-export type SimclrProjectorOptions = HeadOptions;
-
 /** Defaults of SimCLR. */
 export const defaultSimclrConfig: SimclrConfig = {
   name: 'simclr',

@@ -40,6 +40,8 @@ export interface ProgressBar {
   update(done: number, note?: string): void;
   /** Advances by one. */
   tick(note?: string): void;
+  /** Adds `more` to the total (work that became known while the bar runs). */
+  grow(more: number): void;
   /** Draws the final state and ends the line. */
   finish(note?: string): void;
 }
@@ -95,6 +97,9 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
   return {
     update,
     tick: (text) => update(done + 1, text),
+    grow: (more) => {
+      total += more;
+    },
     finish: (text) => {
       if (finished) return;
       finished = true;

@@ -1,14 +1,20 @@
 import type { ExperimentConfig } from '../design/experiment-config';
 import type { JobMessage } from '../plans/runner';
 import { encoderStore } from '../plans/encoder-store';
+import { jobKey } from '../plans/job-key';
 import { sidePlan } from '../plans/side-plan';
 import type { TrainingJob } from '../plans/training-job';
 import { guardedStdout, progressBar, type ProgressBarOptions } from './progress-bar';
 
 /** What `trainingProgress` returns: the callback for recipes and the closing call. */
 export interface TrainingProgress {
-  /** Pass as `onEpoch` to a recipe (`memorizationScores`, `regimeStudy`, ...). */
+  /** Pass as `onEpoch` to a recipe (`memorizationScores`, a finding's `run`, ...). */
   readonly onEpoch: (message: JobMessage) => void;
+  /**
+   * Pass as `onStage` to a finding's `run`: a stage whose trainings became known only after an
+   * earlier stage (the subsets of a coreset study) adds their epochs to the bar.
+   */
+  readonly onStage: (stage: { readonly jobs?: readonly TrainingJob[] }) => void;
   /** Ends the bar: how many encoders were trained, or that all came from the run cache. */
   finish(): void;
 }
@@ -32,12 +38,19 @@ export function trainingProgress(
   const jobs = list.flatMap((c) => ('trainSet' in c ? [c] : [...sidePlan(c)]));
   const store = encoderStore();
   // Epochs still to train: an interrupted training resumes after its last checkpoint.
-  const epochs = store.missing(jobs).reduce((n, job) => n + job.train.epochs - store.resumeEpoch(job), 0);
+  const epochsOf = (of: readonly TrainingJob[]) => store.missing(of).reduce((n, job) => n + job.train.epochs - store.resumeEpoch(job), 0);
+  const counted = new Set(jobs.map((job) => jobKey(job)));
+  const epochs = epochsOf(jobs);
   const bar = progressBar(epochs, { label: 'train', ...barOptions });
   const latest = new Map<string, JobMessage>();
   let done = 0;
   let trained = 0;
   return {
+    onStage: (stage) => {
+      const added = (stage.jobs ?? []).filter((job) => !counted.has(jobKey(job)));
+      added.forEach((job) => counted.add(jobKey(job)));
+      bar.grow(epochsOf(added));
+    },
     onEpoch: (m) => {
       if (m.warning !== undefined) {
         log(`warning: ${m.warning}`);

@@ -4,7 +4,7 @@ import { runStore, type RunStore } from '../runs/run-store';
 import { ensureBackend } from '../backend/init-backend';
 import { localRunner, type JobMessage, type Runner } from './runner';
 import { sidePlan } from './side-plan';
-import { sideJob, type TrainingJob } from './training-job';
+import { sideJob, type TrainingJob, type TrainingPlan } from './training-job';
 import { encoderStore } from './encoder-store';
 
 /** Options of `trainedEncoders`. */
@@ -72,8 +72,16 @@ export async function trainMissingEncoders(config: ExperimentConfig, options: Om
  * Trains (or takes from the run store) one encoder f and one g per seed of `config`, and
  * loads them (the last checkpoint, or `options.epoch`'s); see `trainMissingEncoders`.
  */
-export async function trainedEncoders(config: ExperimentConfig, options: TrainedEncodersOptions = {}): Promise<TrainedPair> {
-  const loaded = await trainedJobs(sidePlan(config), options);
+export function trainedEncoders(config: ExperimentConfig, options: TrainedEncodersOptions = {}): Promise<TrainedPair> {
+  return trainedSides(sidePlan(config), options);
+}
+
+/**
+ * `trainedEncoders` for a side plan the caller has built already (`sidePlan(config)`, or
+ * a part of it): its f and g encoders, trained where missing, loaded in plan order.
+ */
+export async function trainedSides(plan: TrainingPlan, options: TrainedEncodersOptions = {}): Promise<TrainedPair> {
+  const loaded = await trainedJobs(plan, options);
   return {
     f: loaded.filter((m): m is SideEncoder => m.side === 'f'),
     g: loaded.filter((m): m is SideEncoder => m.side === 'g'),

@@ -12,11 +12,6 @@ export function checkpointPath(dir: string, epoch: number): string {
   return join(dir, `epoch-${String(epoch).padStart(4, '0')}.safetensors`);
 }
 
-/** Path of the record (size and SHA-256) of the checkpoint at `path`: `epoch-0005.record.json` beside it. */
-export function checkpointRecordPath(path: string): string {
-  return recordPathOf(path);
-}
-
 /**
  * Writes a checkpoint file atomically (a temporary file renamed into place), then its
  * record (`epoch-0005.record.json`: name, size and SHA-256, also written atomically), so a

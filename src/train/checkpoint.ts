@@ -7,8 +7,10 @@ import { encodeSafetensors, readSafetensorsFile, type SafetensorsArray, type Saf
 import type { Objective, ObjectiveConfig, ObjectiveState } from '../methods/objective';
 import { createObjective as createRegisteredObjective } from '../methods/registry';
 import { InputError } from '../util/errors';
+import { resolveOptions, type OptionRules } from '../util/options';
 import { createRng } from '../util/rng';
 import { writeCheckpointFile } from './checkpoint-dir';
+import { trainRule } from './option-rules';
 import { createOptimizer } from './create-optimizer';
 import type { NamedTensors, Optimizer, OptimizerConfig } from './optimizer';
 import type { EpochRecord } from './train-options';
@@ -93,6 +95,9 @@ export const defaultCheckpointLoadOptions: CheckpointLoadOptions = {
   createEncoder: createRegisteredEncoder,
   createObjective: createRegisteredObjective,
 };
+
+const checkpointLoadRules: OptionRules<CheckpointLoadOptions> = { createEncoder: trainRule.callback(), createObjective: trainRule.callback() };
+
 /**
  * Saves a training state to `path` (folders created as needed): encoder variables and
  * state, objective variables and state, optimizer slots and step, epoch, seed, configs,
@@ -208,7 +213,7 @@ export function restoreCheckpoint(
  * and its state, optimizer; then restores every value. The caller disposes the result.
  */
 export async function loadCheckpoint(path: string, options: Partial<CheckpointLoadOptions> = {}): Promise<LoadedCheckpoint> {
-  const o = { ...defaultCheckpointLoadOptions, ...options };
+  const o = resolveOptions(defaultCheckpointLoadOptions, checkpointLoadRules, options, 'loadCheckpoint options');
   const file = await readCheckpoint(path);
   const encoder = o.createEncoder(file.encoderConfig);
   let objectiveState: ObjectiveState | undefined;

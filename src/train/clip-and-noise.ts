@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
+import { checkNumber } from '../util/options';
 import type { Rng } from '../util/rng';
 import type { NamedTensors } from './optimizer';
 
@@ -53,9 +54,9 @@ export function gradientNorm(grads: NamedTensors): number {
  */
 export function clipAndNoise(perExample: readonly NamedTensors[], options: ClipAndNoiseOptions): NamedTensors {
   const { clip, noise, expectedBatchSize, rng } = options;
-  if (!(clip > 0 && Number.isFinite(clip))) throw new InputError('clipAndNoise clip', 'a finite number > 0', String(clip));
-  if (!(noise >= 0 && Number.isFinite(noise))) throw new InputError('clipAndNoise noise', 'a finite number >= 0', String(noise));
-  if (!(expectedBatchSize > 0)) throw new InputError('clipAndNoise expectedBatchSize', 'a number > 0', String(expectedBatchSize));
+  checkNumber(clip, 'clipAndNoise clip', { min: 0, minOpen: true });
+  checkNumber(noise, 'clipAndNoise noise', { min: 0 });
+  checkNumber(expectedBatchSize, 'clipAndNoise expectedBatchSize', { min: 0, minOpen: true });
   if (perExample.length === 0) throw new InputError('clipAndNoise perExample', 'the gradients of at least one example (an empty Poisson batch still gets noise: pass zeros)', 'none');
   const names = Object.keys(perExample[0]).sort();
   perExample.forEach((g, i) => {

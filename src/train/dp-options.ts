@@ -1,5 +1,7 @@
 import { noiseForEpsilon, privacySpent } from '../privacy/privacy-spent';
 import { InputError } from '../util/errors';
+import { resolveOptions, rule, type OptionRules } from '../util/options';
+import { trainRule } from './option-rules';
 import type { PerExampleMethod } from './per-example-gradients';
 
 /** How DP-SGD batches are drawn. */
@@ -47,6 +49,19 @@ export interface DpPlan {
   readonly epsilon: number;
 }
 
+/** `DpTrainOptions` with nothing given: every field but `noise` and `epsilon` (one of which is needed) must be set. */
+const unsetDpTrainOptions = { clip: undefined, noise: undefined, epsilon: undefined, delta: undefined, sampling: undefined, method: undefined } as unknown as DpTrainOptions;
+
+/** The rule of every field of `DpTrainOptions`. */
+const dpTrainRules: OptionRules<DpTrainOptions> = {
+  clip: rule.number({ min: 0, minOpen: true }),
+  noise: trainRule.optional(rule.number({ min: 0 })),
+  epsilon: trainRule.optional(rule.number({ min: 0, minOpen: true })),
+  delta: rule.number({ min: 0, minOpen: true }),
+  sampling: rule.choice(['poisson', 'shuffle']),
+  method: rule.choice(['ghost', 'microbatch']),
+};
+
 /** The epsilon spent after `steps` steps of a plan (Infinity without noise). */
 export function epsilonAfter(plan: Pick<DpPlan, 'noise' | 'sampleRate' | 'delta'>, steps: number): number {
   if (steps === 0) return 0;
@@ -61,26 +76,15 @@ export function epsilonAfter(plan: Pick<DpPlan, 'noise' | 'sampleRate' | 'delta'
  * one or the smallest that keeps epsilon at or below the target.
  */
 export function planDp(dp: DpTrainOptions, run: { dataSize: number; batchSize: number; epochs: number; dropLast: boolean }, where = 'train options.dp'): DpPlan {
-  const finite = (v: unknown, field: string, min: number, open: boolean): number => {
-    if (!(typeof v === 'number' && Number.isFinite(v) && (open ? v > min : v >= min))) {
-      throw new InputError(`${where}.${field}`, `a finite number ${open ? '>' : '>='} ${min}`, JSON.stringify(v) ?? 'nothing');
-    }
-    return v;
-  };
-  const clip = finite(dp.clip, 'clip', 0, true);
-  const delta = finite(dp.delta, 'delta', 0, true);
+  const { clip, noise: givenNoise, epsilon: target, delta, sampling, method } = resolveOptions(unsetDpTrainOptions, dpTrainRules, dp, where);
   if (delta >= 1) throw new InputError(`${where}.delta`, 'a number in (0, 1), well below 1 / dataSize', String(delta));
-  if (!['poisson', 'shuffle'].includes(dp.sampling)) throw new InputError(`${where}.sampling`, '"poisson" or "shuffle"', JSON.stringify(dp.sampling));
-  if (!['ghost', 'microbatch'].includes(dp.method)) throw new InputError(`${where}.method`, '"ghost" or "microbatch"', JSON.stringify(dp.method));
   const sampleRate = Math.min(1, run.batchSize / run.dataSize);
-  const stepsPerEpoch = dp.sampling === 'poisson' ? Math.max(1, Math.round(run.dataSize / run.batchSize)) : run.dropLast ? Math.floor(run.dataSize / run.batchSize) : Math.ceil(run.dataSize / run.batchSize);
+  const stepsPerEpoch = sampling === 'poisson' ? Math.max(1, Math.round(run.dataSize / run.batchSize)) : run.dropLast ? Math.floor(run.dataSize / run.batchSize) : Math.ceil(run.dataSize / run.batchSize);
   const totalSteps = stepsPerEpoch * run.epochs;
   let noise: number;
-  if (dp.noise !== undefined) noise = finite(dp.noise, 'noise', 0, false);
-  else if (dp.epsilon !== undefined) {
-    const target = finite(dp.epsilon, 'epsilon', 0, true);
-    noise = totalSteps === 0 ? 0 : noiseForEpsilon({ targetEpsilon: target, sampleRate, steps: totalSteps, delta }).noise;
-  } else throw new InputError(where, 'a noise multiplier (noise) or a target epsilon (epsilon)', 'neither');
-  const base = { clip, noise, delta, sampling: dp.sampling, method: dp.method, sampleRate, expectedBatchSize: run.batchSize, stepsPerEpoch, totalSteps };
+  if (givenNoise !== undefined) noise = givenNoise;
+  else if (target !== undefined) noise = totalSteps === 0 ? 0 : noiseForEpsilon({ targetEpsilon: target, sampleRate, steps: totalSteps, delta }).noise;
+  else throw new InputError(where, 'a noise multiplier (noise) or a target epsilon (epsilon)', 'neither');
+  const base = { clip, noise, delta, sampling, method, sampleRate, expectedBatchSize: run.batchSize, stepsPerEpoch, totalSteps };
   return { ...base, epsilon: epsilonAfter(base, totalSteps) };
 }

@@ -5,6 +5,8 @@ import { createEncoder as createRegisteredEncoder } from '../encoders/create-enc
 import type { Encoder, EncoderConfig } from '../encoders/encoder';
 import { relativeVariableName } from '../encoders/param-scope';
 import { readSafetensorsFile, writeSafetensorsFile, type SafetensorsArrays } from '../io/safetensors';
+import { resolveOptions, type OptionRules } from '../util/options';
+import { trainRule } from './option-rules';
 import { assignAll, checkFormat, metaJson, planAssignments, putAll } from './variable-arrays';
 
 const encoderFormat = 'sslmem-encoder/1';
@@ -37,15 +39,23 @@ export async function saveEncoder(path: string, encoder: Encoder): Promise<void>
   });
 }
 
+/** Options of `loadEncoder`. */
+export interface EncoderLoadOptions {
+  /** Builds the encoder from its stored config. Default: the encoder registry's `createEncoder`. */
+  readonly createEncoder: (config: EncoderConfig) => Encoder;
+}
+
+/** Defaults of `EncoderLoadOptions`. */
+export const defaultEncoderLoadOptions: EncoderLoadOptions = { createEncoder: createRegisteredEncoder };
+
+const encoderLoadRules: OptionRules<EncoderLoadOptions> = { createEncoder: trainRule.callback() };
+
 /**
  * Loads an encoder saved by `saveEncoder`: builds it from the stored config with
  * `createEncoder` (default: the encoder registry) and restores every value.
  */
-export async function loadEncoder(
-  path: string,
-  options: { readonly createEncoder?: (config: EncoderConfig) => Encoder } = {},
-): Promise<Encoder> {
-  const create = options.createEncoder ?? createRegisteredEncoder;
+export async function loadEncoder(path: string, options: Partial<EncoderLoadOptions> = {}): Promise<Encoder> {
+  const create = resolveOptions(defaultEncoderLoadOptions, encoderLoadRules, options, 'loadEncoder options').createEncoder;
   const { arrays, metadata } = await readSafetensorsFile(path);
   checkFormat(metadata, encoderFormat, path);
   const encoder = create(metaJson<EncoderConfig>(metadata, 'encoder.config', path));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
+import { resolveOptions, rule, type OptionRules } from '../util/options';
 
 /** Tensors by name, e.g. gradients keyed by variable name. */
 export type NamedTensors = Record<string, tf.Tensor>;
@@ -62,14 +63,23 @@ export const defaultOptimizerConfigs: Readonly<Record<OptimizerConfig['name'], R
   sgd: { name: 'sgd', beta1: 0, beta2: 0, epsilon: 0, momentum: 0.9, nesterov: false, weightDecay: 0 },
 };
 
-/** Fills in the defaults of `config.name`, validating the name. */
+const optimizerRules: OptionRules<Required<OptimizerConfig>> = {
+  name: rule.choice(['adam', 'adamw', 'sgd']),
+  beta1: rule.number({ min: 0, max: 1, maxOpen: true }),
+  beta2: rule.number({ min: 0, max: 1, maxOpen: true }),
+  epsilon: rule.number({ min: 0 }),
+  momentum: rule.number({ min: 0 }),
+  nesterov: rule.boolean(),
+  weightDecay: rule.number({ min: 0 }),
+};
+
+/** Fills in the defaults of `config.name` and checks every setting (`resolveOptions`). */
 export function resolveOptimizerConfig(config: OptimizerConfig): Required<OptimizerConfig> {
-  const defaults = defaultOptimizerConfigs[config?.name];
+  const defaults = Object.hasOwn(defaultOptimizerConfigs, config?.name) ? defaultOptimizerConfigs[config.name] : undefined;
   if (defaults === undefined) {
     throw new InputError('optimizer.name', `one of ${Object.keys(defaultOptimizerConfigs).join(', ')}`, JSON.stringify(config?.name));
   }
-  const defined = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
-  return { ...defaults, ...defined } as Required<OptimizerConfig>;
+  return resolveOptions(defaults, optimizerRules, config, 'optimizer');
 }
 
 /**

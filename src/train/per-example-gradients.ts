@@ -3,6 +3,7 @@ import type { Encoder } from '../encoders/encoder';
 import { withPerExampleGuard, withPerExampleTape, type PerExampleTape, type TapeRecord } from '../encoders/per-example-tape';
 import type { Objective, ObjectiveBatch, ObjectiveState } from '../methods/objective';
 import { InputError } from '../util/errors';
+import { checkNumber } from '../util/options';
 import type { Rng } from '../util/rng';
 import { computeGradients, trainableVariables } from './compute-gradients';
 import type { NamedTensors } from './optimizer';
@@ -44,7 +45,7 @@ export function clippedGradientSum(
   options: { readonly clip: number; readonly method: PerExampleMethod },
 ): ClippedGradientSum {
   const { clip, method } = options;
-  if (!(clip > 0 && Number.isFinite(clip))) throw new InputError('clippedGradientSum clip', 'a finite number > 0', String(clip));
+  checkNumber(clip, 'clippedGradientSum clip', { min: 0, minOpen: true });
   const examples = batch.views[0]?.shape[0] ?? 0;
   batch.views.forEach((v, i) => {
     if (v.shape[0] !== examples) throw new InputError(`clippedGradientSum views[${i}]`, `${examples} examples (as views[0])`, `${v.shape[0]}`);

@@ -1,3 +1,5 @@
+import { resolveOptions, rule, type OptionRules } from '../util/options';
+import { trainRule } from './option-rules';
 import type { StepInfo } from './train-options';
 
 /** Options of `terminalProgress`. */
@@ -13,6 +15,12 @@ export interface TerminalProgressOptions {
 /** Defaults of `terminalProgress`. */
 export const defaultTerminalProgressOptions: TerminalProgressOptions = { stream: process.stderr, width: 30, intervalMs: 100 };
 
+const terminalProgressRules: OptionRules<TerminalProgressOptions> = {
+  stream: trainRule.object('a stream with write(text), e.g. process.stderr'),
+  width: rule.int({ min: 1 }),
+  intervalMs: rule.number({ min: 0 }),
+};
+
 /**
  * An `onStep` callback that draws a one-line progress bar (`\r`-updated) per epoch:
  * `epoch 3/10 [#########.....] 45/100 loss 4.1234 lr 1.0e-3`. Writes only when the stream
@@ -20,7 +28,7 @@ export const defaultTerminalProgressOptions: TerminalProgressOptions = { stream:
  * as `trainEncoder(..., { onStep: terminalProgress() })`.
  */
 export function terminalProgress(options: Partial<TerminalProgressOptions> = {}): (info: StepInfo) => void {
-  const { stream, width, intervalMs } = { ...defaultTerminalProgressOptions, ...options };
+  const { stream, width, intervalMs } = resolveOptions(defaultTerminalProgressOptions, terminalProgressRules, options, 'terminalProgress options');
   let lastDraw = -Infinity;
   return (info) => {
     if (!stream.isTTY) return;

@@ -2,7 +2,7 @@ import { InputError } from '../util/errors';
 import { readCheckpoint, restoreCheckpoint } from './checkpoint';
 import { soundCheckpoint, type DamagedCheckpoint } from './checkpoint-dir';
 import type { TrainingParts } from './train-step';
-import type { EpochRecord } from './train-options';
+import type { EpochRecord, TrainOptions } from './train-options';
 
 /** What must match between a checkpoint and the run that resumes from it. */
 export interface ResumeRun {
@@ -48,4 +48,27 @@ export async function resumeFromLatest(
   }
   restoreCheckpoint(file, parts);
   return { epoch: file.epoch, history: file.history };
+}
+
+/**
+ * Where a run starts: epoch 0 with an empty history, or, with `options.resume`, the latest
+ * sound checkpoint in `options.checkpointDir` restored into `parts` (`resumeFromLatest`;
+ * a damaged checkpoint is reported through `options.onWarning`).
+ */
+export async function resumePoint(
+  parts: TrainingParts,
+  options: Pick<TrainOptions, 'resume' | 'checkpointDir' | 'seed' | 'batchSize' | 'dropLast' | 'epochs' | 'onWarning'>,
+  dataSize: number,
+): Promise<{ epoch: number; history: EpochRecord[] }> {
+  const { resume, checkpointDir, seed, batchSize, dropLast, epochs, onWarning } = options;
+  if (!resume || checkpointDir === undefined) return { epoch: 0, history: [] };
+  const resumed = await resumeFromLatest(checkpointDir, parts, { seed, batchSize, dropLast, dataSize, epochs }, {
+    onDamaged: (d) =>
+      onWarning?.({
+        epoch: d.epoch,
+        kind: 'damaged-checkpoint',
+        message: `checkpoint ${d.path} is damaged (${d.problem}); resuming from the sound checkpoint before it (or epoch 0) and writing it again`,
+      }),
+  });
+  return resumed ?? { epoch: 0, history: [] };
 }

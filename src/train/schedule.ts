@@ -1,4 +1,5 @@
 import { InputError } from '../util/errors';
+import { resolveOptions, rule, type OptionRules } from '../util/options';
 
 /** How the learning rate changes over training. */
 export interface ScheduleOptions {
@@ -15,6 +16,13 @@ export interface ScheduleOptions {
 /** Defaults of `ScheduleOptions`. */
 export const defaultScheduleOptions: ScheduleOptions = { lr: 1e-3, schedule: 'constant', warmupSteps: 0, finalLr: 0 };
 
+const scheduleRules: OptionRules<ScheduleOptions> = {
+  lr: rule.number({ min: 0 }),
+  schedule: rule.choice(['constant', 'cosine']),
+  warmupSteps: rule.int({ min: 0 }),
+  finalLr: rule.number({ min: 0 }),
+};
+
 /**
  * Learning rate of step `step` (0-based) of `totalSteps`: linear warm-up
  * `lr * (step + 1) / warmupSteps` for the first `warmupSteps` steps, then either `lr`
@@ -22,14 +30,8 @@ export const defaultScheduleOptions: ScheduleOptions = { lr: 1e-3, schedule: 'co
  * `t = (step - warmupSteps) / (totalSteps - warmupSteps)` going from 0 towards 1.
  */
 export function learningRateAt(step: number, totalSteps: number, options: Partial<ScheduleOptions> = {}): number {
-  const o = { ...defaultScheduleOptions, ...options };
+  const o = resolveOptions(defaultScheduleOptions, scheduleRules, options, 'learningRateAt options');
   if (!Number.isInteger(step) || step < 0) throw new InputError('learningRateAt step', 'an integer >= 0', String(step));
-  if (!Number.isInteger(o.warmupSteps) || o.warmupSteps < 0) {
-    throw new InputError('learningRateAt warmupSteps', 'an integer >= 0', String(o.warmupSteps));
-  }
-  if (o.schedule !== 'constant' && o.schedule !== 'cosine') {
-    throw new InputError('learningRateAt schedule', "'constant' or 'cosine'", JSON.stringify(o.schedule));
-  }
   if (step < o.warmupSteps) return (o.lr * (step + 1)) / o.warmupSteps;
   if (o.schedule === 'constant') return o.lr;
   const decaySteps = Math.max(1, totalSteps - o.warmupSteps);

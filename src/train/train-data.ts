@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { StepBatch } from './train-step';
 
 /**
  * What the trainer reads: `size` images, any subset of which `batch` returns as a new
@@ -10,4 +11,9 @@ export interface TrainData {
   batch(indices: Int32Array): tf.Tensor4D;
   /** Class labels of the images at `indices`. */
   labels?(indices: Int32Array): Int32Array;
+}
+
+/** One step's batch: the images at `indices` `[indices.length, h, w, c]` and, when `withLabels`, their labels. */
+export function batchOf(data: TrainData, indices: Int32Array, withLabels: boolean): StepBatch {
+  return { images: data.batch(indices), labels: withLabels ? data.labels!(indices) : undefined };
 }

@@ -1,6 +1,8 @@
 import type { Augmentation } from '../augment/augmentation';
 import type { ObjectiveState } from '../methods/objective';
 import { InputError } from '../util/errors';
+import { describeValue, resolveOptions, rule, type OptionRule, type OptionRules } from '../util/options';
+import { trainRule } from './option-rules';
 import type { DpTrainOptions } from './dp-options';
 import type { OptimizerConfig } from './optimizer';
 
@@ -130,37 +132,59 @@ export function stepsPerEpochOf(size: number, batchSize: number, dropLast: boole
   return dropLast ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
 }
 
-/** Merges `options` over the defaults and validates them against the data size. */
+/** An augmentation, or one per view. */
+const augmentation: OptionRule<TrainOptions['augment']> = (value, where) => {
+  const ok = typeof value === 'function' || (Array.isArray(value) && value.length > 0 && value.every((a) => typeof a === 'function'));
+  if (!ok) throw new InputError(where, 'an augmentation (or one per view)', describeValue(value));
+  return value as TrainOptions['augment'];
+};
+
+/** The rule of every field of `TrainOptions`. */
+const trainOptionRules: OptionRules<TrainOptions> = {
+  epochs: rule.int({ min: 0 }),
+  batchSize: rule.int({ min: 1 }),
+  dropLast: rule.boolean(),
+  optimizer: trainRule.object('optimizer settings, e.g. { name: "adam" }'),
+  lr: rule.number({ min: 0 }),
+  weightDecay: trainRule.optional(rule.number({ min: 0 })),
+  schedule: rule.choice(['constant', 'cosine']),
+  warmupEpochs: rule.number({ min: 0 }),
+  finalLr: rule.number({ min: 0 }),
+  seed: rule.int({ min: -(2 ** 31) }),
+  checkpointEpochs: rule.intList({ min: 1 }),
+  checkpointDir: trainRule.optional(trainRule.text('a folder')),
+  resume: rule.boolean(),
+  augment: augmentation,
+  objectiveState: trainRule.optional(trainRule.object('an objective state')),
+  onEpoch: trainRule.optional(trainRule.callback()),
+  onStep: trainRule.optional(trainRule.callback()),
+  onWarning: trainRule.optional(trainRule.callback()),
+  dp: trainRule.optional(trainRule.object('DP-SGD settings, e.g. { clip: 1, epsilon: 8, delta: 1e-5, sampling: "poisson", method: "ghost" }')),
+};
+
+/**
+ * Resolves `trainEncoder`'s options (`resolveOptions`: unknown fields throw, `undefined`
+ * keeps the default, every field checked), then checks them against each other and the
+ * data size: every checkpoint epoch within the run, a folder for checkpoints, at least one
+ * batch per epoch (unless DP-SGD draws Poisson batches).
+ */
 export function resolveTrainOptions(options: TrainEncoderOptions, dataSize: number): TrainOptions {
-  const defined = Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
-  for (const field of Object.keys(defined)) {
-    if (!(field in defaultTrainOptions) && field !== 'augment') {
-      throw new InputError(`train options.${field}`, `one of the fields ${Object.keys(defaultTrainOptions).join(', ')}, augment`, 'an unknown field');
-    }
-  }
-  const o = { ...defaultTrainOptions, ...defined } as TrainOptions;
-  const integer = (field: keyof TrainOptions, min: number): void => {
-    const v = o[field];
-    if (!(Number.isInteger(v) && (v as number) >= min)) throw new InputError(`train options.${field}`, `an integer >= ${min}`, String(v));
-  };
-  integer('epochs', 0);
-  integer('batchSize', 1);
-  integer('seed', -(2 ** 31));
-  if (!(o.lr >= 0) || !(o.finalLr >= 0) || !(o.warmupEpochs >= 0)) {
-    throw new InputError('train options', 'lr, finalLr and warmupEpochs >= 0', `${o.lr}, ${o.finalLr}, ${o.warmupEpochs}`);
-  }
-  if (o.augment === undefined) throw new InputError('train options.augment', 'an augmentation (or one per view)', 'undefined');
+  const defaults = { ...defaultTrainOptions, augment: undefined as never }; // augment has no default: its rule requires it
+  const o = resolveOptions<TrainOptions>(defaults, trainOptionRules, options, 'train options');
   if (!Number.isInteger(dataSize) || dataSize < 1) throw new InputError('train data.size', 'an integer >= 1', String(dataSize));
   if (stepsPerEpochOf(dataSize, o.batchSize, o.dropLast) === 0 && o.dp?.sampling !== 'poisson') {
     throw new InputError('train options.batchSize', `at most the ${dataSize} images (dropLast is on)`, String(o.batchSize));
   }
   o.checkpointEpochs.forEach((e, i) => {
-    if (!(Number.isInteger(e) && e >= 1 && e <= o.epochs)) {
-      throw new InputError(`train options.checkpointEpochs[${i}]`, `an epoch in 1..${o.epochs}`, String(e));
-    }
+    if (e > o.epochs) throw new InputError(`train options.checkpointEpochs[${i}]`, `an epoch in 1..${o.epochs}`, String(e));
   });
   if ((o.checkpointEpochs.length > 0 || o.resume) && !o.checkpointDir) {
     throw new InputError('train options.checkpointDir', 'a folder (checkpointEpochs or resume are set)', 'unset');
   }
   return o;
+}
+
+/** The optimizer settings of a run: `optimizer`, with `weightDecay` in place of its own when set. */
+export function optimizerConfigOf(o: Pick<TrainOptions, 'optimizer' | 'weightDecay'>): OptimizerConfig {
+  return o.weightDecay === undefined ? o.optimizer : { ...o.optimizer, weightDecay: o.weightDecay };
 }

@@ -39,14 +39,6 @@ export function checkPositiveInt(value: unknown, where: string): number {
   return value;
 }
 
-/** Checks a non-negative integer. */
-export function checkNonNegativeInt(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new InputError(where, 'a non-negative integer', describeValue(value));
-  }
-  return value;
-}
-
 /** Checks an integer (e.g. a seed). */
 export function checkInt(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {

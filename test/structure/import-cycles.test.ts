@@ -9,16 +9,16 @@ import { dirname, join, relative, resolve } from 'node:path';
 const root = resolve(__dirname, '../../src');
 const specifier = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire\(\s*)(['"])(\.{1,2}\/[^'"]+)\1/g;
 
-function files(dir: string): string[] {
+function files(dir: string, ext = '.ts'): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
+    return statSync(path).isDirectory() ? files(path, ext) : path.endsWith(ext) && !path.endsWith('.d.ts') ? [path] : [];
   });
 }
 
-function target(from: string, spec: string): string | undefined {
+function target(from: string, spec: string, ext = '.ts'): string | undefined {
   const base = resolve(dirname(from), spec);
-  return [base + '.ts', join(base, 'index.ts'), base].find((f) => f.endsWith('.ts') && existsSync(f));
+  return [base + ext, join(base, `index${ext}`), base].find((f) => f.endsWith(ext) && existsSync(f));
 }
 
 /** Strongly connected components with more than one file (Tarjan, iterative enough for our depth). */
@@ -90,32 +90,46 @@ const floors: readonly (readonly string[])[] = [
   ['measure', 'queue'],
   ['findings'],
   ['notebook', 'cli'],
-  ['index'],
+  ['index', 'parts', 'engine'],
 ];
 
-function roomOf(file: string): string {
-  const parts = relative(root, file).split(/[\\/]/);
-  return parts.length > 1 ? parts[0] : parts[0].replace(/\.ts$/, '');
+function roomOf(tree: string, file: string): string {
+  const parts = relative(tree, file).split(/[\\/]/);
+  return parts.length > 1 ? parts[0] : parts[0].replace(/\.(ts|js)$/, '');
 }
 
-test('every import points down a floor: design below plans below measure below findings', () => {
+/** Every import of the files under `tree` (with extension `ext`) that does not point down a floor. */
+function upwardImports(tree: string, ext: string): string[] {
   const floorOf = new Map(floors.flatMap((rooms, i) => rooms.map((r) => [r, i] as const)));
   const wrong: string[] = [];
-  for (const file of files(root)) {
-    const room = roomOf(file);
+  for (const file of files(tree, ext)) {
+    const room = roomOf(tree, file);
     const here = floorOf.get(room);
     if (here === undefined) {
-      wrong.push(`${relative(root, file)}: room "${room}" is on no floor (add it to the floors of this test)`);
+      wrong.push(`${relative(tree, file)}: room "${room}" is on no floor (add it to the floors of this test)`);
       continue;
     }
     for (const m of readFileSync(file, 'utf8').matchAll(specifier)) {
-      const to = target(file, m[2]);
+      const to = target(file, m[2], ext);
       if (to === undefined) continue;
-      const other = roomOf(to);
+      const other = roomOf(tree, to);
       if (other === room) continue;
       const there = floorOf.get(other);
-      if (there === undefined || there >= here) wrong.push(`${relative(root, file)} (${room}, floor ${here}) imports ${relative(root, to)} (${other}, floor ${there ?? 'none'})`);
+      if (there === undefined || there >= here) wrong.push(`${relative(tree, file)} (${room}, floor ${here}) imports ${relative(tree, to)} (${other}, floor ${there ?? 'none'})`);
     }
   }
+  return wrong;
+}
+
+test('every import points down a floor: design below plans below measure below findings', () => {
+  const wrong = upwardImports(root, '.ts');
   assert.deepEqual(wrong, [], `imports that do not point down:\n${wrong.join('\n')}`);
+});
+
+test('the compiled library keeps the floors (dist/, what users load; needs npm run build)', (t) => {
+  const dist = resolve(__dirname, '../../dist');
+  if (!existsSync(join(dist, 'index.js'))) return t.skip('no dist/: run npm run build (npm test does)');
+  const wrong = upwardImports(dist, '.js');
+  assert.ok(files(dist, '.js').length > 100, 'expected the compiled library under dist/');
+  assert.deepEqual(wrong, [], `compiled imports that do not point down:\n${wrong.join('\n')}`);
 });

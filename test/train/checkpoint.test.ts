@@ -127,6 +127,8 @@ describe('checkpoints', () => {
       sameBits(snapshot(loaded.state), snapshot(encoder.state));
       assert.ok(snapshot(loaded.state)[0].some((x) => x !== 0));
       await assert.rejects(loadCheckpoint(path, { createEncoder: tinyEncoder }), /metadata "sslmem.format": expected "sslmem-checkpoint\/1", found "sslmem-encoder\/1"/);
+      await assert.rejects(loadEncoder(path, { createEncoder: 'tiny' } as never), /loadEncoder options\.createEncoder: expected a function/);
+      await assert.rejects(loadCheckpoint(path, { createEncoders: tinyEncoder } as never), /loadCheckpoint options\.createEncoders: expected one of the fields createEncoder, createObjective/);
     } finally {
       loaded.dispose();
       encoder.dispose();

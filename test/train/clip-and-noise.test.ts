@@ -67,7 +67,7 @@ describe('clipAndNoise (DP-SGD aggregation)', () => {
 
   test('bad settings and mismatched examples are errors', () => {
     const g = example([1, 1], [1]);
-    assert.throws(() => clipAndNoise([g], { clip: 0, noise: 1, expectedBatchSize: 1, rng: createRng(0) }), /clip: expected a finite number > 0/);
+    assert.throws(() => clipAndNoise([g], { clip: 0, noise: 1, expectedBatchSize: 1, rng: createRng(0) }), /clipAndNoise clip: expected a finite number in \(0, inf\), found 0/);
     assert.throws(() => clipAndNoise([], { clip: 1, noise: 1, expectedBatchSize: 1, rng: createRng(0) }), /perExample: expected the gradients of at least one example/);
     assert.throws(() => clipAndNoise([g, { w: g.w }], { clip: 1, noise: 1, expectedBatchSize: 1, rng: createRng(0) }), /perExample\[1\]: expected gradients of b, w, found w/);
     tf.dispose(Object.values(g));

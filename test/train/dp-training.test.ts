@@ -62,6 +62,8 @@ describe('planDp', () => {
     assert.throws(() => planDp(dp({ clip: 0 }), run), (e: unknown) => e instanceof InputError && /dp\.clip/.test(e.message));
     assert.throws(() => planDp(dp({ delta: 1 }), run), (e: unknown) => e instanceof InputError && /dp\.delta/.test(e.message));
     assert.throws(() => planDp(dp({ sampling: 'fixed' as never }), run), (e: unknown) => e instanceof InputError && /dp\.sampling/.test(e.message));
+    assert.throws(() => planDp({ ...dp(), noise: 1, epsilon: -1 }, run), /train options\.dp\.epsilon: expected a finite number in \(0, inf\), found -1/);
+    assert.throws(() => planDp({ ...dp(), clipping: 1 } as never, run), /train options\.dp\.clipping: expected one of the fields clip, noise, epsilon, delta, sampling, method/);
   });
 });
 

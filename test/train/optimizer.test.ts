@@ -170,6 +170,9 @@ describe('optimizers', () => {
 
   test('bad names and unknown gradients give InputErrors', () => {
     assert.throws(() => createOptimizer({ name: 'rmsprop' as 'adam' }), /optimizer\.name: expected one of adam, adamw, sgd, found "rmsprop"/);
+    assert.throws(() => createOptimizer({ name: 'sgd', lr: 0.1 } as never), /optimizer\.lr: expected one of the fields name, beta1, beta2, epsilon, momentum, nesterov, weightDecay, found an unknown field/);
+    assert.throws(() => adam({ beta2: 1 }), /optimizer\.beta2: expected a finite number in \[0, 1\), found 1/);
+    assert.deepEqual(sgd({ momentum: undefined }).config, { name: 'sgd', beta1: 0, beta2: 0, epsilon: 0, momentum: 0.9, nesterov: false, weightDecay: 0 });
     const v = tf.variable(tf.tensor1d([1]), true, 'opt_bad/p');
     const opt = adam();
     const g = tf.tensor1d([1]);

@@ -27,4 +27,9 @@ describe('terminalProgress', () => {
     for (let s = 1; s <= 4; s++) onStep(info(s));
     assert.equal(written.length, 0);
   });
+
+  test('bad options say which field and what was expected', () => {
+    assert.throws(() => terminalProgress({ width: 0 }), /terminalProgress options\.width: expected an integer >= 1, found 0/);
+    assert.throws(() => terminalProgress({ colour: true } as never), /terminalProgress options\.colour: expected one of the fields stream, width, intervalMs/);
+  });
 });

@@ -39,6 +39,8 @@ describe('learningRateAt', () => {
   test('bad options give InputErrors', () => {
     assert.throws(() => learningRateAt(-1, 10), InputError);
     assert.throws(() => learningRateAt(1, 10, { warmupSteps: 1.5 }), /warmupSteps: expected an integer/);
-    assert.throws(() => learningRateAt(1, 10, { schedule: 'linear' as 'cosine' }), /schedule: expected 'constant' or 'cosine', found "linear"/);
+    assert.throws(() => learningRateAt(1, 10, { schedule: 'linear' as 'cosine' }), /learningRateAt options.schedule: expected one of "constant", "cosine", found "linear"/);
+    assert.throws(() => learningRateAt(1, 10, { warmup: 2 } as never), /learningRateAt options\.warmup: expected one of the fields lr, schedule, warmupSteps, finalLr, found an unknown field/);
+    assert.throws(() => learningRateAt(1, 10, { lr: -0.1 }), /learningRateAt options\.lr: expected a finite number in \[0, inf\), found -0\.1/);
   });
 });

@@ -81,11 +81,6 @@ export function fromValues(backend: BackendWasm, shape: number[], values: Float3
   return backend.makeOutput(shape, 'float32', undefined, values);
 }
 
-/** Transposes the last two axes of a rank-3 tensor `[b, m, n]` -> `[b, n, m]` (shipped kernel). */
-export function transposeLast2(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
-  return run(backend, tf.Transpose, { x }, { perm: [0, 2, 1] });
-}
-
 /** Product of the entries of `shape` (1 for a scalar). */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;

@@ -1,5 +1,5 @@
 import { withOverrides } from '../../design/experiment-config';
-import { scaleRegimes } from '../../design/presets';
+import { scaleRegimes } from '../scale/settings';
 import { sharedEncoders } from '../../plans/encoder-run';
 import type { Finding } from '../finding';
 import { candidatesVsSharedFigures } from './figures';

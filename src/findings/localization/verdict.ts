@@ -1,0 +1,134 @@
+import { oneSampleTTest, tTest } from '../../stats/t-test';
+import { std } from '../../stats/describe';
+import { createRng } from '../../util/rng';
+import { rankTrend } from '../../measure/level-summary';
+import { formatPValueText } from '../../measure/verdict-text';
+import type { Verdict } from '../finding';
+import { avg, encoderLayers, groupBy, layerMemProfile, seedLayerMeans, topUnits, unitMemProfile, type LayerRow, type LocalizationTables } from './summary';
+
+/** One SSL framework's part of `localizationTests`. */
+export interface FrameworkLocalization {
+  readonly framework: string;
+  /** Does the gap S_C - S_S of LayerMem rise with depth (Spearman over layers and seeds, one-sided permutation p)? */
+  readonly depth: { readonly rho: number; readonly pValue: number; readonly rises: boolean };
+  /** Per unsigned layer: the share of top units driven by a seen point against chance 0.5 (one-sample t over the encoders, one-sided). */
+  readonly layers: ReadonlyArray<{ readonly layer: string; readonly topSeen: number; readonly pValue: number; readonly above: boolean }>;
+  /** Every unsigned layer holds units that memorise training points. */
+  readonly distributed: boolean;
+  /** Mean UnitMem of the encoders over the unsigned layers against supervised training's (one-sided Welch, when supervised was run). */
+  readonly versusSupervised?: { readonly ssl: number; readonly supervised: number; readonly pValue: number; readonly higher: boolean };
+  /** Candidates that drive f's top units against the other candidates, by LayerMem of the last layer (one-sided Welch). */
+  readonly drivers: { readonly count: number; readonly driverScore: number; readonly otherScore: number; readonly pValue: number; readonly higher: boolean };
+}
+
+/** What `localizationTests` returns. */
+export interface LocalizationTests {
+  readonly frameworks: readonly FrameworkLocalization[];
+  readonly alpha: number;
+  /** Memorization rises with depth for every SSL framework. */
+  readonly depthHolds: boolean;
+  /** Memorizing units sit in every unsigned layer of every SSL framework. */
+  readonly distributedHolds: boolean;
+  /** Every SSL framework's units memorise more than supervised training's (undefined without supervised). */
+  readonly contrastHolds?: boolean;
+}
+
+/**
+ * The follow-up paper's findings, tested on the study: (1) LayerMem rises with depth, (2)
+ * units that memorise individual training points sit in every layer (their most activating
+ * point is one the encoder trained on more often than chance), (3) SSL units memorise more
+ * than supervised ones, and the points that drive the most memorizing units are themselves
+ * highly memorized. `alpha` default 0.05; `topFraction` as `unitMemProfile`.
+ */
+export function localizationTests(study: LocalizationTables, options: { alpha?: number; seed?: number; topFraction?: number } = {}): LocalizationTests {
+  const alpha = options.alpha ?? 0.05;
+  const fraction = options.topFraction ?? 0.1;
+  const rng = createRng(options.seed ?? 0);
+  const perSeed = seedLayerMeans(study);
+  const encoders = encoderLayers(study).filter((units) => !units.some((r) => r.signed));
+  const frameworks = [...new Set(study.layers.array('framework') as string[])];
+  const meanUnitMem = (framework: string): number[] =>
+    [...groupBy(encoders.filter((u) => u[0].framework === framework), (u) => `${u[0].side}\u0000${u[0].seed}`).values()].map((layers) => avg(layers.map((units) => avg(units.map((r) => r.unit_mem)))));
+  const supervised = frameworks.includes('supervised') ? meanUnitMem('supervised') : undefined;
+  const layerRows = study.layers.objects() as LayerRow[];
+  const result = frameworks
+    .filter((f) => f !== 'supervised')
+    .map((framework): FrameworkLocalization => {
+      const mine = perSeed.filter((r) => r.framework === framework);
+      // Spearman's permutation test needs four (layer, seed) pairs: fewer (one seed, three layers) cannot show a trend.
+      const trend = mine.length >= 4 ? rankTrend(mine.map((r) => r.depth), mine.map((r) => r.gap), rng.fork(framework), alpha) : { rho: NaN, pValue: NaN, falls: false };
+      const byLayer = groupBy(encoders.filter((u) => u[0].framework === framework), (u) => u[0].layer);
+      const layers = [...byLayer].map(([layer, list]) => {
+        const shares = list.map((units) => avg(topUnits(units, fraction).map((r) => (r.seen ? 1 : 0))));
+        const pValue = shares.length > 1 && std(shares) > 0 ? oneSampleTTest(shares, 0.5, { alternative: 'greater' }).pValue : avg(shares) > 0.5 && shares.length > 1 ? 0 : 1;
+        return { layer, topSeen: avg(shares), pValue, above: avg(shares) > 0.5 && pValue < alpha };
+      });
+      let versusSupervised: FrameworkLocalization['versusSupervised'];
+      if (supervised !== undefined && supervised.length > 1) {
+        const ssl = meanUnitMem(framework);
+        const pValue = tTest(ssl, supervised, { alternative: 'greater' }).pValue;
+        versusSupervised = { ssl: avg(ssl), supervised: avg(supervised), pValue, higher: pValue < alpha };
+      }
+      const lastDepth = Math.max(...mine.map((r) => r.depth));
+      const scoreOf = new Map([...groupBy(layerRows.filter((r) => r.framework === framework && r.depth === lastDepth && r.set === 'S_C'), (r) => String(r.id))].map(([id, p]) => [Number(id), avg(p.map((r) => r.score_raw))]));
+      const driverIds = new Set(encoders.filter((u) => u[0].framework === framework && u[0].side === 'f').flatMap((units) => topUnits(units, fraction)).filter((r) => r.top_set === 'S_C').map((r) => r.top_id));
+      const driverScores = [...scoreOf].filter(([id]) => driverIds.has(id)).map(([, v]) => v);
+      const otherScores = [...scoreOf].filter(([id]) => !driverIds.has(id)).map(([, v]) => v);
+      const dp = driverScores.length > 1 && otherScores.length > 1 ? tTest(driverScores, otherScores, { alternative: 'greater' }).pValue : NaN;
+      return {
+        framework,
+        depth: { rho: trend.rho, pValue: trend.pValue, rises: trend.falls },
+        layers,
+        distributed: layers.length > 0 && layers.every((l) => l.above),
+        ...(versusSupervised === undefined ? {} : { versusSupervised }),
+        drivers: { count: driverScores.length, driverScore: avg(driverScores), otherScore: avg(otherScores), pValue: dp, higher: dp < alpha },
+      };
+    });
+  const contrast = result.every((r) => r.versusSupervised !== undefined) && result.length > 0 ? result.every((r) => r.versusSupervised!.higher) : undefined;
+  return {
+    frameworks: result,
+    alpha,
+    depthHolds: result.length > 0 && result.every((r) => r.depth.rises),
+    distributedHolds: result.length > 0 && result.every((r) => r.distributed),
+    ...(contrast === undefined ? {} : { contrastHolds: contrast }),
+  };
+}
+
+/**
+ * The localization verdict: the four parts of the follow-up paper's claim (`localizationTests`)
+ * for every SSL framework; holds when all four hold. `lines`: the LayerMem profile per
+ * framework and layer, the UnitMem profile of the relu layers, each framework's tests, each
+ * part's yes or no, then the sentence.
+ */
+export function localizationVerdict(study: LocalizationTables, options: { alpha?: number; seed?: number; topFraction?: number } = {}): Verdict {
+  const tests = localizationTests(study, options);
+  const p = (v: number) => formatPValueText(v);
+  const lines: string[] = [];
+  for (const r of layerMemProfile(study).objects() as Array<{ framework: string; layer: string; S_C: number; S_S: number; gap: number; gap_sd: number; p: number }>) lines.push(`${r.framework} ${r.layer}: S_C ${r.S_C.toExponential(2)}, S_S ${r.S_S.toExponential(2)}, gap ${r.gap.toExponential(2)} +- ${r.gap_sd.toExponential(1)} (${p(r.p)})`);
+  for (const r of unitMemProfile(study, { topFraction: options.topFraction }).objects() as Array<{ framework: string; side: string; layer: string; signed: boolean; mean: number; median: number; at_one: number; top_seen: number }>) {
+    if (!r.signed) lines.push(`${r.framework} ${r.side} ${r.layer}: UnitMem mean ${r.mean.toFixed(3)}, median ${r.median.toFixed(3)}, ${(r.at_one * 100).toFixed(1)}% of units at 1, top units seen ${(r.top_seen * 100).toFixed(0)}%`);
+  }
+  for (const f of tests.frameworks) {
+    lines.push(`${f.framework}: LayerMem gap ${f.depth.rises ? 'rises' : 'does not rise'} with depth (Spearman rho ${f.depth.rho.toFixed(2)}, one-sided p = ${f.depth.pValue.toFixed(3)})`);
+    lines.push(`${f.framework}: top 10% units driven by a seen point: ${f.layers.map((l) => `${l.layer} ${(l.topSeen * 100).toFixed(0)}% (${p(l.pValue)})`).join(', ')}; ${f.distributed ? 'above chance in every relu layer' : 'not above chance in every relu layer'}`);
+    if (f.versusSupervised) lines.push(`${f.framework}: mean UnitMem ${f.versusSupervised.ssl.toFixed(3)} vs supervised ${f.versusSupervised.supervised.toFixed(3)} (${p(f.versusSupervised.pValue)}): ${f.versusSupervised.higher ? 'higher' : 'not higher'}`);
+    lines.push(`${f.framework}: the ${f.drivers.count} candidates driving f's top units have last-layer LayerMem ${f.drivers.driverScore.toExponential(2)} vs ${f.drivers.otherScore.toExponential(2)} for the other candidates (${p(f.drivers.pValue)}): ${f.drivers.higher ? 'higher' : 'not higher'}`);
+  }
+  const claims: Array<[string, boolean]> = [
+    ['memorization rises with depth', tests.depthHolds],
+    ['memorizing units sit in every relu layer', tests.distributedHolds],
+    ['SSL units memorise more than supervised ones', tests.contrastHolds === true],
+    ['the driving points are the more memorized ones', tests.frameworks.every((f) => f.drivers.higher)],
+  ];
+  for (const [claim, holds] of claims) lines.push(`${claim}: ${holds ? 'yes' : 'no'}`);
+  const held = claims.filter(([, h]) => h).length;
+  const holds = held === claims.length;
+  const sentence = `${held} of ${claims.length} parts hold for every SSL framework: the claim ${holds ? 'holds' : 'is not confirmed'} at this scale.`;
+  const frameworks = tests.frameworks.map((f) => f.framework).join(', ');
+  return {
+    holds,
+    parts: claims.map(([name, h]) => ({ name, holds: h, sentence: `${name}: ${h ? 'yes' : 'no'} (${frameworks || 'no SSL framework'})` })),
+    sentence,
+    lines: [...lines, sentence],
+  };
+}

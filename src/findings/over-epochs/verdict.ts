@@ -1,0 +1,43 @@
+import type { Verdict } from '../finding';
+import { flatteningTest, type FlatteningResult } from './flattening-test';
+import type { OverEpochsStudy } from './study';
+
+/** The two lines of one flattening test: the changes measured, then what they mean. */
+function reportLines(r: FlatteningResult): string[] {
+  return [
+    `${r.score}, epochs ${r.from} -> ${r.to}: SSL loss ${(100 * r.lossChange.mean).toFixed(2)}% (std ${(100 * r.lossChange.std).toFixed(2)}%), probe accuracy ${(100 * r.accuracyChange.mean).toFixed(2)} points (std ${(100 * r.accuracyChange.std).toFixed(2)}); gap ${r.gapFrom.toFixed(4)} -> ${r.gapTo.toFixed(4)}, growth t = ${r.growthT.toFixed(2)}, p = ${r.growthP.toExponential(2)}`,
+    `  loss and accuracy ${r.flattened ? 'flattened' : 'did not flatten'} (thresholds ${100 * r.thresholds.relativeLoss}% and ${100 * r.thresholds.accuracy} points); the gap ${r.grew ? 'grew significantly' : 'did not grow significantly'} (alpha ${r.thresholds.alpha})`,
+  ];
+}
+
+/**
+ * Finding 1: over the second half of training, loss and accuracy flattened while the gap
+ * (ratio scale) still grew. Lines: the test on the ratio scale, the same on the raw scale,
+ * then the conclusion (from the ratio scale).
+ */
+export function overEpochsVerdict(study: OverEpochsStudy): Verdict {
+  const { relativeLoss, accuracy, alpha } = study.settings;
+  const ratio = flatteningTest(study, { relativeLoss, accuracy, alpha });
+  const raw = flatteningTest(study, { relativeLoss, accuracy, alpha, score: 'score_raw' });
+  const reasons = [ratio.flattened ? '' : 'loss or accuracy still changed', ratio.grew ? '' : 'the gap did not grow significantly'].filter((r) => r !== '');
+  const sentence = ratio.holds
+    ? 'The claim holds at this scale: loss and accuracy have flattened while memorization still grows.'
+    : `The claim is not confirmed at this scale: over the second half of training (epochs ${ratio.from} to ${ratio.to}) ${reasons.join(' and ')}.`;
+  return {
+    holds: ratio.holds,
+    parts: [
+      {
+        name: 'loss and accuracy flattened',
+        holds: ratio.flattened,
+        sentence: `From epoch ${ratio.from} to ${ratio.to} the SSL loss of f changed by ${(100 * ratio.lossChange.mean).toFixed(2)}% and its probe accuracy by ${(100 * ratio.accuracyChange.mean).toFixed(2)} points (flat: at most ${100 * relativeLoss}% and ${100 * accuracy} points).`,
+      },
+      {
+        name: 'memorization grew',
+        holds: ratio.grew,
+        sentence: `The gap S_C - S_S (ratio) went from ${ratio.gapFrom.toFixed(4)} to ${ratio.gapTo.toFixed(4)} (growth p = ${ratio.growthP.toExponential(2)}, alpha ${alpha}).`,
+      },
+    ],
+    sentence,
+    lines: [...reportLines(ratio), ...reportLines(raw), sentence],
+  };
+}

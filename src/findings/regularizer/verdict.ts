@@ -1,0 +1,57 @@
+import type { ColumnTable } from 'arquero';
+import type { RankTrend } from '../../measure/level-summary';
+import { createRng } from '../../util/rng';
+import type { Verdict } from '../finding';
+import { levelTrend } from '../level-study';
+import type { RegularizerStudy } from './study';
+import { regularizerLevelSummary } from './summary';
+
+/** Whether a quantity falls as the weight grows: Spearman's rho between -weight and the per-seed values, one-sided permutation p. */
+export type FallsWithWeight = RankTrend;
+
+/** Whether memorization and accuracy fall as the weight grows (`regularizerTrends`). */
+export interface RegularizerTrends {
+  readonly memorization: FallsWithWeight;
+  readonly accuracy: FallsWithWeight;
+  readonly holds: boolean;
+}
+
+/**
+ * The finding's test on a study table: do memorization (`gap_raw`, or `column`) and
+ * accuracy both fall as the weight grows (Spearman's rho of -weight against the per-seed
+ * values, one-sided permutation p-value, 999 permutations, seeded)? Holds when both fall
+ * at `alpha`.
+ */
+export function regularizerTrends(levels: ColumnTable, options: { column?: string; alpha?: number; seed?: number } = {}): RegularizerTrends {
+  const alpha = options.alpha ?? 0.05;
+  const rng = createRng(options.seed ?? 0);
+  const test = (name: string) => levelTrend(levels, 'weight', name, (w) => -w, rng.fork(name), alpha);
+  const memorization = test(options.column ?? 'gap_raw');
+  const accuracy = test('accuracy');
+  return { memorization, accuracy, holds: memorization.falls && accuracy.falls };
+}
+
+const falls = (f: FallsWithWeight) => `${f.falls ? 'falls' : 'does not fall'} as the weight grows (Spearman rho ${f.rho.toFixed(2)}, one-sided p = ${f.pValue.toFixed(3)})`;
+
+/**
+ * Whether regularising alignment lowers memorization and accuracy together: two parts
+ * (memorization falls, accuracy falls with the weight; `regularizerTrends`). `lines`: one
+ * per weight with its means, then the sentence.
+ */
+export function regularizerVerdict(study: RegularizerStudy): Verdict {
+  const v = regularizerTrends(study.levels);
+  const lines = (regularizerLevelSummary(study.levels).objects() as Array<Record<string, number>>).map(
+    (r) => `weight ${r.weight}: alignment loss of f on S_C ${r.align_f_S_C.toFixed(3)}, S_C SSLMem ${r.S_C_raw.toExponential(2)}, gap ${r.gap_raw.toExponential(2)} +- ${r.gap_raw_sd.toExponential(1)} (range ${r.gap_range.toFixed(3)}), accuracy ${r.accuracy.toFixed(4)} +- ${r.accuracy_sd.toFixed(4)}`,
+  );
+  const sentence = `Memorization (raw SSLMem gap S_C - S_S) ${falls(v.memorization)}; accuracy ${falls(v.accuracy)}: the claim ${v.holds ? 'holds' : 'is not confirmed'} at this scale.`;
+  lines.push(sentence);
+  return {
+    holds: v.holds,
+    parts: [
+      { name: 'memorization', holds: v.memorization.falls, sentence: `Memorization (raw SSLMem gap S_C - S_S) ${falls(v.memorization)}.` },
+      { name: 'accuracy', holds: v.accuracy.falls, sentence: `Accuracy ${falls(v.accuracy)}.` },
+    ],
+    sentence,
+    lines,
+  };
+}

@@ -1,0 +1,128 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import { initBackend } from '../../src/backend';
+import { withOverrides } from '../../src/design/experiment-config';
+import { preset } from '../../src/design/presets';
+import { findings } from '../../src/findings/registry';
+import { planJobs } from '../../src/findings/finding';
+import { atypicalityTests } from '../../src/findings/atypical/atypicality-tests';
+import { atypicalSettings } from '../../src/findings/atypical/settings';
+import type { AtypicalStudy } from '../../src/findings/atypical/study';
+import { atypicalVerdict } from '../../src/findings/atypical/verdict';
+import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
+import { jobKey } from '../../src/plans/job-key';
+import type { TrainingPlan } from '../../src/plans/training-job';
+import { runStore } from '../../src/runs/run-store';
+import { createRng } from '../../src/util/rng';
+
+before(async () => {
+  await initBackend();
+});
+
+/** A runner that records every plan it runs and what it trained. */
+function recording(inner: Runner): Runner & { calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> } {
+  const calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> = [];
+  return {
+    encoders: inner.encoders,
+    calls,
+    async run(plan, options) {
+      const outcome = await inner.run(plan, options);
+      calls.push({ plan, outcome });
+      return outcome;
+    },
+  };
+}
+
+const tiny = withOverrides(preset('quick', 'synthetic'), {
+  split: { trainSize: 80, extraSize: 20, fractions: { shared: 0.2, candidate: 0.4, independent: 0.4 } },
+  encoder: { hidden: [16], outDim: 8 },
+  objective: { projector: { hidden: [8], outDim: 8 } },
+  train: { epochs: 4, batchSize: 16, checkpointEpochs: [2] },
+  seeds: [0, 1],
+  score: { pairs: 2 },
+  probe: { trainSize: 80, testSize: 20, epochs: 3 },
+});
+
+describe('atypicality tests and the verdict', () => {
+  test('atypicalityTests: an association on S_C but not on the control S_E holds; an association on both does not', () => {
+    const rng = createRng(4);
+    const rows = (set: string, slope: number) =>
+      Array.from({ length: 300 }, () => {
+        const a = rng.next();
+        return { set, pixel_atypicality: a, representation_atypicality: a + 0.1 * rng.next(), score_centred: slope * a + rng.normal() * 0.2 };
+      });
+    const holds = atypicalityTests(aq.from([...rows('S_C', 0.3), ...rows('S_E', 0)]));
+    assert.equal(holds.holds, true);
+    const c = (holds.correlations.objects() as Array<{ set: string; measure: string; rho: number; p_value: number }>).find((r) => r.set === 'S_C' && r.measure === 'pixel_atypicality')!;
+    assert.ok(c.rho > 0.2 && c.p_value < 1e-4);
+    const both = atypicalityTests(aq.from([...rows('S_C', 0.3), ...rows('S_E', 0.3)]));
+    assert.equal(both.holds, false, 'the control shows the same association: not memorization');
+    assert.equal(atypicalityTests(aq.from([...rows('S_C', 0), ...rows('S_E', 0)])).holds, false);
+  });
+
+  test('the verdict: one line per measure as notebook 03 printed it, then the sentence', () => {
+    const rng = createRng(4);
+    const rows = (set: string, slope: number) =>
+      Array.from({ length: 300 }, () => {
+        const a = rng.next();
+        return { set, pixel_atypicality: a, representation_atypicality: a + 0.1 * rng.next(), score_centred: slope * a + rng.normal() * 0.2 };
+      });
+    const points = aq.from([...rows('S_C', 0.3), ...rows('S_E', 0)]);
+    const study = { settings: atypicalSettings('quick'), points, tests: atypicalityTests(points, { alpha: 0.01 }) } as unknown as AtypicalStudy;
+    const v = atypicalVerdict(study);
+    assert.equal(v.holds, true);
+    assert.equal(v.lines.length, 3);
+    assert.match(v.lines[0], /^pixel_atypicality: rho on S_C = 0\.\d{3} \(n 300, p = \d\.\d\de-\d+\), on the control S_E = -?0\.\d{3} \(p = \d\.\d\de-\d+\); S_C above S_E: z = \d+\.\d\d, p = \d\.\d\de-\d+$/);
+    assert.match(v.lines[1], /^representation_atypicality: /);
+    assert.equal(v.sentence, 'The claim holds at this scale: the more atypical a candidate (by both measures), the more it is memorized, beyond the association in the control set (alpha 0.01).');
+    assert.equal(v.lines[2], v.sentence);
+    assert.deepEqual(v.parts.map((p) => [p.name, p.holds]), [['pixel_atypicality', true], ['representation_atypicality', true]]);
+  });
+});
+
+describe('atypical finding: a run through a runner (tiny synthetic)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'sslmem-atypical-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('the plan is every split\'s training; measuring trains nothing; points, galleries and tests', async () => {
+    const settings = { ...atypicalSettings('quick'), config: tiny, splitSeeds: [0, 1], extremes: 6, galleryClasses: [3] };
+    const runner = recording(localRunner({ store: runStore(root), workers: 1 }));
+    const plan = await findings.atypical.plan(settings, { runner });
+    assert.equal(plan.stages.length, 1);
+    assert.equal(planJobs(plan).length, 2 * 2 * 2, 'f and g, two seeds, two splits');
+    const study = await findings.atypical.run(settings, { runner });
+    assert.deepEqual(runner.calls[0].plan.map(jobKey), planJobs(plan).map(jobKey));
+    assert.equal(runner.calls[0].outcome.trained.length, 8);
+    assert.ok(runner.calls.length > 1);
+    for (const call of runner.calls.slice(1)) assert.equal(call.outcome.trained.length, 0, 'measurements train nothing');
+
+    assert.equal(study.points.numRows(), 2 * (32 + 20));
+    assert.deepEqual(study.points.columnNames(), ['split_seed', 'id', 'set', 'label', 'score_raw', 'score_centred', 'pixel_atypicality', 'representation_atypicality']);
+    for (const column of ['pixel_atypicality', 'representation_atypicality', 'score_centred']) {
+      assert.ok((study.points.array(column) as number[]).every(Number.isFinite), column);
+    }
+    assert.deepEqual(study.lines, ['64 candidates and 40 control points (S_E) over 2 splits']);
+    assert.match(study.uncentredLine, /^before centring, the 6 highest raw scores have classes: \d:\d/);
+    const [most, least] = study.extremes;
+    assert.equal(most.ids.length, 6);
+    assert.match(most.title, /^Most memorized candidates of split 0 \(class-centred SSLMem under each\); classes: /);
+    const centred = new Map((study.points.objects() as Array<{ split_seed: number; set: string; id: number; score_centred: number }>).filter((r) => r.split_seed === 0 && r.set === 'S_C').map((r) => [r.id, r.score_centred]));
+    assert.ok(Math.min(...most.ids.map((id) => centred.get(id)!)) >= Math.max(...least.ids.map((id) => centred.get(id)!)), 'the most memorized score above the least');
+    assert.deepEqual(most.captions, most.ids.map((id) => centred.get(id)!.toFixed(3)));
+    assert.ok(most.ids.every((id) => id < study.images.labels.length), 'ids index the training images');
+    assert.equal(study.classGalleries.length, 1);
+    assert.ok(study.classGalleries[0].ids.every((id) => study.images.labels[id] === 3), 'class 3 only');
+    const tables = findings.atypical.summary(study);
+    assert.deepEqual(Object.keys(tables), ['points', 'levels', 'correlations', 'contrasts', 'most', 'least', 'class_3']);
+    assert.equal(aq.agg(tables.levels, aq.op.sum('count')), 32, 'every candidate of the first split has a level');
+    assert.equal(tables.correlations.numRows(), 4);
+    assert.equal(findings.atypical.figures(study).length, 2);
+    const verdict = findings.atypical.verdict(study);
+    assert.equal(verdict.lines.length, 3);
+    assert.equal(verdict.holds, study.tests.holds);
+  });
+});

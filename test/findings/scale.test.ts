@@ -1,0 +1,142 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import { initBackend } from '../../src/backend';
+import { withOverrides } from '../../src/design/experiment-config';
+import { preset } from '../../src/design/presets';
+import { findings } from '../../src/findings/registry';
+import { planJobs } from '../../src/findings/finding';
+import { scaleRegimes, scaleSettings, type ScaleSettings } from '../../src/findings/scale/settings';
+import { cheapestSettings } from '../../src/findings/scale/summary';
+import { scaleVerdict } from '../../src/findings/scale/verdict';
+import type { ScaleStudy } from '../../src/findings/scale/study';
+import { sharedEncoders } from '../../src/plans/encoder-run';
+import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
+import { jobKey } from '../../src/plans/job-key';
+import type { TrainingPlan } from '../../src/plans/training-job';
+import { runStore } from '../../src/runs/run-store';
+
+before(async () => {
+  await initBackend();
+});
+
+/** A runner that records every plan it runs and what it trained. */
+function recording(inner: Runner): Runner & { calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> } {
+  const calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> = [];
+  return {
+    encoders: inner.encoders,
+    calls,
+    async run(plan, options) {
+      const outcome = await inner.run(plan, options);
+      calls.push({ plan, outcome });
+      return outcome;
+    },
+  };
+}
+
+const tiny = withOverrides(preset('quick', 'synthetic'), {
+  split: { trainSize: 80, extraSize: 20, fractions: { shared: 0.2, candidate: 0.4, independent: 0.4 } },
+  encoder: { hidden: [16], outDim: 8 },
+  objective: { projector: { hidden: [8], outDim: 8 } },
+  train: { epochs: 4, batchSize: 16, checkpointEpochs: [2] },
+  seeds: [0, 1],
+  score: { pairs: 2 },
+  probe: { trainSize: 80, testSize: 20, epochs: 3 },
+});
+
+/** A study with hand-made measures (no training). */
+function handMade(pValues: Record<string, number[]>, minCandidates = 2): ScaleStudy {
+  const rows = Object.entries(pValues).flatMap(([regime, ps]) =>
+    ps.map((p, i) => ({ regime, train_size: 80, candidates: 32, per_encoder: 48, epoch: 10 * (i + 1), seeds: 1, image_epochs: 480 * (i + 1), train_seconds: 1.4 * (i + 1), ssl_loss_f: 3, mean_S_C: 0.02, mean_S_S: 0.01, mean_S_E: 0, gap: 0.01, t: 4, p_value: p })),
+  );
+  const settings: ScaleSettings = { config: withOverrides(tiny, { seeds: [0] }), preset: 'quick', regimes: Object.keys(pValues).map((name, i) => ({ name, overrides: i === 0 ? {} : { split: { trainSize: 120 } } })), alpha: 1e-3, minCandidates };
+  return { settings, measures: aq.from(rows) };
+}
+
+describe('scale finding: cheapest settings and the verdict', () => {
+  test('the cheapest significant epoch per regime, ordered by cost; the verdict lines as the notebook printed them', () => {
+    const study = handMade({ a: [0.01, 2e-4, 1e-5], b: [5e-4, 1e-6] });
+    assert.deepEqual(cheapestSettings(study).array('regime'), ['b', 'a']);
+    assert.deepEqual(cheapestSettings(study).array('epoch'), [10, 20]);
+    const v = scaleVerdict(study);
+    assert.equal(v.holds, true);
+    assert.deepEqual(v.parts.map((p) => p.holds), [true, true]);
+    assert.equal(v.lines[0], 'b: p = 5.00e-4 (gap 0.0100, t = 4.00) from epoch 10: 48 images x 10 epochs = 480 image-epochs, 1 s per encoder');
+    assert.equal(v.sentence, `Cheapest: b (480 image-epochs). The quick preset is a, trained for 4 epochs with checkpoints at 2.`);
+    assert.equal(v.lines[v.lines.length - 1], v.sentence);
+  });
+
+  test('no regime below alpha (or too few candidates): not measurable, each regime named', () => {
+    const v = scaleVerdict(handMade({ a: [0.01, 0.002], b: [0.5] }));
+    assert.equal(v.holds, false);
+    assert.deepEqual(v.lines, [
+      'a: never significant at p < 1e-3 in the epochs measured',
+      'b: never significant at p < 1e-3 in the epochs measured',
+      'No regime shows S_C > S_S at p < 1e-3: memorization is not measurable at this scale.',
+    ]);
+    assert.equal(scaleVerdict(handMade({ a: [1e-9] }, 500)).holds, false, '32 candidates are fewer than 500');
+  });
+
+  test('settings: the preset is the first regime; quick asks for 2 candidates, laptop for 500', () => {
+    assert.equal(Object.keys(scaleRegimes('laptop')[0].overrides).length, 0, 'the laptop preset is the first regime');
+    assert.equal(scaleSettings('quick').minCandidates, 2);
+    assert.equal(scaleSettings('laptop').minCandidates, 500);
+    assert.equal(scaleSettings('laptop').regimes.length, 3);
+    assert.match(findings.scale.describe(scaleSettings('quick')).join('\n'), /regime 50\/25\/25 of 400: S_S\/S_C\/S_I = 200\/100\/100 of 400, 300 images per encoder, 30 epochs, 1 seed\(s\) per side: 2 encoders \(0 the preset's own\)/);
+  });
+});
+
+describe('scale finding: a run through a runner (tiny synthetic)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'sslmem-scale-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('one stage trains every regime; measuring trains nothing; a row per regime, epoch and number of seeds', async () => {
+    const settings: ScaleSettings = {
+      config: tiny,
+      preset: 'quick',
+      regimes: [
+        { name: 'base', overrides: {} },
+        { name: 'bigger', overrides: { split: { trainSize: 120 } } },
+      ],
+      alpha: 1e-3,
+      minCandidates: 2,
+    };
+    const runner = recording(localRunner({ store: runStore(root), workers: 1 }));
+    const plan = await findings.scale.plan(settings, { runner });
+    assert.equal(plan.stages.length, 1);
+    assert.equal(planJobs(plan).length, 2 * 2 * 2, 'f and g, two seeds, two regimes');
+    const study = await findings.scale.run(settings, { runner });
+    assert.deepEqual(runner.calls[0].plan.map(jobKey), planJobs(plan).map(jobKey), 'the first call is the stage');
+    assert.equal(runner.calls[0].outcome.trained.length, 8);
+    assert.ok(runner.calls.length > 1);
+    for (const call of runner.calls.slice(1)) assert.equal(call.outcome.trained.length, 0, 'measurements train nothing');
+
+    const measures = study.measures;
+    assert.deepEqual(measures.columnNames(), ['regime', 'train_size', 'candidates', 'per_encoder', 'epoch', 'seeds', 'image_epochs', 'train_seconds', 'ssl_loss_f', 'mean_S_C', 'mean_S_S', 'mean_S_E', 'gap', 't', 'p_value']);
+    assert.equal(measures.numRows(), 2 * 2 * 2);
+    const bigger = (measures.objects() as Array<{ regime: string; candidates: number; per_encoder: number }>).find((r) => r.regime === 'bigger')!;
+    assert.deepEqual([bigger.candidates, bigger.per_encoder], [48, 72]);
+    for (const r of measures.objects() as Array<{ gap: number; mean_S_C: number; mean_S_S: number; p_value: number }>) {
+      assert.ok(Math.abs(r.gap - (r.mean_S_C - r.mean_S_S)) < 1e-12);
+      assert.ok(r.p_value >= 0 && r.p_value <= 1);
+    }
+    const tables = findings.scale.summary(study);
+    assert.deepEqual(Object.keys(tables), ['regimes', 'measures', 'all_seeds', 'cheapest']);
+    assert.deepEqual(tables.regimes.array('shared_with_base'), [4, 0]);
+    assert.equal(tables.all_seeds.numRows(), 2 * 2, 'all seeds only');
+    assert.equal(findings.scale.figures(study).length, 3);
+    const verdict = findings.scale.verdict(study);
+    assert.equal(verdict.lines[verdict.lines.length - 1], verdict.sentence);
+    assert.equal(verdict.parts.length, 2);
+    assert.equal(verdict.holds, tables.cheapest.numRows() > 0);
+  });
+
+  test('sharedEncoders: the first regime shares the base config\'s encoders', () => {
+    assert.equal(sharedEncoders(tiny, withOverrides(tiny, {})), 4);
+    assert.equal(sharedEncoders(tiny, withOverrides(tiny, { split: { trainSize: 120 } })), 0);
+    assert.equal(sharedEncoders(tiny, withOverrides(tiny, { score: { pairs: 9 }, seeds: [1, 5] })), 2, 'seed 1 on both sides; scoring does not matter');
+  });
+});
