@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FindingSettings, Finding, Verdict } from '../../src/findings/finding';
@@ -86,4 +86,25 @@ describe('finding.run through the queue runner (BullMQ on a local redis-server, 
       assert.ok(Object.keys(finding.summary(study)).length > 0, 'summary tables');
     });
   }
+
+  const cliSkip = !hasRedis ? 'redis-server is not installed (apt-get install redis-server)' : findingNames.includes('scale') ? false : 'finding scale is not registered yet';
+  test('sslmem finding scale --queue: the command submits the missing trainings to the worker and writes the verdict', { skip: cliSkip, timeout: 15 * 60_000 }, async () => {
+    const started = (workerLog.match(/ started /g) ?? []).length;
+    const out = join(dir, 'out-scale');
+    const child = spawn(process.execPath, [cli, 'finding', 'scale', '--preset', 'quick', '--set', 'train.epochs=3', '--queue', redis!.url(), '--runs', runs, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const code = await new Promise((done) => child.once('exit', done));
+    assert.equal(code, 0, stderr);
+    const trained = Number(/training (\d+) encoder\(s\) for 3 epochs with the workers of redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(as submitter /.exec(stderr)?.[1]);
+    assert.ok(trained > 0, stderr);
+    assert.ok(!stderr.includes('finding pass') && !stdout.includes('finding pass'), 'the password is not printed');
+    assert.equal((workerLog.match(/ started /g) ?? []).length - started, trained, 'the worker trained them');
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.finding, 'scale');
+    assert.equal(summary.settings.config.train.epochs, 3);
+    for (const line of summary.verdict.lines) assert.ok(stdout.includes(line), line);
+  });
 });
