@@ -80,9 +80,10 @@ export function readConfigFile(path: string): Json {
  * `--data-dir`, `--epochs` and `--seeds` merged over it; `--align-reg W` (W > 0) then wraps
  * the resulting objective in the alignment regulariser. Validated once, at the end.
  * When the epochs change but the checkpoint epochs are not set, checkpoint epochs past
- * the new last epoch are dropped.
+ * the new last epoch are dropped. With `options.base` (a finding's config) the options are
+ * merged over it instead of over the preset.
  */
-export function resolveExperimentConfig(values: Readonly<Record<string, unknown>>): ExperimentConfig {
+export function resolveExperimentConfig(values: Readonly<Record<string, unknown>>, options: { base?: ExperimentConfig } = {}): ExperimentConfig {
   let patch: unknown = {};
   if (typeof values.config === 'string') patch = mergePatch(patch, readConfigFile(values.config));
   const sets = (values.set as string[] | undefined) ?? [];
@@ -102,7 +103,7 @@ export function resolveExperimentConfig(values: Readonly<Record<string, unknown>
   if (values.dataset !== undefined) p.dataset = { ...(isObject(p.dataset) ? p.dataset : {}), name: datasetName };
   // Built in steps without checks, then validated once.
   const unchecked = { validate: false } as const;
-  let base = preset(String(values.preset ?? 'quick'), datasetName as DatasetName, unchecked);
+  let base = options.base ?? preset(String(values.preset ?? 'quick'), datasetName as DatasetName, unchecked);
   if (typeof values.objective === 'string') {
     base = isObject(p.encoder) ? { ...base, objective: { name: values.objective } } : withObjective(base, values.objective, unchecked);
   }

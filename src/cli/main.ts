@@ -5,6 +5,7 @@ import { InputError } from '../util/errors';
 import { processIo, type CliIo } from './cli-io';
 import type { Command } from './command';
 import { downloadCommand } from './download-command';
+import { findingCommand } from './finding-command';
 import { formatHelp, wrapText } from './format-help';
 import { jupyterCommand } from './jupyter-command';
 import { labelMemorizationCommand } from './label-memorization-command';
@@ -27,6 +28,7 @@ export const commands: Readonly<Record<string, Command>> = {
   score: scoreCommand,
   'label-memorization': labelMemorizationCommand,
   'layer-mem': layerMemCommand,
+  finding: findingCommand,
   probe: probeCommand,
   download: downloadCommand,
   presets: presetsCommand,

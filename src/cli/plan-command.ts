@@ -6,10 +6,14 @@ import { loadExperimentData } from '../design/experiment-data';
 import { encoderStore } from '../plans/encoder-store';
 import { writePlanFile } from '../plans/plan-file';
 import { sidePlan } from '../plans/side-plan';
+import { jobKey } from '../plans/job-key';
 import { defaultRunRoot, runStore } from '../runs/run-store';
 import { InputError } from '../util/errors';
+import type { CliIo } from './cli-io';
 import type { Command } from './command';
 import { backendNames, configOptionSpecs, resolveExperimentConfig } from './experiment-options';
+import { nextFindingStage, shellLine } from './finding-plan';
+import { findingByName, findingSettings } from './finding-settings';
 
 /** The text of a Slurm array script whose task i trains job i of the plan file into the store. */
 export function slurmScript(options: { planPath: string; jobs: number; runs: string; cli: string; node: string; backend?: string; cpus?: number; name?: string }): string {
@@ -29,16 +33,83 @@ export function slurmScript(options: { planPath: string; jobs: number; runs: str
   ].join('\n');
 }
 
+/** Options of `sslmem plan` that choose a config `--finding` does not take (its settings choose them). */
+const notWithFinding = ['dataset', 'objective', 'align-reg', 'all-points'] as const;
+
+/** The options that recreate a finding's settings, as command-line words (for the next command to run). */
+function findingWords(values: Readonly<Record<string, unknown>>, runs: string): string[] {
+  const words = ['--preset', String(values.preset)];
+  if (typeof values.config === 'string') words.push('--config', values.config);
+  for (const assignment of (values.set as string[] | undefined) ?? []) words.push('--set', assignment);
+  if (values.epochs !== undefined) words.push('--epochs', String(values.epochs));
+  if (values.seeds !== undefined) words.push('--seeds', (values.seeds as number[]).join(','));
+  if (typeof values['data-dir'] === 'string') words.push('--data-dir', values['data-dir']);
+  if (typeof values.backend === 'string') words.push('--backend', values.backend);
+  words.push('--runs', runs);
+  return words;
+}
+
+/**
+ * `sslmem plan --finding NAME`: writes the first stage of the finding's plan whose trainings
+ * the run store lacks, and says which stage it wrote, what remains and what to run next.
+ */
+async function planFinding(values: Readonly<Record<string, unknown>>, out: string, io: CliIo): Promise<number> {
+  for (const name of notWithFinding) {
+    if (values[name] !== undefined) throw new InputError(`option --${name}`, 'nothing with --finding (the finding\'s settings choose it; change its config with --set or --config)', JSON.stringify(values[name]));
+  }
+  const name = values.finding as string;
+  const finding = findingByName(name, 'option --finding');
+  const settings = findingSettings(finding, values);
+  await initBackend(values.backend === undefined ? {} : { backend: values.backend as BackendChoice });
+  const runs = resolve((values.runs as string | undefined) ?? defaultRunRoot());
+  const next = await nextFindingStage(finding, settings, runStore(runs));
+  const words = findingWords(values, runs);
+  if (next.index === undefined) {
+    io.stdout.write(
+      `nothing to plan: the run store ${runs} has every training of finding ${name} (${next.stages.length} stage${next.stages.length === 1 ? '' : 's'}); ` +
+        `${shellLine(['sslmem', 'finding', name, ...words])} measures without training\n`,
+    );
+    return 0;
+  }
+  const stage = next.stages[next.index];
+  const jobs = values.missing === true ? next.missing : (stage.jobs ?? []);
+  const count = writePlanFile(out, jobs);
+  io.stdout.write(`${count} training job(s) -> ${out}\n`);
+  const slurm = typeof values.slurm === 'string' ? values.slurm : undefined;
+  if (slurm !== undefined) {
+    const script = slurmScript({ planPath: resolve(out), jobs: count, runs, cli: resolve(__dirname, 'main.js'), node: process.execPath, backend: values.backend as string | undefined, name: `sslmem-${name}-${stage.name}` });
+    writeFileSync(slurm, script, { mode: 0o755 });
+    io.stdout.write(`Slurm array of ${count} task(s) -> ${slurm} (submit with sbatch ${slurm})\n`);
+  }
+  const total = next.stages.length;
+  const stored = new Set((stage.jobs ?? []).map((job) => jobKey(job))).size - next.missing.length;
+  const later = next.stages.slice(next.index + 1);
+  const runJobs = `${slurm !== undefined ? `sbatch ${shellLine([slurm])}, or ` : ''}${shellLine(['sslmem', 'run-job', out, 'I', '--runs', runs])} for I = 0..${count - 1}`;
+  const again = shellLine(['sslmem', 'plan', '--finding', name, ...words, '--out', out, ...(slurm !== undefined ? ['--slurm', slurm] : []), ...(values.missing === true ? ['--missing'] : [])]);
+  io.stderr.write(
+    [
+      `finding ${name}: wrote stage ${next.index + 1} of ${total} (${stage.name}: ${stage.description}): ${next.missing.length} training(s) to run` +
+        (stored > 0 ? `, ${stored} already in the run store ${runs}` : ''),
+      later.length === 0
+        ? `no stage remains after it; next: run the jobs (${runJobs}), then ${shellLine(['sslmem', 'finding', name, ...words])} measures without training`
+        : `${later.length} stage${later.length === 1 ? '' : 's'} remain${later.length === 1 ? 's' : ''} after it (${later.map((s) => s.name).join(', ')}); ` +
+          `next: run the jobs (${runJobs}), then run this command again for stage ${next.index + 2}: ${again}`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
 /** `sslmem plan`: write the trainings a command needs as a plan file (and a Slurm array script). */
 export const planCommand: Command = {
-  summary: 'Write the trainings of a preset as a plan file, and optionally a Slurm array script that runs them.',
+  summary: 'Write the trainings of a preset or a finding as a plan file, and optionally a Slurm array script that runs them.',
   help: {
     command: 'sslmem plan',
     summary:
       'Writes the training jobs that sslmem score needs for the config (f and g per seed; with --all-points the K-fold ' +
       'plan) as a JSON plan file, each with the run key it is expected under. With --slurm, also a Slurm array script ' +
       'whose task i runs `sslmem run-job PLAN i` against the run store; then `sslmem score` with the same options and ' +
-      '--runs reads the trained encoders.',
+      '--runs reads the trained encoders. With --finding NAME, the trainings of that finding instead.',
     options: [
       ...configOptionSpecs,
       { name: 'out', kind: 'string', valueName: 'PLAN.json', description: 'The plan file to write (required).' },
@@ -47,14 +118,24 @@ export const planCommand: Command = {
       { name: 'all-points', kind: 'flag', description: 'Plan the K-fold trainings of sslmem score --all-points.' },
       { name: 'folds', kind: 'integer', min: 2, default: defaultFolds, description: 'With --all-points: the number of folds.' },
       { name: 'missing', kind: 'flag', description: 'Only the jobs the run store lacks.' },
+      { name: 'finding', kind: 'string', valueName: 'NAME', description: "The trainings of a finding (sslmem finding --list) with --preset's settings and --set/--config, stage by stage: the first stage the run store lacks; run again once its jobs are trained." },
       { name: 'backend', kind: 'choice', choices: backendNames, defaultText: 'auto or $SSLMEM_BACKEND', description: 'Backend the run keys are computed for (the jobs must train with the same).' },
       { name: 'verbose', kind: 'flag', description: 'Print the stack trace of errors.' },
     ],
-    examples: ['sslmem plan --preset laptop --out plan.json --slurm plan.sbatch --runs /shared/runs && sbatch plan.sbatch'],
+    notes: [
+      'With --finding NAME: a finding whose later trainings are chosen by earlier results (coreset, removal) is planned ' +
+        'stage by stage: the command writes the first stage the run store lacks and prints the command to run next; once ' +
+        'every stage is stored, `sslmem finding NAME` measures without training.',
+    ],
+    examples: [
+      'sslmem plan --preset laptop --out plan.json --slurm plan.sbatch --runs /shared/runs && sbatch plan.sbatch',
+      'sslmem plan --finding coreset --preset laptop --out coreset.json --slurm coreset.sbatch --runs /shared/runs',
+    ],
   },
   async run({ values }, io) {
     const out = values.out as string | undefined;
     if (out === undefined) throw new InputError('option --out', 'the plan file to write (--out PLAN.json)', 'nothing');
+    if (typeof values.finding === 'string') return planFinding(values, out, io);
     const config = resolveExperimentConfig(values);
     await initBackend(values.backend === undefined ? {} : { backend: values.backend as BackendChoice });
     const runs = resolve((values.runs as string | undefined) ?? defaultRunRoot());

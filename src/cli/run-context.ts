@@ -42,10 +42,11 @@ export interface RunContext {
  * Resolves the shared options of train / score / probe: the config (checked whole, sizes
  * against the dataset included, before anything slow starts), `--out` (required), the run
  * store, the backend (`--backend`; training workers get the same one in their task
- * arguments) and the runner.
+ * arguments) and the runner. `options.config` replaces the config the options describe
+ * (a command that resolved it itself, e.g. over a finding's settings).
  */
-export async function startRun(values: Readonly<Record<string, unknown>>, io: CliIo): Promise<RunContext> {
-  const config = resolveExperimentConfig(values);
+export async function startRun(values: Readonly<Record<string, unknown>>, io: CliIo, options: { config?: ExperimentConfig } = {}): Promise<RunContext> {
+  const config = options.config ?? resolveExperimentConfig(values);
   const out = values.out;
   if (typeof out !== 'string') throw new InputError('option --out', 'a folder for the output files (--out DIR)', 'nothing');
   checkOutputDir(out);

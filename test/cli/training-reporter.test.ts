@@ -35,6 +35,22 @@ describe('trainingReporter', () => {
     assert.ok(text.endsWith(`\r\x1b[Ktraining ${progressBar(2 / 4)} 2/4 epochs    4.0s  eta 4.0s`), JSON.stringify(text));
   });
 
+  test('trainings that share a label (one per split or framework): every epoch counts toward the ETA', () => {
+    const s = stream(false);
+    let now = 0;
+    const jobs = [{ label: 'f seed 0', train: { epochs: 2 } }, { label: 'f seed 0', train: { epochs: 2 } }];
+    const report = trainingReporter(statusLine(s), jobs, { tty: false, now: () => now });
+    for (const [t, epoch] of [[1000, 1], [2000, 2], [3000, 1]] as const) {
+      now = t;
+      report({ label: 'f seed 0', seed: 0, epoch, epochs: 2, loss: 4 });
+    }
+    // 3 of 4 epochs in 3 s: one more takes 1 s (not 1 of 4 done because the second job restarted the label's count).
+    assert.ok(s.text().endsWith('f seed 0  epoch 1/2  loss 4.0000  elapsed 3.0s  eta 1.0s\n'), s.text());
+    now = 4000;
+    report({ label: 'f seed 0', seed: 0, epoch: 2, epochs: 2, loss: 4 });
+    assert.ok(s.text().endsWith('f seed 0  epoch 2/2  loss 4.0000  elapsed 4.0s\n'), 'no ETA once every epoch is done');
+  });
+
   test('warnings are printed as lines, not counted as epochs', () => {
     const s = stream(false);
     const report = trainingReporter(statusLine(s), jobsOf(10), { tty: false, now: () => 0 });
