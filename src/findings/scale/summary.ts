@@ -16,7 +16,8 @@ export function allSeedsMeasures(study: ScaleStudy): ColumnTable {
  * For every regime, its cheapest setting (fewest image-epochs of training per encoder) in
  * which S_C > S_S is significant: rows of the study with all seeds, at least
  * `settings.minCandidates` candidates and p < `settings.alpha`, the cheapest per regime,
- * ordered by cost. A regime that never gets there has no row.
+ * ordered by cost. A regime that never gets there has no row (with none, an empty table with
+ * the study's columns).
  */
 export function cheapestSettings(study: ScaleStudy): ColumnTable {
   const { alpha, minCandidates } = study.settings;
@@ -28,6 +29,7 @@ export function cheapestSettings(study: ScaleStudy): ColumnTable {
     const known = best.get(r.regime as string);
     if (known === undefined || (r.image_epochs as number) < (known.image_epochs as number)) best.set(r.regime as string, r);
   }
+  if (best.size === 0) return study.measures.slice(0, 0);
   return aq.from([...best.values()].sort((a, b) => (a.image_epochs as number) - (b.image_epochs as number)));
 }
 
