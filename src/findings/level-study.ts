@@ -10,7 +10,7 @@ import type { TrainingPlan } from '../plans/training-job';
 import { trainedEncoders, type TrainedPair } from '../plans/trained-encoders';
 import { rankTrend, type RankTrend } from '../measure/level-summary';
 import { tTest } from '../stats/t-test';
-import type { Rng } from '../util/rng';
+import { createRng, type Rng } from '../util/rng';
 import type { FindingPlan } from './finding';
 
 /**
@@ -81,6 +81,42 @@ export function levelPlan(levels: readonly Level[], description: string): Findin
 export function levelTrend(table: ColumnTable, level: string, column: string, order: (value: number) => number, rng: Rng, alpha: number): RankTrend {
   const x = Array.from(table.array(level) as ArrayLike<number>).map(order);
   return rankTrend(x, Array.from(table.array(column) as ArrayLike<number>), rng, alpha);
+}
+
+/** Whether memorization and accuracy of a level study's table both fall with its level (`levelTrends`). */
+export interface LevelTrends {
+  readonly memorization: RankTrend;
+  readonly accuracy: RankTrend;
+  readonly holds: boolean;
+}
+
+/** Options of `levelTrends`. */
+export interface LevelTrendsOptions {
+  /** Memorization column. Default `gap_raw` (the gap in the definition's units, comparable across models). */
+  readonly column?: string;
+  /** Default 0.05. */
+  readonly alpha?: number;
+  /** Seed of the permutations. Default 0. */
+  readonly seed?: number;
+}
+
+/**
+ * A level study's test (`levelTrend`, 999 permutations, seeded): do memorization
+ * (`options.column`) and accuracy both fall with the level (larger `order(level)` should
+ * show more)? Holds when both fall at `alpha`. The two tests draw from the forks
+ * `memorizationStream` (default `memorization`) and `accuracy` of one rng.
+ */
+export function levelTrends(table: ColumnTable, level: string, order: (value: number) => number, options: LevelTrendsOptions & { readonly memorizationStream?: string } = {}): LevelTrends {
+  const alpha = options.alpha ?? 0.05;
+  const rng = createRng(options.seed ?? 0);
+  const memorization = levelTrend(table, level, options.column ?? 'gap_raw', order, rng.fork(options.memorizationStream ?? 'memorization'), alpha);
+  const accuracy = levelTrend(table, level, 'accuracy', order, rng.fork('accuracy'), alpha);
+  return { memorization, accuracy, holds: memorization.falls && accuracy.falls };
+}
+
+/** A trend in a verdict's words: `falls as <as> (Spearman rho 0.93, one-sided p = 0.001)`, or `does not fall as ...`. */
+export function trendWords(trend: RankTrend, as: string): string {
+  return `${trend.falls ? 'falls' : 'does not fall'} as ${as} (Spearman rho ${trend.rho.toFixed(2)}, one-sided p = ${trend.pValue.toFixed(3)})`;
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;

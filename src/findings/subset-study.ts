@@ -13,6 +13,8 @@ import { downstreamOfJob, type DownstreamSettings, type DownstreamTask } from '.
 import { loadExperimentData } from '../design/experiment-data';
 import type { ExperimentConfig } from '../design/experiment-config';
 import type { FindingPlan, FindingRunOptions, FindingSettings } from './finding';
+import { minutesSince } from './minutes-since';
+import { trainStages } from './train-stages';
 
 // What the coreset and removal findings share: the K-fold references that score every point
 // of the pool (stage `folds`), the retrainings those scores choose (stage `subsets`), and the
@@ -135,6 +137,61 @@ export async function measureSubsets<S extends SubsetSettings>(settings: S, runs
     rows.push({ condition: run.condition, kept: run.kept, size: run.size, seed: run.seed, ...scores });
   }
   return { scores: chosen.scores, table: aq.from(rows), runs: chosen.runs };
+}
+
+/**
+ * What a subset finding measured. `table`: one row per retraining, `condition, kept, size,
+ * seed` and one column per task (the conditions are the finding's, e.g. `full|memorized|random`).
+ */
+export interface SubsetStudy<S extends SubsetSettings> {
+  readonly settings: S;
+  /** The all-point scores that ranked the pool (`allPointScores`: one row per point, with its fold). */
+  readonly scores: ColumnTable;
+  /** One row per retraining: `condition, kept, size, seed` and one column per task. */
+  readonly table: ColumnTable;
+  readonly tasks: readonly DownstreamTask[];
+  /** What the run did, in the words the notebook prints: the scores (`scores`) and the retrainings (`retrainings`), with their minutes. */
+  readonly lines: { readonly scores: string; readonly retrainings: string };
+}
+
+/** What a subset finding runs: its plan, the retrainings its scores choose, and its line about the retrainings. */
+export interface SubsetFindingParts<S extends SubsetSettings> {
+  readonly plan: (settings: S, options: FindingRunOptions) => Promise<FindingPlan>;
+  readonly runsOf: SubsetRunsOf<S>;
+  /** The `retrainings` line, from what was measured and the minutes since stage `subsets` started. */
+  readonly retrainings: (measured: SubsetMeasures, minutes: string) => string;
+}
+
+/**
+ * Runs a subset finding: trains both stages of `parts.plan` through one runner (the K-fold
+ * references, then the retrainings their scores choose), then evaluates every retraining's
+ * encoder on the downstream tasks (cached per job), loading through the runner
+ * (`measureSubsets`). The `scores` line counts the reference encoders and the minutes until
+ * stage `subsets` started; the `retrainings` line is the finding's, with the minutes since.
+ */
+export async function runSubsetStudy<S extends SubsetSettings>(settings: S, parts: SubsetFindingParts<S>, options: FindingRunOptions = {}): Promise<SubsetStudy<S>> {
+  const started = Date.now();
+  let subsetsStarted: number | undefined;
+  const runner = await trainStages(parts.plan, settings, {
+    ...options,
+    onStage: (stage, index, total) => {
+      if (stage.name === 'subsets') subsetsStarted = Date.now();
+      options.onStage?.(stage, index, total);
+    },
+  });
+  const scored = Date.now();
+  const measured = await measureSubsets(settings, parts.runsOf, runner);
+  const { folds } = settings;
+  return {
+    settings,
+    scores: measured.scores,
+    table: measured.table,
+    tasks: settings.tasks,
+    lines: {
+      scores: `scores for ${measured.scores.numRows()} points from ${(folds + 1) * settings.config.seeds.length} encoders (per seed one f on the pool and ${folds} g's without one fold) in ${minutesSince(started, subsetsStarted ?? scored)} min`,
+      retrainings: parts.retrainings(measured, minutesSince(subsetsStarted ?? scored)),
+    },
+  };
 }
 
 /** Distinct trainings among runs (runs shared between conditions train once). */

@@ -5,47 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { initBackend } from '../../src/backend';
-import { withOverrides } from '../../src/design/experiment-config';
-import { preset } from '../../src/design/presets';
 import { findings } from '../../src/findings/registry';
 import { planJobs } from '../../src/findings/finding';
 import { atypicalityTests } from '../../src/findings/atypical/atypicality-tests';
 import { atypicalSettings } from '../../src/findings/atypical/settings';
 import type { AtypicalStudy } from '../../src/findings/atypical/study';
 import { atypicalVerdict } from '../../src/findings/atypical/verdict';
-import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
 import { jobKey } from '../../src/plans/job-key';
-import type { TrainingPlan } from '../../src/plans/training-job';
 import { runStore } from '../../src/runs/run-store';
 import { createRng } from '../../src/util/rng';
+import { recordingRunner } from './record-runs';
+import { tinyConfig } from './tiny-config';
 
 before(async () => {
   await initBackend();
 });
 
-/** A runner that records every plan it runs and what it trained. */
-function recording(inner: Runner): Runner & { calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> } {
-  const calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> = [];
-  return {
-    encoders: inner.encoders,
-    calls,
-    async run(plan, options) {
-      const outcome = await inner.run(plan, options);
-      calls.push({ plan, outcome });
-      return outcome;
-    },
-  };
-}
-
-const tiny = withOverrides(preset('quick', 'synthetic'), {
-  split: { trainSize: 80, extraSize: 20, fractions: { shared: 0.2, candidate: 0.4, independent: 0.4 } },
-  encoder: { hidden: [16], outDim: 8 },
-  objective: { projector: { hidden: [8], outDim: 8 } },
-  train: { epochs: 4, batchSize: 16, checkpointEpochs: [2] },
-  seeds: [0, 1],
-  score: { pairs: 2 },
-  probe: { trainSize: 80, testSize: 20, epochs: 3 },
-});
+const tiny = tinyConfig();
 
 describe('atypicality tests and the verdict', () => {
   test('atypicalityTests: an association on S_C but not on the control S_E holds; an association on both does not', () => {
@@ -90,15 +66,15 @@ describe('atypical finding: a run through a runner (tiny synthetic)', () => {
 
   test('the plan is every split\'s training; measuring trains nothing; points, galleries and tests', async () => {
     const settings = { ...atypicalSettings('quick'), config: tiny, splitSeeds: [0, 1], extremes: 6, galleryClasses: [3] };
-    const runner = recording(localRunner({ store: runStore(root), workers: 1 }));
+    const { runner, calls } = recordingRunner(runStore(root));
     const plan = await findings.atypical.plan(settings, { runner });
     assert.equal(plan.stages.length, 1);
     assert.equal(planJobs(plan).length, 2 * 2 * 2, 'f and g, two seeds, two splits');
     const study = await findings.atypical.run(settings, { runner });
-    assert.deepEqual(runner.calls[0].plan.map(jobKey), planJobs(plan).map(jobKey));
-    assert.equal(runner.calls[0].outcome.trained.length, 8);
-    assert.ok(runner.calls.length > 1);
-    for (const call of runner.calls.slice(1)) assert.equal(call.outcome.trained.length, 0, 'measurements train nothing');
+    assert.deepEqual(calls[0].plan.map(jobKey), planJobs(plan).map(jobKey));
+    assert.equal(calls[0].outcome.trained.length, 8);
+    assert.ok(calls.length > 1);
+    for (const call of calls.slice(1)) assert.equal(call.outcome.trained.length, 0, 'measurements train nothing');
 
     assert.equal(study.points.numRows(), 2 * (32 + 20));
     assert.deepEqual(study.points.columnNames(), ['split_seed', 'id', 'set', 'label', 'score_raw', 'score_centred', 'pixel_atypicality', 'representation_atypicality']);

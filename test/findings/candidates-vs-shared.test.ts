@@ -9,9 +9,8 @@ import { preset } from '../../src/design/presets';
 import { findings, findingNamed } from '../../src/findings/registry';
 import { planJobs, verdictOutcome } from '../../src/findings/finding';
 import { jobKey } from '../../src/plans/job-key';
-import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
-import type { TrainingPlan } from '../../src/plans/training-job';
 import { runStore } from '../../src/runs/run-store';
+import { recordingRunner } from './record-runs';
 
 const finding = findings['candidates-vs-shared'];
 const settings = {
@@ -28,19 +27,6 @@ const settings = {
 };
 
 const root = mkdtempSync(join(tmpdir(), 'sslmem-finding-02-'));
-const calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> = [];
-/** The local runner, recording every plan it is given and what it trained. */
-function recording(inner: Runner): Runner {
-  return {
-    encoders: inner.encoders,
-    async run(plan, options) {
-      const outcome = await inner.run(plan, options);
-      calls.push({ plan, outcome });
-      return outcome;
-    },
-  };
-}
-
 before(async () => {
   await initBackend();
 });
@@ -52,7 +38,7 @@ test('the registry names the finding; an unknown name is refused with the list',
 });
 
 test('run trains exactly the plan, in one call, then measures without training', async () => {
-  const runner = recording(localRunner({ store: runStore(root), workers: 1 }));
+  const { runner, calls } = recordingRunner(runStore(root));
   const plan = await finding.plan(settings);
   assert.equal(plan.stages.length, 1);
   assert.equal(planJobs(plan).length, 2 * settings.splitSeeds.length * settings.config.seeds.length);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { withOverrides } from '../../src/design/experiment-config';
-import { preset } from '../../src/design/presets';
 import { coresetFinding } from '../../src/findings/coreset';
 import { coresetRuns } from '../../src/findings/coreset/plan';
 import { coresetSettings, defaultCoresetFractions, type CoresetSettings } from '../../src/findings/coreset/settings';
@@ -18,16 +17,13 @@ import { jobKey } from '../../src/plans/job-key';
 import { runStore } from '../../src/runs/run-store';
 import { initBackend } from '../../src/backend';
 import { recordingRunner } from './record-runs';
+import { config, pool, scores } from './subset-fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'sslmem-coreset-'));
 before(async () => {
   await initBackend();
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const scores = aq.table({ id: [10, 11, 12, 13, 14, 15, 16, 17, 18, 19], score_raw: [0.5, 0.1, 0.9, -0.2, 0.3, 0.9, 0.0, 0.7, -0.5, 0.2] });
-const pool = Int32Array.from([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
-const config = withOverrides(preset('quick'), { seeds: [0, 1, 2] });
 
 describe('subset selection', () => {
   test('most memorized: highest scores, ties by id, sorted; the rest is the complement', () => {

@@ -4,32 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend';
-import { withOverrides } from '../../src/design/experiment-config';
-import { preset } from '../../src/design/presets';
 import { planJobs } from '../../src/findings/finding';
 import { frameworkConfigs } from '../../src/findings/framework-configs';
 import type { FrameworksSettings } from '../../src/findings/frameworks/settings';
 import { findings } from '../../src/findings/registry';
 import { jobKey } from '../../src/plans/job-key';
-import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
-import type { TrainingPlan } from '../../src/plans/training-job';
 import { runStore } from '../../src/runs/run-store';
-
-/** A runner that records every `run` call (its jobs and what it trained). */
-function recording(inner: Runner): { runner: Runner; calls: Array<{ jobs: TrainingPlan; outcome: PlanOutcome }> } {
-  const calls: Array<{ jobs: TrainingPlan; outcome: PlanOutcome }> = [];
-  return {
-    calls,
-    runner: {
-      encoders: inner.encoders,
-      async run(plan, options) {
-        const outcome = await inner.run(plan, options);
-        calls.push({ jobs: plan, outcome });
-        return outcome;
-      },
-    },
-  };
-}
+import { recordingRunner } from './record-runs';
+import { briefTraining, tinyConfig } from './tiny-config';
 
 describe('frameworks finding', () => {
   test('settings and describe: every SSL framework and supervised training, as the notebook printed them', () => {
@@ -47,15 +29,7 @@ describe('frameworks finding', () => {
       await initBackend();
     });
     after(() => rmSync(root, { recursive: true, force: true }));
-    const config = withOverrides(preset('quick', 'synthetic'), {
-      split: { trainSize: 80, extraSize: 20, fractions: { shared: 0.2, candidate: 0.4, independent: 0.4 } },
-      encoder: { hidden: [16], outDim: 8 },
-      objective: { projector: { hidden: [8], outDim: 8 } },
-      train: { epochs: 2, batchSize: 16, checkpointEpochs: [] },
-      seeds: [0],
-      score: { pairs: 2 },
-      probe: { trainSize: 80, testSize: 20, epochs: 2 },
-    });
+    const config = tinyConfig(briefTraining);
     const settings: FrameworksSettings = { config, frameworks: ['simclr', 'byol'], agreement: { seed: 0, permutations: 99, resamples: 99 } };
 
     test('plan: every framework in one stage; run trains it in one call, measures through the runner and trains nothing after', async () => {
@@ -63,9 +37,9 @@ describe('frameworks finding', () => {
       assert.equal(plan.stages.length, 1);
       const jobs = planJobs(plan);
       assert.equal(jobs.length, 3 * 2, '(2 SSL frameworks + supervised) x sides');
-      const { runner, calls } = recording(localRunner({ store: runStore(root), workers: 1 }));
+      const { runner, calls } = recordingRunner(runStore(root));
       const s = await findings.frameworks.run(settings, { runner });
-      assert.deepEqual(calls[0].jobs.map(jobKey), jobs.map(jobKey));
+      assert.deepEqual(calls[0].plan.map(jobKey), jobs.map(jobKey));
       assert.equal(calls[0].outcome.trained.length, jobs.length);
       assert.ok(calls.length > 1);
       for (const c of calls.slice(1)) assert.equal(c.outcome.trained.length, 0, 'measurements train nothing');

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { initBackend } from '../../src/backend';
-import { withOverrides } from '../../src/design/experiment-config';
 import { preset } from '../../src/design/presets';
 import { findings } from '../../src/findings/registry';
 import { planJobs } from '../../src/findings/finding';
@@ -13,39 +12,17 @@ import { flatteningTest } from '../../src/findings/over-epochs/flattening-test';
 import { overEpochsSettings } from '../../src/findings/over-epochs/settings';
 import type { OverEpochs } from '../../src/findings/over-epochs/study';
 import { overEpochsVerdict } from '../../src/findings/over-epochs/verdict';
-import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
 import { jobKey } from '../../src/plans/job-key';
-import type { TrainingPlan } from '../../src/plans/training-job';
 import { runStore } from '../../src/runs/run-store';
 import { createRng } from '../../src/util/rng';
+import { recordingRunner } from './record-runs';
+import { tinyConfig } from './tiny-config';
 
 before(async () => {
   await initBackend();
 });
 
-/** A runner that records every plan it runs and what it trained. */
-function recording(inner: Runner): Runner & { calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> } {
-  const calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> = [];
-  return {
-    encoders: inner.encoders,
-    calls,
-    async run(plan, options) {
-      const outcome = await inner.run(plan, options);
-      calls.push({ plan, outcome });
-      return outcome;
-    },
-  };
-}
-
-const tiny = withOverrides(preset('quick', 'synthetic'), {
-  split: { trainSize: 80, extraSize: 20, fractions: { shared: 0.2, candidate: 0.4, independent: 0.4 } },
-  encoder: { hidden: [16], outDim: 8 },
-  objective: { projector: { hidden: [8], outDim: 8 } },
-  train: { epochs: 4, batchSize: 16, checkpointEpochs: [2] },
-  seeds: [0, 1],
-  score: { pairs: 2 },
-  probe: { trainSize: 80, testSize: 20, epochs: 3 },
-});
+const tiny = tinyConfig();
 
 /** An over-epochs result with chosen loss, accuracy and per-point score changes (no training). */
 function synthetic(o: { loss: [number, number]; accuracy: [number, number]; growthC: number; growthS: number }): OverEpochs {
@@ -138,14 +115,14 @@ describe('over-epochs finding: a run through a runner (tiny synthetic)', () => {
 
   test('the plan is every training; measuring at every checkpoint trains nothing', async () => {
     const settings = { ...overEpochsSettings('quick'), config: tiny };
-    const runner = recording(localRunner({ store: runStore(root), workers: 1 }));
+    const { runner, calls } = recordingRunner(runStore(root));
     const plan = await findings['over-epochs'].plan(settings, { runner });
     assert.equal(plan.stages.length, 1);
     const study = await findings['over-epochs'].run(settings, { runner });
-    assert.deepEqual(runner.calls[0].plan.map(jobKey), planJobs(plan).map(jobKey));
-    assert.equal(runner.calls[0].outcome.trained.length, 4);
-    assert.ok(runner.calls.length > 1);
-    for (const call of runner.calls.slice(1)) assert.equal(call.outcome.trained.length, 0, 'measurements train nothing');
+    assert.deepEqual(calls[0].plan.map(jobKey), planJobs(plan).map(jobKey));
+    assert.equal(calls[0].outcome.trained.length, 4);
+    assert.ok(calls.length > 1);
+    for (const call of calls.slice(1)) assert.equal(call.outcome.trained.length, 0, 'measurements train nothing');
 
     assert.deepEqual(study.perSeed.columnNames(), ['epoch', 'seed', 'ssl_loss_f', 'probe_accuracy_f', 'gap_raw', 'gap_ratio']);
     assert.equal(study.perSeed.numRows(), 2 * 2);

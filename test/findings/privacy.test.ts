@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { initBackend } from '../../src/backend';
-import { withObjective, withOverrides } from '../../src/design/experiment-config';
+import { withObjective } from '../../src/design/experiment-config';
 import { preset } from '../../src/design/presets';
 import { planJobs, type FindingPlan } from '../../src/findings/finding';
 import { findings } from '../../src/findings/registry';
@@ -14,9 +14,9 @@ import type { PrivacyStudy } from '../../src/findings/privacy/study';
 import { privacyLevelSummary, privacySummary } from '../../src/findings/privacy/summary';
 import { privacyTrends, privacyVerdict } from '../../src/findings/privacy/verdict';
 import { jobKey } from '../../src/plans/job-key';
-import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
-import type { TrainingPlan } from '../../src/plans/training-job';
 import { runStore } from '../../src/runs/run-store';
+import { recordingRunner } from './record-runs';
+import { briefTraining, tinyConfig } from './tiny-config';
 
 /** A study table with known answers: per epsilon and seed, a gap and an accuracy. */
 function study(gap: (epsilon: number, seed: number) => number, accuracy: (epsilon: number, seed: number) => number) {
@@ -26,22 +26,6 @@ function study(gap: (epsilon: number, seed: number) => number, accuracy: (epsilo
   return aq.from(rows);
 }
 const level = (e: number) => (e === Infinity ? 4 : e === 20 ? 3 : e === 8 ? 2 : 1);
-
-/** A runner that records every `run` call (its jobs and what it trained). */
-function recording(inner: Runner): { runner: Runner; calls: Array<{ jobs: TrainingPlan; outcome: PlanOutcome }> } {
-  const calls: Array<{ jobs: TrainingPlan; outcome: PlanOutcome }> = [];
-  return {
-    calls,
-    runner: {
-      encoders: inner.encoders,
-      async run(plan, options) {
-        const outcome = await inner.run(plan, options);
-        calls.push({ jobs: plan, outcome });
-        return outcome;
-      },
-    },
-  };
-}
 
 describe('privacy finding', () => {
   test('privacyConfigs: every level on the same per-example architecture; Infinity without dp', () => {
@@ -102,15 +86,7 @@ describe('privacy finding', () => {
       await initBackend();
     });
     after(() => rmSync(root, { recursive: true, force: true }));
-    const config = withOverrides(preset('quick', 'synthetic'), {
-      split: { trainSize: 80, extraSize: 20, fractions: { shared: 0.2, candidate: 0.4, independent: 0.4 } },
-      encoder: { hidden: [16], outDim: 8 },
-      objective: { projector: { hidden: [8], outDim: 8 } },
-      train: { epochs: 2, batchSize: 16, checkpointEpochs: [] },
-      seeds: [0],
-      score: { pairs: 2 },
-      probe: { trainSize: 80, testSize: 20, epochs: 2 },
-    });
+    const config = tinyConfig(briefTraining);
     const settings: PrivacySettings = { ...findings.privacy.settings('quick'), config, frameworks: ['byol', 'supervised'], epsilons: [Infinity, 20, 8, 2] };
 
     test('plan: one stage with every level of every framework; run trains it in one call and nothing after', async () => {
@@ -120,9 +96,9 @@ describe('privacy finding', () => {
       assert.equal(jobs.length, 2 * 4 * 2, 'frameworks x levels x sides');
       const levels = privacyLevels(settings);
       assert.deepEqual(Object.keys(levels), ['byol', 'supervised']);
-      const { runner, calls } = recording(localRunner({ store: runStore(root), workers: 1 }));
+      const { runner, calls } = recordingRunner(runStore(root));
       const s = await findings.privacy.run(settings, { runner });
-      assert.deepEqual(calls[0].jobs.map(jobKey), jobs.map(jobKey), 'the first call trains the plan\'s one stage');
+      assert.deepEqual(calls[0].plan.map(jobKey), jobs.map(jobKey), 'the first call trains the plan\'s one stage');
       assert.equal(calls[0].outcome.trained.length, jobs.length);
       assert.ok(calls.length > 1, 'the measurements load through the runner');
       for (const c of calls.slice(1)) assert.equal(c.outcome.trained.length, 0, 'measurements train nothing');
@@ -145,7 +121,7 @@ describe('privacy finding', () => {
       assert.deepEqual(v.parts.map((p) => p.name), ['byol', 'supervised']);
       assert.equal(v.lines[v.lines.length - 1], v.sentence);
       assert.deepEqual(findings.privacy.figures(s).map((f) => f.name), ['gap-against-privacy', 'accuracy-against-privacy']);
-      const again = recording(localRunner({ store: runStore(root), workers: 1 }));
+      const again = recordingRunner(runStore(root));
       await findings.privacy.run(settings, { runner: again.runner });
       assert.ok(again.calls.every((c) => c.outcome.trained.length === 0), 'a second run trains nothing');
     });

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { initBackend } from '../../src/backend';
-import { withOverrides } from '../../src/design/experiment-config';
 import { preset } from '../../src/design/presets';
 import { planJobs } from '../../src/findings/finding';
 import { findings } from '../../src/findings/registry';
@@ -15,11 +14,11 @@ import { regularizerLevelSummary, regularizerSummary } from '../../src/findings/
 import { regularizerTrends, regularizerVerdict } from '../../src/findings/regularizer/verdict';
 import { encoderRunConfig } from '../../src/plans/encoder-run';
 import { jobKey } from '../../src/plans/job-key';
-import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
 import { sidePlan } from '../../src/plans/side-plan';
-import type { TrainingPlan } from '../../src/plans/training-job';
 import { runKey } from '../../src/runs/run-key';
 import { runStore } from '../../src/runs/run-store';
+import { recordingRunner } from './record-runs';
+import { briefTraining, tinyConfig } from './tiny-config';
 
 before(async () => {
   await initBackend();
@@ -29,22 +28,6 @@ function study(gap: (w: number, s: number) => number, accuracy: (w: number, s: n
   const rows = [];
   for (const weight of [0, 0.5, 1, 2]) for (const seed of [0, 1, 2]) rows.push({ weight, seed, align_f_S_C: 0.1 + weight, S_C_raw: gap(weight, seed), gap_raw: gap(weight, seed), S_C_range: 0, gap_range: 0, accuracy: accuracy(weight, seed) });
   return aq.from(rows);
-}
-
-/** A runner that records every `run` call (its jobs and what it trained). */
-function recording(inner: Runner): { runner: Runner; calls: Array<{ jobs: TrainingPlan; outcome: PlanOutcome }> } {
-  const calls: Array<{ jobs: TrainingPlan; outcome: PlanOutcome }> = [];
-  return {
-    calls,
-    runner: {
-      encoders: inner.encoders,
-      async run(plan, options) {
-        const outcome = await inner.run(plan, options);
-        calls.push({ jobs: plan, outcome });
-        return outcome;
-      },
-    },
-  };
 }
 
 describe('regularizer finding', () => {
@@ -90,15 +73,7 @@ describe('regularizer finding', () => {
   describe('runs through any runner (tiny synthetic run)', () => {
     const root = mkdtempSync(join(tmpdir(), 'sslmem-regularizer-'));
     after(() => rmSync(root, { recursive: true, force: true }));
-    const config = withOverrides(preset('quick', 'synthetic'), {
-      split: { trainSize: 80, extraSize: 20, fractions: { shared: 0.2, candidate: 0.4, independent: 0.4 } },
-      encoder: { hidden: [16], outDim: 8 },
-      objective: { projector: { hidden: [8], outDim: 8 } },
-      train: { epochs: 2, batchSize: 16, checkpointEpochs: [] },
-      seeds: [0],
-      score: { pairs: 2 },
-      probe: { trainSize: 80, testSize: 20, epochs: 2 },
-    });
+    const config = tinyConfig(briefTraining);
     const settings: RegularizerSettings = { ...findings.regularizer.settings('quick'), config };
 
     test('plan: every weight in one stage (weight 0 = the plain config); run trains it in one call and nothing after', async () => {
@@ -107,9 +82,9 @@ describe('regularizer finding', () => {
       const jobs = planJobs(plan);
       assert.equal(jobs.length, 4 * 2);
       assert.deepEqual(jobs.slice(0, 2).map(jobKey), sidePlan(config).map(jobKey));
-      const { runner, calls } = recording(localRunner({ store: runStore(root), workers: 1 }));
+      const { runner, calls } = recordingRunner(runStore(root));
       const s = await findings.regularizer.run(settings, { runner });
-      assert.deepEqual(calls[0].jobs.map(jobKey), jobs.map(jobKey));
+      assert.deepEqual(calls[0].plan.map(jobKey), jobs.map(jobKey));
       assert.equal(calls[0].outcome.trained.length, jobs.length);
       assert.ok(calls.length > 1);
       for (const c of calls.slice(1)) assert.equal(c.outcome.trained.length, 0, 'measurements train nothing');

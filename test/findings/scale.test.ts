@@ -14,38 +14,16 @@ import { cheapestSettings } from '../../src/findings/scale/summary';
 import { scaleVerdict } from '../../src/findings/scale/verdict';
 import type { ScaleStudy } from '../../src/findings/scale/study';
 import { sharedEncoders } from '../../src/plans/encoder-run';
-import { localRunner, type PlanOutcome, type Runner } from '../../src/plans/runner';
 import { jobKey } from '../../src/plans/job-key';
-import type { TrainingPlan } from '../../src/plans/training-job';
 import { runStore } from '../../src/runs/run-store';
+import { recordingRunner } from './record-runs';
+import { tinyConfig } from './tiny-config';
 
 before(async () => {
   await initBackend();
 });
 
-/** A runner that records every plan it runs and what it trained. */
-function recording(inner: Runner): Runner & { calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> } {
-  const calls: Array<{ plan: TrainingPlan; outcome: PlanOutcome }> = [];
-  return {
-    encoders: inner.encoders,
-    calls,
-    async run(plan, options) {
-      const outcome = await inner.run(plan, options);
-      calls.push({ plan, outcome });
-      return outcome;
-    },
-  };
-}
-
-const tiny = withOverrides(preset('quick', 'synthetic'), {
-  split: { trainSize: 80, extraSize: 20, fractions: { shared: 0.2, candidate: 0.4, independent: 0.4 } },
-  encoder: { hidden: [16], outDim: 8 },
-  objective: { projector: { hidden: [8], outDim: 8 } },
-  train: { epochs: 4, batchSize: 16, checkpointEpochs: [2] },
-  seeds: [0, 1],
-  score: { pairs: 2 },
-  probe: { trainSize: 80, testSize: 20, epochs: 3 },
-});
+const tiny = tinyConfig();
 
 /** A study with hand-made measures (no training). */
 function handMade(pValues: Record<string, number[]>, minCandidates = 2): ScaleStudy {
@@ -104,15 +82,15 @@ describe('scale finding: a run through a runner (tiny synthetic)', () => {
       alpha: 1e-3,
       minCandidates: 2,
     };
-    const runner = recording(localRunner({ store: runStore(root), workers: 1 }));
+    const { runner, calls } = recordingRunner(runStore(root));
     const plan = await findings.scale.plan(settings, { runner });
     assert.equal(plan.stages.length, 1);
     assert.equal(planJobs(plan).length, 2 * 2 * 2, 'f and g, two seeds, two regimes');
     const study = await findings.scale.run(settings, { runner });
-    assert.deepEqual(runner.calls[0].plan.map(jobKey), planJobs(plan).map(jobKey), 'the first call is the stage');
-    assert.equal(runner.calls[0].outcome.trained.length, 8);
-    assert.ok(runner.calls.length > 1);
-    for (const call of runner.calls.slice(1)) assert.equal(call.outcome.trained.length, 0, 'measurements train nothing');
+    assert.deepEqual(calls[0].plan.map(jobKey), planJobs(plan).map(jobKey), 'the first call is the stage');
+    assert.equal(calls[0].outcome.trained.length, 8);
+    assert.ok(calls.length > 1);
+    for (const call of calls.slice(1)) assert.equal(call.outcome.trained.length, 0, 'measurements train nothing');
 
     const measures = study.measures;
     assert.deepEqual(measures.columnNames(), ['regime', 'train_size', 'candidates', 'per_encoder', 'epoch', 'seeds', 'image_epochs', 'train_seconds', 'ssl_loss_f', 'mean_S_C', 'mean_S_S', 'mean_S_E', 'gap', 't', 'p_value']);

@@ -1,8 +1,7 @@
 import type { ColumnTable } from 'arquero';
 import type { RankTrend } from '../../measure/level-summary';
-import { createRng } from '../../util/rng';
 import type { Verdict, VerdictPart } from '../finding';
-import { levelTrend } from '../level-study';
+import { levelTrends, trendWords, type LevelTrends, type LevelTrendsOptions } from '../level-study';
 import type { PrivacyStudy } from './study';
 import { privacyLevelSummary } from './summary';
 
@@ -10,11 +9,7 @@ import { privacyLevelSummary } from './summary';
 export type FallsWithEpsilon = RankTrend;
 
 /** Whether memorization and accuracy of one framework's study table fall with epsilon (`privacyTrends`). */
-export interface PrivacyTrends {
-  readonly memorization: FallsWithEpsilon;
-  readonly accuracy: FallsWithEpsilon;
-  readonly holds: boolean;
-}
+export type PrivacyTrends = LevelTrends;
 
 /**
  * The finding's test on one framework's study table (`study.levels[framework]`): does
@@ -23,16 +18,11 @@ export interface PrivacyTrends {
  * the level's epsilon (Infinity highest) and the per-seed values, with a one-sided
  * permutation p-value (999 permutations, seeded); it holds when both fall at `alpha`.
  */
-export function privacyTrends(levels: ColumnTable, options: { column?: string; alpha?: number; seed?: number } = {}): PrivacyTrends {
-  const alpha = options.alpha ?? 0.05;
-  const rng = createRng(options.seed ?? 0);
-  const order = (e: number) => (e === Infinity ? Number.MAX_VALUE : e);
-  const memorization = levelTrend(levels, 'epsilon', options.column ?? 'gap_raw', order, rng.fork('memorization'), alpha);
-  const accuracy = levelTrend(levels, 'epsilon', 'accuracy', order, rng.fork('accuracy'), alpha);
-  return { memorization, accuracy, holds: memorization.falls && accuracy.falls };
+export function privacyTrends(levels: ColumnTable, options: LevelTrendsOptions = {}): PrivacyTrends {
+  return levelTrends(levels, 'epsilon', (e) => (e === Infinity ? Number.MAX_VALUE : e), options);
 }
 
-const falls = (f: FallsWithEpsilon) => `${f.falls ? 'falls' : 'does not fall'} as epsilon falls (Spearman rho ${f.rho.toFixed(2)}, one-sided p = ${f.pValue.toFixed(3)})`;
+const falls = (f: FallsWithEpsilon) => trendWords(f, 'epsilon falls');
 
 /**
  * Whether DP lowers memorization and accuracy together, per framework (`privacyTrends`):

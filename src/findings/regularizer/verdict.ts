@@ -1,8 +1,7 @@
 import type { ColumnTable } from 'arquero';
 import type { RankTrend } from '../../measure/level-summary';
-import { createRng } from '../../util/rng';
 import type { Verdict } from '../finding';
-import { levelTrend } from '../level-study';
+import { levelTrends, trendWords, type LevelTrends, type LevelTrendsOptions } from '../level-study';
 import type { RegularizerStudy } from './study';
 import { regularizerLevelSummary } from './summary';
 
@@ -10,11 +9,7 @@ import { regularizerLevelSummary } from './summary';
 export type FallsWithWeight = RankTrend;
 
 /** Whether memorization and accuracy fall as the weight grows (`regularizerTrends`). */
-export interface RegularizerTrends {
-  readonly memorization: FallsWithWeight;
-  readonly accuracy: FallsWithWeight;
-  readonly holds: boolean;
-}
+export type RegularizerTrends = LevelTrends;
 
 /**
  * The finding's test on a study table: do memorization (`gap_raw`, or `column`) and
@@ -22,16 +17,12 @@ export interface RegularizerTrends {
  * values, one-sided permutation p-value, 999 permutations, seeded)? Holds when both fall
  * at `alpha`.
  */
-export function regularizerTrends(levels: ColumnTable, options: { column?: string; alpha?: number; seed?: number } = {}): RegularizerTrends {
-  const alpha = options.alpha ?? 0.05;
-  const rng = createRng(options.seed ?? 0);
-  const test = (name: string) => levelTrend(levels, 'weight', name, (w) => -w, rng.fork(name), alpha);
-  const memorization = test(options.column ?? 'gap_raw');
-  const accuracy = test('accuracy');
-  return { memorization, accuracy, holds: memorization.falls && accuracy.falls };
+export function regularizerTrends(levels: ColumnTable, options: LevelTrendsOptions = {}): RegularizerTrends {
+  // The memorization test draws from the fork named after its column.
+  return levelTrends(levels, 'weight', (w) => -w, { ...options, memorizationStream: options.column ?? 'gap_raw' });
 }
 
-const falls = (f: FallsWithWeight) => `${f.falls ? 'falls' : 'does not fall'} as the weight grows (Spearman rho ${f.rho.toFixed(2)}, one-sided p = ${f.pValue.toFixed(3)})`;
+const falls = (f: FallsWithWeight) => trendWords(f, 'the weight grows');
 
 /**
  * Whether regularising alignment lowers memorization and accuracy together: two parts
