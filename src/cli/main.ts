@@ -86,6 +86,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   const verbose = rest.includes('--verbose');
   const savedBackend = process.env.SSLMEM_BACKEND;
+  const savedImageCache = process.env.SSLMEM_IMAGE_CACHE;
   const label = Object.hasOwn(commands, name) ? `sslmem ${name}` : 'sslmem';
   try {
     if (!Object.hasOwn(commands, name)) {
@@ -111,6 +112,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } finally {
     if (savedBackend === undefined) delete process.env.SSLMEM_BACKEND;
     else process.env.SSLMEM_BACKEND = savedBackend;
+    if (savedImageCache === undefined) delete process.env.SSLMEM_IMAGE_CACHE;
+    else process.env.SSLMEM_IMAGE_CACHE = savedImageCache;
   }
 }
 
