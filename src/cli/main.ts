@@ -17,6 +17,7 @@ import { runJobCommand } from './run-job-command';
 import { runsCommand } from './runs-command';
 import { probeCommand } from './probe-command';
 import { queueCommand } from './queue-command';
+import { reportCommand } from './report-command';
 import { scoreCommand } from './score-command';
 import { trainCommand } from './train-command';
 import { workerCommand } from './worker-command';
@@ -37,6 +38,7 @@ export const commands: Readonly<Record<string, Command>> = {
   worker: workerCommand,
   jupyter: jupyterCommand,
   queue: queueCommand,
+  report: reportCommand,
 };
 
 /** `sslmem --help`: the commands and where to read more. */
