@@ -69,7 +69,8 @@ export function validateTrainingJob(value: unknown, where: string, options: Vali
     if (roots !== 'any' && !roots.some((root) => inside(root, dataset.dir as string))) {
       throw new InputError(`${where}.dataset.dir`, roots.length === 0 ? 'no dataset folder (this worker serves no --data-root)' : `a folder inside ${roots.join(', ')}`, JSON.stringify(dataset.dir));
     }
-    if (roots !== 'any' && !roots.some((root) => insideReally(root, dataset.dir as string))) {
+    // An image folder is listed while the job is checked: its real path must lie under a root first.
+    if (dataset.name === 'folder' && roots !== 'any' && !roots.some((root) => insideReally(root, dataset.dir as string))) {
       throw new InputError(`${where}.dataset.dir`, `an existing folder inside ${roots.join(', ')} (symbolic links followed)`, `${JSON.stringify(dataset.dir)}, which does not exist or leads outside`);
     }
   }
