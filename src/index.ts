@@ -23,6 +23,7 @@ export * from './design';
 export * from './measure';
 export * from './findings';
 export * from './plot';
+export * from './report';
 export * from './notebook';
 export * from './plans';
 export * from './queue';

@@ -58,3 +58,32 @@ export function readRunOutput(dir: string): RunOutput {
   });
   return { dir, config, summary, rows, allPoints, scoreColumns };
 }
+
+/** A score table as `memorizationScores` or `allPointScores` returns it (an arquero table's reading side). */
+export interface ScoreTableLike {
+  columnNames(): string[];
+  numRows(): number;
+  get(column: string, row: number): unknown;
+}
+
+/**
+ * A run in memory, as the report reads it: `config` and its score table (one row per point:
+ * `id`, `set`, `label`, `score_*`; a `fold` column for all-point scores), e.g. in a notebook
+ * `runOutputOf(config, await memorizationScores(config))`.
+ */
+export function runOutputOf(config: ExperimentConfig, table: ScoreTableLike, options: { dir?: string; summary?: Record<string, unknown> } = {}): RunOutput {
+  const names = table.columnNames();
+  const scoreColumns = names.filter((n) => n.startsWith('score_'));
+  const allPoints = names.includes('fold');
+  const rows: ScoreRow[] = [];
+  for (let i = 0; i < table.numRows(); i++) {
+    rows.push({
+      id: Number(table.get('id', i)),
+      set: names.includes('set') ? String(table.get('set', i)) : 'train',
+      label: Number(table.get('label', i)),
+      scores: Object.fromEntries(scoreColumns.map((c) => [c, Number(table.get(c, i))])),
+      ...(allPoints ? { fold: Number(table.get('fold', i)) } : {}),
+    });
+  }
+  return { dir: options.dir ?? '(in memory)', config, summary: options.summary, rows, allPoints, scoreColumns };
+}

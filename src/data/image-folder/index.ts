@@ -7,3 +7,4 @@ export * from './scan-image-folder';
 export * from './image-cache';
 export * from './load-image-folder';
 export * from './image-folder-facts';
+export * from './write-image-folder';
