@@ -21,6 +21,7 @@ describe('--data folder:PATH', () => {
 
   test('parseDataOption reads folder:PATH and dataset names, and says what it takes', () => {
     assert.deepEqual(parseDataOption('folder:/data/photos'), { name: 'folder', dir: '/data/photos' });
+    assert.deepEqual(parseDataOption('folder:photos'), { name: 'folder', dir: join(process.cwd(), 'photos') });
     assert.deepEqual(parseDataOption('cifar10'), { name: 'cifar10' });
     assert.throws(() => parseDataOption('folder:'), /option --data: expected folder:PATH/);
     assert.throws(() => parseDataOption('photos'), /option --data: expected folder:PATH \(an image folder\) or a dataset name/);
