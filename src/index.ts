@@ -13,11 +13,11 @@ export { initBackend, describeBackend } from './backend';
 export type { BackendInfo, BackendOptions } from './backend';
 
 // Data.
-export { loadDataset, splitSets, classNames } from './data';
-export type { DatasetName, ImageDataset } from './data';
+export { loadDataset, splitSets, describeSplit, classNames, writeImageFolder } from './data';
+export type { DatasetName, ImageDataset, ImageFolderPair } from './data';
 
 // The experiment as data: config, presets, the `with*` helpers, its data and four sets.
-export { preset, presetNames, withOverrides, withObjective, withPrivacy, validateExperimentConfig, loadExperimentData, setNames } from './design';
+export { preset, presetNames, withOverrides, withObjective, withPrivacy, validateExperimentConfig, loadExperimentData, setNames, folderPreset } from './design';
 export type { ConfigOverrides, ExperimentConfig, ExperimentData, PresetName, SetName } from './design';
 
 // Encoders, objectives (frameworks), augmentations and the trainer.
@@ -73,5 +73,8 @@ export { lineFigure, scatterFigure, histogramFigure, boxFigure, barFigure, heatm
 export type { PlotlyFigure } from './plot';
 
 // Display in a notebook (and tables as text anywhere).
-export { showTable, showFigure, showImageGrid, showVerdict, setupPlotly, trainingProgress, printTable, tableText } from './notebook';
+export { showTable, showFigure, showImageGrid, showVerdict, showMemorizationReport, setupPlotly, trainingProgress, printTable, tableText } from './notebook';
+
+// The memorization report of a run (a self-contained HTML page).
+export { runOutputOf, writeMemorizationReport } from './report';
 export type { TrainingProgress } from './notebook';

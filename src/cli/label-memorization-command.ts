@@ -2,6 +2,7 @@ import type { ColumnTable } from 'arquero';
 import { labelMemorization, labelMemorizationConfig, labelMemorizationKey, labelMemorizationKind } from '../measure/label-memorization';
 import { compareSets, defaultComparisons, scoreStatistics } from '../measure/summarize-scores';
 import type { Command } from './command';
+import { requireLabels } from './require-labels';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
@@ -112,6 +113,7 @@ export const labelMemorizationCommand: Command = {
   },
   async run({ values }, io) {
     const started = await startRun(values, io);
+    requireLabels(started.config, 'sslmem label-memorization');
     const ctx: RunContext = { ...started, config: labelMemorizationConfig(started.config) };
     const { config, store } = ctx;
     await loadData(ctx);

@@ -18,6 +18,7 @@ import { runJobCommand } from './run-job-command';
 import { runsCommand } from './runs-command';
 import { probeCommand } from './probe-command';
 import { queueCommand } from './queue-command';
+import { reportCommand } from './report-command';
 import { scoreCommand } from './score-command';
 import { trainCommand } from './train-command';
 import { workerCommand } from './worker-command';
@@ -39,6 +40,7 @@ export const commands: Readonly<Record<string, Command>> = {
   worker: workerCommand,
   jupyter: jupyterCommand,
   queue: queueCommand,
+  report: reportCommand,
 };
 
 /** `sslmem --help`: the commands and where to read more. */
@@ -88,6 +90,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   const verbose = rest.includes('--verbose');
   const savedBackend = process.env.SSLMEM_BACKEND;
+  const savedImageCache = process.env.SSLMEM_IMAGE_CACHE;
   const label = Object.hasOwn(commands, name) ? `sslmem ${name}` : 'sslmem';
   try {
     if (!Object.hasOwn(commands, name)) {
@@ -113,6 +116,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } finally {
     if (savedBackend === undefined) delete process.env.SSLMEM_BACKEND;
     else process.env.SSLMEM_BACKEND = savedBackend;
+    if (savedImageCache === undefined) delete process.env.SSLMEM_IMAGE_CACHE;
+    else process.env.SSLMEM_IMAGE_CACHE = savedImageCache;
   }
 }
 

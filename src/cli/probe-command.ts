@@ -1,6 +1,7 @@
 import * as aq from 'arquero';
 import { probeEncoder } from '../measure/probe-encoder';
 import type { Command } from './command';
+import { requireLabels } from './require-labels';
 import { experimentOptionSpecs } from './experiment-options';
 import { configJson } from './output-names';
 import type { OptionSpec } from './parse-args';
@@ -25,6 +26,7 @@ export const probeCommand: Command = {
   },
   async run({ values }, io) {
     const ctx = await startRun(values, io);
+    requireLabels(ctx.config, 'sslmem probe');
     const data = await loadData(ctx);
     const pair = await trainBoth(ctx);
     const rows: Array<{ side: string; seed: number; accuracy: number; train_accuracy: number; loss: number; test_loss: number }> = [];

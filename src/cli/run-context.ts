@@ -19,6 +19,7 @@ import { historyFileName } from './output-names';
 import { formatDuration, statusLine, type StatusLine } from './status-line';
 import { checkOutputDir } from './write-outputs';
 import { trainingReporter } from './training-reporter';
+import { imageFolderNote, useImageCacheBeside } from './image-folder-note';
 
 /** What a training command has resolved before it runs: config, output folder, run store, backend. */
 export interface RunContext {
@@ -46,6 +47,7 @@ export interface RunContext {
  * (a command that resolved it itself, e.g. over a finding's settings).
  */
 export async function startRun(values: Readonly<Record<string, unknown>>, io: CliIo, options: { config?: ExperimentConfig } = {}): Promise<RunContext> {
+  useImageCacheBeside(values.runs as string | undefined);
   const config = options.config ?? resolveExperimentConfig(values);
   const out = values.out;
   if (typeof out !== 'string') throw new InputError('option --out', 'a folder for the output files (--out DIR)', 'nothing');
@@ -81,6 +83,8 @@ export async function loadData(ctx: RunContext): Promise<ExperimentData> {
   const data = await loadExperimentData(ctx.config);
   const sizes = (['S_C', 'S_S', 'S_I', 'S_E'] as const).map((s) => `${s} ${data.split[s].length}`).join(', ');
   ctx.line.log(`data: ${ctx.config.dataset.name}, ${sizes}`);
+  const folder = imageFolderNote(data.pair);
+  if (folder !== undefined) ctx.line.log(folder);
   return data;
 }
 

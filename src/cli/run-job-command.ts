@@ -5,6 +5,7 @@ import { readPlanFile } from '../plans/plan-file';
 import { trainJobTask } from '../plans/train-job-task';
 import { defaultRunRoot, runStore } from '../runs/run-store';
 import type { Command } from './command';
+import { useImageCacheBeside } from './image-folder-note';
 import { backendNames } from './experiment-options';
 import { formatDuration } from './status-line';
 import { parseIndexArgument } from './index-argument';
@@ -37,6 +38,7 @@ export const runJobCommand: Command = {
     const { job, key } = plan.jobs[index];
     const info = await initBackend(values.backend === undefined ? {} : { backend: values.backend as BackendChoice });
     const root = resolve((values.runs as string | undefined) ?? defaultRunRoot());
+    useImageCacheBeside(root);
     const quiet = values.quiet === true;
     if (encoderStore(runStore(root)).has(job)) {
       if (!quiet) io.stdout.write(`job ${index} (${job.label}): already in the run store ${root}\n`);

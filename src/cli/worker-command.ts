@@ -7,6 +7,7 @@ import { defaultWorkerLimits } from '../queue/worker-limits';
 import { defaultRunRoot } from '../runs/run-store';
 import { InputError } from '../util/errors';
 import type { Command } from './command';
+import { useImageCacheBeside } from './image-folder-note';
 import { backendNames } from './experiment-options';
 
 /** `sslmem worker`: serve a Redis training queue until stopped. */
@@ -49,6 +50,7 @@ export const workerCommand: Command = {
       throw new InputError('option --queue', `a Redis that answers at ${redactedUrl(url)}`, (error as Error).message);
     }
     const root = resolve((values.runs as string | undefined) ?? defaultRunRoot());
+    useImageCacheBeside(root);
     const quiet = values.quiet === true;
     const stamp = () => new Date().toISOString().slice(11, 19);
     const backend = (values.backend as BackendChoice | undefined) ?? ((process.env.SSLMEM_BACKEND as BackendChoice | undefined) || 'auto');

@@ -13,7 +13,7 @@ const digits: DatasetFacts = { trainSize: 60000, testSize: 10000, shape: [28, 28
 /**
  * The canonical sizes of the datasets `loadDataset` reads (its readers insist on them), so
  * a config can be checked against them before anything loads. `synthetic` is generated at
- * the size a config asks for: undefined.
+ * the size a config asks for, an image folder's sizes are its own (`imageFolderFacts`): undefined.
  */
 export const datasetFacts: Readonly<Record<DatasetName, DatasetFacts | undefined>> = {
   mnist: digits,
@@ -24,4 +24,5 @@ export const datasetFacts: Readonly<Record<DatasetName, DatasetFacts | undefined
   stl10: { trainSize: 5000, testSize: 8000, shape: [96, 96, 3], numClasses: 10 },
   svhn: { trainSize: 73257, testSize: 26032, shape: [32, 32, 3], numClasses: 10 },
   synthetic: undefined,
+  folder: undefined,
 };

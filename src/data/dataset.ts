@@ -21,6 +21,8 @@ export interface ImageDataset {
   readonly numClasses: number;
   /** Optional names of the classes, `numClasses` entries. */
   readonly classNames?: readonly string[];
+  /** For a dataset read from files (an image folder): each image's file, `n` entries (paths relative to the folder). */
+  readonly files?: readonly string[];
 }
 
 /** Number of images in a dataset. */

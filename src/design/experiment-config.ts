@@ -1,6 +1,4 @@
 import { augmentationFromConfig, type AugmentationConfig } from '../augment/augmentation-from-config';
-import { datasetFacts } from '../data/dataset-facts';
-import { datasetLoaders, type DatasetName } from '../data/load-dataset';
 import { splitSizes, type SplitFractions } from '../data/splits';
 import { defaultSyntheticOptions } from '../data/synthetic';
 import { resolveEncoderConfig } from '../encoders/create-encoder';
@@ -10,6 +8,8 @@ import type { ObjectiveConfig } from '../methods/objective';
 import type { TrainOptions } from '../train/train-options';
 import { describeValue, InputError } from '../util/errors';
 import { assertPlainData, safeMerge } from '../util/safe-keys';
+import { checkDatasetSpec, datasetSpecFields } from './check-dataset-spec';
+import { datasetFactsOf, type DatasetSpec } from './dataset-facts-of';
 import { checkPrivateTraining, privateParts, resolveExperimentDp, type ExperimentDp } from './privacy-config';
 
 /**
@@ -21,7 +21,8 @@ import { checkPrivateTraining, privateParts, resolveExperimentDp, type Experimen
 export interface ExperimentConfig {
   /** Name shown in reports, e.g. `quick`. */
   readonly name: string;
-  readonly dataset: { readonly name: DatasetName; readonly dir?: string };
+  /** The dataset: a name and folder; an image folder (`folder`) also its `size`, `channels` and `heldOut` (see `DatasetSpec`). */
+  readonly dataset: DatasetSpec;
   /** The four sets (see `splitSets`); `trainSize` images of the train split are used. */
   readonly split: {
     readonly trainSize: number;
@@ -95,7 +96,7 @@ export function withObjective(config: ExperimentConfig, objective: ObjectiveConf
   assertPlainData(objective, 'withObjective objective');
   const next: ObjectiveConfig = typeof objective === 'string' ? { name: objective } : objective;
   const created = createObjective(next);
-  const numClasses = datasetFacts[config.dataset.name]?.numClasses;
+  const numClasses = datasetFactsOf(config.dataset)?.numClasses;
   const full: ObjectiveConfig = next.name === 'supervised' && next.classes === undefined && numClasses !== undefined ? { ...next, classes: numClasses } : next;
   const encoder = created.encoderProblem?.(config.encoder) !== undefined && created.suggestedEncoder !== undefined ? created.suggestedEncoder : config.encoder;
   return validated({ ...config, objective: full, encoder }, options);
@@ -114,8 +115,6 @@ export type ExperimentTrain = Pick<TrainOptions, 'epochs' | 'batchSize' | 'optim
 
 /** Which side of the SSLMem estimate an encoder is: f saw `S_C`, g saw `S_I`. */
 export type Side = 'f' | 'g';
-
-const datasetNames = Object.keys(datasetLoaders);
 
 /**
  * Parts of a config whose fields depend on one field (the encoder's `kind`, the objective's
@@ -175,7 +174,7 @@ export const maxConfigNameLength = 256;
 /** The fields of the closed parts of a config (encoder, objective and augment are checked by their factories). */
 const knownFields: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['', ['name', 'dataset', 'split', 'encoder', 'objective', 'augment', 'train', 'seeds', 'score', 'probe', 'dp']],
-  ['dataset', ['name', 'dir']],
+  ['dataset', datasetSpecFields],
   ['split', ['trainSize', 'fractions', 'extraSize', 'stratified', 'seed']],
   ['split.fractions', ['shared', 'candidate', 'independent']],
   ['train', ['epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'warmupEpochs', 'checkpointEpochs', 'dropLast', 'finalLr', 'weightDecay']],
@@ -198,11 +197,12 @@ function checkKnownFields(config: ExperimentConfig, where: string): void {
 }
 
 /**
- * The sizes of the dataset splits a config reads: the canonical ones (`datasetFacts`), or
- * for `synthetic` the sizes `loadExperimentData` generates.
+ * The sizes of the dataset splits a config reads: the canonical ones (`datasetFacts`), an
+ * image folder's own (its files are listed, not decoded), or for `synthetic` the sizes
+ * `loadExperimentData` generates.
  */
 export function experimentDataSizes(config: Pick<ExperimentConfig, 'dataset' | 'split' | 'probe'>): { train: number; test: number; shape: readonly [number, number, number] } {
-  const facts = datasetFacts[config.dataset.name];
+  const facts = datasetFactsOf(config.dataset);
   if (facts !== undefined) return { train: facts.trainSize, test: facts.testSize, shape: facts.shape };
   return {
     train: Math.max(config.split.trainSize, config.probe.trainSize),
@@ -230,10 +230,7 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
     if (config[field] === undefined) throw new InputError(`${where}.${field}`, 'a value', 'nothing');
   }
   checkKnownFields(config, where);
-  oneOf(config.dataset.name, datasetNames, `${where}.dataset.name`);
-  if (config.dataset.dir !== undefined && typeof config.dataset.dir !== 'string') {
-    throw new InputError(`${where}.dataset.dir`, 'a folder path (string)', describeValue(config.dataset.dir));
-  }
+  checkDatasetSpec(config.dataset, `${where}.dataset`);
   positiveInt(config.split.trainSize, `${where}.split.trainSize`, 10);
   positiveInt(config.split.extraSize, `${where}.split.extraSize`, 0);
   oneOf(config.split.stratified, [true, false], `${where}.split.stratified`);
@@ -283,8 +280,9 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
 function checkSizes(config: ExperimentConfig, where: string): void {
   const data = experimentDataSizes(config);
   const name = config.dataset.name;
+  const folder = name === 'folder' ? `the image folder ${config.dataset.dir} (${data.train} training and ${data.test} test images)` : undefined;
   const within = (value: number, max: number, field: string, what: string): void => {
-    if (value > max) throw new InputError(`${where}.${field}`, `at most ${max} (${what} of ${name})`, String(value));
+    if (value > max) throw new InputError(`${where}.${field}`, `at most ${max} (${what} of ${folder ?? name})`, String(value));
   };
   within(config.split.trainSize, data.train, 'split.trainSize', 'the train split');
   within(config.split.extraSize, data.test, 'split.extraSize', 'the test split, where S_E comes from');
@@ -319,7 +317,11 @@ function checkParts(config: ExperimentConfig, where: string): void {
     throw new InputError(`${where}.encoder`, `an encoder objective "${config.objective.name}" can train${suggestion}`, problem);
   }
   const classes = config.objective.name === 'supervised' ? (config.objective.classes as number | undefined) ?? 10 : undefined;
-  const numClasses = datasetFacts[config.dataset.name]?.numClasses;
+  const facts = datasetFactsOf(config.dataset);
+  if (config.objective.name === 'supervised' && facts !== undefined && !facts.labelled) {
+    throw new InputError(`${where}.objective`, 'an SSL objective (supervised training needs labels: give the image folder one subfolder per class)', `"supervised" on the flat folder ${config.dataset.dir}`);
+  }
+  const numClasses = facts?.numClasses;
   if (classes !== undefined && numClasses !== undefined && classes !== numClasses) {
     throw new InputError(`${where}.objective.classes`, `${numClasses} (the classes of ${config.dataset.name})`, String(classes));
   }

@@ -1,6 +1,7 @@
 import type { DatasetPair, ImageDataset } from '../data/dataset';
 import { loadDataset } from '../data/load-dataset';
 import { splitSets, type SplitSets } from '../data/splits';
+import { datasetFactsOf } from './dataset-facts-of';
 import type { ExperimentConfig } from './experiment-config';
 
 /** Names of the four sets, in the order reports show them. */
@@ -15,17 +16,31 @@ export interface ExperimentData {
   readonly split: SplitSets;
 }
 
-/** What `loadDataset` is asked for: the dataset's name and folder, and the sizes a synthetic one is generated with. */
+/**
+ * What `loadDataset` is asked for: the dataset's name and folder, the sizes a synthetic one
+ * is generated with; for an image folder its size, channels, held-out share and the digest
+ * of its files (so a job's run key changes with any file, and a worker whose copy differs refuses it).
+ */
 export interface DatasetRequest {
   readonly name: ExperimentConfig['dataset']['name'];
   readonly dir?: string;
   readonly synthetic?: { readonly n: number; readonly nTest: number; readonly seed: number };
+  readonly size?: readonly [number, number];
+  readonly channels?: 1 | 3;
+  readonly heldOut?: number;
+  /** An image folder's content digest (`ImageFolderListing.digest`). */
+  readonly digest?: string;
 }
 
 /** The dataset request of a config (a synthetic dataset is generated large enough for its split and probe). */
 export function datasetRequest(config: Pick<ExperimentConfig, 'dataset' | 'split' | 'probe'>): DatasetRequest {
   const { name, dir } = config.dataset;
   const synthetic = name === 'synthetic' ? { n: Math.max(config.split.trainSize, config.probe.trainSize), nTest: Math.max(config.split.extraSize, config.probe.testSize, 1), seed: 0 } : undefined;
+  if (name === 'folder') {
+    const { size, channels, heldOut } = config.dataset;
+    const digest = datasetFactsOf(config.dataset)?.folder?.digest;
+    return { name, dir, ...(size === undefined ? {} : { size }), ...(channels === undefined ? {} : { channels }), ...(heldOut === undefined ? {} : { heldOut }), ...(digest === undefined ? {} : { digest }) };
+  }
   return { name, ...(dir === undefined ? {} : { dir }), ...(synthetic === undefined ? {} : { synthetic }) };
 }
 
@@ -40,7 +55,9 @@ export function experimentDataset(request: DatasetRequest): Promise<DatasetPair>
   const key = JSON.stringify(request);
   let pair = loadedPairs.get(key);
   if (pair === undefined) {
-    pair = loadDataset(request.name, { dir: request.dir, synthetic: request.synthetic });
+    const { size, channels, heldOut } = request;
+    const folder = request.name === 'folder' ? { folder: { size, channels, heldOut }, ...(request.digest === undefined ? {} : { folderDigest: request.digest }) } : {};
+    pair = loadDataset(request.name, { dir: request.dir, synthetic: request.synthetic, ...folder });
     loadedPairs.set(key, pair);
     pair.catch(() => loadedPairs.delete(key));
   }

@@ -6,3 +6,6 @@ export * from './checkpoint-epochs';
 export * from './privacy-config';
 export * from './subset-study-presets';
 export * from './regime';
+export * from './dataset-facts-of';
+export * from './check-dataset-spec';
+export * from './folder-preset';

@@ -92,6 +92,7 @@ const families: Record<DatasetName, Record<PresetName, ExperimentConfig>> = {
   cifar100: natural,
   stl10: natural,
   svhn: natural,
+  folder: natural,
 };
 
 /**
@@ -103,6 +104,7 @@ export function preset(name: string, dataset: DatasetName = 'mnist', options: Va
   if (!presetNames.includes(name as PresetName)) {
     throw new InputError('preset name', `one of ${presetNames.join(', ')}`, JSON.stringify(name));
   }
+  if (dataset === 'folder') throw new InputError('preset dataset', 'a named dataset (an image folder\'s preset is `folderPreset(name, { name: \'folder\', dir })`, scaled to its size)', '"folder"');
   const family = families[dataset];
   if (family === undefined) throw new InputError('preset dataset', `one of ${Object.keys(families).join(', ')}`, JSON.stringify(dataset));
   const config = fitToDataset(structuredClone(family[name as PresetName]), dataset);

@@ -10,3 +10,4 @@ export * from './training-progress';
 export * from './print-table';
 export { plotlyJsVersion, plotlyScriptHtml } from './plotly-js';
 export * from './show-verdict';
+export * from './show-memorization-report';

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { datasetLoaders } from '../data/load-dataset';
 import { validateExperimentConfig, type ExperimentConfig } from '../design/experiment-config';
@@ -30,6 +31,15 @@ function inside(root: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/** `inside` after symbolic links are followed (false when either path does not exist). */
+function insideReally(root: string, path: string): boolean {
+  try {
+    return inside(realpathSync(root), realpathSync(path));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks that `value` is a training job as plain data before anything runs: the fields of
  * `TrainingJob` and no others, a training set that is a side (`f`, `g`) or sorted distinct
@@ -50,13 +60,18 @@ export function validateTrainingJob(value: unknown, where: string, options: Vali
   if (!Number.isSafeInteger(job.seed)) throw new InputError(`${where}.seed`, 'an integer', JSON.stringify(job.seed));
   const dataset = job.dataset;
   if (!isObject(dataset)) throw new InputError(`${where}.dataset`, 'an object { name, dir?, synthetic? }', JSON.stringify(dataset));
-  for (const key of Object.keys(dataset)) if (!['name', 'dir', 'synthetic'].includes(key)) throw new InputError(`${where}.dataset.${key}`, 'only name, dir, synthetic', 'an unknown field');
+  for (const key of Object.keys(dataset)) if (!['name', 'dir', 'synthetic', 'size', 'channels', 'heldOut', 'digest'].includes(key)) throw new InputError(`${where}.dataset.${key}`, 'only name, dir, synthetic (and for an image folder size, channels, heldOut, digest)', 'an unknown field');
+  if (dataset.digest !== undefined && (dataset.name !== 'folder' || typeof dataset.digest !== 'string' || !/^[0-9a-f]{64}$/.test(dataset.digest))) throw new InputError(`${where}.dataset.digest`, "an image folder's SHA-256 digest (64 hex digits)", JSON.stringify(dataset.digest)?.slice(0, 80) ?? 'nothing');
   if (typeof dataset.name !== 'string' || !Object.hasOwn(datasetLoaders, dataset.name)) throw new InputError(`${where}.dataset.name`, `one of ${Object.keys(datasetLoaders).join(', ')}`, JSON.stringify(dataset.name));
   if (dataset.dir !== undefined) {
     if (typeof dataset.dir !== 'string' || dataset.dir.length === 0) throw new InputError(`${where}.dataset.dir`, 'a folder path', JSON.stringify(dataset.dir));
     const roots = options.dataRoots ?? [];
     if (roots !== 'any' && !roots.some((root) => inside(root, dataset.dir as string))) {
       throw new InputError(`${where}.dataset.dir`, roots.length === 0 ? 'no dataset folder (this worker serves no --data-root)' : `a folder inside ${roots.join(', ')}`, JSON.stringify(dataset.dir));
+    }
+    // An image folder is listed while the job is checked: its real path must lie under a root first.
+    if (dataset.name === 'folder' && roots !== 'any' && !roots.some((root) => insideReally(root, dataset.dir as string))) {
+      throw new InputError(`${where}.dataset.dir`, `an existing folder inside ${roots.join(', ')} (symbolic links followed)`, `${JSON.stringify(dataset.dir)}, which does not exist or leads outside`);
     }
   }
   if (dataset.synthetic !== undefined) {
@@ -78,7 +93,7 @@ export function validateTrainingJob(value: unknown, where: string, options: Vali
   const base = preset('quick');
   const asConfig = {
     name: `job ${job.label}`,
-    dataset: { name: dataset.name, ...(dataset.dir === undefined ? {} : { dir: dataset.dir }) },
+    dataset: { name: dataset.name, ...(dataset.dir === undefined ? {} : { dir: dataset.dir }), ...Object.fromEntries(['size', 'channels', 'heldOut'].filter((k) => dataset[k] !== undefined).map((k) => [k, dataset[k]])) },
     split: job.split,
     encoder: job.encoder,
     objective: job.objective,

@@ -9,8 +9,8 @@ import { defaultDatasetDir } from '../../src/data/data-dir';
 import { cifarBytes, tempDir } from './make-files';
 
 describe('loadDataset', () => {
-  test('the registry holds the eight names', () => {
-    assert.deepEqual(Object.keys(datasetLoaders).sort(), ['cifar10', 'cifar100', 'fashion-mnist', 'kmnist', 'mnist', 'stl10', 'svhn', 'synthetic']);
+  test('the registry holds the eight named datasets and image folders', () => {
+    assert.deepEqual(Object.keys(datasetLoaders).sort(), ['cifar10', 'cifar100', 'fashion-mnist', 'folder', 'kmnist', 'mnist', 'stl10', 'svhn', 'synthetic']);
     assert.ok(isDatasetName('stl10'));
     assert.ok(!isDatasetName('toString'));
   });
@@ -31,7 +31,7 @@ describe('loadDataset', () => {
       assert.equal(pair.train.labels.length, 5);
       await assert.rejects(loadDataset('cifar100', { dir: join(dir, 'nope') }), /nope: expected a folder with the CIFAR-100 binary files .*`npx sslmem download cifar100`/);
       await assert.rejects(loadDataset('fashion-mnist', { dir: join(dir, 'nope') }), /`npx sslmem download fashion-mnist`.*found no such folder/);
-      await assert.rejects(loadDataset('imagenet'), /loadDataset name: expected one of mnist, fashion-mnist, kmnist, cifar10, cifar100, stl10, svhn, synthetic, found "imagenet"/);
+      await assert.rejects(loadDataset('imagenet'), /loadDataset name: expected one of mnist, fashion-mnist, kmnist, cifar10, cifar100, stl10, svhn, synthetic, folder, found "imagenet"/);
     } finally {
       cleanup();
     }

@@ -89,6 +89,7 @@ const floors: readonly (readonly string[])[] = [
   ['plans'],
   ['measure', 'queue'],
   ['findings'],
+  ['report'],
   ['notebook', 'cli'],
   ['index', 'parts', 'engine'],
 ];
