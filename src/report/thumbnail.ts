@@ -1,9 +1,10 @@
-import { PNG } from 'pngjs';
+import { pngCodec } from '../util/pngjs';
 import type { ImageDataset } from '../data/dataset';
 
 /** One image of a dataset as a PNG data URI (`data:image/png;base64,...`) at its stored size. */
 export function thumbnailDataUri(ds: ImageDataset, id: number): string {
   const [h, w, c] = ds.shape;
+  const PNG = pngCodec();
   const png = new PNG({ width: w, height: h });
   const from = id * h * w * c;
   for (let p = 0; p < h * w; p++) {

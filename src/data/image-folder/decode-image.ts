@@ -1,5 +1,5 @@
 import { decode as decodeJpeg } from 'jpeg-js';
-import { PNG } from 'pngjs';
+import { pngCodec } from '../../util/pngjs';
 import { InputError } from '../../util/errors';
 import { defaultImageFolderOptions } from './image-folder-spec';
 import { readImageHeader } from './image-header';
@@ -31,7 +31,7 @@ export function decodeImage(bytes: Uint8Array, file: string, options: { maxPixel
   }
   try {
     if (header.format === 'png') {
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      const png = pngCodec().sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return fromRgba(png.data, png.width, png.height, header.channels);
     }
     if (!hasEndOfImage(bytes)) throw new Error('no end-of-image marker (FF D9): the file is cut short');

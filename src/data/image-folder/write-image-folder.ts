@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { PNG } from 'pngjs';
+import { pngCodec } from '../../util/pngjs';
 import type { ImageDataset } from '../dataset';
 
 /** Options of `writeImageFolder`. */
@@ -46,6 +46,7 @@ export function writeImageFolder(ds: ImageDataset, dir: string, options: WriteIm
     if (format === 'jpeg') {
       bytes = encodeJpeg({ data: rgba, width: w, height: h }, options.quality ?? 92).data;
     } else {
+      const PNG = pngCodec();
       const png = new PNG({ width: w, height: h });
       png.data = rgba;
       bytes = PNG.sync.write(png, { colorType: c === 1 ? 0 : 2 } as Parameters<typeof PNG.sync.write>[1]);
