@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { writeMemorizationReport } from '../report/write-memorization-report';
+import { scoreNormalizations } from '../memorization/normalize-scores';
 import { InputError } from '../util/errors';
 import type { Command } from './command';
 
@@ -15,7 +16,7 @@ export const reportCommand: Command = {
     options: [
       { name: 'run', kind: 'string', valueName: 'DIR', description: 'The --out folder of sslmem score (required).' },
       { name: 'top', kind: 'integer', min: 1, default: 100, description: 'How many of the most (and of the least) memorized images to show.' },
-      { name: 'normalization', kind: 'choice', choices: ['raw', 'range', 'ratio'], defaultText: 'the one the run printed', description: 'Score to rank by.' },
+      { name: 'normalization', kind: 'choice', choices: scoreNormalizations, defaultText: 'the one the run printed', description: 'Score to rank by.' },
       { name: 'html', kind: 'string', valueName: 'FILE', defaultText: 'DIR/report.html', description: 'Where to write the page.' },
     ],
     examples: ['sslmem score --data folder:photos --preset quick --out out/photos', 'sslmem report --run out/photos --top 50'],
