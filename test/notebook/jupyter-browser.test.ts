@@ -197,7 +197,7 @@ describe('Jupyter in a real browser (sslmem jupyter, classic Notebook, headless 
     const idleThreads = threadCount(kernelPid);
     const source = [
       '// a what-if run far longer than anyone waits for',
-      "const long = sslmem.withOverrides(config, { train: { epochs: 3000 }, split: { seed: 11 } });",
+      "const long = sslmem.withOverrides(settings.config, { train: { epochs: 3000 }, split: { seed: 11 } });",
       'const longProgress = sslmem.trainingProgress(long);',
       'await sslmem.trainMissingEncoders(long, { onEpoch: longProgress.onEpoch });',
       'longProgress.finish();',
