@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The project's Jupyter kernel: tslab, with its file watchers switched off.
+// The project's Jupyter kernel: tslab, with its file watchers switched off and its sockets
+// answering only once bound.
 //
 // tslab type-checks every cell with a TypeScript watch program that watches each file it read
 // (dist/*.d.ts, node_modules/**/*.d.ts) and the folders where a module was looked for. When one
@@ -13,5 +14,10 @@ const ts = require('@tslab/typescript-for-tslab');
 const unwatched = { close() {} };
 ts.sys.watchFile = () => unwatched;
 ts.sys.watchDirectory = () => unwatched;
+
+// tslab loads zeromq itself; the same module instance is guarded here (scripts/zmq-bind-guard.cjs).
+const { dirname } = require('node:path');
+const { guardBinds } = require('./zmq-bind-guard.cjs');
+guardBinds(require(require.resolve('zeromq', { paths: [dirname(require.resolve('tslab/dist/jupyter.js'))] })));
 
 require('tslab/dist/main.js').main();
