@@ -27,7 +27,12 @@ const percent = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixe
 function measured(r: RankingReliability, what: string, level: number): ReliabilitySummary {
   const k = r.seeds;
   const interval = r.interval === undefined ? '' : ` (${Math.round(100 * level)}% bootstrap interval ${formatNumber(r.interval[0])} to ${formatNumber(r.interval[1])})`;
-  const verdict = r.reliability < 0.5 ? '; below 0.5 the ranking is mostly the noise of the training runs' : '';
+  const verdict =
+    r.pearson <= 0
+      ? '; the seeds do not agree at all (read it as 0: the ranking is the noise of the training runs)'
+      : r.reliability < 0.5
+        ? '; below 0.5 the ranking is mostly the noise of the training runs'
+        : '';
   const text = [
     `Reliability of the ranking of ${what}, ${r.points} points, by score_raw over ${k} seeds (${r.seedList.join(', ')}):`,
     `  between two seeds: Pearson ${formatNumber(r.pearson)}, Spearman ${formatNumber(r.spearman)}` +
