@@ -48,8 +48,10 @@ export {
   setOffsets,
   classCounts,
   memorizationLevels,
+  rankingReliability,
+  perSeedScores,
 } from './measure';
-export type { AllPointScoresOptions, LabelMemorizationOptions, LayerMemorizationOptions, MemorizationScoresOptions } from './measure';
+export type { AllPointScoresOptions, LabelMemorizationOptions, LayerMemorizationOptions, MemorizationScoresOptions, RankingReliability } from './measure';
 
 // Evaluation of frozen encoders.
 export { extractFeatures, linearProbe, knnAccuracy } from './eval';

@@ -12,6 +12,7 @@ import { loadData, privacyReport, startRun, storedHistories, type RunContext } f
 import { allPointsSummaryText, allPointsSummary, allPointsHistories } from './all-points-summary';
 import { reportText, trainAndScore } from './train-and-score-progress';
 import { formatNumber, formatPValue, formatTable, listFiles } from './summary-text';
+import { reliabilitySummary } from './reliability-summary';
 import { writeOutputs, type OutputContent } from './write-outputs';
 
 /** What each normalisation is, for the printed summary. */
@@ -92,12 +93,13 @@ export const scoreCommand: Command = {
     summary:
       'Trains (or takes from the run store) the encoders f and g of every seed, then scores SSLMem = SSL_g - SSL_f of every ' +
       'point of the four sets: S_C (seen by f only), S_S (by both), S_I (by g only) and S_E (by neither), with the mean ' +
-      'alignment loss over the seeds. Prints the mean score per set and one-sided Welch t-tests of S_C against S_S, S_I and S_E.',
+      'alignment loss over the seeds. Prints the mean score per set, one-sided Welch t-tests of S_C against S_S, S_I and S_E, ' +
+      "and, with 2 or more seeds, the reliability of the candidates' ranking (of every point with --all-points): how far the seeds agree.",
     options: [...experimentOptionSpecs, normalizationSpec, allPointsSpec, foldsSpec, refreshSpec],
     notes: [
       'Writes to --out: scores.csv and scores.arrow (the same table as Apache Arrow IPC, for pandas/pyarrow and arquero: id, ' +
-        'set, label, align_f, align_g, score_raw, score_range, score_ratio; id indexes the train split, the test split for S_E), summary.json (per-set statistics and Welch/Student t-tests of every score ' +
-        'column), history-<f|g>-seed<S>.csv and config.json.',
+        'set, label, align_f, align_g, score_raw, score_range, score_ratio, then raw_seed<S>: seed S\'s own raw score; id indexes the train split, the test split for S_E), summary.json (per-set statistics and Welch/Student t-tests of every score ' +
+        'column, and the reliability of the ranking: between-seed Pearson and Spearman, within class too, the Spearman-Brown reliability of the seed mean with a bootstrap interval, the share of class, the seeds needed for 0.8), history-<f|g>-seed<S>.csv and config.json.',
     ],
     examples: [
       'sslmem score --dataset mnist --preset quick --out out/quick',
@@ -121,15 +123,19 @@ export const scoreCommand: Command = {
         compute: (options) => allPointScores(config, { ...options, folds, data, plan, onProgress: (fold, done, total) => options.onProgress(`fold ${fold}`, done, total) }),
       });
       const privacy = privacyReport(ctx);
+      const reliability = reliabilitySummary(table, { what: 'every training point' });
       const files: Array<[string, OutputContent]> = [
         ['scores.csv', table.toCSV()],
         ['scores.arrow', table.toArrowIPC({ format: 'file' })],
-        ['summary.json', `${JSON.stringify({ ...allPointsSummary(ctx, table, folds), ...(privacy === undefined ? {} : { privacy: privacy.json }) }, null, 2)}\n`],
+        [
+          'summary.json',
+          `${JSON.stringify({ ...allPointsSummary(ctx, table, folds), reliability: reliability.json, ...(privacy === undefined ? {} : { privacy: privacy.json }) }, null, 2)}\n`,
+        ],
         ...allPointsHistories(ctx, plan),
         ['config.json', configJson(config)],
       ];
       const written = await writeOutputs(ctx.out, files);
-      io.stdout.write(reportText(allPointsSummaryText(ctx, table, folds, normalization), privacy, listFiles(ctx.out, written)));
+      io.stdout.write(reportText(`${allPointsSummaryText(ctx, table, folds, normalization)}\n\n${reliability.text}`, privacy, listFiles(ctx.out, written)));
       return 0;
     }
     const plan = sidePlan(config);
@@ -141,6 +147,7 @@ export const scoreCommand: Command = {
       compute: (options) => memorizationScores(config, { ...options, data, plan }),
     });
     const privacy = privacyReport(ctx, plan);
+    const reliability = reliabilitySummary(table, { sets: ['S_C'], what: 'the candidates (S_C)' });
     const summary = {
       name: config.name,
       dataset: config.dataset.name,
@@ -149,6 +156,7 @@ export const scoreCommand: Command = {
       pairs: config.score.pairs,
       printed: `score_${normalization}`,
       ...Object.fromEntries(scoreNormalizations.map((n) => [`score_${n}`, summarizeColumn(table, `score_${n}` as ScoreColumn)])),
+      reliability: reliability.json,
       ...(privacy === undefined ? {} : { privacy: privacy.json }),
     };
     const files: Array<[string, OutputContent]> = [
@@ -159,7 +167,7 @@ export const scoreCommand: Command = {
       ['config.json', configJson(config)],
     ];
     const written = await writeOutputs(ctx.out, files);
-    io.stdout.write(reportText(scoreSummaryText(ctx, table, normalization), privacy, listFiles(ctx.out, written)));
+    io.stdout.write(reportText(`${scoreSummaryText(ctx, table, normalization)}\n\n${reliability.text}`, privacy, listFiles(ctx.out, written)));
     return 0;
   },
 };

@@ -55,7 +55,8 @@ export function allPointsPlan(config: ExperimentConfig, data: ExperimentData, fo
  * fold k is scored with the f's against the g_k's, which never saw it (mean alignment
  * loss over the seeds, identical views, the config's scoring settings). One row per
  * point, sorted by id: `id, set ('train'), label, align_f, align_g, score_raw,
- * score_range (raw / (max - min) over all points), score_ratio, fold` (`scoreTable`). Cached in the run
+ * score_range (raw / (max - min) over all points), score_ratio, fold, raw_seed<S>...` (`scoreTable`:
+ * each seed's own raw score, its f against its g_k). Cached in the run
  * store; the encoders come from the runner (trained where missing).
  */
 export async function allPointScores(config: ExperimentConfig, options: AllPointScoresOptions = {}): Promise<ColumnTable> {
@@ -118,5 +119,5 @@ async function scoreFolds(
   }
   const losses = perEncoder.map(concatPoints);
   const { fold, ...points } = rows;
-  return scoreTable({ ...points, perF: losses.slice(0, plan.seeds.length), perG: losses.slice(plan.seeds.length) }, { after: { fold } }).orderby('id');
+  return scoreTable({ ...points, perF: losses.slice(0, plan.seeds.length), perG: losses.slice(plan.seeds.length) }, { after: { fold }, seeds: plan.seeds }).orderby('id');
 }

@@ -16,3 +16,4 @@ export * from './layer-memorization';
 export * from './level-summary';
 export * from './score-table';
 export * from './downstream';
+export * from './ranking-reliability';

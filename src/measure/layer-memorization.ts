@@ -4,7 +4,7 @@ import { layerNames, layerRepresenter } from '../memorization/layer-mem';
 import { check } from '../util/errors';
 import type { ExperimentConfig } from '../design/experiment-config';
 import { setNames, type ExperimentData, type SetName } from '../design/experiment-data';
-import { setsAlignmentLosses, type ScoredEncoder } from './score-sets';
+import { pairSeeds, setsAlignmentLosses, type ScoredEncoder } from './score-sets';
 import { scoreStatistics, type ScoreColumn } from './summarize-scores';
 import { scoreTable } from './score-table';
 
@@ -23,7 +23,7 @@ export interface LayerMemorizationOptions {
  * every point of the chosen sets computed on each layer's flattened output instead of the
  * final representation (`layerRepresenter`), with the config's scoring views and settings,
  * all layers and encoders on the same views. A tidy table with one row per (layer, point):
- * `layer, id, set, label, align_f, align_g, score_raw, score_range, score_ratio`, as
+ * `layer, id, set, label, align_f, align_g, score_raw, score_range, score_ratio, raw_seed<S>...`, as
  * `scoreSets` (`scoreTable` per layer: `score_range` divides by max - min of that layer's
  * raw scores on S_C, of all its scored points when S_C is not scored). `InputError` for a layer some encoder lacks.
  */
@@ -43,9 +43,10 @@ export async function layerMemorization(
   const representers = layers.flatMap((layer) => [...f, ...g].map((m) => layerRepresenter(m.encoder, layer)));
   const { rows, losses } = await setsAlignmentLosses(config, data, representers, sets, options.onProgress);
   const width = f.length + g.length;
+  const seeds = pairSeeds(f, g);
   const perLayer = layers.map((layer, l) => {
     const mine = losses.slice(l * width, (l + 1) * width);
-    return scoreTable({ ...rows, perF: mine.slice(0, f.length), perG: mine.slice(f.length) }, { before: { layer: rows.id.map(() => layer) } });
+    return scoreTable({ ...rows, perF: mine.slice(0, f.length), perG: mine.slice(f.length) }, { before: { layer: rows.id.map(() => layer) }, seeds });
   });
   return perLayer.reduce((all, table) => all.concat(table));
 }

@@ -14,6 +14,20 @@ import { concatPoints, scoreTable } from './score-table';
 export interface ScoredEncoder {
   readonly encoder: Encoder;
   readonly objectiveState?: ObjectiveState;
+  /** The training seed (trained encoders have it): names the table's per-seed columns. */
+  readonly seed?: number;
+}
+
+/**
+ * The training seeds of f/g pairs (`f[k]` and `g[k]` of seed `seeds[k]`), for the per-seed
+ * columns of `scoreTable`; undefined (the columns named by position) unless every pair
+ * names one seed and the seeds are distinct.
+ */
+export function pairSeeds(f: readonly ScoredEncoder[], g: readonly ScoredEncoder[]): number[] | undefined {
+  if (f.length !== g.length) return undefined;
+  const seeds = f.map((m, k) => (m.seed !== undefined && m.seed === g[k].seed ? m.seed : undefined));
+  if (seeds.some((s) => s === undefined || !Number.isInteger(s) || s < 0)) return undefined;
+  return new Set(seeds).size === seeds.length ? (seeds as number[]) : undefined;
 }
 
 /** Options of `scoreSets`. */
@@ -94,7 +108,8 @@ function representerOf(config: ExperimentConfig, model: ScoredEncoder): Represen
  * score columns as `scoreTable` builds them: `score_raw = align_g - align_f` (the
  * definition); `score_range` divides by max - min of the raw scores of `S_C` (the official
  * code's normalisation over the candidates; of all scored points when S_C is not scored);
- * `score_ratio = raw / (align_g + align_f)`.
+ * `score_ratio = raw / (align_g + align_f)`; then each training seed's own raw score
+ * `raw_seed<S>` (f and g paired by position, named by their `seed`; see `scoreTable`).
  */
 export async function scoreSets(
   config: ExperimentConfig,
@@ -107,5 +122,5 @@ export async function scoreSets(
   check(f.length > 0 && g.length > 0, `${where}: f, g`, 'at least one encoder on each side', `${f.length} f, ${g.length} g`);
   const representers = [...f, ...g].map((m) => representerOf(config, m));
   const { rows, losses } = await setsAlignmentLosses(config, data, representers, options.sets ?? setNames, options.onProgress);
-  return scoreTable({ ...rows, perF: losses.slice(0, f.length), perG: losses.slice(f.length) });
+  return scoreTable({ ...rows, perF: losses.slice(0, f.length), perG: losses.slice(f.length) }, { seeds: pairSeeds(f, g) });
 }

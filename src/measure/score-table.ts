@@ -107,20 +107,77 @@ export interface ScoreRows {
   readonly perG: readonly ArrayLike<number>[];
 }
 
+/** The column of a score table that keeps the raw score of one training seed: `raw_seed3`. */
+export function perSeedColumnName(seed: number): string {
+  return `raw_seed${seed}`;
+}
+
+const perSeedColumnPattern = /^raw_seed(\d+)$/;
+
+/**
+ * The per-seed raw scores a score table keeps (`raw_seed<S>` columns, in table order): the
+ * training seeds and one array `[n]` per seed. Empty for a table of one-sided encoder lists
+ * (`scoreTable` with unequal f and g counts) or from an sslmem without per-seed columns.
+ */
+export function perSeedScores(table: ColumnTable): { seeds: number[]; scores: Float64Array[] } {
+  const names = table.columnNames().filter((c) => perSeedColumnPattern.test(c));
+  return {
+    seeds: names.map((c) => Number(perSeedColumnPattern.exec(c)![1])),
+    scores: names.map((c) => Float64Array.from(table.array(c) as ArrayLike<number>)),
+  };
+}
+
 /** Options of `scoreTable`. */
 export interface ScoreTableOptions {
   /** Columns before `id` (e.g. `layer`), one value per point. */
   readonly before?: Readonly<Record<string, readonly unknown[]>>;
   /** Columns after `score_ratio` (e.g. `fold`), one value per point. */
   readonly after?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * The training seed of each f/g pair (`perF[k]` and `perG[k]` come from seed `seeds[k]`):
+   * names the per-seed columns `raw_seed<S>`. Default the positions 0..K-1.
+   */
+  readonly seeds?: readonly number[];
+}
+
+/**
+ * The per-seed raw scores `raw_seed<S> = align_g - align_f` of each f/g pair (32-bit, as
+ * `score_raw`), or none when the f and g counts differ (no pairs).
+ */
+function perSeedColumns(rows: ScoreRows, seeds: readonly number[] | undefined): Record<string, number[]> {
+  const where = 'measure/scoreTable';
+  if (rows.perF.length !== rows.perG.length) return {};
+  const names = (seeds ?? rows.perF.map((_, k) => k)).map((s, k) => {
+    check(Number.isInteger(s) && s >= 0, `${where}: options.seeds[${k}]`, 'a non-negative integer seed', String(s));
+    return perSeedColumnName(s);
+  });
+  check(names.length === rows.perF.length, `${where}: options.seeds`, `${rows.perF.length} seeds (one per f/g pair)`, String(names.length));
+  check(new Set(names).size === names.length, `${where}: options.seeds`, 'distinct seeds', JSON.stringify(seeds));
+  return Object.fromEntries(
+    names.map((name, k) => {
+      const f = rows.perF[k];
+      const g = rows.perG[k];
+      check(f.length === rows.id.length && g.length === rows.id.length, `${where}: rows.perF[${k}], rows.perG[${k}]`, `${rows.id.length} values each (one per id)`, `${f.length} and ${g.length}`);
+      return [name, Array.from(f, (v, i) => Math.fround(g[i] - v))];
+    }),
+  );
 }
 
 /**
  * The SSLMem score table of some points: one row per point, columns `...before, id, set,
- * label, align_f, align_g, score_raw, score_range, score_ratio, ...after`. `align_f` and
- * `align_g` are the means over the seeds (`seedMean`, 32-bit), the scores as
+ * label, align_f, align_g, score_raw, score_range, score_ratio, ...after, raw_seed<S>...`.
+ * `align_f` and `align_g` are the means over the seeds (`seedMean`, 32-bit), the scores as
  * `scoreColumns` (the range over the `S_C` points). Every score table of the library is
  * built here.
+ *
+ * The table keeps each training seed's own raw score, `raw_seed<S> = align_g - align_f` of
+ * the f and g of seed S (when there are as many f as g, paired by position; see
+ * `perSeedScores`), so that how far the seeds agree on the ranking (`scoreReliability`) can
+ * be measured from the table alone. They are columns, not a long table of (point, seed)
+ * rows: the table stays one row per point, so every reader that filters, sorts or ranks
+ * points is unchanged; the seeds are few (2 to 10), so they cost a few columns; and they come
+ * last, so every earlier column keeps its place and its numbers (a CSV row of the old table
+ * is a prefix of the new one).
  */
 export function scoreTable(rows: ScoreRows, options: ScoreTableOptions = {}): ColumnTable {
   const where = 'measure/scoreTable';
@@ -141,6 +198,7 @@ export function scoreTable(rows: ScoreRows, options: ScoreTableOptions = {}): Co
     align_g,
     ...scores,
     ...options.after,
+    ...perSeedColumns(rows, options.seeds),
   });
 }
 

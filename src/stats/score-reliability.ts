@@ -29,6 +29,12 @@ export interface ScoreReliability {
   /** Mean Pearson correlation of two seeds after each seed's class means are taken out (with `labels`). */
   readonly withinClass?: number;
   /**
+   * Spearman's rank correlation of two seeds within each class (pairs of seeds averaged),
+   * averaged over the classes of 3 or more points weighted by their size (with `labels`):
+   * how far the seeds agree on the order of the points of one class.
+   */
+  readonly withinClassSpearman?: number;
+  /**
    * Spearman-Brown reliability of the K-seed mean, `K r / (1 + (K - 1) r)` with `r` the mean
    * between-seed Pearson correlation: the correlation the mean would have with the mean of
    * another K seeds.
@@ -88,6 +94,26 @@ function classShareOf(values: Sample, labels: ArrayLike<number>): number {
   return total === 0 ? NaN : 1 - within / total;
 }
 
+function withinClassSpearmanOf(perSeed: readonly Sample[], labels: ArrayLike<number>): number {
+  const rows = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const list = rows.get(labels[i]) ?? [];
+    list.push(i);
+    rows.set(labels[i], list);
+  }
+  let sum = 0;
+  let weight = 0;
+  for (const list of rows.values()) {
+    if (list.length < 3) continue;
+    const at = Int32Array.from(list);
+    const r = meanPairwise(perSeed.map((c) => pick(c, at)), spearman);
+    if (!Number.isFinite(r)) continue;
+    sum += r * list.length;
+    weight += list.length;
+  }
+  return weight === 0 ? NaN : sum / weight;
+}
+
 function pick(values: Sample, rows: Int32Array): Float64Array {
   return Float64Array.from(rows, (i) => values[i]);
 }
@@ -138,7 +164,13 @@ export function scoreReliability(perSeed: readonly Sample[], options: ScoreRelia
     points: n,
     pearson: r,
     spearman: meanPairwise(perSeed, spearman),
-    ...(labels === undefined ? {} : { withinClass: meanPairwise(perSeed.map((c) => withoutClassMeans(c, labels)), pearson), classShare: classShareOf(meanScores, labels) }),
+    ...(labels === undefined
+      ? {}
+      : {
+          withinClass: meanPairwise(perSeed.map((c) => withoutClassMeans(c, labels)), pearson),
+          withinClassSpearman: withinClassSpearmanOf(perSeed, labels),
+          classShare: classShareOf(meanScores, labels),
+        }),
     reliability,
     ...(interval === undefined ? {} : { interval }),
     target,

@@ -70,7 +70,7 @@ describe('built sslmem (dist/cli/main.js)', { skip: existsSync(mainJs) ? false :
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stderr, /training 5 encoder\(s\) for 5 epochs/);
       const lines = readFileSync(join(root, 'out', 'scores.csv'), 'utf8').trim().split('\n');
-      assert.equal(lines[0], 'id,set,label,align_f,align_g,score_raw,score_range,score_ratio,fold');
+      assert.equal(lines[0], 'id,set,label,align_f,align_g,score_raw,score_range,score_ratio,fold,raw_seed0');
       assert.equal(lines.length - 1, 250, 'one row per point of the quick split (250)');
       const rows = lines.slice(1).map((l) => l.split(','));
       assert.equal(new Set(rows.map((c) => c[0])).size, 250, 'distinct ids');
@@ -78,12 +78,28 @@ describe('built sslmem (dist/cli/main.js)', { skip: existsSync(mainJs) ? false :
       assert.deepEqual(perFold, [63, 63, 62, 62]);
       assert.ok(rows.every((c) => Number.isFinite(Number(c[5]))));
       assert.match(r.stdout, /SSLMem of every training point of "quick" on mnist: 250 points in 4 folds/);
+      assert.match(r.stdout, /Reliability of the ranking of every training point: needs 2 or more seeds/);
+      assert.equal(JSON.parse(readFileSync(join(root, 'out', 'summary.json'), 'utf8')).reliability.measured, false);
       const config = JSON.parse(readFileSync(join(root, 'out', 'config.json'), 'utf8'));
       assert.equal(config.train.finalLr, 0.0001, 'train options pass through');
       const again = spawnSync(process.execPath, [mainJs, ...args, '--out', join(root, 'again')], { encoding: 'utf8', timeout: 120_000 });
       assert.equal(again.status, 0, again.stderr);
       assert.match(again.stderr, /scores reused from the run store/);
       assert.equal(readFileSync(join(root, 'again', 'scores.csv'), 'utf8'), lines.join('\n') + '\n');
+      // Two seeds: seed 0's encoders are reused, seed 1's trained; the ranking's reliability is printed and written.
+      const two = spawnSync(process.execPath, [mainJs, ...args, '--seeds', '0,1', '--out', join(root, 'two')], { encoding: 'utf8', timeout: 300_000 });
+      assert.equal(two.status, 0, two.stderr);
+      assert.match(two.stderr, /training 5 encoder\(s\) for 5 epochs/);
+      assert.match(two.stdout, /Reliability of the ranking of every training point, 250 points, by score_raw over 2 seeds \(0, 1\):\n {2}between two seeds: Pearson -?\d\.\d{4}, Spearman -?\d\.\d{4}; within a class: Pearson/);
+      assert.match(two.stdout, /Spearman-Brown reliability of the 2-seed mean: -?\d\.\d{4} \(95% bootstrap interval/);
+      const reliability = JSON.parse(readFileSync(join(root, 'two', 'summary.json'), 'utf8')).reliability;
+      assert.equal(reliability.measured, true);
+      assert.deepEqual(reliability.seeds, [0, 1]);
+      assert.equal(reliability.points, 250);
+      assert.ok(reliability.interval.low <= reliability.reliability && reliability.reliability <= reliability.interval.high, JSON.stringify(reliability));
+      assert.ok(reliability.classShare >= 0 && reliability.classShare <= 1);
+      const header = readFileSync(join(root, 'two', 'scores.csv'), 'utf8').split('\n')[0];
+      assert.equal(header, 'id,set,label,align_f,align_g,score_raw,score_range,score_ratio,fold,raw_seed0,raw_seed1');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -13,6 +13,8 @@ import { preset, presetNames } from '../../src/design/presets';
 import { runStore } from '../../src/runs/run-store';
 import { loadTrainedEncoder } from '../../src/plans/trained-encoders';
 import { loadEncoder } from '../../src/train/encoder-file';
+import { scoreReliability } from '../../src/stats/score-reliability';
+import { formatNumber } from '../../src/cli/summary-text';
 
 before(async () => {
   await initBackend();
@@ -199,7 +201,7 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
     assert.deepEqual(fromArrow.array('id'), fromCsv.array('id'));
     assert.deepEqual(Array.from(fromArrow.array('score_ratio') as ArrayLike<number>), Array.from(fromCsv.array('score_ratio') as ArrayLike<number>));
     const header = readFileSync(join(scoreOut, 'scores.csv'), 'utf8').split('\n')[0];
-    assert.equal(header, 'id,set,label,align_f,align_g,score_raw,score_range,score_ratio');
+    assert.equal(header, 'id,set,label,align_f,align_g,score_raw,score_range,score_ratio,raw_seed0');
     const table = aq.fromCSV(readFileSync(join(scoreOut, 'scores.csv'), 'utf8'));
     const counts = Object.fromEntries((table.groupby('set').count().objects() as Array<{ set: string; count: number }>).map((r) => [r.set, r.count]));
     assert.deepEqual(counts, { S_C: 40, S_S: 20, S_I: 40, S_E: 20 }, 'the quick preset splits 20/40/40');
@@ -215,6 +217,8 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
     assert.ok(out.includes('normalization: ratio'), out);
     assert.match(out, /S_C > S_S: mean .* p = \d/);
     assert.match(out, /S_C > S_I: /);
+    assert.ok(out.includes('Reliability of the ranking of the candidates (S_C): needs 2 or more seeds (this run has 1'), out);
+    assert.deepEqual(summary.reliability, { measured: false, seeds: [0], reason: 'reliability needs 2 or more seeds' });
     assert.ok(out.includes(`Files in ${scoreOut}: scores.csv, scores.arrow, summary.json`));
     assert.equal(readFileSync(join(scoreOut, 'history-f-seed0.csv'), 'utf8'), readFileSync(join(trainOut, 'history-f-seed0.csv'), 'utf8'));
     noTempFiles(scoreOut);
@@ -249,6 +253,28 @@ describe('sslmem train, score, probe on tiny synthetic data', () => {
     assert.equal(err.split('trained in').length, 2, 'training time noted once');
     assert.deepEqual(readdirSync(join(root, 'score-fresh')).sort(), ['config.json', 'history-f-seed1.csv', 'history-g-seed1.csv', 'scores.arrow', 'scores.csv', 'summary.json']);
     assert.ok(io.out().includes('1 seed (1)'));
+  });
+
+  test('score with two seeds (both stored) prints and writes the reliability of the candidates\' ranking from each seed\'s own scores', async () => {
+    const out = join(root, 'score-two');
+    const result = await run(['score', ...tiny, '--seeds', '0,1', '--out', out]);
+    assert.equal(result.code, 0, result.err);
+    assert.ok(result.err.includes('all 4 encoders reused'), result.err);
+    const table = aq.fromCSV(readFileSync(join(out, 'scores.csv'), 'utf8'));
+    const one = aq.fromCSV(readFileSync(join(scoreOut, 'scores.csv'), 'utf8'));
+    assert.deepEqual(table.array('raw_seed0'), one.array('score_raw'), "seed 0's own raw score is the score of seed 0 alone");
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const candidates = table.filter((d: { set: string }) => d.set === 'S_C');
+    const expected = scoreReliability([candidates.array('raw_seed0') as number[], candidates.array('raw_seed1') as number[]], { labels: candidates.array('label') as number[] });
+    assert.equal(summary.reliability.measured, true);
+    assert.deepEqual(summary.reliability.seeds, [0, 1]);
+    assert.deepEqual(summary.reliability.sets, ['S_C']);
+    assert.equal(summary.reliability.points, 40);
+    for (const key of ['pearson', 'spearman', 'withinClass', 'withinClassSpearman', 'reliability', 'classShare'] as const) assert.ok(Math.abs(summary.reliability[key] - expected[key]!) < 1e-12, key);
+    assert.deepEqual([summary.reliability.interval.low, summary.reliability.interval.high], expected.interval);
+    assert.equal(summary.reliability.seedsNeeded, Number.isFinite(expected.seedsNeeded) ? expected.seedsNeeded : null);
+    assert.match(result.out, /Reliability of the ranking of the candidates \(S_C\), 40 points, by score_raw over 2 seeds \(0, 1\):/);
+    assert.ok(result.out.includes(`Spearman-Brown reliability of the 2-seed mean: ${formatNumber(expected.reliability)}`), result.out);
   });
 
   test('probe writes probe.csv with one row per encoder', async () => {

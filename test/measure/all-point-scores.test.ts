@@ -38,7 +38,7 @@ describe('allPointScores', () => {
     const table = await allPointScores(config, { folds: 3, store, workers: 1 });
     const data = await loadExperimentData(config);
     const plan = allPointsPlan(config, data, 3);
-    assert.deepEqual(table.columnNames(), ['id', 'set', 'label', 'align_f', 'align_g', 'score_raw', 'score_range', 'score_ratio', 'fold']);
+    assert.deepEqual(table.columnNames(), ['id', 'set', 'label', 'align_f', 'align_g', 'score_raw', 'score_range', 'score_ratio', 'fold', 'raw_seed0', 'raw_seed1']);
     assert.deepEqual(Array.from(table.array('id') as ArrayLike<number>), Array.from(plan.pool));
     assert.deepEqual(Array.from(table.array('fold') as ArrayLike<number>), Array.from(plan.foldOf));
     // Fold 1 by hand: the two f's against the two g's without fold 1.
@@ -51,6 +51,11 @@ describe('allPointScores', () => {
     const rows = table.objects().filter((r: any) => r.fold === 1) as Array<{ id: number; score_raw: number }>;
     assert.deepEqual(rows.map((r) => r.id), Array.from(ids));
     rows.forEach((r, i) => assert.ok(Math.abs(r.score_raw - expected.raw[i]) < 1e-6, `id ${r.id}`));
+    // Each seed's own raw score: its f against its g without fold 1.
+    for (const s of [0, 1]) {
+      const own = (table.objects() as Array<Record<string, number>>).filter((r) => r.fold === 1).map((r) => r[`raw_seed${s}`]);
+      own.forEach((v, i) => assert.ok(Math.abs(v - (expected.perG[s][i] - expected.perF[s][i])) < 1e-6, `seed ${s}, id ${ids[i]}`));
+    }
     const numTensors = tf.memory().numTensors;
     const again = await allPointScores(config, { folds: 3, store, workers: 1 });
     assert.equal(again.toCSV(), table.toCSV(), 'from the run store');

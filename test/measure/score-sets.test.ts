@@ -7,7 +7,7 @@ import type { Encoder } from '../../src/encoders/encoder';
 import { withOverrides } from '../../src/design/experiment-config';
 import { loadExperimentData, setNames, type ExperimentData } from '../../src/design/experiment-data';
 import { preset } from '../../src/design/presets';
-import { scoreSets } from '../../src/measure/score-sets';
+import { pairSeeds, scoreSets } from '../../src/measure/score-sets';
 import { encoderConfigOf } from '../../src/plans/train-side';
 
 const config = withOverrides(preset('quick', 'synthetic'), {
@@ -32,7 +32,18 @@ after(() => {
   b.dispose();
 });
 
-const columns = ['id', 'set', 'label', 'align_f', 'align_g', 'score_raw', 'score_range', 'score_ratio'];
+const columns = ['id', 'set', 'label', 'align_f', 'align_g', 'score_raw', 'score_range', 'score_ratio', 'raw_seed0'];
+
+describe('pairSeeds', () => {
+  test('the seeds of f/g pairs name the per-seed columns only when every pair names one seed, all distinct', () => {
+    const m = (seed?: number) => ({ encoder: a, ...(seed === undefined ? {} : { seed }) });
+    assert.deepEqual(pairSeeds([m(3), m(7)], [m(3), m(7)]), [3, 7]);
+    assert.equal(pairSeeds([m(3), m(7)], [m(7), m(3)]), undefined, 'pairs of two seeds');
+    assert.equal(pairSeeds([m(3)], [m(3), m(7)]), undefined, 'unequal counts');
+    assert.equal(pairSeeds([m(3), m()], [m(3), m()]), undefined, 'a pair without a seed');
+    assert.equal(pairSeeds([m(3), m(3)], [m(3), m(3)]), undefined, 'the same seed twice');
+  });
+});
 
 describe('scoreSets', () => {
   test('one row per point of every set, ids and labels from the split, and the promised columns', async () => {

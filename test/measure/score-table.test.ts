@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { concatPoints, scoreColumnNames, scoreColumns, scoreTable, seedMean } from '../../src/measure/score-table';
+import { concatPoints, perSeedScores, scoreColumnNames, scoreColumns, scoreTable, seedMean } from '../../src/measure/score-table';
 import { seedAveragedScores } from '../../src/measure/seed-averaged-scores';
 import { scoreNormalizations } from '../../src/memorization/normalize-scores';
 import { InputError } from '../../src/util/errors';
@@ -79,6 +79,27 @@ describe('scoreTable', () => {
     for (const name of scoreColumnNames) assert.deepEqual(t.array(name), c[name], name);
     assert.throws(() => scoreTable({ id: [1], set: ['S_C'], label: [0], perF: [], perG: [f32([1])] }), (e: unknown) => e instanceof InputError && /at least one encoder on each side/.test(e.message));
     assert.throws(() => scoreTable({ id: [1], set: ['S_C'], label: [0], perF: [f32([1])], perG: [f32([1])] }, { after: { fold: [0, 1] } }), (e: unknown) => e instanceof InputError && /column fold: expected 1 values/.test(e.message));
+  });
+
+  test('keeps each seed\'s raw score g - f as the last columns, named by seed, and leaves every other column as it was', () => {
+    const rows = { id: [4, 9, 2], set: ['S_C', 'S_C', 'S_E'], label: [1, 0, 1], perF: [f32([0.1, 0.2, 0.3]), f32([0.3, 0.2, 0.1])], perG: [f32([0.4, 0.2, 0.3]), f32([0.7, 0.1, 0.2])] };
+    const t = scoreTable(rows, { after: { fold: [0, 1, 0] }, seeds: [3, 7] });
+    assert.deepEqual(t.columnNames(), ['id', 'set', 'label', 'align_f', 'align_g', ...scoreColumnNames, 'fold', 'raw_seed3', 'raw_seed7']);
+    rows.perF.forEach((f, k) => assert.deepEqual(t.array(`raw_seed${[3, 7][k]}`), Array.from(f, (v, i) => Math.fround(rows.perG[k][i] - v))));
+    // The columns before them are those of the table of the mean scores alone.
+    const means = scoreColumns(seedMean(rows.perF), seedMean(rows.perG), { sets: rows.set });
+    for (const name of scoreColumnNames) assert.deepEqual(t.array(name), means[name], name);
+    assert.deepEqual(perSeedScores(t), { seeds: [3, 7], scores: [3, 7].map((s) => Float64Array.from(t.array(`raw_seed${s}`) as number[])) });
+    // Default names are the positions; with one seed its column is score_raw.
+    assert.deepEqual(perSeedScores(scoreTable(rows)).seeds, [0, 1]);
+    const one = scoreTable({ ...rows, perF: rows.perF.slice(0, 1), perG: rows.perG.slice(0, 1) });
+    assert.deepEqual(one.array('raw_seed0'), one.array('score_raw'));
+    // Unequal f and g counts: no pairs, no per-seed columns.
+    assert.deepEqual(perSeedScores(scoreTable({ ...rows, perG: rows.perG.slice(0, 1) })).seeds, []);
+    const refused = (seeds: number[], pattern: RegExp) => assert.throws(() => scoreTable(rows, { seeds }), (e: unknown) => e instanceof InputError && pattern.test(e.message));
+    refused([1, 1], /options.seeds: expected distinct seeds/);
+    refused([1], /options.seeds: expected 2 seeds/);
+    refused([1, -2], /options.seeds\[1\]: expected a non-negative integer/);
   });
 
   test('concatPoints joins per-set arrays in order', () => {

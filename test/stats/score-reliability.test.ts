@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pearson } from '../../src/stats/rank-correlation';
 import { measurementsFor, scoreReliability, spearmanBrown } from '../../src/stats/score-reliability';
 import { InputError } from '../../src/util/errors';
 import { createRng } from '../../src/util/rng';
@@ -30,6 +31,21 @@ describe('scoreReliability', () => {
     assert.equal(r.points, 4000);
   });
 
+  test('a weak signal: r = var_true / (var_true + var_noise), and the K-seed mean agrees with another K seeds as Spearman-Brown says', () => {
+    // var_true 0.25, var_noise 1: r = 0.2; the mean of 4 seeds has reliability 0.8 / 1.6 = 0.5.
+    const { perSeed } = synthetic(6000, 8, { signal: 0.5, noise: 1, seed: 5 });
+    const first = perSeed.slice(0, 4);
+    const r = scoreReliability(first, { bootstrap: 200, seed: 3 });
+    assert.ok(Math.abs(r.pearson - 0.2) < 0.02, `pearson ${r.pearson}, expected 0.2`);
+    assert.ok(Math.abs(r.reliability - 0.5) < 0.03, `reliability ${r.reliability}, expected 0.5`);
+    assert.ok(r.interval !== undefined && r.interval[0] < 0.5 && r.interval[1] > 0.5, `interval ${r.interval} covers 0.5`);
+    // 0.8 needs (0.8 / 0.2) * (0.8 / 0.2) = 16 seeds at r = 0.2; 15 to 19 for r within 0.02 of it.
+    assert.ok(r.seedsNeeded >= 15 && r.seedsNeeded <= 19, `seeds needed ${r.seedsNeeded}, expected about 16`);
+    const meanOf = (columns: Float64Array[]) => Float64Array.from(columns[0], (_, i) => columns.reduce((s, c) => s + c[i], 0) / columns.length);
+    const replication = pearson(meanOf(first), meanOf(perSeed.slice(4)));
+    assert.ok(Math.abs(replication - r.reliability) < 0.04, `the 4-seed mean correlates ${replication} with another 4-seed mean; reliability said ${r.reliability}`);
+  });
+
   test('noise only: reliability near 0, seeds needed unbounded or huge', () => {
     const { perSeed } = synthetic(3000, 3, { signal: 0, noise: 1 });
     const r = scoreReliability(perSeed, { bootstrap: 0 });
@@ -47,6 +63,10 @@ describe('scoreReliability', () => {
     assert.ok(Math.abs(r.pearson - 0.6) < 0.04, `pearson ${r.pearson}`);
     assert.ok(Math.abs(r.withinClass! - 0.2) < 0.04, `within class ${r.withinClass}`);
     assert.ok(Math.abs(r.classShare! - 1.25 / 2) < 0.04, `class share ${r.classShare}`);
+    // Within a class the two seeds are bivariate normal with rho 0.2: Spearman (6 / pi) asin(rho / 2).
+    const expected = (6 / Math.PI) * Math.asin(0.1);
+    assert.ok(Math.abs(r.withinClassSpearman! - expected) < 0.04, `within-class Spearman ${r.withinClassSpearman}, expected ${expected}`);
+    assert.ok(r.spearman > r.withinClassSpearman! + 0.2, 'the class offsets make the overall ranks agree more than those within a class');
   });
 
   test('the same seed, the same interval', () => {
