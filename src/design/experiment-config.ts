@@ -111,7 +111,23 @@ export type ExperimentTrain = Pick<TrainOptions, 'epochs' | 'batchSize' | 'optim
   Partial<Pick<TrainOptions, 'dropLast' | 'finalLr' | 'weightDecay'>> & {
     /** Epochs (1-based) at which a checkpoint is kept besides the last one. */
     readonly checkpointEpochs: readonly number[];
+    /**
+     * How the encoders compared by a design draw their training streams (default
+     * `independent`). Both start from their seed's weights and draw batch order and
+     * augmentations from their seed's stream. `independent`: each run shuffles its own
+     * images, so a point both sides train on meets different batches and views.
+     * `shared-stream` (common random numbers): the runs shuffle the same slots, a point both
+     * train on holds the same slot in each, so it meets the same batches and views; only the
+     * points where their training sets differ differ (`streamSlots`). Not with DP-SGD.
+     */
+    readonly coupling?: Coupling;
   };
+
+/** How the encoders of a design draw their training streams: see `ExperimentTrain.coupling`. */
+export type Coupling = 'independent' | 'shared-stream';
+
+/** The couplings, in the order the docs list them. */
+export const couplings: readonly Coupling[] = ['independent', 'shared-stream'];
 
 /** Which side of the SSLMem estimate an encoder is: f saw `S_C`, g saw `S_I`. */
 export type Side = 'f' | 'g';
@@ -177,7 +193,7 @@ const knownFields: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['dataset', datasetSpecFields],
   ['split', ['trainSize', 'fractions', 'extraSize', 'stratified', 'seed']],
   ['split.fractions', ['shared', 'candidate', 'independent']],
-  ['train', ['epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'warmupEpochs', 'checkpointEpochs', 'dropLast', 'finalLr', 'weightDecay']],
+  ['train', ['epochs', 'batchSize', 'optimizer', 'lr', 'schedule', 'warmupEpochs', 'checkpointEpochs', 'dropLast', 'finalLr', 'weightDecay', 'coupling']],
   ['score', ['pairs', 'normalize', 'mode', 'on', 'batchSize', 'seed', 'augment']],
   ['probe', ['trainSize', 'testSize', 'epochs', 'seed']],
 ];
@@ -253,6 +269,7 @@ export function validateExperimentConfig(config: ExperimentConfig): ExperimentCo
     }
   });
   if (config.train.dropLast !== undefined) oneOf(config.train.dropLast, [true, false], `${where}.train.dropLast`);
+  if (config.train.coupling !== undefined) oneOf(config.train.coupling, couplings, `${where}.train.coupling`);
   for (const field of ['finalLr', 'weightDecay'] as const) {
     const v = config.train[field];
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new InputError(`${where}.train.${field}`, 'a number >= 0 (or absent)', describeValue(v));
@@ -328,6 +345,9 @@ function checkParts(config: ExperimentConfig, where: string): void {
   augmentationFromConfig(config.augment);
   if (config.score.augment !== undefined) augmentationFromConfig(config.score.augment);
   if (config.dp !== undefined) {
+    if (config.train.coupling === 'shared-stream') {
+      throw new InputError(`${where}.train.coupling`, '"independent" under DP-SGD (its batches are Poisson draws, not a shared stream)', '"shared-stream"');
+    }
     resolveExperimentDp(config.dp, `${where}.dp`);
     checkPrivateTraining(config, shape, where);
   }

@@ -31,7 +31,8 @@ export interface FoldPlan {
  * split (all of `S_S + S_C + S_I`) is dealt into `folds` folds by a seeded shuffle (seed
  * `config.split.seed`); f trains on the whole pool, g_k on all but fold k, so each point
  * is scored with f against the g that never saw it. The f job is `subsetJob(pool)`, the
- * same run as a coreset of 100%.
+ * same run as a coreset of 100%. Under coupled training f and every g_k share the pool's
+ * stream: g_k meets f's batches with fold k's slots left empty.
  */
 export function foldPlan(config: ExperimentConfig, data: ExperimentData, options: { folds: number; seeds?: readonly number[] }): FoldPlan {
   const folds = options.folds;
@@ -43,10 +44,10 @@ export function foldPlan(config: ExperimentConfig, data: ExperimentData, options
   order.forEach((index, position) => {
     foldOf[index] = position % folds;
   });
-  const full = (seed: number) => subsetJob(config, pool, seed, `all ${pool.length} seed ${seed}`);
+  const full = (seed: number) => subsetJob(config, pool, seed, `all ${pool.length} seed ${seed}`, pool);
   const without = (fold: number, seed: number) => {
     check(Number.isInteger(fold) && fold >= 0 && fold < folds, 'foldPlan without fold', `an integer in 0..${folds - 1}`, String(fold));
-    return subsetJob(config, pool.filter((_, i) => foldOf[i] !== fold), seed, `without fold ${fold} seed ${seed}`);
+    return subsetJob(config, pool.filter((_, i) => foldOf[i] !== fold), seed, `without fold ${fold} seed ${seed}`, pool);
   };
   const jobs = seeds.flatMap((seed) => [full(seed), ...Array.from({ length: folds }, (_, k) => without(k, seed))]);
   return { pool, foldOf, folds, seeds, full, without, jobs };

@@ -11,6 +11,7 @@ import { resolveExperimentDp } from '../design/privacy-config';
 import type { ExperimentData } from '../design/experiment-data';
 import type { TrainedEncoder } from './trained-encoder';
 import { check } from '../util/errors';
+import { streamSlots } from './stream-slots';
 import type { TrainingJob } from './training-job';
 
 /** Options of `trainJob`. */
@@ -31,11 +32,17 @@ export function trainingIds(job: TrainingJob, data: ExperimentData): Int32Array 
   return ids;
 }
 
-/** A job's training images with their labels, in id order. */
+/**
+ * A job's training images with their labels, in id order; under coupled training
+ * (`train.coupling: 'shared-stream'`) with the slots of its stream (`streamSlots`).
+ */
 export function jobSource(job: TrainingJob, data: ExperimentData): BatchSource & TrainData {
   const ids = trainingIds(job, data);
   const labels = data.pair.train.labels;
-  return { ...datasetSource(data.pair.train, ids), labels: (indices) => Int32Array.from(indices, (i) => labels[ids[i]]) };
+  const source = { ...datasetSource(data.pair.train, ids), labels: (indices: Int32Array) => Int32Array.from(indices, (i) => labels[ids[i]]) };
+  if (job.train.coupling !== 'shared-stream') return source;
+  const indexOf = new Map(Array.from(ids, (id, index) => [id, index]));
+  return { ...source, slots: Int32Array.from(streamSlots(job, data.split), (id) => (id < 0 ? -1 : indexOf.get(id) ?? -1)) };
 }
 
 /**
@@ -49,8 +56,9 @@ export async function trainJob(job: TrainingJob, data: ExperimentData, options: 
   const objective = createObjective(job.objective);
   try {
     const checkpointEpochs = options.checkpointDir === undefined ? [] : checkpointEpochsOf(job);
+    const { coupling: _coupling, ...train } = job.train; // the coupling is in the data's slots
     const { history, objectiveState } = await trainEncoder(encoder, objective, jobSource(job, data), {
-      ...job.train,
+      ...train,
       seed: job.seed,
       augment: augmentationFromConfig(job.augment),
       checkpointDir: options.checkpointDir,

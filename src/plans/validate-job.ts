@@ -84,10 +84,14 @@ export function validateTrainingJob(value: unknown, where: string, options: Vali
   if (set.kind === 'side') {
     if (Object.keys(set).some((k) => k !== 'kind' && k !== 'side') || (set.side !== 'f' && set.side !== 'g')) throw new InputError(`${where}.trainSet`, "{ kind: 'side', side: 'f' | 'g' }", JSON.stringify(set));
   } else {
-    const ids = set.ids;
-    if (Object.keys(set).some((k) => k !== 'kind' && k !== 'ids') || !Array.isArray(ids) || ids.length === 0 || ids.length > maxIds) throw new InputError(`${where}.trainSet.ids`, `1 to ${maxIds} train-split ids`, Array.isArray(ids) ? `${ids.length} ids` : JSON.stringify(ids)?.slice(0, 80) ?? 'nothing');
-    for (let i = 0; i < ids.length; i++) {
-      if (!Number.isSafeInteger(ids[i]) || ids[i] < 0 || (i > 0 && ids[i] <= ids[i - 1])) throw new InputError(`${where}.trainSet.ids[${i}]`, 'sorted, distinct integers >= 0', JSON.stringify(ids[i]));
+    const unknown = Object.keys(set).find((k) => k !== 'kind' && k !== 'ids' && k !== 'slots');
+    if (unknown !== undefined) throw new InputError(`${where}.trainSet`, "{ kind: 'ids', ids, slots? }", `a field ${JSON.stringify(unknown)}`);
+    for (const field of set.slots === undefined ? ['ids'] : ['ids', 'slots']) {
+      const ids = set[field];
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > maxIds) throw new InputError(`${where}.trainSet.${field}`, `1 to ${maxIds} train-split ids`, Array.isArray(ids) ? `${ids.length} ids` : JSON.stringify(ids)?.slice(0, 80) ?? 'nothing');
+      for (let i = 0; i < ids.length; i++) {
+        if (!Number.isSafeInteger(ids[i]) || ids[i] < 0 || (i > 0 && ids[i] <= ids[i - 1])) throw new InputError(`${where}.trainSet.${field}[${i}]`, 'sorted, distinct integers >= 0', JSON.stringify(ids[i]));
+      }
     }
   }
   const base = preset('quick');

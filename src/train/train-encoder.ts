@@ -14,7 +14,7 @@ import { plainStrategy } from './plain-strategy';
 import { privateStrategy } from './private-strategy';
 import { resumePoint } from './resume';
 import { learningRateAt } from './schedule';
-import type { TrainData } from './train-data';
+import { checkSlots, type TrainData } from './train-data';
 import { optimizerConfigOf, resolveTrainOptions, serialisableTrainOptions, type TrainEncoderOptions } from './train-options';
 
 /** What `trainEncoder` returns; encoder and objective state are trained in place. */
@@ -45,6 +45,7 @@ export async function trainEncoder(encoder: Encoder, objective: Objective, data:
   if (objective.needsLabels && data.labels === undefined) {
     throw new InputError('trainEncoder data', `labels (objective "${objective.config.name}" trains on them)`, 'a data source without labels');
   }
+  checkSlots(data, o.dp !== undefined);
   const rng = createRng(o.seed);
   const objectiveState = o.objectiveState ?? objective.init(encoder, rng.fork('objective'));
   const parts = { encoder, objective, objectiveState, optimizer: createOptimizer(optimizerConfigOf(o)) };
