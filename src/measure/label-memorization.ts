@@ -49,7 +49,9 @@ export function labelMemorizationKey(config: ExperimentConfig): Record<string, u
  * S_C, S_S, S_I and S_E, in the order of `memorizationScores`: `id, set, label, p_f, p_g,
  * score`, where `id` indexes the train split (the test split for S_E), `p_f` is the mean over
  * the f seeds of the softmax probability of the true label `label`, `p_g` likewise for g,
- * and `score = p_f - p_g` (`labelMemorizationScores`). From the run store when computed before.
+ * and `score = p_f - p_g` (`labelMemorizationScores`), then each seed's own score
+ * `raw_seed<S>` (the f of seed S minus the g of seed S), so that `rankingReliability` measures
+ * how far the seeds agree. From the run store when computed before.
  */
 export async function labelMemorization(config: ExperimentConfig, options: LabelMemorizationOptions = {}): Promise<ColumnTable> {
   await ensureBackend();
@@ -62,6 +64,7 @@ export async function labelMemorization(config: ExperimentConfig, options: Label
       try {
         const data = await loadExperimentData(supervised);
         const columns = { id: [] as number[], set: [] as string[], label: [] as number[], p_f: [] as number[], p_g: [] as number[], score: [] as number[] };
+        const perSeed = supervised.seeds.map((seed) => ({ name: `raw_seed${seed}`, values: [] as number[] }));
         for (const set of setNames) {
           const { dataset, ids } = setImages(data, set);
           const labels = Int32Array.from(ids, (i) => dataset.labels[i]);
@@ -73,10 +76,11 @@ export async function labelMemorization(config: ExperimentConfig, options: Label
             columns.p_f.push(scores.pF[i]);
             columns.p_g.push(scores.pG[i]);
             columns.score.push(scores.score[i]);
+            perSeed.forEach((column, k) => column.values.push(scores.perF[k][i] - scores.perG[k][i]));
           }
           options.onProgress?.(set, ids.length, ids.length);
         }
-        return aq.table(columns);
+        return aq.table({ ...columns, ...Object.fromEntries(perSeed.map((column) => [column.name, column.values])) });
       } finally {
         pair.dispose();
       }
