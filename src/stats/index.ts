@@ -10,3 +10,5 @@ export * from './rank-correlation';
 export * from './correlation-tests';
 export * from './overlap-tests';
 export * from './score-reliability';
+export * from './distribution-quantiles';
+export * from './noncentral-t';
