@@ -12,3 +12,4 @@ export * from './overlap-tests';
 export * from './score-reliability';
 export * from './distribution-quantiles';
 export * from './noncentral-t';
+export * from './agreement-ceiling';
