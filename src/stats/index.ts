@@ -13,3 +13,4 @@ export * from './score-reliability';
 export * from './distribution-quantiles';
 export * from './noncentral-t';
 export * from './agreement-ceiling';
+export * from './projection';
