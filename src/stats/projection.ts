@@ -15,7 +15,9 @@ function finite(value: number, where: string, field: string): number {
 }
 
 function levels(options: { alpha?: number; power?: number; maxSeeds?: number }, where: string, minSeeds: number) {
-  const { alpha, power, maxSeeds } = { ...defaultProjectionOptions, ...options };
+  const alpha = options.alpha ?? defaultProjectionOptions.alpha;
+  const power = options.power ?? defaultProjectionOptions.power;
+  const maxSeeds = options.maxSeeds ?? defaultProjectionOptions.maxSeeds;
   if (!(alpha > 0 && alpha < 1)) throw new InputError(`${where}: alpha`, 'a significance level in (0, 1)', String(alpha));
   if (!(power > 0 && power < 1)) throw new InputError(`${where}: power`, 'a power in (0, 1)', String(power));
   if (!(Number.isInteger(maxSeeds) && maxSeeds >= minSeeds)) throw new InputError(`${where}: maxSeeds`, `an integer >= ${minSeeds}`, String(maxSeeds));

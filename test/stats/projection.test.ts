@@ -59,7 +59,7 @@ describe('pairedSeedsFor', () => {
     assert.equal(pairedSeedsFor({ meanDifference: 0, sdDifference: 1 }), Infinity);
     assert.equal(pairedSeedsFor({ meanDifference: 0.01, sdDifference: 1 }), Infinity);
     assert.equal(pairedSeedsFor({ meanDifference: 0.5, sdDifference: 1, maxSeeds: 20 }), Infinity);
-    assert.equal(pairedSeedsFor({ meanDifference: 0.5, sdDifference: 1, maxSeeds: 100 }), pairedSeedsFor({ meanDifference: 0.5, sdDifference: 1 }));
+    assert.equal(pairedSeedsFor({ meanDifference: 0.5, sdDifference: 1, maxSeeds: 100 }), pairedSeedsFor({ meanDifference: 0.5, sdDifference: 1, alpha: undefined }));
   });
 
   test('refuses what it cannot plan with, naming the field', () => {
