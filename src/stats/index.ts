@@ -10,3 +10,7 @@ export * from './rank-correlation';
 export * from './correlation-tests';
 export * from './overlap-tests';
 export * from './score-reliability';
+export * from './distribution-quantiles';
+export * from './noncentral-t';
+export * from './agreement-ceiling';
+export * from './projection';
