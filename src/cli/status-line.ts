@@ -36,13 +36,7 @@ export function statusLine(stream: CliStream, options: { quiet?: boolean } = {})
   };
 }
 
-/** Seconds as `12.3s`, `4m05s` or `1h02m`. */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const s = Math.round(seconds);
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
+export { formatDuration } from '../util/format-duration';
 
 /** A text bar `[#####.....]` of `fraction` in [0, 1]. */
 export function progressBar(fraction: number, width = 24): string {

@@ -10,6 +10,9 @@ import type { FrameworksSettings } from '../../src/findings/frameworks/settings'
 import { findings } from '../../src/findings/registry';
 import { jobKey } from '../../src/plans/job-key';
 import { runStore } from '../../src/runs/run-store';
+import * as aq from 'arquero';
+import { candidateReliability, reliabilityTable, withCeilings, type FrameworkReliabilityRow } from '../../src/findings/frameworks/reliability';
+import { createRng } from '../../src/util/rng';
 import { recordingRunner } from './record-runs';
 import { briefTraining, tinyConfig } from './tiny-config';
 
@@ -45,7 +48,8 @@ describe('frameworks finding', () => {
       for (const c of calls.slice(1)) assert.equal(c.outcome.trained.length, 0, 'measurements train nothing');
 
       const tables = findings.frameworks.summary(s);
-      assert.deepEqual(Object.keys(tables), ['frameworks', 'pairs']);
+      assert.deepEqual(Object.keys(tables), ['frameworks', 'reliability', 'pairs']);
+      assert.equal(tables.reliability.numRows(), 0, 'one seed per side: no reliability');
       const rows = tables.frameworks.objects() as Array<{ framework: string; kind: string; accuracy: number; S_C: number; S_S: number; gap: number; p_value: number }>;
       assert.deepEqual(rows.map((r) => [r.framework, r.kind]), [['simclr', 'ssl'], ['byol', 'ssl'], ['supervised', 'supervised']]);
       for (const r of rows) {
@@ -63,10 +67,50 @@ describe('frameworks finding', () => {
       const v = findings.frameworks.verdict(s);
       assert.deepEqual(v.parts.map((p) => p.name), ['spearman', 'jaccard_10']);
       assert.equal(v.holds, s.agreement.holds);
-      assert.equal(v.lines.length, 3 + 3);
+      assert.equal(v.lines.length, 3 + 1 + 3);
+      assert.equal(v.lines[5], 'reliability: not measured (one seed per side)');
       assert.match(v.lines[0], /^spearman: SSL-SSL -?\d\.\d{3}, SSL-supervised -?\d\.\d{3}, difference -?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\] \(99% bootstrap\), (not )?above 0$/);
       assert.match(v.lines[3], /^pairs with Spearman above chance \(permutation p < 0\.01\): SSL-SSL \d of 1, SSL-supervised \d of 2$/);
-      assert.equal(v.lines[5], v.sentence);
+      assert.equal(v.lines[6], v.sentence);
+
+      // With reliabilities: each ranking's, the agreement against its ceiling, what more seeds take.
+      const reliability = reliabilityTable([
+        { framework: 'simclr', kind: 'ssl', seeds: 3, between_seeds: 0.1, reliability: 0.25, low: 0.1, high: 0.4, seeds_for_0_8: 36 },
+        { framework: 'byol', kind: 'ssl', seeds: 3, between_seeds: 0.2, reliability: 0.35, low: 0.2, high: 0.5, seeds_for_0_8: 16 },
+        { framework: 'supervised', kind: 'supervised', seeds: 3, between_seeds: -0.1, reliability: -0.5, low: -0.6, high: 0.1, seeds_for_0_8: Infinity },
+      ]);
+      const pairs = withCeilings(s.agreement.pairs, reliability);
+      assert.deepEqual((pairs.array('ceiling') as number[]).map((c) => (Number.isNaN(c) ? 'NaN' : c.toFixed(2))), ['0.30', 'NaN', 'NaN']);
+      const spearman = pairs.array('spearman') as number[];
+      assert.ok(Math.abs((pairs.array('spearman_disattenuated') as number[])[0] - spearman[0] / Math.sqrt(0.25 * 0.35)) < 1e-12);
+      const noisy = findings.frameworks.verdict({ ...s, reliability, agreement: { ...s.agreement, pairs }, secondsPerEncoder: 90 });
+      assert.match(noisy.lines.join('\n'), /reliability of each ranking of the candidates \(class-centred, mean of 3 seeds, Spearman-Brown\): simclr 0\.25, byol 0\.35, supervised -0\.50/);
+      assert.match(noisy.lines.join('\n'), /SSL-SSL mean Spearman -?\d\.\d{3}; over the 1 of 1 pairs whose rankings both beat noise: -?\d\.\d{3} of a ceiling of 0\.296, disattenuated/);
+      assert.match(noisy.lines.join('\n'), /SSL-supervised: no pair with two rankings above noise, so no ceiling/);
+      assert.match(noisy.lines.join('\n'), /what it would take: no number of seeds for every ranking to reach a reliability of 0\.8 \(least reliable: supervised, -0\.50 with 3\), no number of seeds suffices/);
+      assert.match(noisy.sentence, /; the SSL rankings are mostly the noise of the training runs \(median reliability 0\.30 < 0\.5\), too unreliable to carry the claim either way\.$/);
+      const firm = reliabilityTable((reliability.objects() as FrameworkReliabilityRow[]).map((r) => ({ ...r, reliability: 0.7, seeds_for_0_8: 6 })));
+      const v2 = findings.frameworks.verdict({ ...s, reliability: firm, agreement: { ...s.agreement, pairs: withCeilings(s.agreement.pairs, firm) }, secondsPerEncoder: 90 });
+      assert.match(v2.lines.join('\n'), /what it would take: 6 seeds per side .* 36 trainings, 54m00s on one worker, 7m30s on 8 queue workers/);
+      assert.equal(v2.sentence, s.agreement.sentence, 'reliable rankings: the sentence as measured');
     });
+  });
+});
+
+describe('candidateReliability', () => {
+  test('per-seed candidate scores with their class means out: known agreement recovered, other sets ignored', () => {
+    const rng = createRng(4);
+    const n = 3000;
+    // true score ~ N(0, 1) plus a class offset of 5 per class; each seed adds noise of variance 1: r = 0.5 within a class.
+    const label = Array.from({ length: n }, (_, i) => i % 3);
+    const truth = Array.from({ length: n }, () => rng.normal());
+    const seed = () => truth.map((t, i) => 5 * label[i] + t + rng.normal());
+    const table = aq.table({ id: Array.from({ length: n }, (_, i) => i), set: Array.from({ length: n }, (_, i) => (i < 2500 ? 'S_C' : 'S_S')), label, raw_seed0: seed(), raw_seed1: seed(), raw_seed2: seed() });
+    const r = candidateReliability(table, 0)!;
+    assert.equal(r.points, 2500);
+    assert.deepEqual(r.seedList, [0, 1, 2]);
+    assert.ok(Math.abs(r.pearson - 0.5) < 0.04, `between seeds ${r.pearson}: the class offsets are out`);
+    assert.ok(Math.abs(r.reliability - 0.75) < 0.03, `reliability ${r.reliability}`);
+    assert.equal(candidateReliability(table.select('id', 'set', 'label', 'raw_seed0'), 0), undefined);
   });
 });

@@ -14,7 +14,9 @@ import type { Runner } from '../../plans/runner';
 import type { FindingRunOptions } from '../finding';
 import { frameworkConfigs } from '../framework-configs';
 import { trainStages } from '../train-stages';
+import { meanJobSeconds } from '../training-cost';
 import { frameworksPlan } from './plan';
+import { candidateReliability, reliabilityTable, withCeilings, type FrameworkReliabilityRow } from './reliability';
 import type { FrameworksSettings } from './settings';
 
 /** Images with a title and a caption each (a notebook shows them with `showImageGrid`). */
@@ -38,8 +40,20 @@ export interface FrameworksStudy {
   readonly scores: ColumnTable;
   /** One row per framework: `framework, kind, encoder, accuracy` (linear probe of f, first seed), when probed. */
   readonly probes: ColumnTable;
-  /** The agreement of every pair of frameworks on the candidates' class-centred scores, and the verdict per metric. */
+  /**
+   * The agreement of every pair of frameworks on the candidates' class-centred scores, and the
+   * verdict per metric; its `pairs` carry each pair's `ceiling` and `spearman_disattenuated`
+   * (`withCeilings`).
+   */
   readonly agreement: FrameworkAgreement;
+  /**
+   * One row per framework: how far its seeds agree on the ranking of the candidates
+   * (`candidateReliability`): `framework, kind, seeds, between_seeds, reliability, low, high,
+   * seeds_for_0_8`. Two rankings cannot agree more than `sqrt` of the product of their reliabilities.
+   */
+  readonly reliability: ColumnTable;
+  /** Mean training time of one encoder of the study, in seconds (from the stored histories; NaN when unknown). */
+  readonly secondsPerEncoder: number;
   /** Per candidate: mean SSL percentile rank, supervised percentile rank and their difference (`sslVersusSupervised`). */
   readonly contrast: ColumnTable;
   /** The 16 candidates memorized most by the SSL frameworks and not by supervision, then the reverse. */
@@ -104,15 +118,23 @@ export async function runFrameworks(settings: FrameworksSettings, options: Findi
   const probes: Array<Record<string, unknown>> = [];
   // Every framework trains on the same split of the same data: load it once.
   const data = await loadExperimentData(settings.config);
+  const reliabilityRows: FrameworkReliabilityRow[] = [];
   for (const [framework, c] of Object.entries(configs)) {
     const kind = framework === 'supervised' ? 'supervised' : 'ssl';
-    if (kind === 'ssl') parts.push(keep(await memorizationScores(c, { runner }), framework, kind, 'score_raw'));
-    else parts.push(keep(await labelMemorization(c, { runner }), framework, kind, 'score'));
+    const table = kind === 'ssl' ? await memorizationScores(c, { runner }) : await labelMemorization(c, { runner });
+    parts.push(keep(table, framework, kind, kind === 'ssl' ? 'score_raw' : 'score'));
+    const r = candidateReliability(table, settings.agreement.seed ?? 0);
+    if (r !== undefined) {
+      const [low, high] = r.interval ?? [Number.NaN, Number.NaN];
+      reliabilityRows.push({ framework, kind, seeds: r.seeds, between_seeds: r.pearson, reliability: r.reliability, low, high, seeds_for_0_8: r.seedsNeeded });
+    }
     if (settings.probe !== false) probes.push({ framework, kind, encoder: String(c.encoder.kind), accuracy: await probeFirstF(c, data, runner) });
   }
   const scores = parts.reduce((a, b) => a.concat(b));
   const columns = candidateScoreColumns(scores);
-  const agreement = frameworkAgreement(columns, settings.agreement);
+  const measured = frameworkAgreement(columns, settings.agreement);
+  const reliability = reliabilityTable(reliabilityRows);
+  const agreement = reliabilityRows.length === 0 ? measured : { ...measured, pairs: withCeilings(measured.pairs, reliability) };
   const contrast = sslVersusSupervised(columns);
   const ids = columns[0].ids;
   const gallery = (order: 'ssl' | 'supervised', title: string): FrameworksGallery => {
@@ -125,6 +147,8 @@ export async function runFrameworks(settings: FrameworksSettings, options: Findi
     scores,
     probes: probes.length > 0 ? aq.from(probes) : aq.table({ framework: [], kind: [], encoder: [], accuracy: [] }),
     agreement,
+    reliability,
+    secondsPerEncoder: meanJobSeconds((await frameworksPlan(settings)).stages.flatMap((stage) => stage.jobs ?? []), runner.encoders),
     contrast,
     galleries: [
       gallery('ssl', 'Memorized by the SSL frameworks, not by supervision (mean SSL percentile rank / supervised percentile rank under each)'),

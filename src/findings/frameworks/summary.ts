@@ -33,10 +33,11 @@ export function frameworkSummary(study: Pick<FrameworksStudy, 'configs' | 'score
 
 /**
  * The framework comparison's tables: `frameworks` (`frameworkSummary`: probe accuracy,
- * mean scores of S_C and S_S, gap and p-value per framework) and `pairs` (the agreement
- * of every pair on the candidates: Spearman's rho and top-k% Jaccard with permutation
- * p-values).
+ * mean scores of S_C and S_S, gap and p-value per framework), `reliability` (how far each
+ * framework's seeds agree on its ranking of the candidates) and `pairs` (the agreement of
+ * every pair on the candidates: Spearman's rho and top-k% Jaccard with permutation p-values,
+ * the ceiling the two rankings' reliabilities allow and the disattenuated Spearman).
  */
 export function frameworksSummary(study: FrameworksStudy): Record<string, ColumnTable> {
-  return { frameworks: frameworkSummary(study), pairs: study.agreement.pairs };
+  return { frameworks: frameworkSummary(study), reliability: study.reliability, pairs: study.agreement.pairs };
 }

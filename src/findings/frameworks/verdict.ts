@@ -1,14 +1,65 @@
 import type { Verdict, VerdictPart } from '../finding';
+import { costInWords } from '../training-cost';
+import type { FrameworkReliabilityRow } from './reliability';
 import type { FrameworksStudy } from './study';
 import { frameworkSummary } from './summary';
+
+/** Below it a ranking is mostly the noise of the training runs. */
+const reliableEnough = 0.5;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * The reliability lines of the verdict: each ranking's reliability, the agreement of each kind
+ * of pair against its ceiling, and what more seeds would take. `caveat`: the clause the
+ * sentence gets when the SSL rankings are too unreliable to carry the claim.
+ */
+function reliabilityLines(study: FrameworksStudy): { lines: string[]; caveat?: string } {
+  const rows = study.reliability.objects() as FrameworkReliabilityRow[];
+  if (rows.length === 0) return { lines: ['reliability: not measured (one seed per side)'] };
+  const seeds = rows[0].seeds;
+  const lines = [
+    `reliability of each ranking of the candidates (class-centred, mean of ${seeds} seeds, Spearman-Brown): ${rows.map((r) => `${r.framework} ${r.reliability.toFixed(2)}`).join(', ')}`,
+  ];
+  const pairs = study.agreement.pairs.objects() as Array<{ kind: string; spearman: number; ceiling?: number; spearman_disattenuated?: number }>;
+  for (const kind of ['ssl-ssl', 'ssl-supervised']) {
+    const of = pairs.filter((p) => p.kind === kind);
+    const bounded = of.filter((p) => Number.isFinite(p.ceiling));
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    if (bounded.length === 0) {
+      lines.push(`${kind === 'ssl-ssl' ? 'SSL-SSL' : 'SSL-supervised'}: no pair with two rankings above noise, so no ceiling`);
+      continue;
+    }
+    lines.push(
+      `${kind === 'ssl-ssl' ? 'SSL-SSL' : 'SSL-supervised'} mean Spearman ${mean(of.map((p) => p.spearman)).toFixed(3)}; over the ${bounded.length} of ${of.length} pairs whose rankings both beat noise: ${mean(bounded.map((p) => p.spearman)).toFixed(3)} of a ceiling of ${mean(bounded.map((p) => p.ceiling!)).toFixed(3)}, disattenuated ${mean(bounded.map((p) => p.spearman_disattenuated!)).toFixed(3)}`,
+    );
+  }
+  const ssl = rows.filter((r) => r.kind === 'ssl');
+  const needed = Math.max(...rows.map((r) => r.seeds_for_0_8));
+  const jobs = Number.isFinite(needed) ? 2 * needed * rows.length : Infinity;
+  const least = rows.reduce((a, b) => (b.reliability < a.reliability ? b : a));
+  lines.push(
+    `what it would take: ${Number.isFinite(needed) ? `${needed} seeds per side` : 'no number of seeds'} for every ranking to reach a reliability of 0.8 (least reliable: ${least.framework}, ${least.reliability.toFixed(2)} with ${seeds}), ${costInWords(jobs, study.secondsPerEncoder)}`,
+  );
+  const typical = median(ssl.map((r) => r.reliability));
+  const caveat = ssl.length > 0 && typical < reliableEnough ? `the SSL rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), too unreliable to carry the claim either way` : undefined;
+  return { lines, caveat };
+}
 
 /**
  * Whether the SSL frameworks' most memorized candidates agree with each other more than
  * with supervised training's (`frameworkAgreement`): one part per metric the claim rests
  * on (Spearman's rho, the first top-k% Jaccard). `lines`: each metric's SSL-SSL and
  * SSL-supervised means with the bootstrap interval of their difference, how many pairs
- * agree above chance, which models do not memorize their candidates significantly, and
- * the sentence.
+ * agree above chance, which models do not memorize their candidates significantly, each
+ * ranking's reliability, the agreement of each kind of pair against the ceiling those
+ * reliabilities allow (and disattenuated), the seeds every ranking would need for a
+ * reliability of 0.8 with their cost, and the sentence (which says so when the SSL
+ * rankings are too unreliable to carry the claim).
  */
 export function frameworksVerdict(study: FrameworksStudy): Verdict {
   const { agreement } = study;
@@ -22,7 +73,10 @@ export function frameworksVerdict(study: FrameworksStudy): Verdict {
     .filter((r) => r.p_value >= agreement.alpha)
     .map((r) => `${r.framework} (gap ${r.gap.toFixed(4)}, p = ${r.p_value.toPrecision(2)})`);
   lines.push(weak.length === 0 ? `every model memorizes its candidates (S_C > S_S at p < ${agreement.alpha})` : `models whose candidates do not score significantly above S_S (p >= ${agreement.alpha}), whose rankings are mostly noise: ${weak.join(', ')}`);
-  lines.push(agreement.sentence);
+  const reliability = reliabilityLines(study);
+  lines.push(...reliability.lines);
+  const sentence = reliability.caveat === undefined ? agreement.sentence : `${agreement.sentence.replace(/\.$/, '')}; ${reliability.caveat}.`;
+  lines.push(sentence);
   const parts: VerdictPart[] = agreement.verdicts.slice(0, 2).map((v) => ({ name: v.metric, holds: v.holds, sentence: `${metricLine(v)}.` }));
-  return { holds: agreement.holds, parts, sentence: agreement.sentence, lines };
+  return { holds: agreement.holds, parts, sentence, lines };
 }
