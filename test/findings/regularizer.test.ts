@@ -59,14 +59,20 @@ describe('regularizer finding', () => {
 
   test('the verdict: two parts, a line per weight, the sentence the notebook printed', () => {
     const settings: RegularizerSettings = findings.regularizer.settings('quick');
-    const s: RegularizerStudy = { settings, levels: study((w, s) => 0.01 - 0.004 * w + 0.0001 * s, (w) => 0.9 + 0.001 * ((w * 3) % 5)) };
+    assert.deepEqual(settings.weights, [0, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]);
+    const s: RegularizerStudy = { settings, levels: study((w, s) => 0.01 - 0.004 * w + 0.0001 * s + 0.0005 * w * s, (w) => 0.9 + 0.001 * ((w * 3) % 5)), secondsPerEncoder: 60 };
     const v = regularizerVerdict(s);
     assert.deepEqual(v.parts.map((p) => [p.name, p.holds]), [['memorization', true], ['accuracy', false]]);
     assert.equal(v.holds, false);
-    assert.equal(v.lines.length, 4 + 1);
+    assert.equal(v.lines.length, 4 + 2 + 1);
+    // Memorization: per-seed differences 0.008, 0.007, 0.006 (effect 7 sd); accuracy: no spread, nothing to project.
+    assert.equal(v.lines[4], 'what it would take (weight 0 against 2, seeds paired, p < 0.01 with power 0.8): memorization 4 seeds (difference 7.0e-3 +- 1.0e-3 over 3 seeds); accuracy not projectable (difference -0.0010 +- 0.0000 over 3 seeds)');
+    assert.equal(v.lines[5], 'the cost of a powered run: not projectable');
+    const noisy = regularizerVerdict({ ...s, levels: study((w, s) => 0.01 - 0.001 * w + 0.0004 * w * ((s * 5) % 3), (w, s) => 0.9 - 0.01 * w + 0.004 * s * w) });
+    assert.match(noisy.lines[5], /^a powered run of every weight: \d+ trainings, \d+h\d\dm on one worker, [\dhms]+ on 8 queue workers$/);
     assert.equal(v.lines[0], 'weight 0: alignment loss of f on S_C 0.100, S_C SSLMem 1.01e-2, gap 1.01e-2 +- 1.0e-4 (range 0.000), accuracy 0.9000 +- 0.0000');
     assert.match(v.sentence, /^Memorization \(raw SSLMem gap S_C - S_S\) falls as the weight grows \(Spearman rho 0\.\d\d, one-sided p = 0\.00\d\); accuracy does not fall as the weight grows \(Spearman rho -?[\d.]+, one-sided p = [\d.]+\): the claim is not confirmed at this scale\.$/);
-    assert.equal(v.lines[4], v.sentence);
+    assert.equal(v.lines[6], v.sentence);
     assert.deepEqual(Object.keys(regularizerSummary(s)), ['per-seed', 'per-weight']);
   });
 
@@ -74,7 +80,7 @@ describe('regularizer finding', () => {
     const root = mkdtempSync(join(tmpdir(), 'sslmem-regularizer-'));
     after(() => rmSync(root, { recursive: true, force: true }));
     const config = tinyConfig(briefTraining);
-    const settings: RegularizerSettings = { ...findings.regularizer.settings('quick'), config };
+    const settings: RegularizerSettings = { ...findings.regularizer.settings('quick'), config, weights: [0, 0.5, 1, 2] };
 
     test('plan: every weight in one stage (weight 0 = the plain config); run trains it in one call and nothing after', async () => {
       const plan = await findings.regularizer.plan(settings);
@@ -99,8 +105,9 @@ describe('regularizer finding', () => {
       const tables = findings.regularizer.summary(s);
       assert.equal(tables['per-weight'].numRows(), 4);
       const v = findings.regularizer.verdict(s);
-      assert.equal(v.lines.length, 5);
-      assert.equal(v.lines[4], v.sentence);
+      assert.equal(v.lines.length, 7);
+      assert.equal(v.lines[6], v.sentence);
+      assert.ok(s.secondsPerEncoder > 0, 'the training time comes from the stored histories');
       assert.deepEqual(findings.regularizer.figures(s).map((f) => f.figure.layout?.title?.text), [
         'Memorization gap S_C - S_S (raw SSLMem) against the regulariser weight',
         'Linear-probe accuracy of f against the regulariser weight',

@@ -2,6 +2,7 @@ import type { ColumnTable } from 'arquero';
 import type { FindingRunOptions } from '../finding';
 import { measureLevels, setColumn } from '../level-study';
 import { trainStages } from '../train-stages';
+import { meanJobSeconds } from '../training-cost';
 import { regularizerPlan } from './plan';
 import { regularizerConfigs, type RegularizerSettings } from './settings';
 
@@ -15,6 +16,8 @@ export interface RegularizerStudy {
    * and the linear-probe accuracy of f.
    */
   readonly levels: ColumnTable;
+  /** Mean training time of one encoder of the study, in seconds (from the stored histories; NaN when unknown). */
+  readonly secondsPerEncoder: number;
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -32,5 +35,6 @@ export async function runRegularizer(settings: RegularizerSettings, options: Fin
     columns: ['align_f_S_C', 'S_C_raw', 'gap_raw', 'S_C_range', 'gap_range', 'p_value', 'accuracy'],
     extra: ({ scores }) => ({ align_f_S_C: mean(setColumn(scores, 'S_C', 'align_f')) }),
   });
-  return { settings, levels };
+  const jobs = (await regularizerPlan(settings)).stages.flatMap((stage) => stage.jobs ?? []);
+  return { settings, levels, secondsPerEncoder: meanJobSeconds(jobs, runner.encoders) };
 }
