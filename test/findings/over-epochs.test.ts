@@ -30,7 +30,7 @@ function synthetic(o: { loss: [number, number]; accuracy: [number, number]; grow
   const perSeed = [];
   const scores = { epoch: [] as number[], id: [] as number[], set: [] as string[], label: [] as number[], score_raw: [] as number[], score_ratio: [] as number[] };
   for (const [k, epoch] of [100, 200].entries()) {
-    for (const seed of [0, 1, 2]) perSeed.push({ epoch, seed, ssl_loss_f: o.loss[k] + 0.001 * seed, probe_accuracy_f: o.accuracy[k], gap_raw: 0, gap_ratio: 0 });
+    for (const seed of [0, 1, 2]) perSeed.push({ epoch, seed, ssl_loss_f: o.loss[k] + 0.001 * seed, probe_accuracy_f: o.accuracy[k], gap_raw: 0, gap_ratio: k * (o.growthC - o.growthS + 0.002 * seed) });
   }
   const base = Array.from({ length: 400 }, () => rng.normal() * 0.05);
   for (const epoch of [100, 200]) {
@@ -88,12 +88,13 @@ describe('over-epochs verdict', () => {
     const study = { ...synthetic({ loss: [3.8, 3.75], accuracy: [0.93, 0.935], growthC: 0.01, growthS: 0 }), settings: overEpochsSettings('quick') };
     const v = overEpochsVerdict(study);
     assert.equal(v.holds, true);
-    assert.equal(v.lines.length, 5);
+    assert.equal(v.lines.length, 6);
     assert.match(v.lines[0], /^score_ratio, epochs 100 -> 200: SSL loss -1\.3\d% \(std 0\.00%\), probe accuracy 0\.50 points \(std 0\.00\); gap /);
     assert.equal(v.lines[1], '  loss and accuracy flattened (thresholds 5% and 1 points); the gap grew significantly (alpha 0.01)');
     assert.match(v.lines[2], /^score_raw, epochs 100 -> 200/);
     assert.equal(v.sentence, 'The claim holds at this scale: loss and accuracy have flattened while memorization still grows.');
-    assert.equal(v.lines[4], v.sentence);
+    assert.match(v.lines[4], /^seed by seed \(ratio\): the gap grew in 3 of 3 seeds; a paired test of the growth over seeds \(p < 0\.01, power 0\.8\): \d seeds \(difference 0\.0120 \+- 0\.0020 over 3 seeds\)$/);
+    assert.equal(v.lines[5], v.sentence);
     assert.deepEqual(v.parts.map((p) => p.holds), [true, true]);
     const falling = overEpochsVerdict({ ...synthetic({ loss: [4.5, 3.8], accuracy: [0.93, 0.935], growthC: 0.005, growthS: 0.005 }), settings: overEpochsSettings('quick') });
     assert.equal(falling.holds, false);
@@ -101,10 +102,10 @@ describe('over-epochs verdict', () => {
     assert.deepEqual(falling.parts.map((p) => p.holds), [false, false]);
   });
 
-  test('describe: the preset and the encoders shared with notebooks 00 and 02', () => {
+  test('describe: the preset, its 50/25/25 regime and the encoders shared with notebook 00', () => {
     assert.deepEqual(findings['over-epochs'].describe(overEpochsSettings('quick')), [
-      'preset quick: 250 training points (S_S/S_C/S_I = 0.2/0.4/0.4), 30 epochs, checkpoints 10, 20, seeds 0',
-      "encoders: the same 2 as notebook 00's regime 20/40/40 of 250 and notebook 02's split seed 0",
+      'preset quick, regime 50/25/25 of 400: 400 training points (S_S/S_C/S_I = 0.5/0.25/0.25), 30 epochs, checkpoints 10, 20, seeds 0',
+      "encoders: the same 2 as notebook 00's regime 50/25/25 of 400",
     ]);
   });
 });
@@ -139,7 +140,7 @@ describe('over-epochs finding: a run through a runner (tiny synthetic)', () => {
     assert.ok(Math.abs((tables.by_epoch.array('gap_ratio') as number[])[1] - (gapRatio[0] + gapRatio[1]) / 2) < 1e-12, 'mean over seeds at epoch 4');
     assert.deepEqual(findings['over-epochs'].figures(study).map((f) => f.name), ['ssl-loss', 'probe-accuracy', 'gap-over-epochs']);
     const verdict = findings['over-epochs'].verdict(study);
-    assert.equal(verdict.lines.length, 5);
+    assert.equal(verdict.lines.length, 6);
     assert.equal(verdict.holds, r.holds);
   });
 });

@@ -1,5 +1,6 @@
 import { sharedEncoders } from '../../plans/encoder-run';
 import { withOverrides } from '../../design/experiment-config';
+import { preset } from '../../design/presets';
 import type { Finding } from '../finding';
 import { scaleRegimes } from '../scale/settings';
 import { overEpochsPlan } from './plan';
@@ -9,14 +10,15 @@ import { overEpochsSummary } from './summary';
 import { overEpochsFigures } from './figures';
 import { overEpochsVerdict } from './verdict';
 
-/** The preset's split and training, and which encoders notebooks 00 and 02 share with this one. */
+/** The split and training, and which encoders notebook 00 shares with this one. */
 function describeOverEpochs(settings: OverEpochsSettings): string[] {
   const { config } = settings;
   const { shared, candidate, independent } = config.split.fractions;
-  const regime = scaleRegimes(settings.preset)[0];
+  const regime = scaleRegimes(settings.preset).find((r) => r.name === settings.regime);
+  const base = preset(settings.preset, 'mnist');
   return [
-    `preset ${settings.preset}: ${config.split.trainSize} training points (S_S/S_C/S_I = ${shared}/${candidate}/${independent}), ${config.train.epochs} epochs, checkpoints ${config.train.checkpointEpochs.join(', ')}, seeds ${config.seeds.join(', ')}`,
-    `encoders: the same ${sharedEncoders(config, withOverrides(config, regime.overrides))} as notebook 00's regime ${regime.name} and notebook 02's split seed ${config.split.seed}`,
+    `preset ${settings.preset}, regime ${settings.regime}: ${config.split.trainSize} training points (S_S/S_C/S_I = ${shared}/${candidate}/${independent}), ${config.train.epochs} epochs, checkpoints ${config.train.checkpointEpochs.join(', ')}, seeds ${config.seeds.join(', ')}`,
+    `encoders: the same ${regime === undefined ? 0 : sharedEncoders(config, withOverrides(base, regime.overrides))} as notebook 00's regime ${settings.regime}`,
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { Verdict } from '../finding';
+import { contrastWords, levelContrast } from '../level-power';
 import { flatteningTest, type FlatteningResult } from './flattening-test';
 import type { OverEpochsStudy } from './study';
 
@@ -11,9 +12,25 @@ function reportLines(r: FlatteningResult): string[] {
 }
 
 /**
+ * The growth seen seed by seed (each seed's own f and g, ratio scale): in how many seeds the
+ * gap grew, and the seeds a paired test over seeds would need to show the mean growth at
+ * p < 0.01 with power 0.8 (`levelContrast`): the per-point test above treats the points as the
+ * units and one training run's noise as none, this one has the runs as the units.
+ */
+function seedLine(study: OverEpochsStudy, r: FlatteningResult): string {
+  const growth = levelContrast(study.perSeed, 'epoch', 'gap_ratio', r.to, r.from);
+  const rows = study.perSeed.objects() as Array<{ epoch: number; seed: number; gap_ratio: number }>;
+  const gap = (epoch: number, seed: number) => rows.find((x) => x.epoch === epoch && x.seed === seed)?.gap_ratio ?? Number.NaN;
+  const seeds = [...new Set(rows.map((x) => x.seed))];
+  const grew = seeds.filter((seed) => gap(r.to, seed) > gap(r.from, seed)).length;
+  return `seed by seed (ratio): the gap grew in ${grew} of ${seeds.length} seeds; a paired test of the growth over seeds (p < 0.01, power 0.8): ${contrastWords(growth, (x) => x.toFixed(4))}`;
+}
+
+/**
  * Finding 1: over the second half of training, loss and accuracy flattened while the gap
  * (ratio scale) still grew. Lines: the test on the ratio scale, the same on the raw scale,
- * then the conclusion (from the ratio scale).
+ * the growth seed by seed with the seeds a test over seeds needs, then the conclusion (from
+ * the ratio scale).
  */
 export function overEpochsVerdict(study: OverEpochsStudy): Verdict {
   const { relativeLoss, accuracy, alpha } = study.settings;
@@ -38,6 +55,6 @@ export function overEpochsVerdict(study: OverEpochsStudy): Verdict {
       },
     ],
     sentence,
-    lines: [...reportLines(ratio), ...reportLines(raw), sentence],
+    lines: [...reportLines(ratio), ...reportLines(raw), seedLine(study, ratio), sentence],
   };
 }
