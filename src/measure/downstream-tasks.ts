@@ -40,9 +40,16 @@ function defOf(task: DownstreamTask): DownstreamTaskDef<unknown> {
   return downstreamRegistry[task];
 }
 
-/** Downstream task sizes for a preset: the defaults for laptop and paper, small ones for quick. */
-export function downstreamSettingsFor(name: PresetName): AllDownstreamSettings {
-  return Object.fromEntries(downstreamTasks.map((t) => [t, defOf(t).presets?.[name] ?? defOf(t).defaults])) as AllDownstreamSettings;
+/**
+ * Downstream task sizes for a preset: the defaults for laptop and paper, small ones for quick.
+ * With `tasks`, only those tasks' sizes (in report order): a study that names its tasks keeps
+ * the same settings when a task is added to the registry.
+ */
+export function downstreamSettingsFor(name: PresetName): AllDownstreamSettings;
+export function downstreamSettingsFor(name: PresetName, tasks: readonly DownstreamTask[]): DownstreamSettings;
+export function downstreamSettingsFor(name: PresetName, tasks: readonly DownstreamTask[] = downstreamTasks): DownstreamSettings {
+  checkTasks(tasks, 'downstreamSettingsFor');
+  return Object.fromEntries(downstreamTasks.filter((t) => tasks.includes(t)).map((t) => [t, defOf(t).presets?.[name] ?? defOf(t).defaults])) as DownstreamSettings;
 }
 
 function settingsOf(task: DownstreamTask, settings: DownstreamSettings): unknown {
