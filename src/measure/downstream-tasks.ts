@@ -14,7 +14,8 @@ import { downstreamRegistry } from './downstream/registry';
 
 /**
  * The downstream tasks on a frozen encoder, by name: the keys of `downstreamRegistry`
- * (`probe`, `knn`, `fashion`, `segmentation`; one file each under `downstream/`).
+ * (`probe`, `knn`, `fashion`, `segmentation`, `few-label-probe`, `few-label-knn`; one file each
+ * under `downstream/`).
  */
 export type DownstreamTask = keyof typeof downstreamRegistry;
 
