@@ -44,6 +44,13 @@ export interface SubsetSettings extends FindingSettings {
   readonly downstream: DownstreamSettings;
 }
 
+/**
+ * The downstream tasks notebooks 06 and 07 were measured with, pinned: their settings carry
+ * these tasks' sizes (and 07 evaluates all four), so a task added to the registry changes
+ * neither notebook's numbers nor its settings.
+ */
+export const subsetStudyTasks: readonly DownstreamTask[] = ['probe', 'knn', 'fashion', 'segmentation'];
+
 /** The retrainings a subset study chooses from the pool (train-split ids, sorted) and its all-point scores. */
 export type SubsetRunsOf<S extends SubsetSettings> = (settings: S, pool: Int32Array, scores: ColumnTable) => SubsetRun[];
 

@@ -14,7 +14,8 @@ import { downstreamRegistry } from './downstream/registry';
 
 /**
  * The downstream tasks on a frozen encoder, by name: the keys of `downstreamRegistry`
- * (`probe`, `knn`, `fashion`, `segmentation`; one file each under `downstream/`).
+ * (`probe`, `knn`, `fashion`, `segmentation`, `few-label-probe`, `few-label-knn`; one file each
+ * under `downstream/`).
  */
 export type DownstreamTask = keyof typeof downstreamRegistry;
 
@@ -40,9 +41,16 @@ function defOf(task: DownstreamTask): DownstreamTaskDef<unknown> {
   return downstreamRegistry[task];
 }
 
-/** Downstream task sizes for a preset: the defaults for laptop and paper, small ones for quick. */
-export function downstreamSettingsFor(name: PresetName): AllDownstreamSettings {
-  return Object.fromEntries(downstreamTasks.map((t) => [t, defOf(t).presets?.[name] ?? defOf(t).defaults])) as AllDownstreamSettings;
+/**
+ * Downstream task sizes for a preset: the defaults for laptop and paper, small ones for quick.
+ * With `tasks`, only those tasks' sizes (in report order): a study that names its tasks keeps
+ * the same settings when a task is added to the registry.
+ */
+export function downstreamSettingsFor(name: PresetName): AllDownstreamSettings;
+export function downstreamSettingsFor(name: PresetName, tasks: readonly DownstreamTask[]): DownstreamSettings;
+export function downstreamSettingsFor(name: PresetName, tasks: readonly DownstreamTask[] = downstreamTasks): DownstreamSettings {
+  checkTasks(tasks, 'downstreamSettingsFor');
+  return Object.fromEntries(downstreamTasks.filter((t) => tasks.includes(t)).map((t) => [t, defOf(t).presets?.[name] ?? defOf(t).defaults])) as DownstreamSettings;
 }
 
 function settingsOf(task: DownstreamTask, settings: DownstreamSettings): unknown {

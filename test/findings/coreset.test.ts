@@ -58,6 +58,7 @@ describe('coreset runs', () => {
     assert.deepEqual(s.fractions, defaultCoresetFractions);
     assert.equal(s.folds, 4);
     assert.deepEqual(s.tasks, ['probe', 'fashion']);
+    assert.deepEqual(Object.keys(s.downstream), ['probe', 'knn', 'fashion', 'segmentation'], 'pinned: a task added to the registry changes not the settings');
     assert.deepEqual(coresetFinding.describe(s), [`pool: 250 MNIST training points (S_S + S_C + S_I of the preset's split), 4 folds, seeds 0, 30 epochs, simclr on an mlp encoder`]);
     assert.equal(findingNamed('coreset'), coresetFinding);
   });

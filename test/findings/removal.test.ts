@@ -44,6 +44,7 @@ describe('removal runs', () => {
     const s = removalSettings('quick');
     assert.deepEqual(s.removed, defaultRemovedFractions);
     assert.deepEqual(s.tasks, ['probe', 'knn', 'fashion', 'segmentation']);
+    assert.deepEqual(Object.keys(s.downstream), ['probe', 'knn', 'fashion', 'segmentation'], 'pinned: a task added to the registry changes neither the tasks nor the settings');
     assert.deepEqual(removalFinding.describe(s), [`pool: 250 MNIST training points (S_S + S_C + S_I of the preset's split), 4 folds, seeds 0, 30 epochs, simclr on an mlp encoder`]);
     assert.equal(findingNamed('removal'), removalFinding);
   });

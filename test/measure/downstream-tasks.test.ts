@@ -45,7 +45,7 @@ after(() => {
 
 describe('the downstream registry', () => {
   test('one task per registry entry, in report order, named as its key, with its text and sizes', () => {
-    assert.deepEqual(downstreamTasks, ['probe', 'knn', 'fashion', 'segmentation']);
+    assert.deepEqual(downstreamTasks, ['probe', 'knn', 'fashion', 'segmentation', 'few-label-probe', 'few-label-knn']);
     for (const t of downstreamTasks) {
       assert.equal(downstreamRegistry[t].name, t);
       assert.equal(downstreamTaskText[t], downstreamRegistry[t].text);
@@ -54,6 +54,10 @@ describe('the downstream registry', () => {
     assert.deepEqual(downstreamSettingsFor('laptop'), defaultDownstreamSettings);
     assert.deepEqual(downstreamSettingsFor('quick').fashion, { trainSize: 1000, testSize: 500, epochs: 30 });
     assert.deepEqual(downstreamSettingsFor('quick').segmentation, { trainCanvases: 400, testCanvases: 200 });
+    assert.deepEqual(defaultDownstreamSettings['few-label-probe'], { perClass: 10, draws: 5, epochs: 100 });
+    assert.deepEqual(defaultDownstreamSettings['few-label-knn'], { perClass: 10, draws: 5, k: 20 });
+    assert.deepEqual(downstreamSettingsFor('quick')['few-label-probe'], { perClass: 10, draws: 2, epochs: 100 });
+    assert.deepEqual(downstreamSettingsFor('quick', ['segmentation', 'probe']), { probe: {}, segmentation: { trainCanvases: 400, testCanvases: 200 } }, 'only the named tasks, in report order');
   });
 
   test("a task's cache key holds the job and that task's settings only", () => {
@@ -65,6 +69,11 @@ describe('the downstream registry', () => {
     assert.notDeepEqual(downstreamKey(config, sideJob(config, 'g', 0), 'knn'), knn);
     assert.notDeepEqual(downstreamKey(withOverrides(config, { probe: { seed: 7 } }), job, 'knn'), knn);
     assert.deepEqual(downstreamKey(withOverrides(config, { probe: { epochs: 9 } }), job, 'knn'), knn, 'kNN does not train the probe');
+    const few = downstreamKey(config, job, 'few-label-knn');
+    assert.notDeepEqual(downstreamKey(config, job, 'few-label-knn', { 'few-label-knn': { perClass: 10, draws: 3, k: 20 } }), few, 'the draws are in its key');
+    assert.deepEqual(downstreamKey(config, job, 'few-label-knn', { knn: { k: 5 } }), few, "the kNN task's k is not");
+    assert.deepEqual(downstreamKey(withOverrides(config, { probe: { epochs: 9 } }), job, 'few-label-probe'), downstreamKey(config, job, 'few-label-probe'), 'the few-label probe has its own epochs');
+    assert.notDeepEqual(downstreamKey(withOverrides(config, { probe: { seed: 3 } }), job, 'few-label-probe'), downstreamKey(config, job, 'few-label-probe'), 'the seed draws the labels');
   });
 });
 

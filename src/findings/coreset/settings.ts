@@ -2,7 +2,7 @@ import type { PresetName } from '../../design/presets';
 import { subsetStudyConfig } from '../../design/subset-study-presets';
 import { downstreamSettingsFor } from '../../measure/downstream-tasks';
 import { defaultFolds } from '../../measure/all-point-scores';
-import type { SubsetSettings } from '../subset-study';
+import { subsetStudyTasks, type SubsetSettings } from '../subset-study';
 
 /** The poster's coreset table (linear probe accuracy in %, 25k CIFAR images = 100%). */
 export const posterCoreset: ReadonlyArray<{ kept: number; images: string; cifar10: number; cifar100: number; stl10: number }> = [
@@ -28,5 +28,5 @@ export interface CoresetSettings extends SubsetSettings {
  * ranked by `score_raw`, probed linearly on the dataset and on Fashion-MNIST.
  */
 export function coresetSettings(preset: PresetName): CoresetSettings {
-  return { config: subsetStudyConfig(preset), folds: defaultFolds, column: 'score_raw', fractions: defaultCoresetFractions, tasks: ['probe', 'fashion'], downstream: downstreamSettingsFor(preset) };
+  return { config: subsetStudyConfig(preset), folds: defaultFolds, column: 'score_raw', fractions: defaultCoresetFractions, tasks: ['probe', 'fashion'], downstream: downstreamSettingsFor(preset, subsetStudyTasks) };
 }

@@ -1,8 +1,8 @@
 import type { PresetName } from '../../design/presets';
 import { subsetStudyConfig } from '../../design/subset-study-presets';
-import { downstreamSettingsFor, downstreamTasks } from '../../measure/downstream-tasks';
+import { downstreamSettingsFor } from '../../measure/downstream-tasks';
 import { defaultFolds } from '../../measure/all-point-scores';
-import type { SubsetSettings } from '../subset-study';
+import { subsetStudyTasks, type SubsetSettings } from '../subset-study';
 
 /**
  * Shares of the pool removed by default: 20% and 36%. They keep 80% and 64%, two of the
@@ -19,8 +19,9 @@ export interface RemovalSettings extends SubsetSettings {
 
 /**
  * Notebook 07's settings: `subsetStudyConfig(preset)`, 4 folds, 20% and 36% removed,
- * ranked by `score_raw`, evaluated on every downstream task.
+ * ranked by `score_raw`, evaluated on the four downstream tasks it was measured with
+ * (`subsetStudyTasks`: probe, kNN, Fashion-MNIST, segmentation).
  */
 export function removalSettings(preset: PresetName): RemovalSettings {
-  return { config: subsetStudyConfig(preset), folds: defaultFolds, column: 'score_raw', removed: defaultRemovedFractions, tasks: downstreamTasks, downstream: downstreamSettingsFor(preset) };
+  return { config: subsetStudyConfig(preset), folds: defaultFolds, column: 'score_raw', removed: defaultRemovedFractions, tasks: subsetStudyTasks, downstream: downstreamSettingsFor(preset, subsetStudyTasks) };
 }

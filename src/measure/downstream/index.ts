@@ -5,4 +5,8 @@ export * from './probe';
 export * from './knn';
 export * from './fashion';
 export * from './segmentation';
+export * from './labelled-draw';
+export * from './few-label-accuracy';
+export * from './few-label-probe';
+export * from './few-label-knn';
 export * from './registry';

@@ -1,4 +1,6 @@
 import { fashionDownstream } from './fashion';
+import { fewLabelKnnDownstream } from './few-label-knn';
+import { fewLabelProbeDownstream } from './few-label-probe';
 import { knnDownstream } from './knn';
 import { probeDownstream } from './probe';
 import { segmentationDownstream } from './segmentation';
@@ -14,4 +16,6 @@ export const downstreamRegistry = {
   knn: knnDownstream,
   fashion: fashionDownstream,
   segmentation: segmentationDownstream,
+  'few-label-probe': fewLabelProbeDownstream,
+  'few-label-knn': fewLabelKnnDownstream,
 } satisfies Record<string, DownstreamTaskDef<unknown>>;
