@@ -88,3 +88,12 @@ export function scoringVerdict<S extends SubsetSettings>(
     .flatMap((p) => study.tasks.map((t) => `Class control, ${several ? scoringContrast(study.table, t, { ...p, alpha }).sentence : pairedText(p, t)}.`));
   return { primary: scoringContrasts(study, [primary], alpha), acrossScorings: several, lines: [...controlLines, ...overlapLines(study, sizes)] };
 }
+
+/** The lines a subset finding's `describe` adds for several scorings or class controls (none by default). */
+export function scoringDescription(settings: SubsetSettings): string[] {
+  const scorings = scoringSeeds(settings);
+  return [
+    ...(scorings.length > 1 ? [`scorings: ${scorings.length} independent scorings of the pool (reference seeds ${scorings.map((s) => s.join(', ')).join(' | ')}), each choosing its own memorized and random subsets; memorized against random is tested across scorings`] : []),
+    ...(settings.controls === true ? ['class controls: a random subset with the memorized subset\'s class counts (random-matched), and the most memorized points within each class, each class keeping its share of the pool (memorized-per-class)'] : []),
+  ];
+}

@@ -71,6 +71,11 @@ describe('two scorings and class controls on a tiny synthetic config', () => {
   const store = runStore(join(dir, 'runs'));
 
   test('the folds stage trains both scorings\' references; the subsets stage waits for them; the report shows the test across scorings', async () => {
+    const lines = coresetFinding.describe(coreset);
+    assert.equal(lines.length, 3);
+    assert.match(lines[1], /^scorings: 2 independent scorings of the pool \(reference seeds 0 \| 1\)/);
+    assert.match(lines[2], /^class controls: /);
+    assert.equal(coresetFinding.describe(coresetSettings('quick')).length, 1, 'the default settings describe themselves as before');
     const before = await coresetFinding.plan(coreset, { store });
     assert.equal(before.stages[0].jobs?.length, 6, 'per scoring one f and 2 g');
     assert.match(before.stages[0].description, /for 2 independent scorings/);
