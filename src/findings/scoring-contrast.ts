@@ -137,7 +137,14 @@ export function scoringContrast(table: ColumnTable, task: string, options: Scori
   else if (perScoring.length === 1) {
     sentence = `${what} ${points(overall.mean)} points over ${perScoring[0].pairs} pairs of one scoring: the difference belongs to that scoring's subset and cannot be tested as a rule (one scoring, no p across scorings)`;
   } else {
-    const need = Number.isNaN(scoringsNeeded) ? 'no spread to project from' : Number.isFinite(scoringsNeeded) ? `about ${scoringsNeeded} scorings would reach p < ${projection.alpha} with power ${projection.power}` : `no number of scorings up to ${defaultProjectionOptions.maxSeeds} would reach p < ${projection.alpha}`;
+    const reach = `reach two-sided p < ${projection.alpha} with power ${projection.power}`;
+    const need = Number.isNaN(scoringsNeeded)
+      ? 'no spread to project from'
+      : !Number.isFinite(scoringsNeeded)
+        ? `no number of scorings up to ${defaultProjectionOptions.maxSeeds} would ${reach}`
+        : overall.mean > 0
+          ? `about ${scoringsNeeded} scorings would ${reach}`
+          : `the difference is against the claim (about ${scoringsNeeded} scorings would ${reach} for it)`;
     sentence =
       `${what} ${points(overall.mean)} points averaged within each of ${perScoring.length} scorings (per scoring ${perScoring.map((s) => points(s.mean)).join(', ')}; ${wins} of ${perScoring.length} in favour), ` +
       `across scorings two-sided ${formatPValueText(overall.pTwoSided)}, one-sided ${formatPValueText(overall.pOneSided)}${holds ? '' : ' (not significant)'}; ${need}`;

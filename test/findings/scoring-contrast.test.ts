@@ -44,7 +44,7 @@ describe('the scoring as the unit of a subset study', () => {
     assert.equal(c.wins, 4);
     assert.equal(c.holds, true);
     assert.ok(Number.isInteger(c.scoringsNeeded) && c.scoringsNeeded >= 2, String(c.scoringsNeeded));
-    assert.match(c.sentence, /^knn: memorized - random \+1\.25 points averaged within each of 4 scorings \(per scoring \+2\.00, \+1\.00, \+1\.50, \+0\.50; 4 of 4 in favour\), across scorings two-sided p = 0\.0\d\d, one-sided p = 0\.0\d\d; about \d+ scorings would reach p < 0\.01 with power 0\.8$/);
+    assert.match(c.sentence, /^knn: memorized - random \+1\.25 points averaged within each of 4 scorings \(per scoring \+2\.00, \+1\.00, \+1\.50, \+0\.50; 4 of 4 in favour\), across scorings two-sided p = 0\.0\d\d, one-sided p = 0\.0\d\d; about \d+ scorings would reach two-sided p < 0\.01 with power 0\.8$/);
     assert.deepEqual(c.perShare.map((s) => s.kept), [0.8, 0.4]);
     assert.ok(c.perShare.every((s) => s.df === 3 && s.pTwoSided > 0 && s.pTwoSided < 1));
   });
@@ -76,6 +76,7 @@ describe('the scoring as the unit of a subset study', () => {
     assert.ok(c.pOneSided > 0.95);
     assert.equal(c.holds, false);
     assert.equal(c.wins, 0);
+    assert.match(c.sentence, /; the difference is against the claim \(about \d+ scorings would reach two-sided p < 0\.01 with power 0\.8 for it\)$/);
   });
 
   test('bad input is named', () => {
