@@ -38,7 +38,7 @@ export function pairedComparison(
   return { task, n: diffs.length, meanDifference, pValue, wins: diffs.filter((d) => d > 0).length, holds: meanDifference > 0 && pValue < alpha };
 }
 
-/** The pair key of a subset study's rows: kept share and seed. */
+/** The pair key of a subset study's rows: kept share and seed (and the scoring, when the rows have one). */
 export function sameShareAndSeed(row: Record<string, unknown>): string {
-  return `${row.kept}|${row.seed}`;
+  return row.scoring === undefined ? `${row.kept}|${row.seed}` : `${row.scoring}|${row.kept}|${row.seed}`;
 }

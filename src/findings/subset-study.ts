@@ -9,6 +9,8 @@ import { foldPlan, type FoldPlan } from '../plans/fold-plan';
 import { storeOf } from '../plans/trained-encoders';
 import { splitSizes } from '../data/splits';
 import { allPointScores } from '../measure/all-point-scores';
+import type { SubsetDrawOptions } from '../measure/subset-selection';
+import { check } from '../util/errors';
 import { downstreamOfJob, type DownstreamSettings, type DownstreamTask } from '../measure/downstream-tasks';
 import { loadExperimentData } from '../design/experiment-data';
 import type { ExperimentConfig } from '../design/experiment-config';
@@ -29,6 +31,8 @@ export interface SubsetRun {
   /** Points it trains on. */
   readonly size: number;
   readonly seed: number;
+  /** The scoring that chose it (index into `scoringSeeds(settings)`; 0 for the default single scoring). */
+  readonly scoring: number;
   readonly job: TrainingJob;
 }
 
@@ -42,6 +46,19 @@ export interface SubsetSettings extends FindingSettings {
   readonly tasks: readonly DownstreamTask[];
   /** Sizes of the downstream tasks. */
   readonly downstream: DownstreamSettings;
+  /**
+   * Independent scorings of the pool: the training seeds of each scoring's K-fold
+   * references. Each scoring ranks the pool by its own all-point scores and chooses its own
+   * memorized subsets (and its own random ones); the retraining seeds stay `config.seeds`.
+   * Default: one scoring with `config.seeds`.
+   */
+  readonly scorings?: readonly (readonly number[])[];
+  /**
+   * Class controls beside the memorized and random subsets: `random-matched` (a random
+   * subset with the memorized subset's class counts) and `memorized-per-class` (the most
+   * memorized points within each class, each class keeping its share of the pool). Default false.
+   */
+  readonly controls?: boolean;
 }
 
 /**
@@ -51,13 +68,48 @@ export interface SubsetSettings extends FindingSettings {
  */
 export const subsetStudyTasks: readonly DownstreamTask[] = ['probe', 'knn', 'fashion', 'segmentation'];
 
-/** The retrainings a subset study chooses from the pool (train-split ids, sorted) and its all-point scores. */
-export type SubsetRunsOf<S extends SubsetSettings> = (settings: S, pool: Int32Array, scores: ColumnTable) => SubsetRun[];
+/** The training seeds of each scoring's references: `settings.scorings`, or one scoring with `config.seeds`. */
+export function scoringSeeds(settings: SubsetSettings): readonly (readonly number[])[] {
+  const scorings = settings.scorings ?? [settings.config.seeds];
+  check(Array.isArray(scorings) && scorings.length >= 1, 'subset settings scorings', 'a non-empty list of seed lists', JSON.stringify(scorings));
+  scorings.forEach((seeds, i) => check(Array.isArray(seeds) && seeds.length >= 1 && seeds.every((x) => Number.isInteger(x)), `subset settings scorings[${i}]`, 'a non-empty list of integer seeds', JSON.stringify(seeds)));
+  return scorings;
+}
+
+/** The experiment config of scoring `scoring`: the settings' config with that scoring's reference seeds. */
+export function scoringConfig(settings: SubsetSettings, scoring: number): ExperimentConfig {
+  const seeds = scoringSeeds(settings)[scoring];
+  check(seeds !== undefined, 'scoringConfig scoring', `an index in 0..${scoringSeeds(settings).length - 1}`, String(scoring));
+  return scoring === 0 && settings.scorings === undefined ? settings.config : { ...settings.config, seeds };
+}
+
+/** What a subset study's `subsets` stage adds to its description with several scorings or class controls ('' by default). */
+export function subsetExtrasText(settings: SubsetSettings): string {
+  const scorings = scoringSeeds(settings).length;
+  const parts = [
+    ...(scorings > 1 ? [`each chosen by ${scorings} independent scorings`] : []),
+    ...(settings.controls === true ? ['with class controls (random with the memorized class counts, most memorized within each class)'] : []),
+  ];
+  return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
+}
+
+/** The draws of scoring `scoring`'s random subsets: the seed's own stream for the first scoring (today's subsets), stream `scoring S` for the others. */
+export function scoringStream(scoring: number): SubsetDrawOptions {
+  return scoring === 0 ? {} : { stream: `scoring ${scoring}` };
+}
+
+/** The retrainings one scoring of a subset study chooses from the pool (train-split ids, sorted) and that scoring's all-point scores. */
+export type SubsetRunsOf<S extends SubsetSettings> = (settings: S, pool: Int32Array, scores: ColumnTable, scoring: number) => SubsetRun[];
 
 /** The all-point scores that chose a subset study's retrainings, and the retrainings. */
 export interface ScoredRuns {
+  /** The first scoring's references. */
   readonly folds: FoldPlan;
+  /** The first scoring's all-point scores. */
   readonly scores: ColumnTable;
+  /** Every scoring's all-point scores, in scoring order. */
+  readonly scorings: readonly ColumnTable[];
+  /** Every scoring's retrainings, in scoring order. */
   readonly runs: readonly SubsetRun[];
 }
 
@@ -74,9 +126,26 @@ export function subsetDescription(settings: SubsetSettings): string {
   return `pool: ${poolSize(config)} ${dataset} training points (S_S + S_C + S_I of the preset's split), ${settings.folds} folds, seeds ${config.seeds.join(', ')}, ${config.train.epochs} epochs, ${config.objective.name} on an ${config.encoder.kind} encoder`;
 }
 
-/** The K-fold references of the settings' pool (per seed one f on the pool and K g's, each without one fold). */
+/** The K-fold references of the settings' pool (per seed one f on the pool and K g's, each without one fold), of the first scoring. */
 export async function subsetFolds(settings: SubsetSettings): Promise<FoldPlan> {
-  return foldPlan(settings.config, await loadExperimentData(settings.config), { folds: settings.folds });
+  return foldPlan(settings.config, await loadExperimentData(settings.config), { folds: settings.folds, seeds: scoringSeeds(settings)[0] });
+}
+
+/** The K-fold references of every scoring (`scoringSeeds`), in scoring order. */
+export async function scoringFolds(settings: SubsetSettings): Promise<FoldPlan[]> {
+  const data = await loadExperimentData(settings.config);
+  return scoringSeeds(settings).map((seeds) => foldPlan(settings.config, data, { folds: settings.folds, seeds }));
+}
+
+/** The distinct jobs of every scoring's references (a seed two scorings share trains once), in scoring order. */
+export function scoringFoldJobs(folds: readonly FoldPlan[]): TrainingJob[] {
+  const seen = new Set<string>();
+  return folds.flatMap((f) => f.jobs).filter((job) => {
+    const key = jobKey(job);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A runner over `encoders` that trains nothing: it fails when a job is missing. */
@@ -97,11 +166,15 @@ function storedOnly(encoders: EncoderStore, where: string): Runner {
  * The scores are computed from the stored references (nothing is trained) and cached in
  * the run store.
  */
-export async function scoredRuns<S extends SubsetSettings>(settings: S, folds: FoldPlan, runsOf: SubsetRunsOf<S>, options: Pick<FindingRunOptions, 'runner' | 'store'>): Promise<ScoredRuns | undefined> {
+export async function scoredRuns<S extends SubsetSettings>(settings: S, folds: readonly FoldPlan[], runsOf: SubsetRunsOf<S>, options: Pick<FindingRunOptions, 'runner' | 'store'>): Promise<ScoredRuns | undefined> {
   const encoders = options.runner?.encoders ?? encoderStore(storeOf(options));
-  if (encoders.missing(folds.jobs).length > 0) return undefined;
-  const scores = await allPointScores(settings.config, { folds: settings.folds, runner: storedOnly(encoders, 'all-point scores of a subset study') });
-  return { folds, scores, runs: runsOf(settings, folds.pool, scores) };
+  if (encoders.missing(scoringFoldJobs(folds)).length > 0) return undefined;
+  const scorings: ColumnTable[] = [];
+  for (let s = 0; s < folds.length; s++) {
+    scorings.push(await allPointScores(scoringConfig(settings, s), { folds: settings.folds, plan: folds[s], runner: storedOnly(encoders, 'all-point scores of a subset study') }));
+  }
+  const runs = folds.flatMap((f, s) => runsOf(settings, f.pool, scorings[s], s));
+  return { folds: folds[0], scores: scorings[0], scorings, runs };
 }
 
 /**
@@ -110,11 +183,13 @@ export async function scoredRuns<S extends SubsetSettings>(settings: S, folds: F
  * is in the store).
  */
 export async function subsetPlan<S extends SubsetSettings>(settings: S, runsOf: SubsetRunsOf<S>, what: string, options: FindingRunOptions = {}): Promise<FindingPlan> {
-  const folds = await subsetFolds(settings);
+  const folds = await scoringFolds(settings);
   const chosen = await scoredRuns(settings, folds, runsOf, options);
+  const jobs = scoringFoldJobs(folds);
+  const of = folds.length === 1 ? '' : ` for ${folds.length} independent scorings`;
   return {
     stages: [
-      { name: 'folds', description: `the ${settings.folds}-fold references of ${folds.pool.length} points: per seed one f on the pool and ${settings.folds} g's without one fold (${folds.jobs.length} encoders)`, jobs: folds.jobs },
+      { name: 'folds', description: `the ${settings.folds}-fold references of ${folds[0].pool.length} points${of}: per seed one f on the pool and ${settings.folds} g's without one fold (${jobs.length} encoders)`, jobs },
       { name: 'subsets', description: what, after: 'folds', ...(chosen === undefined ? {} : { jobs: chosen.runs.map((r) => r.job) }) },
     ],
   };
@@ -122,7 +197,10 @@ export async function subsetPlan<S extends SubsetSettings>(settings: S, runsOf: 
 
 /** What a subset study measured: the scores that chose the runs, one row per run, and its lines. */
 export interface SubsetMeasures {
+  /** The first scoring's all-point scores. */
   readonly scores: ColumnTable;
+  /** Every scoring's all-point scores, in scoring order. */
+  readonly scorings: readonly ColumnTable[];
   /** `condition, kept, size, seed` and one column per task. */
   readonly table: ColumnTable;
   readonly runs: readonly SubsetRun[];
@@ -135,15 +213,16 @@ export interface SubsetMeasures {
  * per task.
  */
 export async function measureSubsets<S extends SubsetSettings>(settings: S, runsOf: SubsetRunsOf<S>, runner: Runner): Promise<SubsetMeasures> {
-  const chosen = await scoredRuns(settings, await subsetFolds(settings), runsOf, { runner });
+  const chosen = await scoredRuns(settings, await scoringFolds(settings), runsOf, { runner });
+  const several = chosen !== undefined && chosen.scorings.length > 1;
   if (chosen === undefined) throw new Error('subset study: expected the fold references in the runner\'s store after its stages ran, found some missing');
   const store = storeOf({ runner });
   const rows: Array<Record<string, number | string>> = [];
   for (const run of chosen.runs) {
     const scores = await downstreamOfJob(settings.config, run.job, (job) => runner.encoders.load(job), { tasks: settings.tasks, settings: settings.downstream, store });
-    rows.push({ condition: run.condition, kept: run.kept, size: run.size, seed: run.seed, ...scores });
+    rows.push({ condition: run.condition, kept: run.kept, size: run.size, seed: run.seed, ...(several ? { scoring: run.scoring } : {}), ...scores });
   }
-  return { scores: chosen.scores, table: aq.from(rows), runs: chosen.runs };
+  return { scores: chosen.scores, scorings: chosen.scorings, table: aq.from(rows), runs: chosen.runs };
 }
 
 /**
@@ -152,9 +231,11 @@ export async function measureSubsets<S extends SubsetSettings>(settings: S, runs
  */
 export interface SubsetStudy<S extends SubsetSettings> {
   readonly settings: S;
-  /** The all-point scores that ranked the pool (`allPointScores`: one row per point, with its fold). */
+  /** The all-point scores that ranked the pool (`allPointScores`: one row per point, with its fold); the first scoring's. */
   readonly scores: ColumnTable;
-  /** One row per retraining: `condition, kept, size, seed` and one column per task. */
+  /** Every scoring's all-point scores, in scoring order (one table with the default single scoring). */
+  readonly scorings?: readonly ColumnTable[];
+  /** One row per retraining: `condition, kept, size, seed` (and `scoring` with more than one scoring) and one column per task. */
   readonly table: ColumnTable;
   readonly tasks: readonly DownstreamTask[];
   /** What the run did, in the words the notebook prints: the scores (`scores`) and the retrainings (`retrainings`), with their minutes. */
@@ -189,13 +270,17 @@ export async function runSubsetStudy<S extends SubsetSettings>(settings: S, part
   const scored = Date.now();
   const measured = await measureSubsets(settings, parts.runsOf, runner);
   const { folds } = settings;
+  const scorings = scoringSeeds(settings);
+  const encoders = scorings.length === 1 ? (folds + 1) * scorings[0].length : scoringFoldJobs(await scoringFolds(settings)).length;
+  const by = scorings.length === 1 ? '' : ` by ${scorings.length} independent scorings`;
   return {
     settings,
     scores: measured.scores,
+    scorings: measured.scorings,
     table: measured.table,
     tasks: settings.tasks,
     lines: {
-      scores: `scores for ${measured.scores.numRows()} points from ${(folds + 1) * settings.config.seeds.length} encoders (per seed one f on the pool and ${folds} g's without one fold) in ${minutesSince(started, subsetsStarted ?? scored)} min`,
+      scores: `scores for ${measured.scores.numRows()} points${by} from ${encoders} encoders (per seed one f on the pool and ${folds} g's without one fold) in ${minutesSince(started, subsetsStarted ?? scored)} min`,
       retrainings: parts.retrainings(measured, minutesSince(subsetsStarted ?? scored)),
     },
   };

@@ -1,5 +1,6 @@
 import type { Finding } from '../finding';
 import { subsetDescription } from '../subset-study';
+import { scoringDescription } from '../scoring-report';
 import { coresetFigures } from './figures';
 import { coresetPlan } from './plan';
 import { coresetSettings, type CoresetSettings } from './settings';
@@ -13,7 +14,7 @@ export const coresetFinding: Finding<CoresetSettings, CoresetStudy> = {
   notebook: '06-coreset',
   claim: 'Training on the most memorized points keeps downstream accuracy better than training on a random subset of the same size.',
   settings: coresetSettings,
-  describe: (settings) => [subsetDescription(settings)],
+  describe: (settings) => [subsetDescription(settings), ...scoringDescription(settings)],
   plan: coresetPlan,
   run: runCoreset,
   summary: coresetSummary,

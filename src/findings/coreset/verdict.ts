@@ -2,6 +2,7 @@ import { formatPValueText } from '../../measure/verdict-text';
 import type { Verdict } from '../finding';
 import { pairedComparison, sameShareAndSeed, type PairedComparison } from '../paired-comparison';
 import { subsetSummary } from '../subset-study';
+import { asksScoringReport, scoringVerdict, type ConditionPair } from '../scoring-report';
 import type { CoresetStudy } from './study';
 
 /** Per task, memorized subsets against random ones of the same size and seed (one-sided paired t-test of memorized - random). */
@@ -9,14 +10,47 @@ export function coresetComparisons(study: CoresetStudy, alpha = 0.05): PairedCom
   return study.tasks.map((t) => pairedComparison(study.table, t, (r) => r.condition === 'memorized', (r) => r.condition === 'random', sameShareAndSeed, alpha));
 }
 
+/** The coreset's class controls: memorized against a random subset with its class counts, and the most memorized within each class against random. */
+export const coresetControls: readonly ConditionPair[] = [
+  { higher: 'memorized', lower: 'random-matched' },
+  { higher: 'memorized-per-class', lower: 'random' },
+];
+
 /**
  * Tests that training on the most memorized subset keeps accuracy better than a random
  * subset of the same size: per task (one part each), the differences memorized - random
  * over every kept share below 100% and seed, one-sided paired t-test. Holds when it holds on
  * the first task. `lines`: each kept share and condition's means, which most-memorized
  * subsets beat the full pool on the first task, then the sentence.
+ *
+ * With several scorings (`settings.scorings`) the scoring is the unit of the test: per
+ * task the memorized - random difference averaged within each scoring, one-sided t-test
+ * across scorings (`scoringContrast`), and the paired test over seeds becomes a line. With
+ * class controls (`settings.controls`) a line per control and task. Both add the lines
+ * before the sentence; the default settings give the verdict above unchanged.
  */
 export function coresetVerdict(study: CoresetStudy, alpha = 0.05): Verdict {
+  const seeds = coresetSeedVerdict(study, alpha);
+  if (!asksScoringReport(study.settings)) return seeds;
+  const sizes = [...new Set((study.table.objects() as Array<{ condition: string; size: number }>).filter((r) => r.condition === 'memorized').map((r) => r.size))];
+  const paired = (p: ConditionPair, t: string) => {
+    const c = pairedComparison(study.table, t, (r) => r.condition === p.higher, (r) => r.condition === p.lower, sameShareAndSeed, alpha);
+    return `${t}: ${p.higher} - ${p.lower} ${c.meanDifference >= 0 ? '+' : ''}${(100 * c.meanDifference).toFixed(2)} points over ${c.n} pairs (${c.wins} of ${c.n} in favour), paired over seeds ${formatPValueText(c.pValue)}`;
+  };
+  const report = scoringVerdict(study, { higher: 'memorized', lower: 'random' }, coresetControls, sizes, paired, alpha);
+  const body = seeds.lines.slice(0, -1);
+  if (!report.acrossScorings) return { ...seeds, lines: [...body, ...report.lines, seeds.sentence] };
+  const holds = report.primary[0]?.holds === true;
+  const sentence = `Training on the most memorized points ${holds ? 'keeps' : 'does not keep'} accuracy better than random subsets of the same size, with the scoring as the unit (${report.primary.map((c) => c.sentence).join('; ')}): the claim ${holds ? 'holds' : 'is not confirmed'} at this scale.`;
+  return {
+    holds,
+    parts: report.primary.map((c) => ({ name: `${c.task}: memorized above random across scorings`, holds: c.holds, sentence: c.sentence })),
+    sentence,
+    lines: [...body, `Paired over seeds and scorings (not the test: each scoring's memorized subset is one subset): ${study.tasks.map((t) => paired({ higher: 'memorized', lower: 'random' }, t)).join('; ')}.`, ...report.lines, sentence],
+  };
+}
+
+function coresetSeedVerdict(study: CoresetStudy, alpha: number): Verdict {
   const comparisons = coresetComparisons(study, alpha);
   const texts = comparisons.map(
     (c) => `${c.task}: memorized - random ${c.meanDifference >= 0 ? '+' : ''}${(100 * c.meanDifference).toFixed(2)} points on average over ${c.n} pairs (${c.wins} of ${c.n} in favour), ${formatPValueText(c.pValue)}`,

@@ -1,5 +1,6 @@
 import type { Finding } from '../finding';
 import { subsetDescription } from '../subset-study';
+import { scoringDescription } from '../scoring-report';
 import { removalFigures } from './figures';
 import { removalPlan } from './plan';
 import { removalSettings, type RemovalSettings } from './settings';
@@ -13,7 +14,7 @@ export const removalFinding: Finding<RemovalSettings, RemovalStudy> = {
   notebook: '07-removal',
   claim: 'Removing the most memorized points from the pretraining data hurts every downstream task more than removing as many random points.',
   settings: removalSettings,
-  describe: (settings) => [subsetDescription(settings)],
+  describe: (settings) => [subsetDescription(settings), ...scoringDescription(settings)],
   plan: removalPlan,
   run: runRemoval,
   summary: removalSummary,

@@ -2,6 +2,7 @@ import { formatPValueText } from '../../measure/verdict-text';
 import type { Verdict } from '../finding';
 import { pairedComparison, sameShareAndSeed, type PairedComparison } from '../paired-comparison';
 import { subsetSummary } from '../subset-study';
+import { asksScoringReport, scoringVerdict, type ConditionPair } from '../scoring-report';
 import type { RemovalStudy } from './study';
 
 /** Per task, random removals against memorized ones of the same size and seed (one-sided paired t-test of random - memorized). */
@@ -9,13 +10,54 @@ export function removalComparisons(study: RemovalStudy, alpha = 0.05): PairedCom
   return study.tasks.map((t) => pairedComparison(study.table, t, (r) => r.condition === 'random', (r) => r.condition === 'memorized', sameShareAndSeed, alpha));
 }
 
+/** The removal's class controls: removing class-matched random points against removing the memorized ones, and removing random points against removing the most memorized within each class. */
+export const removalControls: readonly ConditionPair[] = [
+  { higher: 'random-matched', lower: 'memorized' },
+  { higher: 'random', lower: 'memorized-per-class' },
+];
+
+/** Points each memorized removal of the study removed (pool size - kept size). */
+export function removedSizes(study: RemovalStudy): number[] {
+  const rows = study.table.objects() as Array<{ condition: string; size: number }>;
+  const pool = study.scores.numRows();
+  return [...new Set(rows.filter((r) => r.condition === 'memorized').map((r) => pool - r.size))];
+}
+
 /**
  * Tests, per task (one part each), that removing the most memorized points hurts more than
  * removing random ones: the differences random - memorized over every removed share and
  * seed, one-sided paired t-test. Holds when it holds on every task. `lines`: each removal
  * and condition's means over seeds per task, then the sentence.
+ *
+ * With several scorings (`settings.scorings`) the scoring is the unit of the test: per
+ * task the random - memorized difference averaged within each scoring, one-sided t-test
+ * across scorings (`scoringContrast`), and the paired test over seeds becomes a line. With
+ * class controls (`settings.controls`) a line per control and task. Both add the lines
+ * before the sentence; the default settings give the verdict above unchanged.
  */
 export function removalVerdict(study: RemovalStudy, alpha = 0.05): Verdict {
+  const seeds = removalSeedVerdict(study, alpha);
+  if (!asksScoringReport(study.settings)) return seeds;
+  const paired = (p: ConditionPair, t: string) => {
+    const c = pairedComparison(study.table, t, (r) => r.condition === p.higher, (r) => r.condition === p.lower, sameShareAndSeed, alpha);
+    return `${t}: ${p.higher} - ${p.lower} ${c.meanDifference >= 0 ? '+' : ''}${(100 * c.meanDifference).toFixed(2)} points over ${c.n} pairs (${c.wins} of ${c.n} in favour), paired over seeds ${formatPValueText(c.pValue)}`;
+  };
+  const report = scoringVerdict(study, { higher: 'random', lower: 'memorized' }, removalControls, removedSizes(study), paired, alpha);
+  const body = seeds.lines.slice(0, -1);
+  if (!report.acrossScorings) return { ...seeds, lines: [...body, ...report.lines, seeds.sentence] };
+  const holdsOn = report.primary.filter((c) => c.holds).map((c) => c.task);
+  const holds = holdsOn.length === report.primary.length && report.primary.length > 0;
+  const outcome = holds ? 'the claim holds at this scale on every task' : holdsOn.length > 0 ? `the claim is not confirmed at this scale: it holds on ${holdsOn.join(', ')} only` : 'the claim is not confirmed at this scale on any task';
+  const sentence = `Removing the most memorized points ${holds ? 'hurts' : 'does not always hurt'} downstream tasks more than removing random ones, with the scoring as the unit (${report.primary.map((c) => c.sentence).join('; ')}): ${outcome}.`;
+  return {
+    holds,
+    parts: report.primary.map((c) => ({ name: `${c.task}: removing memorized points hurts more across scorings`, holds: c.holds, sentence: c.sentence })),
+    sentence,
+    lines: [...body, `Paired over seeds and scorings (not the test: each scoring's memorized removal is one subset): ${study.tasks.map((t) => paired({ higher: 'random', lower: 'memorized' }, t)).join('; ')}.`, ...report.lines, sentence],
+  };
+}
+
+function removalSeedVerdict(study: RemovalStudy, alpha: number): Verdict {
   const comparisons = removalComparisons(study, alpha);
   const holdsOn = comparisons.filter((c) => c.holds).map((c) => c.task);
   const holds = holdsOn.length === comparisons.length && comparisons.length > 0;
