@@ -39,12 +39,19 @@ function reliabilityLines(study: FrameworksStudy): { lines: string[]; caveat?: s
     );
   }
   const ssl = rows.filter((r) => r.kind === 'ssl');
-  const needed = Math.max(...rows.map((r) => r.seeds_for_0_8));
-  const jobs = Number.isFinite(needed) ? 2 * needed * rows.length : Infinity;
-  const least = rows.reduce((a, b) => (b.reliability < a.reliability ? b : a));
-  lines.push(
-    `what it would take: ${Number.isFinite(needed) ? `${needed} seeds per side` : 'no number of seeds'} for every ranking to reach a reliability of 0.8 (least reliable: ${least.framework}, ${least.reliability.toFixed(2)} with ${seeds}), ${costInWords(jobs, study.secondsPerEncoder)}`,
-  );
+  // Seeds help only a ranking whose seeds agree at all (reliability > 0); the others are noise at any count.
+  const firm = rows.filter((r) => Number.isFinite(r.seeds_for_0_8));
+  const noise = rows.filter((r) => !Number.isFinite(r.seeds_for_0_8)).map((r) => r.framework);
+  const noiseWords = noise.length === 0 ? '' : `; ${noise.join(', ')} ${noise.length === 1 ? 'does' : 'do'} not beat noise at all (reliability <= 0), so more seeds of this training would not firm ${noise.length === 1 ? 'its ranking' : 'their rankings'} up`;
+  if (firm.length === 0) {
+    lines.push(`what it would take: no ranking beats noise, so no number of seeds${noiseWords}`);
+  } else {
+    const needed = Math.max(...firm.map((r) => r.seeds_for_0_8));
+    const least = firm.reduce((a, b) => (b.reliability < a.reliability ? b : a));
+    lines.push(
+      `what it would take: ${needed} seeds per side for the rankings that beat noise (${firm.map((r) => r.framework).join(', ')}) to reach a reliability of 0.8 (least reliable of them: ${least.framework}, ${least.reliability.toFixed(2)} with ${seeds}), ${costInWords(2 * needed * rows.length, study.secondsPerEncoder)}${noiseWords}`,
+    );
+  }
   const typical = median(ssl.map((r) => r.reliability));
   const caveat = ssl.length > 0 && typical < reliableEnough ? `the SSL rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), too unreliable to carry the claim either way` : undefined;
   return { lines, caveat };
@@ -57,8 +64,9 @@ function reliabilityLines(study: FrameworksStudy): { lines: string[]; caveat?: s
  * SSL-supervised means with the bootstrap interval of their difference, how many pairs
  * agree above chance, which models do not memorize their candidates significantly, each
  * ranking's reliability, the agreement of each kind of pair against the ceiling those
- * reliabilities allow (and disattenuated), the seeds every ranking would need for a
- * reliability of 0.8 with their cost, and the sentence (which says so when the SSL
+ * reliabilities allow (and disattenuated), the seeds the rankings that beat noise would need
+ * for a reliability of 0.8 with the cost of training every model that often (and which
+ * rankings no number of seeds helps), and the sentence (which says so when the SSL
  * rankings are too unreliable to carry the claim).
  */
 export function frameworksVerdict(study: FrameworksStudy): Verdict {
