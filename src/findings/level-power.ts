@@ -1,4 +1,5 @@
 import type { ColumnTable } from 'arquero';
+import { mean as meanOf, std } from '../stats/describe';
 import { pairedSeedsFor } from '../stats/projection';
 
 /** The per-seed difference of one column between two levels of a level study, and the seeds a paired test of it needs. */
@@ -28,8 +29,8 @@ export function levelContrast(table: ColumnTable, level: string, column: string,
   const [a, b] = [at(from), at(to)];
   const differences = [...a.keys()].filter((seed) => b.has(seed)).map((seed) => a.get(seed)! - b.get(seed)!).filter(Number.isFinite);
   const n = differences.length;
-  const mean = n === 0 ? Number.NaN : differences.reduce((s, d) => s + d, 0) / n;
-  const sd = n < 2 ? Number.NaN : Math.sqrt(differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1));
+  const mean = n === 0 ? Number.NaN : meanOf(differences);
+  const sd = n < 2 ? Number.NaN : std(differences);
   const seedsNeeded = n >= 2 && sd > 0 ? pairedSeedsFor({ meanDifference: mean, sdDifference: sd }) : Number.NaN;
   return { column, from, to, seeds: n, mean, sd, seedsNeeded };
 }

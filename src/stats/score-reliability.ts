@@ -68,7 +68,8 @@ function meanPairwise(columns: readonly Sample[], correlation: (a: Sample, b: Sa
   return mean(values);
 }
 
-function withoutClassMeans(values: Sample, labels: ArrayLike<number>): Float64Array {
+/** `values` with the mean of each value's class (by `labels`) subtracted. */
+export function withoutClassMeans(values: Sample, labels: ArrayLike<number>): Float64Array {
   const sums = new Map<number, { sum: number; n: number }>();
   for (let i = 0; i < values.length; i++) {
     const s = sums.get(labels[i]) ?? { sum: 0, n: 0 };

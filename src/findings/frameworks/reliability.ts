@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { perSeedScores } from '../../measure/score-table';
-import { scoreReliability, type ScoreReliability } from '../../stats/score-reliability';
+import { scoreReliability, withoutClassMeans, type ScoreReliability } from '../../stats/score-reliability';
 
 /**
  * How far the seeds of one framework agree on the ranking its agreement is measured on: the
@@ -14,14 +14,7 @@ export function candidateReliability(table: ColumnTable, seed: number): (ScoreRe
   const { seeds, scores } = perSeedScores(candidates);
   if (seeds.length < 2) return undefined;
   const labels = Array.from(candidates.array('label') as ArrayLike<number>);
-  const centred = scores.map((values) => {
-    const sums = new Map<number, { sum: number; n: number }>();
-    labels.forEach((label, i) => {
-      const s = sums.get(label) ?? { sum: 0, n: 0 };
-      sums.set(label, { sum: s.sum + values[i], n: s.n + 1 });
-    });
-    return Float64Array.from(values, (v, i) => v - sums.get(labels[i])!.sum / sums.get(labels[i])!.n);
-  });
+  const centred = scores.map((values) => withoutClassMeans(values, labels));
   return { ...scoreReliability(centred, { seed }), seedList: seeds };
 }
 

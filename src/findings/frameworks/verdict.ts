@@ -1,3 +1,4 @@
+import { mean, median } from '../../stats/describe';
 import type { Verdict, VerdictPart } from '../finding';
 import { costInWords } from '../training-cost';
 import type { FrameworkReliabilityRow } from './reliability';
@@ -6,12 +7,6 @@ import { frameworkSummary } from './summary';
 
 /** Below it a ranking is mostly the noise of the training runs. */
 const reliableEnough = 0.5;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /**
  * The reliability lines of the verdict: each ranking's reliability, the agreement of each kind
@@ -29,7 +24,6 @@ function reliabilityLines(study: FrameworksStudy): { lines: string[]; caveat?: s
   for (const kind of ['ssl-ssl', 'ssl-supervised']) {
     const of = pairs.filter((p) => p.kind === kind);
     const bounded = of.filter((p) => Number.isFinite(p.ceiling));
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     if (bounded.length === 0) {
       lines.push(`${kind === 'ssl-ssl' ? 'SSL-SSL' : 'SSL-supervised'}: no pair with two rankings above noise, so no ceiling`);
       continue;
@@ -52,8 +46,8 @@ function reliabilityLines(study: FrameworksStudy): { lines: string[]; caveat?: s
       `what it would take: ${needed} seeds per side for the rankings that beat noise (${firm.map((r) => r.framework).join(', ')}) to reach a reliability of 0.8 (least reliable of them: ${least.framework}, ${least.reliability.toFixed(2)} with ${seeds}), ${costInWords(2 * needed * rows.length, study.secondsPerEncoder)}${noiseWords}`,
     );
   }
-  const typical = median(ssl.map((r) => r.reliability));
-  const caveat = ssl.length > 0 && typical < reliableEnough ? `the SSL rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), too unreliable to carry the claim either way` : undefined;
+  const typical = ssl.length === 0 ? Number.NaN : median(ssl.map((r) => r.reliability));
+  const caveat = typical < reliableEnough ? `the SSL rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), too unreliable to carry the claim either way` : undefined;
   return { lines, caveat };
 }
 
