@@ -61,17 +61,37 @@ function cpuSeconds(pid: number): number {
 interface CellState {
   count: number | null | string;
   running: boolean;
+  /** The reply came (a number in the prompt) and the kernel's idle for the request too: on the
+   *  iopub channel the idle follows every output of the request, while the reply travels on the
+   *  shell channel and can overtake the last outputs. */
+  done: boolean;
   outputs: Array<{ output_type: string; name?: string; text?: string; data?: Record<string, unknown>; ename?: string; evalue?: string }>;
 }
 
-/** Code cells of the open notebook: prompt number, whether running, outputs (nbformat JSON). */
+/** Records, in the page, each request whose iopub idle has arrived (call once the notebook is open). */
+function watchIdle(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { Jupyter: any; sslmemIdle?: Set<string> };
+    if (w.sslmemIdle) return;
+    const idle = new Set<string>();
+    w.sslmemIdle = idle;
+    w.Jupyter.notebook.events.on('finished_iopub.Kernel', (_e: unknown, d: { msg_id: string }) => idle.add(d.msg_id));
+  });
+}
+
+/** Code cells of the open notebook: prompt number, whether running, whether done, outputs (nbformat JSON). */
 function codeCells(page: Page): Promise<CellState[]> {
   return page.evaluate(() => {
-    const J = (window as unknown as { Jupyter: any }).Jupyter;
-    return J.notebook
+    const w = window as unknown as { Jupyter: any; sslmemIdle?: Set<string> };
+    return w.Jupyter.notebook
       .get_cells()
       .filter((c: any) => c.cell_type === 'code')
-      .map((c: any) => ({ count: c.input_prompt_number ?? null, running: c.input_prompt_number === '*', outputs: c.output_area.toJSON() }));
+      .map((c: any) => ({
+        count: c.input_prompt_number ?? null,
+        running: c.input_prompt_number === '*',
+        done: typeof c.input_prompt_number === 'number' && c.last_msg_id != null && w.sslmemIdle?.has(c.last_msg_id) === true,
+        outputs: c.output_area.toJSON(),
+      }));
   });
 }
 
@@ -168,11 +188,12 @@ describe('Jupyter in a real browser (sslmem jupyter, classic Notebook, headless 
       return line ? Number(line.trim().split(/\s+/)[0]) : undefined;
     });
 
+    await watchIdle(page);
     const started = Date.now();
     await page.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
     const cells = await until('Run All to finish', 18 * 60_000, async () => {
       const all = await codeCells(page);
-      return all.every((c) => typeof c.count === 'number') ? all : undefined;
+      return all.every((c) => c.done) ? all : undefined;
     }, 1000);
     const seconds = (Date.now() - started) / 1000;
     console.log(`Run All of ${notebookName} at the quick preset: ${seconds.toFixed(1)} s`);
@@ -225,7 +246,7 @@ describe('Jupyter in a real browser (sslmem jupyter, classic Notebook, headless 
     await page.click('button[data-jupyter-action="jupyter-notebook:interrupt-kernel"]');
     const cell = await until('the interrupted cell to end', 30_000, async () => {
       const c = (await codeCells(page))[index]!;
-      return typeof c.count === 'number' && /interrupted:/.test(streamText(c, 'stderr')) ? c : undefined;
+      return c.done && /interrupted:/.test(streamText(c, 'stderr')) ? c : undefined;
     }, 100);
     const ended = (Date.now() - t0) / 1000;
     console.log(`interrupt: the cell ended ${ended.toFixed(2)} s after the click`);
@@ -251,7 +272,7 @@ describe('Jupyter in a real browser (sslmem jupyter, classic Notebook, headless 
     });
     const nextCell = await until('the next cell', 30_000, async () => {
       const c = (await codeCells(page))[next]!;
-      return typeof c.count === 'number' ? c : undefined;
+      return c.done ? c : undefined;
     });
     assert.deepEqual(nextCell.outputs, [{ output_type: 'stream', name: 'stdout', text: 'after the interrupt\n' }], 'the next cell shows only its own output');
     assert.deepEqual((await codeCells(page))[index]!.outputs, cell.outputs, 'nothing printed into the interrupted cell afterwards');
@@ -283,7 +304,7 @@ describe('Jupyter in a real browser (sslmem jupyter, classic Notebook, headless 
     });
     const cell = await until('a cell in the new kernel', 60_000, async () => {
       const c = (await codeCells(page))[next]!;
-      return typeof c.count === 'number' ? c : undefined;
+      return c.done ? c : undefined;
     });
     assert.deepEqual(cell.outputs, [{ output_type: 'stream', name: 'stdout', text: 'restarted 2\n' }]);
     assert.doesNotMatch(serverLog, /Socket is closed|EBADF|UncaughtException|UnhandledPromiseRejection/, 'the old kernel died quietly');
