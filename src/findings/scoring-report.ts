@@ -3,6 +3,11 @@ import type { ColumnTable } from 'arquero';
 import { scoringContrast, type ScoringContrast } from './scoring-contrast';
 import { scoringOverlap } from './scoring-overlap';
 import { scoringSeeds, type SubsetSettings, type SubsetStudy } from './subset-study';
+import { rankingReliability, type RankingReliability } from '../measure/ranking-reliability';
+import { perSeedScores } from '../measure/score-table';
+import { median } from '../stats/describe';
+import { costInWords } from './training-cost';
+import { downstreamTaskText } from '../measure/downstream-tasks';
 
 // What a subset finding adds to its tables and verdict when its settings ask for several
 // independent scorings or class controls (nothing with the defaults).
@@ -44,7 +49,79 @@ export function scoringTables<S extends SubsetSettings>(study: SubsetStudy<S>, c
     contrast,
     by_scoring: byScoring,
     ...(scorings.length > 1 ? { overlap: aq.from(scoringOverlap(scorings, sizes, study.settings.column).map((o) => ({ ...o }))) } : {}),
+    reliability: scoringReliabilityTable(study),
   };
+}
+
+/** Below it a scoring's ranking of the pool is mostly the noise of the training runs. */
+export const reliableEnough = 0.5;
+
+/**
+ * Per scoring, how far its ranking of the pool can be trusted: `rankingReliability` of its
+ * all-point scores (every point, classes from the table); undefined for a scoring of one seed.
+ */
+export function scoringReliabilities<S extends SubsetSettings>(study: SubsetStudy<S>): Array<RankingReliability | undefined> {
+  return (study.scorings ?? [study.scores]).map((table) => (perSeedScores(table).seeds.length >= 2 ? rankingReliability(table) : undefined));
+}
+
+/**
+ * The `reliability` table of a subset study: per scoring its seeds, the mean correlation of
+ * two seeds' scores (Pearson, and within class), the Spearman-Brown reliability of its
+ * ranking with the 95% bootstrap interval, the share of the variance class explains, and the
+ * seeds per scoring for a reliability of 0.8. No rows when every scoring has one seed.
+ */
+export function scoringReliabilityTable<S extends SubsetSettings>(study: SubsetStudy<S>): ColumnTable {
+  const rows = scoringReliabilities(study).flatMap((r, scoring) =>
+    r === undefined
+      ? []
+      : [{ scoring, seeds: r.seeds, points: r.points, between_seeds: r.pearson, within_class: r.withinClass ?? Number.NaN, reliability: r.reliability, low: r.interval?.[0] ?? Number.NaN, high: r.interval?.[1] ?? Number.NaN, class_share: r.classShare ?? Number.NaN, seeds_for_0_8: r.seedsNeeded }],
+  );
+  return aq.from(rows);
+}
+
+/**
+ * The reliability lines of a subset study's verdict: how far each scoring's ranking of the
+ * pool can be trusted and what seeds would make it firm. `caveat`: the clause the sentence
+ * gets when the rankings are too unreliable to carry the claim (median reliability below
+ * `reliableEnough`).
+ */
+export function reliabilityLines<S extends SubsetSettings>(study: SubsetStudy<S>): { lines: string[]; caveat?: string } {
+  const all = scoringReliabilities(study);
+  const measured = all.filter((r): r is RankingReliability => r !== undefined);
+  if (measured.length === 0) return { lines: ['Reliability of the rankings: not measured (one training seed per scoring).'] };
+  const k = measured[0].seeds;
+  const interval = (r: RankingReliability) => (r.interval === undefined ? '' : ` [${r.interval[0].toFixed(2)}, ${r.interval[1].toFixed(2)}]`);
+  const typical = median(measured.map((r) => r.reliability));
+  const pearson = median(measured.map((r) => r.pearson));
+  const within = measured.every((r) => r.withinClass !== undefined) ? median(measured.map((r) => r.withinClass!)) : Number.NaN;
+  const share = measured.every((r) => r.classShare !== undefined) ? median(measured.map((r) => r.classShare!)) : Number.NaN;
+  const seedsNeeded = Math.max(...measured.map((r) => r.seedsNeeded));
+  const lines = [
+    `Reliability of each scoring's ranking of the pool (mean of ${k} seeds, Spearman-Brown, 95% bootstrap interval): ${all.map((r, i) => (r === undefined ? `scoring ${i} one seed` : `scoring ${i} ${r.reliability.toFixed(2)}${interval(r)}`)).join(', ')}; ` +
+      `two seeds' scores correlate ${pearson.toFixed(3)} (median over scorings)${Number.isNaN(within) ? '' : `, ${within.toFixed(3)} within class`}${Number.isNaN(share) ? '' : `; class explains ${(100 * share).toFixed(0)}% of the ranked score's variance`}; ` +
+      (Number.isFinite(seedsNeeded) ? `about ${seedsNeeded} seeds per scoring would reach a reliability of 0.8.` : 'the seeds do not agree at all, so no number of seeds would make the rankings firm.'),
+  ];
+  const caveat =
+    typical < reliableEnough
+      ? `the rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), so independent scorings keep largely different points and a difference found with one scoring's subsets says little about the rule "keep the most memorized points"`
+      : undefined;
+  return { lines, caveat };
+}
+
+/**
+ * The projection line of a subset study tested across scorings: how many scorings the
+ * primary task's difference would need for two-sided p < 0.01 with power 0.8 (as measured),
+ * and what that run costs at the study's own training time.
+ */
+export function projectionLine<S extends SubsetSettings>(study: SubsetStudy<S>, primary: ScoringContrast): string {
+  const per = study.trainingsPerScoring ?? Number.NaN;
+  const what = `${primary.task}, ${primary.higher} - ${primary.lower}`;
+  if (Number.isNaN(primary.scoringsNeeded)) return `What it would take (${what}): not projectable (no spread across scorings to project from).`;
+  if (!Number.isFinite(primary.scoringsNeeded)) return `What it would take (${what}): no number of scorings would show the measured difference (${primary.mean >= 0 ? '+' : ''}${(100 * primary.mean).toFixed(2)} points): it is too small against its spread.`;
+  const one = Number.isFinite(per) ? `; one more scoring (its references and retrainings) costs ${costInWords(Math.ceil(per), study.secondsPerEncoder ?? Number.NaN)}` : '';
+  if (!(primary.mean > 0)) return `What it would take (${what}): the measured difference is against the claim (${(100 * primary.mean).toFixed(2)} points), so more scorings of this design would not confirm it${one}.`;
+  const jobs = Number.isFinite(per) ? Math.ceil(primary.scoringsNeeded * per) : Number.NaN;
+  return `What it would take (${what}): about ${primary.scoringsNeeded} scorings for two-sided p < 0.01 with power 0.8 if the measured difference were the truth${Number.isFinite(jobs) ? `, ${costInWords(jobs, study.secondsPerEncoder ?? Number.NaN)}` : ''}.`;
 }
 
 /** The line on whether independent scorings pick the same points (empty with one scoring). */
@@ -57,21 +134,26 @@ export function overlapLines<S extends SubsetSettings>(study: SubsetStudy<S>, si
   ];
 }
 
-/** The scoring report's verdict, when the settings ask for it: the primary test across scorings (several scorings), the class controls and the overlap. */
+/** The scoring report's verdict, when the settings ask for it: the primary test across scorings (several scorings), the class controls, the overlap, the reliability of the rankings and the projection. */
 export interface ScoringVerdict {
-  /** The primary pair's contrasts, one per task (tested across scorings). */
+  /** The primary pair's contrasts, one per task (tested across scorings); the first task's is the claim's test. */
   readonly primary: readonly ScoringContrast[];
   /** Whether the test across scorings replaces the paired test over seeds (more than one scoring). */
   readonly acrossScorings: boolean;
-  /** Lines for the class controls (across scorings, or paired over seeds with one scoring) and the overlap. */
+  /** Lines for the other tasks (across scorings), the class controls (across scorings, or paired over seeds with one scoring), the overlap and the reliability. */
   readonly lines: readonly string[];
+  /** The clause the sentence gets when the rankings are too unreliable to carry the claim. */
+  readonly caveat?: string;
+  /** The projection line (several scorings): what the primary task's test would take. */
+  readonly projection?: string;
 }
 
 /**
  * The scoring report of a subset study: `primary` the claim's pair of conditions per task
- * with the scoring as the unit; `lines` one per class-control pair and task (the test
- * across scorings, or with one scoring `pairedText` of the paired test over seeds) and
- * the overlap of the scorings' memorized subsets.
+ * with the scoring as the unit; `lines` the other tasks' tests across scorings, one line per
+ * class-control pair and task (the test across scorings, or with one scoring `pairedText` of
+ * the paired test over seeds), the overlap of the scorings' memorized subsets and the
+ * reliability of each scoring's ranking; `projection` what the primary task would need.
  */
 export function scoringVerdict<S extends SubsetSettings>(
   study: SubsetStudy<S>,
@@ -86,13 +168,24 @@ export function scoringVerdict<S extends SubsetSettings>(
   const controlLines = controls
     .filter((p) => present.has(p.higher) && present.has(p.lower))
     .flatMap((p) => study.tasks.map((t) => `Class control, ${several ? scoringContrast(study.table, t, { ...p, alpha }).sentence : pairedText(p, t)}.`));
-  return { primary: scoringContrasts(study, [primary], alpha), acrossScorings: several, lines: [...controlLines, ...overlapLines(study, sizes)] };
+  const contrasts = scoringContrasts(study, [primary], alpha);
+  const others = several && contrasts.length > 1 ? [`Other tasks, across scorings: ${contrasts.slice(1).map((c) => c.sentence).join('; ')}.`] : [];
+  const reliability = reliabilityLines(study);
+  return {
+    primary: contrasts,
+    acrossScorings: several,
+    lines: [...others, ...controlLines, ...overlapLines(study, sizes), ...reliability.lines],
+    ...(reliability.caveat === undefined ? {} : { caveat: reliability.caveat }),
+    ...(several && contrasts.length > 0 ? { projection: projectionLine(study, contrasts[0]) } : {}),
+  };
 }
 
 /** The lines a subset finding's `describe` adds for several scorings or class controls (none by default). */
 export function scoringDescription(settings: SubsetSettings): string[] {
   const scorings = scoringSeeds(settings);
+  const [first] = settings.tasks;
   return [
+    ...(asksScoringReport(settings) && first !== undefined ? [`primary task: ${first} (${downstreamTaskText[first]}); the verdict rests on it, the other tasks are reported beside it`] : []),
     ...(scorings.length > 1 ? [`scorings: ${scorings.length} independent scorings of the pool (reference seeds ${scorings.map((s) => s.join(', ')).join(' | ')}), each choosing its own memorized and random subsets; memorized against random is tested across scorings`] : []),
     ...(settings.controls === true ? ['class controls: a random subset with the memorized subset\'s class counts (random-matched), and the most memorized points within each class, each class keeping its share of the pool (memorized-per-class)'] : []),
   ];

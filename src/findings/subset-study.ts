@@ -9,7 +9,7 @@ import { foldPlan, type FoldPlan } from '../plans/fold-plan';
 import { storeOf } from '../plans/trained-encoders';
 import { splitSizes } from '../data/splits';
 import { allPointScores } from '../measure/all-point-scores';
-import type { SubsetDrawOptions } from '../measure/subset-selection';
+import { subsetSize, type SubsetDrawOptions } from '../measure/subset-selection';
 import { check } from '../util/errors';
 import { downstreamOfJob, type DownstreamSettings, type DownstreamTask } from '../measure/downstream-tasks';
 import { loadExperimentData } from '../design/experiment-data';
@@ -17,6 +17,7 @@ import type { ExperimentConfig } from '../design/experiment-config';
 import type { FindingPlan, FindingRunOptions, FindingSettings } from './finding';
 import { minutesSince } from './minutes-since';
 import { trainStages } from './train-stages';
+import { meanJobSeconds } from './training-cost';
 
 // What the coreset and removal findings share: the K-fold references that score every point
 // of the pool (stage `folds`), the retrainings those scores choose (stage `subsets`), and the
@@ -68,6 +69,25 @@ export interface SubsetSettings extends FindingSettings {
  */
 export const subsetStudyTasks: readonly DownstreamTask[] = ['probe', 'knn', 'fashion', 'segmentation'];
 
+/**
+ * The primary task of the redesigned subset studies first, then the rest: a linear probe on
+ * 10 labels per class (where the 5000-label probe is saturated: a random half of the pool
+ * probes as well as all of it, so no subset can move it), its kNN twin, the kNN and the
+ * probe on 5000 labels, Fashion-MNIST.
+ */
+export const fewLabelFirstTasks: readonly DownstreamTask[] = ['few-label-probe', 'few-label-knn', 'knn', 'probe', 'fashion'];
+
+/**
+ * The independent scorings of the redesigned subset studies: three of three training seeds
+ * each on the laptop (scoring 0 is `config.seeds`, so its references are every other
+ * finding's), two of one seed on the quick preset (the test across scorings runs, with no
+ * power).
+ */
+export function defaultScorings(preset: string, seeds: readonly number[]): readonly (readonly number[])[] {
+  const offsets = preset === 'quick' ? [0, 1] : [0, 10, 20];
+  return offsets.map((o) => seeds.map((s) => s + o));
+}
+
 /** The training seeds of each scoring's references: `settings.scorings`, or one scoring with `config.seeds`. */
 export function scoringSeeds(settings: SubsetSettings): readonly (readonly number[])[] {
   const scorings = settings.scorings ?? [settings.config.seeds];
@@ -117,6 +137,21 @@ export interface ScoredRuns {
 export function poolSize(config: ExperimentConfig): number {
   const sizes = splitSizes(config.split.trainSize, config.split.fractions, 'config.split.fractions');
   return sizes.shared + sizes.candidate + sizes.independent;
+}
+
+/**
+ * Refuses, before anything trains, kept shares whose subsets are smaller than one training
+ * batch (with `dropLast`, the default, such a subset would train no step): each share's size
+ * is `subsetSize(pool, share)`.
+ * @throws InputError naming the share, its size and the batch size.
+ */
+export function checkKeptSizes(config: ExperimentConfig, kept: readonly number[], where: string): void {
+  if (config.train.dropLast === false) return;
+  const pool = poolSize(config);
+  kept.forEach((share, i) => {
+    const size = subsetSize(pool, share);
+    check(size >= config.train.batchSize, `${where}[${i}]`, `a share keeping at least one batch (${config.train.batchSize} of the ${pool} points of the pool, with dropLast)`, `${share}, which keeps ${size}`);
+  });
 }
 
 /** The line a subset notebook's first cell prints: the pool, the folds, the seeds and what trains. */
@@ -240,6 +275,10 @@ export interface SubsetStudy<S extends SubsetSettings> {
   readonly tasks: readonly DownstreamTask[];
   /** What the run did, in the words the notebook prints: the scores (`scores`) and the retrainings (`retrainings`), with their minutes. */
   readonly lines: { readonly scores: string; readonly retrainings: string };
+  /** Mean training time of the study's encoders (references and retrainings) as the run store recorded it, in seconds (NaN: unknown). */
+  readonly secondsPerEncoder?: number;
+  /** Distinct trainings per scoring (its references and its retrainings; the full pool counted once over all): what one more scoring costs. */
+  readonly trainingsPerScoring?: number;
 }
 
 /** What a subset finding runs: its plan, the retrainings its scores choose, and its line about the retrainings. */
@@ -271,8 +310,12 @@ export async function runSubsetStudy<S extends SubsetSettings>(settings: S, part
   const measured = await measureSubsets(settings, parts.runsOf, runner);
   const { folds } = settings;
   const scorings = scoringSeeds(settings);
-  const encoders = scorings.length === 1 ? (folds + 1) * scorings[0].length : scoringFoldJobs(await scoringFolds(settings)).length;
+  const references = scoringFoldJobs(await scoringFolds(settings));
+  const encoders = scorings.length === 1 ? (folds + 1) * scorings[0].length : references.length;
   const by = scorings.length === 1 ? '' : ` by ${scorings.length} independent scorings`;
+  const seen = new Set(references.map((job) => jobKey(job)));
+  const retrained = measured.runs.map((r) => r.job).filter((job) => !seen.has(jobKey(job)) && (seen.add(jobKey(job)), true));
+  const trained = [...references, ...retrained];
   return {
     settings,
     scores: measured.scores,
@@ -283,6 +326,8 @@ export async function runSubsetStudy<S extends SubsetSettings>(settings: S, part
       scores: `scores for ${measured.scores.numRows()} points${by} from ${encoders} encoders (per seed one f on the pool and ${folds} g's without one fold) in ${minutesSince(started, subsetsStarted ?? scored)} min`,
       retrainings: parts.retrainings(measured, minutesSince(subsetsStarted ?? scored)),
     },
+    secondsPerEncoder: meanJobSeconds(trained, runner.encoders),
+    trainingsPerScoring: trained.length / scorings.length,
   };
 }
 

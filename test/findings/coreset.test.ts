@@ -7,7 +7,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { withOverrides } from '../../src/design/experiment-config';
 import { coresetFinding } from '../../src/findings/coreset';
-import { coresetRuns } from '../../src/findings/coreset/plan';
+import { coresetPlan, coresetRuns } from '../../src/findings/coreset/plan';
 import { coresetSettings, defaultCoresetFractions, type CoresetSettings } from '../../src/findings/coreset/settings';
 import type { CoresetStudy } from '../../src/findings/coreset/study';
 import { coresetComparisons, coresetVerdict } from '../../src/findings/coreset/verdict';
@@ -53,14 +53,28 @@ describe('coreset runs', () => {
     assert.deepEqual(runs.find((r) => r.condition === 'memorized' && r.size === 8)!.job.trainSet, { kind: 'ids', ids: Array.from(mostMemorized(scores, 8)) });
   });
 
-  test("the notebook's settings: the poster's shares, 4 folds, probe and Fashion-MNIST", () => {
+  test("the notebook's settings: the poster's shares and a quarter, 4 folds, independent scorings, the few-label probe first", () => {
     const s = coresetSettings('quick');
-    assert.deepEqual(s.fractions, defaultCoresetFractions);
+    assert.deepEqual(s.fractions, [1, 0.96, 0.8, 0.64, 0.48], 'quick: no quarter (smaller than a batch)');
+    assert.ok(s.fractions.every((f) => f === 1 || defaultCoresetFractions.includes(f)), "every quick share is one of the poster's");
+    assert.deepEqual(coresetSettings('laptop').fractions, [1, 0.96, 0.8, 0.64, 0.48, 0.25]);
     assert.equal(s.folds, 4);
-    assert.deepEqual(s.tasks, ['probe', 'fashion']);
-    assert.deepEqual(Object.keys(s.downstream), ['probe', 'knn', 'fashion', 'segmentation'], 'pinned: a task added to the registry changes not the settings');
-    assert.deepEqual(coresetFinding.describe(s), [`pool: 250 MNIST training points (S_S + S_C + S_I of the preset's split), 4 folds, seeds 0, 30 epochs, simclr on an mlp encoder`]);
+    assert.deepEqual(s.tasks, ['few-label-probe', 'few-label-knn', 'knn', 'probe', 'fashion']);
+    assert.deepEqual(Object.keys(s.downstream).sort(), ['fashion', 'few-label-knn', 'few-label-probe', 'knn', 'probe'], 'pinned: a task added to the registry changes not the settings');
+    assert.deepEqual(s.scorings, [[0], [1]]);
+    assert.deepEqual(coresetSettings('laptop').scorings, [[0, 1, 2], [10, 11, 12], [20, 21, 22]], "scoring 0 is the config's seeds");
+    assert.equal(s.controls, undefined);
+    assert.deepEqual(coresetFinding.describe(s), [
+      `pool: 250 MNIST training points (S_S + S_C + S_I of the preset's split), 4 folds, seeds 0, 30 epochs, simclr on an mlp encoder`,
+      'primary task: few-label-probe (few-label linear probe accuracy (10 labels per class, mean over draws)); the verdict rests on it, the other tasks are reported beside it',
+      'scorings: 2 independent scorings of the pool (reference seeds 0 | 1), each choosing its own memorized and random subsets; memorized against random is tested across scorings',
+    ]);
     assert.equal(findingNamed('coreset'), coresetFinding);
+  });
+
+  test('a kept share smaller than one batch is refused before anything trains, naming the share and its size', async () => {
+    const s = coresetSettings('quick');
+    await assert.rejects(coresetPlan({ ...s, fractions: [1, 0.25] }), /coreset settings\.fractions\[1\]: expected a share keeping at least one batch \(64 of the 250 points of the pool, with dropLast\), found 0\.25, which keeps 63/);
   });
 });
 
@@ -79,7 +93,7 @@ function table(offset: (kept: number, seed: number) => number, conditions = ['me
 
 
 function studyOf(t: ColumnTable, tasks: CoresetStudy['tasks']): CoresetStudy {
-  return { settings: { ...coresetSettings('quick'), tasks }, scores, table: t, tasks, lines: { scores: '', retrainings: '' } };
+  return { settings: { ...coresetSettings('quick'), scorings: undefined, controls: undefined, tasks }, scores, table: t, tasks, lines: { scores: '', retrainings: '' } };
 }
 
 describe('verdicts', () => {
@@ -104,7 +118,8 @@ describe('verdicts', () => {
 });
 
 describe('the coreset finding on a tiny quick preset', () => {
-  const base = coresetSettings('quick');
+  // One scoring, no controls: the paired test over seeds (the design a user can still choose).
+  const base = { ...coresetSettings('quick'), scorings: undefined, controls: undefined };
   const settings: CoresetSettings = {
     ...base,
     config: withOverrides(base.config, { split: { trainSize: 60, extraSize: 20 }, train: { epochs: 2, batchSize: 16 }, probe: { trainSize: 200, testSize: 100, epochs: 5 } }),

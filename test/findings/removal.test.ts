@@ -7,7 +7,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { withOverrides } from '../../src/design/experiment-config';
 import { coresetRuns } from '../../src/findings/coreset/plan';
-import { defaultCoresetFractions } from '../../src/findings/coreset/settings';
+import { coresetSettings } from '../../src/findings/coreset/settings';
 import { removalFinding } from '../../src/findings/removal';
 import { removalRuns } from '../../src/findings/removal/plan';
 import { defaultRemovedFractions, removalSettings, type RemovalSettings } from '../../src/findings/removal/settings';
@@ -39,13 +39,18 @@ describe('removal runs', () => {
     assert.equal(shared.length, removal.filter((r) => r.condition !== 'memorized').length, 'no removal and random removals are coreset runs');
   });
 
-  test("the default removals keep two of the coreset's shares; the notebook's settings evaluate every task", () => {
-    for (const r of defaultRemovedFractions) assert.ok(defaultCoresetFractions.some((f) => Math.abs(f - (1 - r)) < 1e-9), String(r));
+  test("the notebook's removals keep coreset shares; independent scorings, class controls, the few-label probe first", () => {
+    for (const preset of ['quick', 'laptop'] as const) {
+      for (const r of removalSettings(preset).removed) assert.ok(coresetSettings(preset).fractions.some((f) => Math.abs(f - (1 - r)) < 1e-9), `${preset} ${r}`);
+    }
     const s = removalSettings('quick');
     assert.deepEqual(s.removed, defaultRemovedFractions);
-    assert.deepEqual(s.tasks, ['probe', 'knn', 'fashion', 'segmentation']);
-    assert.deepEqual(Object.keys(s.downstream), ['probe', 'knn', 'fashion', 'segmentation'], 'pinned: a task added to the registry changes neither the tasks nor the settings');
-    assert.deepEqual(removalFinding.describe(s), [`pool: 250 MNIST training points (S_S + S_C + S_I of the preset's split), 4 folds, seeds 0, 30 epochs, simclr on an mlp encoder`]);
+    assert.deepEqual(removalSettings('laptop').removed, [0.2, 0.36, 0.75]);
+    assert.deepEqual(s.tasks, ['few-label-probe', 'few-label-knn', 'knn', 'probe', 'fashion', 'segmentation']);
+    assert.deepEqual(Object.keys(s.downstream).sort(), ['fashion', 'few-label-knn', 'few-label-probe', 'knn', 'probe', 'segmentation'], 'pinned: a task added to the registry changes neither the tasks nor the settings');
+    assert.deepEqual(s.scorings, [[0], [1]]);
+    assert.equal(s.controls, true);
+    assert.equal(removalFinding.describe(s)[1], 'primary task: few-label-probe (few-label linear probe accuracy (10 labels per class, mean over draws)); the verdict rests on it, the other tasks are reported beside it');
     assert.equal(findingNamed('removal'), removalFinding);
   });
 });
@@ -66,7 +71,7 @@ function table(offset: (kept: number, seed: number) => number): ColumnTable {
 describe('removal verdict', () => {
   test('random above memorized on a task holds there; the verdict names the tasks', () => {
     const t = table((k, s) => -0.02 - 0.001 * s);
-    const study: RemovalStudy = { settings: { ...removalSettings('quick'), tasks: ['probe', 'fashion'] }, scores, table: t, tasks: ['probe', 'fashion'], lines: { scores: '', retrainings: '' } };
+    const study: RemovalStudy = { settings: { ...removalSettings('quick'), scorings: undefined, controls: undefined, tasks: ['probe', 'fashion'] }, scores, table: t, tasks: ['probe', 'fashion'], lines: { scores: '', retrainings: '' } };
     const v = removalVerdict(study);
     assert.deepEqual(removalComparisons(study).filter((c) => c.holds).map((c) => c.task), ['probe']);
     assert.equal(v.holds, false);
@@ -83,7 +88,8 @@ describe('removal verdict', () => {
 });
 
 describe('the removal finding on a tiny quick preset', () => {
-  const base = removalSettings('quick');
+  // One scoring, no controls: the paired test over seeds (the design a user can still choose).
+  const base = { ...removalSettings('quick'), scorings: undefined, controls: undefined };
   const settings: RemovalSettings = {
     ...base,
     config: withOverrides(base.config, { split: { trainSize: 60, extraSize: 20 }, train: { epochs: 2, batchSize: 16 }, probe: { trainSize: 200, testSize: 100, epochs: 5 } }),

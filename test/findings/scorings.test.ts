@@ -56,7 +56,7 @@ describe('independent scorings choose their own subsets', () => {
   });
 
   test('the default is one scoring with config.seeds; bad scorings are named', () => {
-    const s = coresetSettings('quick');
+    const s = { ...coresetSettings('quick'), scorings: undefined };
     assert.deepEqual(scoringSeeds(s), [s.config.seeds]);
     assert.equal(scoringConfig(s, 0), s.config, 'the default scoring is the config itself (same run keys)');
     assert.deepEqual(scoringConfig({ ...s, scorings: [[0], [5, 6]] }, 1).seeds, [5, 6]);
@@ -72,10 +72,11 @@ describe('two scorings and class controls on a tiny synthetic config', () => {
 
   test('the folds stage trains both scorings\' references; the subsets stage waits for them; the report shows the test across scorings', async () => {
     const lines = coresetFinding.describe(coreset);
-    assert.equal(lines.length, 3);
-    assert.match(lines[1], /^scorings: 2 independent scorings of the pool \(reference seeds 0 \| 1\)/);
-    assert.match(lines[2], /^class controls: /);
-    assert.equal(coresetFinding.describe(coresetSettings('quick')).length, 1, 'the default settings describe themselves as before');
+    assert.equal(lines.length, 4);
+    assert.equal(lines[1], 'primary task: probe (linear probe accuracy); the verdict rests on it, the other tasks are reported beside it');
+    assert.match(lines[2], /^scorings: 2 independent scorings of the pool \(reference seeds 0 \| 1\)/);
+    assert.match(lines[3], /^class controls: /);
+    assert.equal(coresetFinding.describe({ ...coresetSettings('quick'), scorings: undefined }).length, 1, 'one scoring and no controls describe themselves as before');
     const before = await coresetFinding.plan(coreset, { store });
     assert.equal(before.stages[0].jobs?.length, 6, 'per scoring one f and 2 g');
     assert.match(before.stages[0].description, /for 2 independent scorings/);
@@ -91,15 +92,18 @@ describe('two scorings and class controls on a tiny synthetic config', () => {
     );
     assert.match(study.lines.scores, /^scores for 80 points by 2 independent scorings from 6 encoders/);
     const tables = coresetFinding.summary(study);
-    assert.deepEqual(Object.keys(tables), ['scores', 'runs', 'means', 'contrast', 'by_scoring', 'overlap']);
+    assert.deepEqual(Object.keys(tables), ['scores', 'runs', 'means', 'contrast', 'by_scoring', 'overlap', 'reliability']);
+    assert.equal(tables.reliability.numRows(), 0, 'one seed per scoring: no reliability to measure');
     assert.deepEqual(tables.contrast.array('lower'), ['random', 'random-matched', 'random']);
     assert.deepEqual(tables.contrast.array('scorings'), [2, 2, 2]);
     assert.deepEqual(tables.overlap.array('points'), [40]);
     const j = tables.overlap.get('jaccard', 0) as number;
     assert.ok(j >= 0 && j <= 1);
     const verdict = coresetFinding.verdict(study);
-    assert.match(verdict.sentence, /with the scoring as the unit \(probe: memorized - random [+-]\d+\.\d\d points averaged within each of 2 scorings/);
-    assert.deepEqual(verdict.parts.map((p) => p.name), ['probe: memorized above random across scorings']);
+    assert.match(verdict.sentence, /with the scoring as the unit, on the primary task \(probe: memorized - random [+-]\d+\.\d\d points averaged within each of 2 scorings/);
+    assert.ok(verdict.lines.includes('Reliability of the rankings: not measured (one training seed per scoring).'));
+    assert.ok(verdict.lines.some((l) => /^What it would take \(probe, memorized - random\): /.test(l)), verdict.lines.join('\n'));
+    assert.deepEqual(verdict.parts.map((p) => p.name), ['probe (primary task): memorized above random across scorings']);
     assert.ok(verdict.lines.some((l) => /^Paired over seeds and scorings \(not the test/.test(l)));
     assert.equal(verdict.lines.filter((l) => l.startsWith('Class control, probe: ')).length, 2);
     assert.ok(verdict.lines.some((l) => /^Overlap of the 2 scorings' most memorized points \(mean pairwise Jaccard, chance in brackets\): 40 points \d\.\d\d \(0\.33\)\.$/.test(l)));
@@ -112,7 +116,7 @@ describe('two scorings and class controls on a tiny synthetic config', () => {
     const study = await removalFinding.run(removal, { runner });
     assert.equal(calls[0].outcome.trained.length, 0, 'the references are the coreset\'s');
     const tables = removalFinding.summary(study);
-    assert.deepEqual(Object.keys(tables), ['scores', 'runs', 'means', 'contrast', 'by_scoring', 'overlap']);
+    assert.deepEqual(Object.keys(tables), ['scores', 'runs', 'means', 'contrast', 'by_scoring', 'overlap', 'reliability']);
     assert.deepEqual(tables.contrast.array('higher'), ['random', 'random-matched', 'random']);
     const verdict = removalFinding.verdict(study);
     assert.match(verdict.sentence, /with the scoring as the unit/);

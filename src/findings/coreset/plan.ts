@@ -3,7 +3,7 @@ import { subsetJob } from '../../plans/training-job';
 import { mostMemorized, mostMemorizedPerClass, randomSubset, randomWithClassCounts, subsetSize } from '../../measure/subset-selection';
 import type { ExperimentConfig } from '../../design/experiment-config';
 import type { FindingPlan, FindingRunOptions } from '../finding';
-import { scoringStream, subsetExtrasText, subsetPlan, type SubsetRun } from '../subset-study';
+import { checkKeptSizes, scoringStream, subsetExtrasText, subsetPlan, type SubsetRun } from '../subset-study';
 import type { CoresetSettings } from './settings';
 
 /** Options of `coresetRuns`. */
@@ -63,6 +63,7 @@ export function coresetRunsOf(settings: CoresetSettings, pool: Int32Array, score
  * the references are in the store; the scores are then cached in the run store).
  */
 export async function coresetPlan(settings: CoresetSettings, options: FindingRunOptions = {}): Promise<FindingPlan> {
+  checkKeptSizes(settings.config, settings.fractions, 'coreset settings.fractions');
   const shares = settings.fractions.map((f) => `${(100 * f).toFixed(0)}%`).join(', ');
   return subsetPlan(settings, coresetRunsOf, `per seed the full pool, and the most memorized points and as many random ones for each kept share (${shares})${subsetExtrasText(settings)}`, options);
 }

@@ -2,7 +2,7 @@ import type { PresetName } from '../../design/presets';
 import { subsetStudyConfig } from '../../design/subset-study-presets';
 import { downstreamSettingsFor } from '../../measure/downstream-tasks';
 import { defaultFolds } from '../../measure/all-point-scores';
-import { subsetStudyTasks, type SubsetSettings } from '../subset-study';
+import { defaultScorings, fewLabelFirstTasks, type SubsetSettings } from '../subset-study';
 
 /** The poster's coreset table (linear probe accuracy in %, 25k CIFAR images = 100%). */
 export const posterCoreset: ReadonlyArray<{ kept: number; images: string; cifar10: number; cifar100: number; stl10: number }> = [
@@ -24,9 +24,28 @@ export interface CoresetSettings extends SubsetSettings {
 }
 
 /**
- * Notebook 06's settings: `subsetStudyConfig(preset)`, 4 folds, the poster's kept shares,
- * ranked by `score_raw`, probed linearly on the dataset and on Fashion-MNIST.
+ * Notebook 06's kept shares: the poster's 100%, 96%, 80%, 64% and 48% (88% left out for
+ * time), and a quarter of the pool, where a subset has the most room to matter (not on the
+ * quick preset: a quarter of its pool is smaller than a batch).
+ */
+export function coresetFractions(preset: PresetName): readonly number[] {
+  return preset === 'quick' ? [1, 0.96, 0.8, 0.64, 0.48] : [1, 0.96, 0.8, 0.64, 0.48, 0.25];
+}
+
+/**
+ * Notebook 06's settings: `subsetStudyConfig(preset)`, 4 folds, `coresetFractions`, ranked by
+ * `score_raw`, by `defaultScorings` independent scorings (the scoring is the unit of the
+ * test), on `fewLabelFirstTasks` (primary: the few-label probe).
  */
 export function coresetSettings(preset: PresetName): CoresetSettings {
-  return { config: subsetStudyConfig(preset), folds: defaultFolds, column: 'score_raw', fractions: defaultCoresetFractions, tasks: ['probe', 'fashion'], downstream: downstreamSettingsFor(preset, subsetStudyTasks) };
+  const config = subsetStudyConfig(preset);
+  return {
+    config,
+    folds: defaultFolds,
+    column: 'score_raw',
+    fractions: coresetFractions(preset),
+    tasks: fewLabelFirstTasks,
+    downstream: downstreamSettingsFor(preset, fewLabelFirstTasks),
+    scorings: defaultScorings(preset, config.seeds),
+  };
 }

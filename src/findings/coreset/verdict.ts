@@ -25,9 +25,11 @@ export const coresetControls: readonly ConditionPair[] = [
  *
  * With several scorings (`settings.scorings`) the scoring is the unit of the test: per
  * task the memorized - random difference averaged within each scoring, one-sided t-test
- * across scorings (`scoringContrast`), and the paired test over seeds becomes a line. With
- * class controls (`settings.controls`) a line per control and task. Both add the lines
- * before the sentence; the default settings give the verdict above unchanged.
+ * across scorings (`scoringContrast`); it holds when it holds on the primary (first) task,
+ * the other tasks become a line, as does the paired test over seeds, and the reliability of
+ * each scoring's ranking and the projection follow. With class controls
+ * (`settings.controls`) a line per control and task. With one scoring and no controls the
+ * verdict is the one above.
  */
 export function coresetVerdict(study: CoresetStudy, alpha = 0.05): Verdict {
   const seeds = coresetSeedVerdict(study, alpha);
@@ -40,13 +42,21 @@ export function coresetVerdict(study: CoresetStudy, alpha = 0.05): Verdict {
   const report = scoringVerdict(study, { higher: 'memorized', lower: 'random' }, coresetControls, sizes, paired, alpha);
   const body = seeds.lines.slice(0, -1);
   if (!report.acrossScorings) return { ...seeds, lines: [...body, ...report.lines, seeds.sentence] };
-  const holds = report.primary[0]?.holds === true;
-  const sentence = `Training on the most memorized points ${holds ? 'keeps' : 'does not keep'} accuracy better than random subsets of the same size, with the scoring as the unit (${report.primary.map((c) => c.sentence).join('; ')}): the claim ${holds ? 'holds' : 'is not confirmed'} at this scale.`;
+  const [first] = report.primary;
+  const holds = first?.holds === true;
+  const caveat = report.caveat === undefined ? '' : `; ${report.caveat}`;
+  const sentence = `Training on the most memorized points ${holds ? 'keeps' : 'does not keep'} accuracy better than random subsets of the same size, with the scoring as the unit, on the primary task (${first?.sentence ?? 'no task'}): the claim ${holds ? 'holds' : 'is not confirmed'} at this scale${caveat}.`;
   return {
     holds,
-    parts: report.primary.map((c) => ({ name: `${c.task}: memorized above random across scorings`, holds: c.holds, sentence: c.sentence })),
+    parts: report.primary.slice(0, 1).map((c) => ({ name: `${c.task} (primary task): memorized above random across scorings`, holds: c.holds, sentence: c.sentence })),
     sentence,
-    lines: [...body, `Paired over seeds and scorings (not the test: each scoring's memorized subset is one subset): ${study.tasks.map((t) => paired({ higher: 'memorized', lower: 'random' }, t)).join('; ')}.`, ...report.lines, sentence],
+    lines: [
+      ...body,
+      `Paired over seeds and scorings (not the test: each scoring's memorized subset is one subset): ${study.tasks.map((t) => paired({ higher: 'memorized', lower: 'random' }, t)).join('; ')}.`,
+      ...report.lines,
+      ...(report.projection === undefined ? [] : [report.projection]),
+      sentence,
+    ],
   };
 }
 

@@ -3,7 +3,7 @@ import { subsetJob } from '../../plans/training-job';
 import { mostMemorized, mostMemorizedPerClass, randomSubset, randomWithClassCounts, scoredWithout, subsetSize, withoutMostMemorized } from '../../measure/subset-selection';
 import type { ExperimentConfig } from '../../design/experiment-config';
 import type { FindingPlan, FindingRunOptions } from '../finding';
-import { scoringStream, subsetExtrasText, subsetPlan, type SubsetRun } from '../subset-study';
+import { checkKeptSizes, scoringStream, subsetExtrasText, subsetPlan, type SubsetRun } from '../subset-study';
 import type { RemovalSettings } from './settings';
 
 /** Options of `removalRuns`. */
@@ -62,6 +62,7 @@ export function removalRunsOf(settings: RemovalSettings, pool: Int32Array, score
  * random ones, chosen by each scoring's scores: known once the references are in the store).
  */
 export async function removalPlan(settings: RemovalSettings, options: FindingRunOptions = {}): Promise<FindingPlan> {
+  checkKeptSizes(settings.config, settings.removed.map((r) => 1 - r), 'removal settings.removed (as kept shares)');
   const shares = settings.removed.map((f) => `${(100 * f).toFixed(0)}%`).join(', ');
   return subsetPlan(settings, removalRunsOf, `per seed the full pool, and the pool without its most memorized points and without as many random ones for each removed share (${shares})${subsetExtrasText(settings)}`, options);
 }

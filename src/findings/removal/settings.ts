@@ -2,7 +2,8 @@ import type { PresetName } from '../../design/presets';
 import { subsetStudyConfig } from '../../design/subset-study-presets';
 import { downstreamSettingsFor } from '../../measure/downstream-tasks';
 import { defaultFolds } from '../../measure/all-point-scores';
-import { subsetStudyTasks, type SubsetSettings } from '../subset-study';
+import { defaultScorings, fewLabelFirstTasks, type SubsetSettings } from '../subset-study';
+import type { DownstreamTask } from '../../measure/downstream-tasks';
 
 /**
  * Shares of the pool removed by default: 20% and 36%. They keep 80% and 64%, two of the
@@ -18,10 +19,32 @@ export interface RemovalSettings extends SubsetSettings {
 }
 
 /**
- * Notebook 07's settings: `subsetStudyConfig(preset)`, 4 folds, 20% and 36% removed,
- * ranked by `score_raw`, evaluated on the four downstream tasks it was measured with
- * (`subsetStudyTasks`: probe, kNN, Fashion-MNIST, segmentation).
+ * Notebook 07's removed shares: the default 20% and 36%, and 75% (a quarter kept; not on the
+ * quick preset, where a quarter of the pool is smaller than a batch). Each keeps one of the
+ * coreset's shares, so every random removal is a coreset random subset.
+ */
+export function removalFractions(preset: PresetName): readonly number[] {
+  return preset === 'quick' ? defaultRemovedFractions : [...defaultRemovedFractions, 0.75];
+}
+
+/** Notebook 07's tasks: `fewLabelFirstTasks` (primary: the few-label probe), then segmentation. */
+export const removalTasks: readonly DownstreamTask[] = [...fewLabelFirstTasks, 'segmentation'];
+
+/**
+ * Notebook 07's settings: `subsetStudyConfig(preset)`, 4 folds, `removalFractions`, ranked by
+ * `score_raw`, by `defaultScorings` independent scorings (the scoring is the unit of the
+ * test), with class controls, on `removalTasks`.
  */
 export function removalSettings(preset: PresetName): RemovalSettings {
-  return { config: subsetStudyConfig(preset), folds: defaultFolds, column: 'score_raw', removed: defaultRemovedFractions, tasks: subsetStudyTasks, downstream: downstreamSettingsFor(preset, subsetStudyTasks) };
+  const config = subsetStudyConfig(preset);
+  return {
+    config,
+    folds: defaultFolds,
+    column: 'score_raw',
+    removed: removalFractions(preset),
+    tasks: removalTasks,
+    downstream: downstreamSettingsFor(preset, removalTasks),
+    scorings: defaultScorings(preset, config.seeds),
+    controls: true,
+  };
 }

@@ -31,9 +31,11 @@ export function removedSizes(study: RemovalStudy): number[] {
  *
  * With several scorings (`settings.scorings`) the scoring is the unit of the test: per
  * task the random - memorized difference averaged within each scoring, one-sided t-test
- * across scorings (`scoringContrast`), and the paired test over seeds becomes a line. With
- * class controls (`settings.controls`) a line per control and task. Both add the lines
- * before the sentence; the default settings give the verdict above unchanged.
+ * across scorings (`scoringContrast`); it holds when it holds on the primary (first) task,
+ * the other tasks become a line, as does the paired test over seeds, and the reliability of
+ * each scoring's ranking and the projection follow. With class controls
+ * (`settings.controls`) a line per control and task. With one scoring and no controls the
+ * verdict is the one above.
  */
 export function removalVerdict(study: RemovalStudy, alpha = 0.05): Verdict {
   const seeds = removalSeedVerdict(study, alpha);
@@ -45,15 +47,21 @@ export function removalVerdict(study: RemovalStudy, alpha = 0.05): Verdict {
   const report = scoringVerdict(study, { higher: 'random', lower: 'memorized' }, removalControls, removedSizes(study), paired, alpha);
   const body = seeds.lines.slice(0, -1);
   if (!report.acrossScorings) return { ...seeds, lines: [...body, ...report.lines, seeds.sentence] };
-  const holdsOn = report.primary.filter((c) => c.holds).map((c) => c.task);
-  const holds = holdsOn.length === report.primary.length && report.primary.length > 0;
-  const outcome = holds ? 'the claim holds at this scale on every task' : holdsOn.length > 0 ? `the claim is not confirmed at this scale: it holds on ${holdsOn.join(', ')} only` : 'the claim is not confirmed at this scale on any task';
-  const sentence = `Removing the most memorized points ${holds ? 'hurts' : 'does not always hurt'} downstream tasks more than removing random ones, with the scoring as the unit (${report.primary.map((c) => c.sentence).join('; ')}): ${outcome}.`;
+  const [first] = report.primary;
+  const holds = first?.holds === true;
+  const caveat = report.caveat === undefined ? '' : `; ${report.caveat}`;
+  const sentence = `Removing the most memorized points ${holds ? 'hurts' : 'does not hurt'} the primary task more than removing random ones, with the scoring as the unit (${first?.sentence ?? 'no task'}): the claim ${holds ? 'holds' : 'is not confirmed'} at this scale${caveat}.`;
   return {
     holds,
-    parts: report.primary.map((c) => ({ name: `${c.task}: removing memorized points hurts more across scorings`, holds: c.holds, sentence: c.sentence })),
+    parts: report.primary.slice(0, 1).map((c) => ({ name: `${c.task} (primary task): removing memorized points hurts more across scorings`, holds: c.holds, sentence: c.sentence })),
     sentence,
-    lines: [...body, `Paired over seeds and scorings (not the test: each scoring's memorized removal is one subset): ${study.tasks.map((t) => paired({ higher: 'random', lower: 'memorized' }, t)).join('; ')}.`, ...report.lines, sentence],
+    lines: [
+      ...body,
+      `Paired over seeds and scorings (not the test: each scoring's memorized removal is one subset): ${study.tasks.map((t) => paired({ higher: 'random', lower: 'memorized' }, t)).join('; ')}.`,
+      ...report.lines,
+      ...(report.projection === undefined ? [] : [report.projection]),
+      sentence,
+    ],
   };
 }
 
