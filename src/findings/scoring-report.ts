@@ -151,8 +151,8 @@ export interface ScoringVerdict {
 /**
  * The scoring report of a subset study: `primary` the claim's pair of conditions per task
  * with the scoring as the unit; `lines` the other tasks' tests across scorings, one line per
- * class-control pair and task (the test across scorings, or with one scoring `pairedText` of
- * the paired test over seeds), the overlap of the scorings' memorized subsets and the
+ * class-control pair on the primary task (the test across scorings, or with one scoring
+ * `pairedText` of the paired test over seeds; every task's is in the `contrast` table), the overlap of the scorings' memorized subsets and the
  * reliability of each scoring's ranking; `projection` what the primary task would need.
  */
 export function scoringVerdict<S extends SubsetSettings>(
@@ -165,9 +165,10 @@ export function scoringVerdict<S extends SubsetSettings>(
 ): ScoringVerdict {
   const several = (study.scorings ?? [study.scores]).length > 1;
   const present = new Set(Array.from(study.table.array('condition') as ArrayLike<string>));
+  const [primaryTask] = study.tasks;
   const controlLines = controls
-    .filter((p) => present.has(p.higher) && present.has(p.lower))
-    .flatMap((p) => study.tasks.map((t) => `Class control, ${several ? scoringContrast(study.table, t, { ...p, alpha }).sentence : pairedText(p, t)}.`));
+    .filter((p) => present.has(p.higher) && present.has(p.lower) && primaryTask !== undefined)
+    .map((p) => `Class control on the primary task (the other tasks: the contrast table), ${several ? scoringContrast(study.table, primaryTask, { ...p, alpha }).sentence : pairedText(p, primaryTask)}.`);
   const contrasts = scoringContrasts(study, [primary], alpha);
   const others = several && contrasts.length > 1 ? [`Other tasks, across scorings: ${contrasts.slice(1).map((c) => c.sentence).join('; ')}.`] : [];
   const reliability = reliabilityLines(study);

@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { scoreReliability, type ScoreReliability, type ScoreReliabilityOptions } from '../stats/score-reliability';
+import { scoreReliability, withoutClassMeans, type ScoreReliability, type ScoreReliabilityOptions } from '../stats/score-reliability';
 import { check } from '../util/errors';
 import { perSeedScores } from './score-table';
 
@@ -41,4 +41,19 @@ export function rankingReliability(table: ColumnTable, options: RankingReliabili
   check(points.numRows() >= 3, `${where}: options.sets`, '3 or more points to rank', `${points.numRows()} points in ${JSON.stringify(sets)}`);
   const labels = Float64Array.from(points.array('label') as ArrayLike<number>);
   return { ...scoreReliability(scores, { ...rest, labels }), seedList: seeds, ...(sets === undefined ? {} : { sets: [...sets] }) };
+}
+
+/**
+ * How far the training seeds agree on the class-centred ranking of the candidates (what
+ * notebooks 03 and 04 rank): the candidates' per-seed scores (`raw_seed<S>` of its score table), each seed's class means taken
+ * out, through `scoreReliability` (`seed`: the bootstrap's). Undefined when
+ * the table keeps fewer than 2 seeds.
+ */
+export function candidateReliability(table: ColumnTable, seed: number): (ScoreReliability & { readonly seedList: readonly number[] }) | undefined {
+  const candidates = table.filter(aq.escape((d: { set: string }) => d.set === 'S_C'));
+  const { seeds, scores } = perSeedScores(candidates);
+  if (seeds.length < 2) return undefined;
+  const labels = Array.from(candidates.array('label') as ArrayLike<number>);
+  const centred = scores.map((values) => withoutClassMeans(values, labels));
+  return { ...scoreReliability(centred, { seed }), seedList: seeds };
 }

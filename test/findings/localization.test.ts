@@ -112,7 +112,8 @@ describe('localization study: profiles and verdicts on known data', () => {
     assert.equal(verdict.lines.at(-1), verdict.sentence);
     assert.match(verdict.lines[0], /^simclr hidden1: S_C \d\.\d\de-2, S_S \d\.\d\de-3, gap \d\.\d\de-2 \+- 2\.0e-3 \(p < 0\.001\)$/);
     assert.equal(verdict.lines.filter((l) => / UnitMem mean /.test(l)).length, 2 * 2 * 2, 'framework x side x relu layer');
-    assert.equal(verdict.lines.length, 6 + 8 + 4 + 4 + 1);
+    assert.equal(verdict.lines.length, 6 + 8 + 4 + 1 + 4 + 1);
+    assert.match(verdict.lines[18], /^Reliability of each framework's ranking of its candidates by last-layer LayerMem \(what the driving-point test compares; mean of 3 seeds, Spearman-Brown, 95% bootstrap interval\): simclr -?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\], supervised -?\d\.\d\d/);
   });
 
   test('verdict fails for a flat profile, a layer at chance and supervised units as memorising', () => {

@@ -105,7 +105,7 @@ describe('two scorings and class controls on a tiny synthetic config', () => {
     assert.ok(verdict.lines.some((l) => /^What it would take \(probe, memorized - random\): /.test(l)), verdict.lines.join('\n'));
     assert.deepEqual(verdict.parts.map((p) => p.name), ['probe (primary task): memorized above random across scorings']);
     assert.ok(verdict.lines.some((l) => /^Paired over seeds and scorings \(not the test/.test(l)));
-    assert.equal(verdict.lines.filter((l) => l.startsWith('Class control, probe: ')).length, 2);
+    assert.equal(verdict.lines.filter((l) => l.startsWith('Class control on the primary task (the other tasks: the contrast table), probe: ')).length, 2);
     assert.ok(verdict.lines.some((l) => /^Overlap of the 2 scorings' most memorized points \(mean pairwise Jaccard, chance in brackets\): 40 points \d\.\d\d \(0\.33\)\.$/.test(l)));
     assert.equal(verdict.lines.at(-1), verdict.sentence);
   });

@@ -1,22 +1,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { perSeedScores } from '../../measure/score-table';
-import { scoreReliability, withoutClassMeans, type ScoreReliability } from '../../stats/score-reliability';
 
-/**
- * How far the seeds of one framework agree on the ranking its agreement is measured on: the
- * candidates' per-seed scores (`raw_seed<S>` of its score table), each seed's class means taken
- * out (the agreement compares class-centred scores), through `scoreReliability`. Undefined when
- * the table keeps fewer than 2 seeds.
- */
-export function candidateReliability(table: ColumnTable, seed: number): (ScoreReliability & { readonly seedList: readonly number[] }) | undefined {
-  const candidates = table.filter(aq.escape((d: { set: string }) => d.set === 'S_C'));
-  const { seeds, scores } = perSeedScores(candidates);
-  if (seeds.length < 2) return undefined;
-  const labels = Array.from(candidates.array('label') as ArrayLike<number>);
-  const centred = scores.map((values) => withoutClassMeans(values, labels));
-  return { ...scoreReliability(centred, { seed }), seedList: seeds };
-}
+export { candidateReliability } from '../../measure/ranking-reliability';
 
 /** One row of `frameworks.reliability`. */
 export interface FrameworkReliabilityRow {

@@ -4,6 +4,8 @@ import { createRng } from '../../util/rng';
 import { rankTrend } from '../../measure/level-summary';
 import { formatPValueText } from '../../measure/verdict-text';
 import type { Verdict } from '../finding';
+import { median } from '../../stats/describe';
+import { scoreReliability, type ScoreReliability } from '../../stats/score-reliability';
 import { avg, encoderLayers, groupBy, layerMemProfile, seedLayerMeans, topUnits, unitMemProfile, type LayerRow, type LocalizationTables } from './summary';
 
 /** One SSL framework's part of `localizationTests`. */
@@ -94,11 +96,47 @@ export function localizationTests(study: LocalizationTables, options: { alpha?: 
   };
 }
 
+/** Below it a ranking of the candidates is mostly the noise of the training runs. */
+const reliableEnough = 0.5;
+
+/**
+ * Per framework (supervised included), how far its ranking of the candidates by last-layer
+ * LayerMem (what the driving-point test compares) can be trusted: `scoreReliability` of the
+ * seeds' `score_raw` over the candidates `S_C`; frameworks with one seed are left out.
+ */
+export function lastLayerReliability(study: LocalizationTables): Array<{ readonly framework: string; readonly reliability: ScoreReliability }> {
+  const rows = (study.layers.objects() as Array<LayerRow & { label: number }>).filter((r) => r.set === 'S_C');
+  const frameworks = [...new Set(rows.map((r) => r.framework))];
+  return frameworks.flatMap((framework) => {
+    const mine = rows.filter((r) => r.framework === framework);
+    const last = Math.max(...mine.map((r) => r.depth));
+    const bySeed = groupBy(mine.filter((r) => r.depth === last), (r) => String(r.seed));
+    if (bySeed.size < 2) return [];
+    const seeds = [...bySeed.values()].map((list) => [...list].sort((a, b) => a.id - b.id));
+    const labels = seeds[0].map((r) => r.label);
+    return [{ framework, reliability: scoreReliability(seeds.map((list) => list.map((r) => r.score_raw)), { labels }) }];
+  });
+}
+
+/** The verdict's reliability line (one, or a line saying it was not measured). */
+function reliabilityLine(study: LocalizationTables): string {
+  const all = lastLayerReliability(study);
+  if (all.length === 0) return 'Reliability of the candidates\' ranking by last-layer LayerMem: not measured (one seed per framework).';
+  const typical = median(all.map((r) => r.reliability.reliability));
+  const interval = (r: ScoreReliability) => (r.interval === undefined ? '' : ` [${r.interval[0].toFixed(2)}, ${r.interval[1].toFixed(2)}]`);
+  return (
+    `Reliability of each framework's ranking of its candidates by last-layer LayerMem (what the driving-point test compares; mean of ${all[0].reliability.seeds} seeds, Spearman-Brown, 95% bootstrap interval): ` +
+    `${all.map((r) => `${r.framework} ${r.reliability.reliability.toFixed(2)}${interval(r.reliability)}`).join(', ')}` +
+    (typical < reliableEnough ? `; mostly the noise of the training runs (median ${typical.toFixed(2)} < ${reliableEnough}), so the driving-point test has little to compare.` : '.')
+  );
+}
+
 /**
  * The localization verdict: the four parts of the follow-up paper's claim (`localizationTests`)
  * for every SSL framework; holds when all four hold. `lines`: the LayerMem profile per
- * framework and layer, the UnitMem profile of the relu layers, each framework's tests, each
- * part's yes or no, then the sentence.
+ * framework and layer, the UnitMem profile of the relu layers, each framework's tests, the
+ * reliability of the candidates' ranking the driving-point test uses (`lastLayerReliability`),
+ * each part's yes or no, then the sentence.
  */
 export function localizationVerdict(study: LocalizationTables, options: { alpha?: number; seed?: number; topFraction?: number } = {}): Verdict {
   const tests = localizationTests(study, options);
@@ -120,6 +158,7 @@ export function localizationVerdict(study: LocalizationTables, options: { alpha?
     ['SSL units memorise more than supervised ones', tests.contrastHolds === true],
     ['the driving points are the more memorized ones', tests.frameworks.every((f) => f.drivers.higher)],
   ];
+  lines.push(reliabilityLine(study));
   for (const [claim, holds] of claims) lines.push(`${claim}: ${holds ? 'yes' : 'no'}`);
   const held = claims.filter(([, h]) => h).length;
   const holds = held === claims.length;
