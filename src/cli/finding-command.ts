@@ -6,7 +6,7 @@ import type { Command } from './command';
 import { configOptionSpecs, runOptionSpecs } from './experiment-options';
 import { findingOutputs } from './finding-outputs';
 import { findingProgress } from './finding-progress';
-import { findingByName, findingSettings } from './finding-settings';
+import { findingByName, findingSettings, settingOptionSpec } from './finding-settings';
 import type { OptionSpec } from './parse-args';
 import { startRun } from './run-context';
 import { listFiles } from './summary-text';
@@ -27,6 +27,7 @@ const findingOptions: readonly OptionSpec[] = [
           ? { ...o, description: "JSON file with a full or partial experiment config, merged over the finding's config." }
           : o,
     ),
+  settingOptionSpec,
   ...runOptionSpecs.map((o) => (o.name === 'out' ? { ...o, defaultText: 'out/NAME', description: 'Folder for the tables, figures and summary.json.' } : o)),
 ];
 

@@ -13,7 +13,7 @@ import type { CliIo } from './cli-io';
 import type { Command } from './command';
 import { backendNames, configOptionSpecs, resolveExperimentConfig } from './experiment-options';
 import { nextFindingStage, shellLine } from './finding-plan';
-import { findingByName, findingSettings } from './finding-settings';
+import { findingByName, findingSettings, settingOptionSpec } from './finding-settings';
 
 /** The text of a Slurm array script whose task i trains job i of the plan file into the store. */
 export function slurmScript(options: { planPath: string; jobs: number; runs: string; cli: string; node: string; backend?: string; cpus?: number; name?: string }): string {
@@ -41,6 +41,7 @@ function findingWords(values: Readonly<Record<string, unknown>>, runs: string): 
   const words = ['--preset', String(values.preset)];
   if (typeof values.config === 'string') words.push('--config', values.config);
   for (const assignment of (values.set as string[] | undefined) ?? []) words.push('--set', assignment);
+  for (const assignment of (values.setting as string[] | undefined) ?? []) words.push('--setting', assignment);
   if (values.epochs !== undefined) words.push('--epochs', String(values.epochs));
   if (values.seeds !== undefined) words.push('--seeds', (values.seeds as number[]).join(','));
   if (typeof values['data-dir'] === 'string') words.push('--data-dir', values['data-dir']);
@@ -119,6 +120,7 @@ export const planCommand: Command = {
       { name: 'folds', kind: 'integer', min: 2, default: defaultFolds, description: 'With --all-points: the number of folds.' },
       { name: 'missing', kind: 'flag', description: 'Only the jobs the run store lacks.' },
       { name: 'finding', kind: 'string', valueName: 'NAME', description: "The trainings of a finding (sslmem finding --list) with --preset's settings and --set/--config, stage by stage: the first stage the run store lacks; run again once its jobs are trained." },
+      { ...settingOptionSpec, description: `With --finding: ${settingOptionSpec.description}` },
       { name: 'backend', kind: 'choice', choices: backendNames, defaultText: 'auto or $SSLMEM_BACKEND', description: 'Backend the run keys are computed for (the jobs must train with the same).' },
       { name: 'verbose', kind: 'flag', description: 'Print the stack trace of errors.' },
     ],
@@ -136,6 +138,8 @@ export const planCommand: Command = {
     const out = values.out as string | undefined;
     if (out === undefined) throw new InputError('option --out', 'the plan file to write (--out PLAN.json)', 'nothing');
     if (typeof values.finding === 'string') return planFinding(values, out, io);
+    const settings = values.setting as readonly string[] | undefined;
+    if (settings !== undefined && settings.length > 0) throw new InputError('option --setting', "--finding NAME (it changes a finding's own settings; a config changes with --set)", settings[0]);
     const config = resolveExperimentConfig(values);
     await initBackend(values.backend === undefined ? {} : { backend: values.backend as BackendChoice });
     const runs = resolve((values.runs as string | undefined) ?? defaultRunRoot());

@@ -95,6 +95,8 @@ export interface Finding<S extends FindingSettings = FindingSettings, Study = un
   readonly claim: string;
   /** The settings its notebook uses for a preset. */
   settings(preset: PresetName): S;
+  /** Settings a user may add that `settings(preset)` leaves out (e.g. `controls`), each with a value of its kind, for `sslmem finding --setting`. */
+  readonly optionalSettings?: Readonly<Record<string, unknown>>;
   /** What it will train and measure with `settings`, line by line (a notebook's first cell, `sslmem finding` before it runs). */
   describe(settings: S): string[];
   /** Every training it needs, stage by stage (a later stage's jobs once the store holds what chooses them). */

@@ -14,6 +14,7 @@ export const coresetFinding: Finding<CoresetSettings, CoresetStudy> = {
   notebook: '06-coreset',
   claim: 'Training on the most memorized points keeps downstream accuracy better than training on a random subset of the same size.',
   settings: coresetSettings,
+  optionalSettings: { scorings: [[0]], controls: false },
   describe: (settings) => [subsetDescription(settings), ...scoringDescription(settings)],
   plan: coresetPlan,
   run: runCoreset,

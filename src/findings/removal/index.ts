@@ -14,6 +14,7 @@ export const removalFinding: Finding<RemovalSettings, RemovalStudy> = {
   notebook: '07-removal',
   claim: 'Removing the most memorized points from the pretraining data hurts every downstream task more than removing as many random points.',
   settings: removalSettings,
+  optionalSettings: { scorings: [[0]], controls: false },
   describe: (settings) => [subsetDescription(settings), ...scoringDescription(settings)],
   plan: removalPlan,
   run: runRemoval,
