@@ -8,6 +8,9 @@ import { perSeedScores } from '../measure/score-table';
 import { median } from '../stats/describe';
 import { costInWords } from './training-cost';
 import { downstreamTaskText } from '../measure/downstream-tasks';
+import { formatPValueText } from '../measure/verdict-text';
+import type { Verdict } from './finding';
+import { pairedComparison, sameShareAndSeed } from './paired-comparison';
 
 // What a subset finding adds to its tables and verdict when its settings ask for several
 // independent scorings or class controls (nothing with the defaults).
@@ -178,6 +181,54 @@ export function scoringVerdict<S extends SubsetSettings>(
     lines: [...others, ...controlLines, ...overlapLines(study, sizes), ...reliability.lines],
     ...(reliability.caveat === undefined ? {} : { caveat: reliability.caveat }),
     ...(several && contrasts.length > 0 ? { projection: projectionLine(study, contrasts[0]) } : {}),
+  };
+}
+
+/** What a subset finding's verdict says in its own words when its settings ask for the scoring report. */
+export interface SubsetClaimWords {
+  /** The claim's pair of conditions (the one the claim says scores higher first). */
+  readonly pair: ConditionPair;
+  readonly controls: readonly ConditionPair[];
+  /** The memorized subset sizes the overlap line reports. */
+  readonly sizes: readonly number[];
+  /** The part's name after the task, e.g. `memorized above random across scorings`. */
+  readonly partName: string;
+  /** What one scoring's choice is, for the paired line, e.g. `memorized subset`. */
+  readonly choice: string;
+  /** The sentence: whether the primary task's test holds, that test's sentence, the caveat clause (`''` or `; ...`). */
+  readonly sentence: (holds: boolean, tested: string, caveat: string) => string;
+}
+
+/**
+ * A subset finding's verdict with the scoring report (`asksScoringReport`): with one
+ * scoring, `seeds` (the paired test over seeds) with the control, overlap and reliability
+ * lines before its sentence; with several, the test across scorings on the primary task
+ * (holds when it holds), then the lines: `seeds`' own (but its sentence), the paired test
+ * over seeds and scorings (not the test), the scoring report's lines, the projection and
+ * the sentence.
+ */
+export function subsetReportVerdict<S extends SubsetSettings>(study: SubsetStudy<S>, seeds: Verdict, words: SubsetClaimWords, alpha = 0.05): Verdict {
+  const paired = (p: ConditionPair, t: string) => {
+    const c = pairedComparison(study.table, t, (r) => r.condition === p.higher, (r) => r.condition === p.lower, sameShareAndSeed, alpha);
+    return `${t}: ${p.higher} - ${p.lower} ${c.meanDifference >= 0 ? '+' : ''}${(100 * c.meanDifference).toFixed(2)} points over ${c.n} pairs (${c.wins} of ${c.n} in favour), paired over seeds ${formatPValueText(c.pValue)}`;
+  };
+  const report = scoringVerdict(study, words.pair, words.controls, words.sizes, paired, alpha);
+  const body = seeds.lines.slice(0, -1);
+  if (!report.acrossScorings) return { ...seeds, lines: [...body, ...report.lines, seeds.sentence] };
+  const [first] = report.primary;
+  const holds = first?.holds === true;
+  const sentence = words.sentence(holds, first?.sentence ?? 'no task', report.caveat === undefined ? '' : `; ${report.caveat}`);
+  return {
+    holds,
+    parts: report.primary.slice(0, 1).map((c) => ({ name: `${c.task} (primary task): ${words.partName}`, holds: c.holds, sentence: c.sentence })),
+    sentence,
+    lines: [
+      ...body,
+      `Paired over seeds and scorings (not the test: each scoring's ${words.choice} is one subset): ${study.tasks.map((t) => paired(words.pair, t)).join('; ')}.`,
+      ...report.lines,
+      ...(report.projection === undefined ? [] : [report.projection]),
+      sentence,
+    ],
   };
 }
 

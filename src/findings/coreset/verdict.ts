@@ -2,7 +2,7 @@ import { formatPValueText } from '../../measure/verdict-text';
 import type { Verdict } from '../finding';
 import { pairedComparison, sameShareAndSeed, type PairedComparison } from '../paired-comparison';
 import { subsetSummary } from '../subset-study';
-import { asksScoringReport, scoringVerdict, type ConditionPair } from '../scoring-report';
+import { asksScoringReport, subsetReportVerdict, type ConditionPair } from '../scoring-report';
 import type { CoresetStudy } from './study';
 
 /** Per task, memorized subsets against random ones of the same size and seed (one-sided paired t-test of memorized - random). */
@@ -35,29 +35,15 @@ export function coresetVerdict(study: CoresetStudy, alpha = 0.05): Verdict {
   const seeds = coresetSeedVerdict(study, alpha);
   if (!asksScoringReport(study.settings)) return seeds;
   const sizes = [...new Set((study.table.objects() as Array<{ condition: string; size: number }>).filter((r) => r.condition === 'memorized').map((r) => r.size))];
-  const paired = (p: ConditionPair, t: string) => {
-    const c = pairedComparison(study.table, t, (r) => r.condition === p.higher, (r) => r.condition === p.lower, sameShareAndSeed, alpha);
-    return `${t}: ${p.higher} - ${p.lower} ${c.meanDifference >= 0 ? '+' : ''}${(100 * c.meanDifference).toFixed(2)} points over ${c.n} pairs (${c.wins} of ${c.n} in favour), paired over seeds ${formatPValueText(c.pValue)}`;
-  };
-  const report = scoringVerdict(study, { higher: 'memorized', lower: 'random' }, coresetControls, sizes, paired, alpha);
-  const body = seeds.lines.slice(0, -1);
-  if (!report.acrossScorings) return { ...seeds, lines: [...body, ...report.lines, seeds.sentence] };
-  const [first] = report.primary;
-  const holds = first?.holds === true;
-  const caveat = report.caveat === undefined ? '' : `; ${report.caveat}`;
-  const sentence = `Training on the most memorized points ${holds ? 'keeps' : 'does not keep'} accuracy better than random subsets of the same size, with the scoring as the unit, on the primary task (${first?.sentence ?? 'no task'}): the claim ${holds ? 'holds' : 'is not confirmed'} at this scale${caveat}.`;
-  return {
-    holds,
-    parts: report.primary.slice(0, 1).map((c) => ({ name: `${c.task} (primary task): memorized above random across scorings`, holds: c.holds, sentence: c.sentence })),
-    sentence,
-    lines: [
-      ...body,
-      `Paired over seeds and scorings (not the test: each scoring's memorized subset is one subset): ${study.tasks.map((t) => paired({ higher: 'memorized', lower: 'random' }, t)).join('; ')}.`,
-      ...report.lines,
-      ...(report.projection === undefined ? [] : [report.projection]),
-      sentence,
-    ],
-  };
+  return subsetReportVerdict(study, seeds, {
+    pair: { higher: 'memorized', lower: 'random' },
+    controls: coresetControls,
+    sizes,
+    partName: 'memorized above random across scorings',
+    choice: 'memorized subset',
+    sentence: (holds, tested, caveat) =>
+      `Training on the most memorized points ${holds ? 'keeps' : 'does not keep'} accuracy better than random subsets of the same size, with the scoring as the unit, on the primary task (${tested}): the claim ${holds ? 'holds' : 'is not confirmed'} at this scale${caveat}.`,
+  }, alpha);
 }
 
 function coresetSeedVerdict(study: CoresetStudy, alpha: number): Verdict {

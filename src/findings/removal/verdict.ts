@@ -2,7 +2,7 @@ import { formatPValueText } from '../../measure/verdict-text';
 import type { Verdict } from '../finding';
 import { pairedComparison, sameShareAndSeed, type PairedComparison } from '../paired-comparison';
 import { subsetSummary } from '../subset-study';
-import { asksScoringReport, scoringVerdict, type ConditionPair } from '../scoring-report';
+import { asksScoringReport, subsetReportVerdict, type ConditionPair } from '../scoring-report';
 import type { RemovalStudy } from './study';
 
 /** Per task, random removals against memorized ones of the same size and seed (one-sided paired t-test of random - memorized). */
@@ -40,29 +40,15 @@ export function removedSizes(study: RemovalStudy): number[] {
 export function removalVerdict(study: RemovalStudy, alpha = 0.05): Verdict {
   const seeds = removalSeedVerdict(study, alpha);
   if (!asksScoringReport(study.settings)) return seeds;
-  const paired = (p: ConditionPair, t: string) => {
-    const c = pairedComparison(study.table, t, (r) => r.condition === p.higher, (r) => r.condition === p.lower, sameShareAndSeed, alpha);
-    return `${t}: ${p.higher} - ${p.lower} ${c.meanDifference >= 0 ? '+' : ''}${(100 * c.meanDifference).toFixed(2)} points over ${c.n} pairs (${c.wins} of ${c.n} in favour), paired over seeds ${formatPValueText(c.pValue)}`;
-  };
-  const report = scoringVerdict(study, { higher: 'random', lower: 'memorized' }, removalControls, removedSizes(study), paired, alpha);
-  const body = seeds.lines.slice(0, -1);
-  if (!report.acrossScorings) return { ...seeds, lines: [...body, ...report.lines, seeds.sentence] };
-  const [first] = report.primary;
-  const holds = first?.holds === true;
-  const caveat = report.caveat === undefined ? '' : `; ${report.caveat}`;
-  const sentence = `Removing the most memorized points ${holds ? 'hurts' : 'does not hurt'} the primary task more than removing random ones, with the scoring as the unit (${first?.sentence ?? 'no task'}): the claim ${holds ? 'holds' : 'is not confirmed'} at this scale${caveat}.`;
-  return {
-    holds,
-    parts: report.primary.slice(0, 1).map((c) => ({ name: `${c.task} (primary task): removing memorized points hurts more across scorings`, holds: c.holds, sentence: c.sentence })),
-    sentence,
-    lines: [
-      ...body,
-      `Paired over seeds and scorings (not the test: each scoring's memorized removal is one subset): ${study.tasks.map((t) => paired({ higher: 'random', lower: 'memorized' }, t)).join('; ')}.`,
-      ...report.lines,
-      ...(report.projection === undefined ? [] : [report.projection]),
-      sentence,
-    ],
-  };
+  return subsetReportVerdict(study, seeds, {
+    pair: { higher: 'random', lower: 'memorized' },
+    controls: removalControls,
+    sizes: removedSizes(study),
+    partName: 'removing memorized points hurts more across scorings',
+    choice: 'memorized removal',
+    sentence: (holds, tested, caveat) =>
+      `Removing the most memorized points ${holds ? 'hurts' : 'does not hurt'} the primary task more than removing random ones, with the scoring as the unit (${tested}): the claim ${holds ? 'holds' : 'is not confirmed'} at this scale${caveat}.`,
+  }, alpha);
 }
 
 function removalSeedVerdict(study: RemovalStudy, alpha: number): Verdict {
