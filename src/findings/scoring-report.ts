@@ -106,7 +106,7 @@ export function reliabilityLines<S extends SubsetSettings>(study: SubsetStudy<S>
   ];
   const caveat =
     typical < reliableEnough
-      ? `the rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), so independent scorings keep largely different points and a difference found with one scoring's subsets says little about the rule "keep the most memorized points"`
+      ? `the rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), so independent scorings keep largely different points: a difference shows the rule "keep the most memorized points" only where the scorings agree on it`
       : undefined;
   return { lines, caveat };
 }
