@@ -63,13 +63,6 @@ export interface SubsetSettings extends FindingSettings {
 }
 
 /**
- * The downstream tasks notebooks 06 and 07 were measured with, pinned: their settings carry
- * these tasks' sizes (and 07 evaluates all four), so a task added to the registry changes
- * neither notebook's numbers nor its settings.
- */
-export const subsetStudyTasks: readonly DownstreamTask[] = ['probe', 'knn', 'fashion', 'segmentation'];
-
-/**
  * The primary task of the redesigned subset studies first, then the rest: a linear probe on
  * 10 labels per class (where the 5000-label probe is saturated: a random half of the pool
  * probes as well as all of it, so no subset can move it), its kNN twin, the kNN and the
