@@ -48,14 +48,23 @@ describe('atypicality tests and the verdict', () => {
         return { set, pixel_atypicality: a, representation_atypicality: a + 0.1 * rng.next(), score_centred: slope * a + rng.normal() * 0.2 };
       });
     const points = aq.from([...rows('S_C', 0.3), ...rows('S_E', 0)]);
-    const study = { settings: atypicalSettings('quick'), points, tests: atypicalityTests(points, { alpha: 0.01 }) } as unknown as AtypicalStudy;
+    const reliability = aq.from([
+      { split_seed: 0, seeds: 3, between_seeds: 0.3, reliability: 0.56, low: 0.5, high: 0.62, seeds_for_0_8: 10 },
+      { split_seed: 1, seeds: 3, between_seeds: 0.2, reliability: 0.4, low: 0.38, high: 0.5, seeds_for_0_8: 16 },
+    ]);
+    const study = { settings: atypicalSettings('quick'), points, tests: atypicalityTests(points, { alpha: 0.01 }), reliability, secondsPerEncoder: 30 } as unknown as AtypicalStudy;
     const v = atypicalVerdict(study);
     assert.equal(v.holds, true);
-    assert.equal(v.lines.length, 3);
+    assert.equal(v.lines.length, 5);
+    assert.equal(
+      v.lines[2],
+      "Reliability of each split's ranking of its candidates (class means out, mean of 3 seeds, Spearman-Brown, 95% bootstrap interval): split 0 0.56 [0.50, 0.62], split 1 0.40 [0.38, 0.50]; noise of the training runs shrinks a correlation with the score to about 0.69 of its noise-free value. The rankings are mostly the noise of the training runs (median reliability 0.48 < 0.5): a weak association says little either way.",
+    );
+    assert.match(v.lines[3], /^What it would take: pixel_atypicality: rho 0\.\d{3} over 300 candidates reaches p < 0\.01 with power 0\.8 at \d+ seeds? per side \(projected rho 0\.\d{3}; needed 0\.\d{3}\), \d+ trainings, .+ on one worker, .+ on 8 queue workers; representation_atypicality: /);
     assert.match(v.lines[0], /^pixel_atypicality: rho on S_C = 0\.\d{3} \(n 300, p = \d\.\d\de-\d+\), on the control S_E = -?0\.\d{3} \(p = \d\.\d\de-\d+\); S_C above S_E: z = \d+\.\d\d, p = \d\.\d\de-\d+$/);
     assert.match(v.lines[1], /^representation_atypicality: /);
     assert.equal(v.sentence, 'The claim holds at this scale: the more atypical a candidate (by both measures), the more it is memorized, beyond the association in the control set (alpha 0.01).');
-    assert.equal(v.lines[2], v.sentence);
+    assert.equal(v.lines[4], v.sentence);
     assert.deepEqual(v.parts.map((p) => [p.name, p.holds]), [['pixel_atypicality', true], ['representation_atypicality', true]]);
   });
 });
@@ -93,12 +102,17 @@ describe('atypical finding: a run through a runner (tiny synthetic)', () => {
     assert.equal(study.classGalleries.length, 1);
     assert.ok(study.classGalleries[0].ids.every((id) => study.images.labels[id] === 3), 'class 3 only');
     const tables = findings.atypical.summary(study);
-    assert.deepEqual(Object.keys(tables), ['points', 'levels', 'correlations', 'contrasts', 'most', 'least', 'class_3']);
+    assert.deepEqual(Object.keys(tables), ['points', 'levels', 'correlations', 'contrasts', 'reliability', 'most', 'least', 'class_3']);
     assert.equal(aq.agg(tables.levels, aq.op.sum('count')), 32, 'every candidate of the first split has a level');
     assert.equal(tables.correlations.numRows(), 4);
     assert.equal(findings.atypical.figures(study).length, 2);
     const verdict = findings.atypical.verdict(study);
-    assert.equal(verdict.lines.length, 3);
+    assert.deepEqual(tables.reliability.array('split_seed'), [0, 1], 'one row per split');
+    assert.match(verdict.lines[2], /^Reliability of each split's ranking of its candidates \(class means out, mean of 2 seeds, Spearman-Brown, 95% bootstrap interval\): split 0 -?\d\.\d\d \[/);
+    const rel = tables.reliability.array('reliability') as number[];
+    // "What it would take" follows when the seeds agree at all (median of the two splits above 0).
+    assert.equal(verdict.lines.length, (rel[0] + rel[1]) / 2 > 0 ? 5 : 4);
+    assert.equal(verdict.lines.at(-1), verdict.sentence);
     assert.equal(verdict.holds, study.tests.holds);
   });
 });

@@ -10,6 +10,8 @@ import { sideJob } from '../../plans/training-job';
 import { trainedJobs } from '../../plans/trained-encoders';
 import type { FindingRunOptions } from '../finding';
 import { trainStages } from '../train-stages';
+import { meanJobSeconds } from '../training-cost';
+import { candidateReliability } from '../../measure/ranking-reliability';
 import { atypicalityTests, type AtypicalityTests } from './atypicality-tests';
 import { atypicalPlan, splitConfigs } from './plan';
 import type { AtypicalSettings } from './settings';
@@ -33,6 +35,14 @@ export interface AtypicalStudy {
   readonly points: ColumnTable;
   /** The rank-correlation tests of `points`. */
   readonly tests: AtypicalityTests;
+  /**
+   * How far each split's ranking of its candidates can be trusted (class means out, as the
+   * tests rank them; `candidateReliability`): `split_seed, seeds, between_seeds, reliability,
+   * low, high, seeds_for_0_8`; no rows with one seed per side.
+   */
+  readonly reliability: ColumnTable;
+  /** Mean training time of the study's encoders as the run store recorded it, in seconds (NaN: unknown). */
+  readonly secondsPerEncoder: number;
   /** The training images the ids point into (every split draws from them). */
   readonly images: ImageDataset;
   /** What was measured, in words (e.g. how many candidates and control points). */
@@ -59,9 +69,14 @@ export async function runAtypical(settings: AtypicalSettings, options: FindingRu
   const runner = await trainStages(atypicalPlan, settings, options);
   const { k } = settings;
   const parts: ColumnTable[] = [];
+  const reliability: Array<Record<string, number>> = [];
   for (const [i, split] of splitConfigs(settings).entries()) {
     const splitSeed = settings.splitSeeds[i];
     const scored = await memorizationScores(split, { runner });
+    const r = candidateReliability(scored, splitSeed);
+    if (r !== undefined) {
+      reliability.push({ split_seed: splitSeed, seeds: r.seeds, between_seeds: r.pearson, reliability: r.reliability, low: r.interval?.[0] ?? Number.NaN, high: r.interval?.[1] ?? Number.NaN, seeds_for_0_8: r.seedsNeeded });
+    }
     const scores = classCentred(scored.assign({ split_seed: new Array<number>(scored.numRows()).fill(splitSeed) }));
     const data = await loadExperimentData(split);
     const g = await trainedJobs(split.seeds.map((seed) => sideJob(split, 'g', seed)), { runner });
@@ -116,6 +131,8 @@ export async function runAtypical(settings: AtypicalSettings, options: FindingRu
     settings,
     points,
     tests: atypicalityTests(points, { alpha: settings.alpha }),
+    reliability: aq.from(reliability),
+    secondsPerEncoder: meanJobSeconds(splitConfigs(settings).flatMap((split) => (['f', 'g'] as const).flatMap((side) => split.seeds.map((seed) => sideJob(split, side, seed)))), runner.encoders),
     images,
     lines: [`${candidates.numRows()} candidates and ${points.numRows() - candidates.numRows()} control points (S_E) over ${settings.splitSeeds.length} splits`],
     uncentredLine: `before centring, the ${settings.extremes} highest raw scores have classes: ${classCounts(extremePoints(firstSplit, settings.extremes, { score: 'score_raw' }))}`,

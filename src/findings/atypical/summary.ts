@@ -10,7 +10,8 @@ function galleryTable(gallery: ImageGallery): ColumnTable {
 /**
  * The atypicality study's tables: `points` (every candidate and control point with its
  * centred score and both measures), `levels` (candidates of the first split per
- * memorization level), `correlations` and `contrasts` (the tests), and the galleries'
+ * memorization level), `correlations` and `contrasts` (the tests), `reliability` (each
+ * split's ranking of its candidates, `AtypicalStudy.reliability`), and the galleries'
  * images (`most`, `least`, `class_<digit>`: `id, caption`).
  */
 export function atypicalSummary(study: AtypicalStudy): Record<string, ColumnTable> {
@@ -20,6 +21,7 @@ export function atypicalSummary(study: AtypicalStudy): Record<string, ColumnTabl
     levels: study.levels.groupby('level_index', 'level').count().orderby('level_index'),
     correlations: study.tests.correlations,
     contrasts: study.tests.contrasts,
+    reliability: study.reliability,
     most: galleryTable(most),
     least: galleryTable(least),
     ...Object.fromEntries(study.settings.galleryClasses.map((digit, i) => [`class_${digit}`, galleryTable(study.classGalleries[i])])),
