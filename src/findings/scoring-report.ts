@@ -106,7 +106,7 @@ export function reliabilityLines<S extends SubsetSettings>(study: SubsetStudy<S>
   ];
   const caveat =
     typical < reliableEnough
-      ? `the rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), so independent scorings keep largely different points: a difference shows the rule "keep the most memorized points" only where the scorings agree on it`
+      ? `the rankings are mostly the noise of the training runs (median reliability ${typical.toFixed(2)} < ${reliableEnough}), so independent scorings choose largely different points as the most memorized: a difference speaks for a rule about the most memorized points only where the scorings agree on which they are`
       : undefined;
   return { lines, caveat };
 }

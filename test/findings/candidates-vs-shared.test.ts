@@ -11,6 +11,8 @@ import { planJobs, verdictOutcome } from '../../src/findings/finding';
 import { jobKey } from '../../src/plans/job-key';
 import { runStore } from '../../src/runs/run-store';
 import { recordingRunner } from './record-runs';
+import { splitPower } from '../../src/findings/candidates-vs-shared/verdict';
+import { normalQuantile } from '../../src/stats/distribution-quantiles';
 
 const finding = findings['candidates-vs-shared'];
 const settings = {
@@ -63,4 +65,16 @@ test('run trains exactly the plan, in one call, then measures without training',
   const again = await finding.run(settings, { runner });
   assert.equal(calls.reduce((n, c) => n + c.outcome.trained.length, 0), 0);
   assert.deepEqual(again.tests.objects(), study.tests.objects());
+});
+
+test('splitPower: power 0.8 exactly where t = z(1 - alpha) + z(0.8), sizes scale with (needed / t)^2', () => {
+  const t = normalQuantile(1 - 1e-3) + normalQuantile(0.8);
+  const exact = splitPower({ split_seed: 0, n_C: 500, n_S: 250, t }, 1e-3);
+  assert.ok(Math.abs(exact.power - 0.8) < 1e-9, String(exact.power));
+  assert.equal(exact.candidatesNeeded, 500);
+  assert.equal(exact.sharedNeeded, 250);
+  const strong = splitPower({ split_seed: 1, n_C: 500, n_S: 250, t: 2 * t }, 1e-3);
+  assert.ok(strong.power > 0.99);
+  assert.equal(strong.candidatesNeeded, 125);
+  assert.equal(splitPower({ split_seed: 2, n_C: 500, n_S: 250, t: -1 }, 1e-3).candidatesNeeded, Infinity);
 });

@@ -16,9 +16,11 @@ export interface ScaleSettings extends FindingSettings {
 
 /**
  * The regimes the scale study compares for a preset, as overrides of it: for `laptop`, 500
- * candidates split 20/40/40 (the preset itself, whose encoders the other notebooks use),
- * 50/25/25 and 80/10/10 (the paper's fractions, 4500 images per encoder, so fewer epochs);
- * smaller ones for `quick`.
+ * candidates split 20/40/40 (the preset itself, whose encoders the other notebooks use), the
+ * same with f and g coupled (`train.coupling: 'shared-stream'`: one stream of batch slots, the
+ * shared points in the same slots, so the reliability of the two couplings compares at equal
+ * cost), 50/25/25 and 80/10/10 (the paper's fractions, 4500 images per encoder, so fewer
+ * epochs); smaller ones for `quick`.
  */
 export function scaleRegimes(name: PresetName): Regime[] {
   const fractions = (shared: number, candidate: number) => ({ shared, candidate, independent: candidate });
@@ -26,11 +28,13 @@ export function scaleRegimes(name: PresetName): Regime[] {
     case 'quick':
       return [
         { name: '20/40/40 of 250', overrides: {} },
+        { name: '20/40/40 of 250, coupled', overrides: { train: { coupling: 'shared-stream' } } },
         { name: '50/25/25 of 400', overrides: { split: { trainSize: 400, fractions: fractions(0.5, 0.25) } } },
       ];
     case 'laptop':
       return [
         { name: '20/40/40 of 1250', overrides: {} },
+        { name: '20/40/40 of 1250, coupled', overrides: { train: { coupling: 'shared-stream' } } },
         { name: '50/25/25 of 2000', overrides: { split: { trainSize: 2000, fractions: fractions(0.5, 0.25) } } },
         { name: '80/10/10 of 5000', overrides: { split: { trainSize: 5000, fractions: fractions(0.8, 0.1) }, train: { epochs: 100, checkpointEpochs: [25, 50] } } },
       ];

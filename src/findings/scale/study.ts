@@ -7,6 +7,7 @@ import { seedAveragedScores } from '../../measure/seed-averaged-scores';
 import { lossAtEpoch } from '../../plans/train-side';
 import { trainedEncoders } from '../../plans/trained-encoders';
 import { mean } from '../../stats/describe';
+import { scoreReliability, spearmanBrown } from '../../stats/score-reliability';
 import { tTest } from '../../stats/t-test';
 import type { FindingRunOptions } from '../finding';
 import { trainStages } from '../train-stages';
@@ -22,6 +23,34 @@ export interface ScaleStudy {
    * image_epochs, train_seconds, ssl_loss_f, mean_S_C, mean_S_S, mean_S_E, gap, t, p_value`.
    */
   readonly measures: ColumnTable;
+  /**
+   * How far the ranking of the candidates by their score can be trusted, for every regime and
+   * checkpoint epoch (with 2 or more seeds per side): `regime, coupling, epoch, seeds,
+   * between_seeds` (mean Pearson correlation of two seeds' raw scores over S_C, which is the
+   * reliability of one seed), `within_class` (the same after each seed's class means are taken
+   * out), `class_share`, `reliability` (Spearman-Brown, of the mean of all seeds) with its
+   * bootstrap interval `low, high`, `ten_seeds` (projected for 10 seeds) and `seeds_for_0_8`.
+   */
+  readonly reliability: ColumnTable;
+}
+
+/** The reliability row of one regime and epoch from the per-seed raw scores of its candidates (`scoreReliability`, bootstrap seeded by the epoch). */
+function reliabilityRow(regime: string, coupling: string, epoch: number, perSeed: readonly number[][], labels: readonly number[]) {
+  const r = scoreReliability(perSeed, { labels, seed: epoch });
+  return {
+    regime,
+    coupling,
+    epoch,
+    seeds: r.seeds,
+    between_seeds: r.pearson,
+    within_class: r.withinClass ?? Number.NaN,
+    class_share: r.classShare ?? Number.NaN,
+    reliability: r.reliability,
+    low: r.interval?.[0] ?? Number.NaN,
+    high: r.interval?.[1] ?? Number.NaN,
+    ten_seeds: spearmanBrown(r.pearson, 10),
+    seeds_for_0_8: r.seedsNeeded,
+  };
 }
 
 /**
@@ -30,16 +59,19 @@ export interface ScaleStudy {
  * k = 1..|seeds| (the definition's expectation over A(S)) measures the mean SSLMem (raw) of
  * S_C, S_S and S_E, the gap S_C - S_S with its Welch t statistic and one-sided p-value, the
  * SSL loss of f, and the training cost (images per encoder times epochs, and the measured
- * seconds of one encoder up to that epoch).
+ * seconds of one encoder up to that epoch); and, with 2 or more seeds, how far the seeds agree
+ * on the ranking of the candidates (`reliability`).
  */
 export async function runScale(settings: ScaleSettings, options: FindingRunOptions = {}): Promise<ScaleStudy> {
   const runner = await trainStages(scalePlan, settings, options);
   const configs = regimeConfigs(settings);
   const rows = [];
+  const reliability = [];
   for (const [r, regime] of settings.regimes.entries()) {
     const config = configs[r];
     const data = await loadExperimentData(config);
     const perEncoder = data.split.S_S.length + data.split.S_C.length;
+    const labels = Array.from(data.split.S_C, (i) => data.pair.train.labels[i]);
     for (const epoch of checkpointEpochsOf(config)) {
       const pair = await trainedEncoders(config, { runner, epoch });
       try {
@@ -72,10 +104,14 @@ export async function runScale(settings: ScaleSettings, options: FindingRunOptio
             p_value: test.pValue,
           });
         }
+        if (n >= 2) {
+          const perSeed = Array.from({ length: n }, (_, s) => seedAveragedScores(losses.S_C, [s], 'raw'));
+          reliability.push(reliabilityRow(regime.name, config.train.coupling ?? 'independent', epoch, perSeed, labels));
+        }
       } finally {
         pair.dispose();
       }
     }
   }
-  return { settings, measures: aq.from(rows) };
+  return { settings, measures: aq.from(rows), reliability: aq.from(reliability) };
 }

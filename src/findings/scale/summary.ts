@@ -36,7 +36,9 @@ export function cheapestSettings(study: ScaleStudy): ColumnTable {
 /**
  * The scale study's tables: `regimes` (what each regime trains), `measures` (every regime,
  * epoch and number of seeds), `all_seeds` (f and g averaged over all seeds, the notebook's
- * columns) and `cheapest` (each regime's cheapest significant setting).
+ * columns), `cheapest` (each regime's cheapest significant setting) and, with 2 or more seeds,
+ * `reliability` (how far the seeds agree on the ranking of the candidates, per regime,
+ * coupling and epoch).
  */
 export function scaleSummary(study: ScaleStudy): Record<string, ColumnTable> {
   return {
@@ -44,5 +46,6 @@ export function scaleSummary(study: ScaleStudy): Record<string, ColumnTable> {
     measures: study.measures,
     all_seeds: allSeedsMeasures(study).select(...allSeedsColumns),
     cheapest: cheapestSettings(study),
+    ...(study.reliability.numRows() === 0 ? {} : { reliability: study.reliability }),
   };
 }
