@@ -88,13 +88,14 @@ describe('over-epochs verdict', () => {
     const study = { ...synthetic({ loss: [3.8, 3.75], accuracy: [0.93, 0.935], growthC: 0.01, growthS: 0 }), settings: overEpochsSettings('quick') };
     const v = overEpochsVerdict(study);
     assert.equal(v.holds, true);
-    assert.equal(v.lines.length, 6);
+    assert.equal(v.lines.length, 7);
     assert.match(v.lines[0], /^score_ratio, epochs 100 -> 200: SSL loss -1\.3\d% \(std 0\.00%\), probe accuracy 0\.50 points \(std 0\.00\); gap /);
     assert.equal(v.lines[1], '  loss and accuracy flattened (thresholds 5% and 1 points); the gap grew significantly (alpha 0.01)');
     assert.match(v.lines[2], /^score_raw, epochs 100 -> 200/);
     assert.equal(v.sentence, 'The claim holds at this scale: loss and accuracy have flattened while memorization still grows.');
     assert.match(v.lines[4], /^seed by seed \(ratio\): the gap grew in 3 of 3 seeds; a paired test of the growth over seeds \(p < 0\.01, power 0\.8\): \d seeds \(difference 0\.0120 \+- 0\.0020 over 3 seeds\)$/);
-    assert.equal(v.lines[5], v.sentence);
+    assert.match(v.lines[5], /^what the verdict rests on: the gap S_C - S_S \(ratio\) at epochs 100 and 200, a mean over \d+ candidates against \d+ shared points, .* the \d+ training seeds? per side limits the test \(the seed line\); accuracy: a linear probe on \d+ labels, the one downstream task$/);
+    assert.equal(v.lines[6], v.sentence);
     assert.deepEqual(v.parts.map((p) => p.holds), [true, true]);
     const falling = overEpochsVerdict({ ...synthetic({ loss: [4.5, 3.8], accuracy: [0.93, 0.935], growthC: 0.005, growthS: 0.005 }), settings: overEpochsSettings('quick') });
     assert.equal(falling.holds, false);
@@ -140,7 +141,7 @@ describe('over-epochs finding: a run through a runner (tiny synthetic)', () => {
     assert.ok(Math.abs((tables.by_epoch.array('gap_ratio') as number[])[1] - (gapRatio[0] + gapRatio[1]) / 2) < 1e-12, 'mean over seeds at epoch 4');
     assert.deepEqual(findings['over-epochs'].figures(study).map((f) => f.name), ['ssl-loss', 'probe-accuracy', 'gap-over-epochs']);
     const verdict = findings['over-epochs'].verdict(study);
-    assert.equal(verdict.lines.length, 6);
+    assert.equal(verdict.lines.length, 7);
     assert.equal(verdict.holds, r.holds);
   });
 });

@@ -64,7 +64,8 @@ describe('regularizer finding', () => {
     const v = regularizerVerdict(s);
     assert.deepEqual(v.parts.map((p) => [p.name, p.holds]), [['memorization', true], ['accuracy', false]]);
     assert.equal(v.holds, false);
-    assert.equal(v.lines.length, 4 + 2 + 1);
+    assert.equal(v.lines.length, 4 + 2 + 1 + 1);
+    assert.match(v.lines[6], /^what the verdict rests on: each weight's per-seed gap S_C - S_S, a mean over \d+ candidates/);
     // Memorization: per-seed differences 0.008, 0.007, 0.006 (effect 7 sd); accuracy: no spread, nothing to project.
     assert.equal(v.lines[4], 'what it would take (weight 0 against 2, seeds paired, p < 0.01 with power 0.8): memorization 4 seeds (difference 7.0e-3 +- 1.0e-3 over 3 seeds); accuracy not projectable (difference -0.0010 +- 0.0000 over 3 seeds)');
     assert.equal(v.lines[5], 'the cost of a powered run: not projectable');
@@ -72,7 +73,7 @@ describe('regularizer finding', () => {
     assert.match(noisy.lines[5], /^a powered run of every weight: \d+ trainings, \d+h\d\dm on one worker, [\dhms]+ on 8 queue workers$/);
     assert.equal(v.lines[0], 'weight 0: alignment loss of f on S_C 0.100, S_C SSLMem 1.01e-2, gap 1.01e-2 +- 1.0e-4 (range 0.000), accuracy 0.9000 +- 0.0000');
     assert.match(v.sentence, /^Memorization \(raw SSLMem gap S_C - S_S\) falls as the weight grows \(Spearman rho 0\.\d\d, one-sided p = 0\.00\d\); accuracy does not fall as the weight grows \(Spearman rho -?[\d.]+, one-sided p = [\d.]+\): the claim is not confirmed at this scale\.$/);
-    assert.equal(v.lines[6], v.sentence);
+    assert.equal(v.lines[7], v.sentence);
     assert.deepEqual(Object.keys(regularizerSummary(s)), ['per-seed', 'per-weight']);
   });
 
@@ -105,8 +106,8 @@ describe('regularizer finding', () => {
       const tables = findings.regularizer.summary(s);
       assert.equal(tables['per-weight'].numRows(), 4);
       const v = findings.regularizer.verdict(s);
-      assert.equal(v.lines.length, 7);
-      assert.equal(v.lines[6], v.sentence);
+      assert.equal(v.lines.length, 8);
+      assert.equal(v.lines[7], v.sentence);
       assert.ok(s.secondsPerEncoder > 0, 'the training time comes from the stored histories');
       assert.deepEqual(findings.regularizer.figures(s).map((f) => f.figure.layout?.title?.text), [
         'Memorization gap S_C - S_S (raw SSLMem) against the regulariser weight',

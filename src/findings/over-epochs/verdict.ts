@@ -1,3 +1,4 @@
+import { gapBasisLine } from '../gap-basis';
 import type { Verdict } from '../finding';
 import { contrastWords, levelContrast } from '../level-power';
 import { flatteningTest, type FlatteningResult } from './flattening-test';
@@ -29,7 +30,8 @@ function seedLine(study: OverEpochsStudy, r: FlatteningResult): string {
 /**
  * Finding 1: over the second half of training, loss and accuracy flattened while the gap
  * (ratio scale) still grew. Lines: the test on the ratio scale, the same on the raw scale,
- * the growth seed by seed with the seeds a test over seeds needs, then the conclusion (from
+ * the growth seed by seed with the seeds a test over seeds needs, what the test rests on
+ * (`gapBasisLine`), then the conclusion (from
  * the ratio scale).
  */
 export function overEpochsVerdict(study: OverEpochsStudy): Verdict {
@@ -55,6 +57,6 @@ export function overEpochsVerdict(study: OverEpochsStudy): Verdict {
       },
     ],
     sentence,
-    lines: [...reportLines(ratio), ...reportLines(raw), seedLine(study, ratio), sentence],
+    lines: [...reportLines(ratio), ...reportLines(raw), seedLine(study, ratio), gapBasisLine(study.settings.config, `the gap S_C - S_S (ratio) at epochs ${ratio.from} and ${ratio.to}`, 'the seed line'), sentence],
   };
 }

@@ -4,6 +4,7 @@ import type { Verdict } from '../finding';
 import { contrastWords, levelContrast } from '../level-power';
 import { levelTrends, trendWords, type LevelTrends, type LevelTrendsOptions } from '../level-study';
 import { costInWords } from '../training-cost';
+import { gapBasisLine } from '../gap-basis';
 import type { RegularizerStudy } from './study';
 import { regularizerLevelSummary } from './summary';
 
@@ -49,8 +50,8 @@ function powerLines(study: RegularizerStudy): string[] {
  * Whether regularising alignment lowers memorization and accuracy together: two parts
  * (memorization falls, accuracy falls with the weight; `regularizerTrends`). `lines`: one
  * per weight with its means, the seeds a paired test of no regulariser against the
- * strongest would need for memorization and accuracy with the cost of that run, then the
- * sentence.
+ * strongest would need for memorization and accuracy with the cost of that run, what the
+ * test rests on (`gapBasisLine`), then the sentence.
  */
 export function regularizerVerdict(study: RegularizerStudy): Verdict {
   const v = regularizerTrends(study.levels);
@@ -58,6 +59,7 @@ export function regularizerVerdict(study: RegularizerStudy): Verdict {
     (r) => `weight ${r.weight}: alignment loss of f on S_C ${r.align_f_S_C.toFixed(3)}, S_C SSLMem ${r.S_C_raw.toExponential(2)}, gap ${r.gap_raw.toExponential(2)} +- ${r.gap_raw_sd.toExponential(1)} (range ${r.gap_range.toFixed(3)}), accuracy ${r.accuracy.toFixed(4)} +- ${r.accuracy_sd.toFixed(4)}`,
   );
   lines.push(...powerLines(study));
+  lines.push(gapBasisLine(study.settings.config, "each weight's per-seed gap S_C - S_S", 'the power line'));
   const sentence = `Memorization (raw SSLMem gap S_C - S_S) ${falls(v.memorization)}; accuracy ${falls(v.accuracy)}: the claim ${v.holds ? 'holds' : 'is not confirmed'} at this scale.`;
   lines.push(sentence);
   return {
