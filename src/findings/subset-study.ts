@@ -11,7 +11,8 @@ import { splitSizes } from '../data/splits';
 import { allPointScores } from '../measure/all-point-scores';
 import { subsetSize, type SubsetDrawOptions } from '../measure/subset-selection';
 import { check } from '../util/errors';
-import { downstreamOfJob, type DownstreamSettings, type DownstreamTask } from '../measure/downstream-tasks';
+import { type DownstreamSettings, type DownstreamTask } from '../measure/downstream-tasks';
+import { downstreamOfJobs } from '../measure/downstream-in-workers';
 import { loadExperimentData } from '../design/experiment-data';
 import type { ExperimentConfig } from '../design/experiment-config';
 import type { FindingPlan, FindingRunOptions, FindingSettings } from './finding';
@@ -236,8 +237,8 @@ export interface SubsetMeasures {
 
 /**
  * Measures a subset study whose stages have run (`trainStages`): the scores and runs from
- * the runner's store, then every run's encoder on the downstream tasks (cached per job),
- * loaded through the runner. One row per run: `condition, kept, size, seed` and one column
+ * the runner's store, then every run's encoder on the downstream tasks (cached per job;
+ * the missing ones evaluated in worker threads, `downstreamOfJobs`), loaded through the runner. One row per run: `condition, kept, size, seed` and one column
  * per task.
  */
 export async function measureSubsets<S extends SubsetSettings>(settings: S, runsOf: SubsetRunsOf<S>, runner: Runner): Promise<SubsetMeasures> {
@@ -246,8 +247,13 @@ export async function measureSubsets<S extends SubsetSettings>(settings: S, runs
   if (chosen === undefined) throw new Error('subset study: expected the fold references in the runner\'s store after its stages ran, found some missing');
   const store = storeOf({ runner });
   const rows: Array<Record<string, number | string>> = [];
-  for (const run of chosen.runs) {
-    const scores = await downstreamOfJob(settings.config, run.job, (job) => runner.encoders.load(job), { tasks: settings.tasks, settings: settings.downstream, store });
+  const results = await downstreamOfJobs(
+    settings.config,
+    chosen.runs.map((run) => run.job),
+    { tasks: settings.tasks, settings: settings.downstream, store, load: (job) => runner.encoders.load(job) },
+  );
+  for (const [i, run] of chosen.runs.entries()) {
+    const scores = results[i];
     rows.push({ condition: run.condition, kept: run.kept, size: run.size, seed: run.seed, ...(several ? { scoring: run.scoring } : {}), ...scores });
   }
   return { scores: chosen.scores, scorings: chosen.scorings, table: aq.from(rows), runs: chosen.runs };
