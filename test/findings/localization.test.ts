@@ -12,7 +12,9 @@ import { localizationFinding } from '../../src/findings/localization';
 import { localizationSettings, type LocalizationSettings } from '../../src/findings/localization/settings';
 import { localizationTables } from '../../src/findings/localization/study';
 import { layerMemProfile, mostMemorizingUnits, unitMemProfile, type LocalizationTables } from '../../src/findings/localization/summary';
-import { localizationTests, localizationVerdict } from '../../src/findings/localization/verdict';
+import { localizationTests, localizationProjection, localizationVerdict } from '../../src/findings/localization/verdict';
+import { pairedSeedsFor } from '../../src/stats/projection';
+import { normalQuantile } from '../../src/stats/distribution-quantiles';
 import { findingNamed } from '../../src/findings/registry';
 import { jobKey } from '../../src/plans/job-key';
 import { trainedEncoders } from '../../src/plans/trained-encoders';
@@ -112,7 +114,8 @@ describe('localization study: profiles and verdicts on known data', () => {
     assert.equal(verdict.lines.at(-1), verdict.sentence);
     assert.match(verdict.lines[0], /^simclr hidden1: S_C \d\.\d\de-2, S_S \d\.\d\de-3, gap \d\.\d\de-2 \+- 2\.0e-3 \(p < 0\.001\)$/);
     assert.equal(verdict.lines.filter((l) => / UnitMem mean /.test(l)).length, 2 * 2 * 2, 'framework x side x relu layer');
-    assert.equal(verdict.lines.length, 6 + 8 + 4 + 1 + 4 + 1);
+    assert.equal(verdict.lines.length, 6 + 8 + 4 + 1 + 1 + 4 + 1);
+    assert.match(verdict.lines[19], /^What it would take \(p < 0\.01 with power 0\.8 if the measured effects were the truth\): simclr: (driving candidates against the claim|driving candidates \d+(\.\d)? times as many candidates)\.$/);
     assert.match(verdict.lines[18], /^Reliability of each framework's ranking of its candidates by last-layer LayerMem \(what the driving-point test compares; mean of 3 seeds, Spearman-Brown, 95% bootstrap interval\): simclr -?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\], supervised -?\d\.\d\d/);
   });
 
@@ -194,4 +197,31 @@ describe('the localization finding on the quick preset', () => {
     await localizationTables({ ...settings, frameworks: ['simclr'] }, runner, { refresh: true, onProgress: (m) => fresh.push(m) });
     assert.ok(fresh.includes('simclr: LayerMem of seed 0') && fresh.includes('simclr: UnitMem of g seed 0'), fresh.join('; '));
   });
+});
+
+test('localizationProjection: encoders, seeds per side and candidates for the parts that did not hold; effects against a part are not projected', () => {
+  const t = normalQuantile(0.99) + normalQuantile(0.8);
+  const line = localizationProjection({
+    alpha: 0.05,
+    depthHolds: true,
+    distributedHolds: false,
+    frameworks: [
+      {
+        framework: 'simclr',
+        depth: { rho: 0.9, pValue: 0.001, rises: true },
+        layers: [
+          { layer: 'hidden1', topSeen: 0.6, pValue: 0.2, above: false, sd: 0.1, encoders: 6 },
+          { layer: 'hidden2', topSeen: 0.45, pValue: 0.9, above: false, sd: 0.1, encoders: 6 },
+          { layer: 'hidden3', topSeen: 0.9, pValue: 0.001, above: true, sd: 0.1, encoders: 6 },
+        ],
+        distributed: false,
+        versusSupervised: { ssl: 0.75, supervised: 0.74, pValue: 0.3, higher: false, sd: 0.01 },
+        drivers: { count: 100, driverScore: 2, otherScore: 1, pValue: 0.2, higher: false, t },
+      },
+    ],
+  });
+  assert.equal(
+    line,
+    `What it would take (p < 0.01 with power 0.8 if the measured effects were the truth): simclr: hidden1 units ${pairedSeedsFor({ meanDifference: 0.1, sdDifference: 0.1 })} encoders; hidden2 units (45% seen) against the claim; UnitMem over supervised ${pairedSeedsFor({ meanDifference: 0.01, sdDifference: 0.01 * Math.SQRT2 })} seeds per side; driving candidates 1 times as many candidates.`,
+  );
 });

@@ -1,4 +1,6 @@
 import { oneSampleTTest, tTest } from '../../stats/t-test';
+import { normalQuantile } from '../../stats/distribution-quantiles';
+import { pairedSeedsFor } from '../../stats/projection';
 import { std } from '../../stats/describe';
 import { createRng } from '../../util/rng';
 import { rankTrend } from '../../measure/level-summary';
@@ -14,13 +16,13 @@ export interface FrameworkLocalization {
   /** Does the gap S_C - S_S of LayerMem rise with depth (Spearman over layers and seeds, one-sided permutation p)? */
   readonly depth: { readonly rho: number; readonly pValue: number; readonly rises: boolean };
   /** Per unsigned layer: the share of top units driven by a seen point against chance 0.5 (one-sample t over the encoders, one-sided). */
-  readonly layers: ReadonlyArray<{ readonly layer: string; readonly topSeen: number; readonly pValue: number; readonly above: boolean }>;
+  readonly layers: ReadonlyArray<{ readonly layer: string; readonly topSeen: number; readonly pValue: number; readonly above: boolean; readonly sd: number; readonly encoders: number }>;
   /** Every unsigned layer holds units that memorise training points. */
   readonly distributed: boolean;
   /** Mean UnitMem of the encoders over the unsigned layers against supervised training's (one-sided Welch, when supervised was run). */
-  readonly versusSupervised?: { readonly ssl: number; readonly supervised: number; readonly pValue: number; readonly higher: boolean };
+  readonly versusSupervised?: { readonly ssl: number; readonly supervised: number; readonly pValue: number; readonly higher: boolean; readonly sd: number };
   /** Candidates that drive f's top units against the other candidates, by LayerMem of the last layer (one-sided Welch). */
-  readonly drivers: { readonly count: number; readonly driverScore: number; readonly otherScore: number; readonly pValue: number; readonly higher: boolean };
+  readonly drivers: { readonly count: number; readonly driverScore: number; readonly otherScore: number; readonly pValue: number; readonly higher: boolean; readonly t: number };
 }
 
 /** What `localizationTests` returns. */
@@ -63,27 +65,29 @@ export function localizationTests(study: LocalizationTables, options: { alpha?: 
       const layers = [...byLayer].map(([layer, list]) => {
         const shares = list.map((units) => avg(topUnits(units, fraction).map((r) => (r.seen ? 1 : 0))));
         const pValue = shares.length > 1 && std(shares) > 0 ? oneSampleTTest(shares, 0.5, { alternative: 'greater' }).pValue : avg(shares) > 0.5 && shares.length > 1 ? 0 : 1;
-        return { layer, topSeen: avg(shares), pValue, above: avg(shares) > 0.5 && pValue < alpha };
+        return { layer, topSeen: avg(shares), pValue, above: avg(shares) > 0.5 && pValue < alpha, sd: shares.length > 1 ? std(shares) : Number.NaN, encoders: shares.length };
       });
       let versusSupervised: FrameworkLocalization['versusSupervised'];
       if (supervised !== undefined && supervised.length > 1) {
         const ssl = meanUnitMem(framework);
         const pValue = tTest(ssl, supervised, { alternative: 'greater' }).pValue;
-        versusSupervised = { ssl: avg(ssl), supervised: avg(supervised), pValue, higher: pValue < alpha };
+        const sd = Math.sqrt((std(ssl) ** 2 + std(supervised) ** 2) / 2);
+        versusSupervised = { ssl: avg(ssl), supervised: avg(supervised), pValue, higher: pValue < alpha, sd };
       }
       const lastDepth = Math.max(...mine.map((r) => r.depth));
       const scoreOf = new Map([...groupBy(layerRows.filter((r) => r.framework === framework && r.depth === lastDepth && r.set === 'S_C'), (r) => String(r.id))].map(([id, p]) => [Number(id), avg(p.map((r) => r.score_raw))]));
       const driverIds = new Set(encoders.filter((u) => u[0].framework === framework && u[0].side === 'f').flatMap((units) => topUnits(units, fraction)).filter((r) => r.top_set === 'S_C').map((r) => r.top_id));
       const driverScores = [...scoreOf].filter(([id]) => driverIds.has(id)).map(([, v]) => v);
       const otherScores = [...scoreOf].filter(([id]) => !driverIds.has(id)).map(([, v]) => v);
-      const dp = driverScores.length > 1 && otherScores.length > 1 ? tTest(driverScores, otherScores, { alternative: 'greater' }).pValue : NaN;
+      const driverTest = driverScores.length > 1 && otherScores.length > 1 ? tTest(driverScores, otherScores, { alternative: 'greater' }) : undefined;
+      const dp = driverTest?.pValue ?? NaN;
       return {
         framework,
         depth: { rho: trend.rho, pValue: trend.pValue, rises: trend.falls },
         layers,
         distributed: layers.length > 0 && layers.every((l) => l.above),
         ...(versusSupervised === undefined ? {} : { versusSupervised }),
-        drivers: { count: driverScores.length, driverScore: avg(driverScores), otherScore: avg(otherScores), pValue: dp, higher: dp < alpha },
+        drivers: { count: driverScores.length, driverScore: avg(driverScores), otherScore: avg(otherScores), pValue: dp, higher: dp < alpha, t: driverTest?.statistic ?? NaN },
       };
     });
   const contrast = result.every((r) => r.versusSupervised !== undefined) && result.length > 0 ? result.every((r) => r.versusSupervised!.higher) : undefined;
@@ -131,12 +135,48 @@ function reliabilityLine(study: LocalizationTables): string {
   );
 }
 
+const seedsWords = (n: number, unit: string) => (Number.isFinite(n) ? `${n} ${unit}` : `no number of ${unit}`);
+
+/**
+ * What each part that did not hold would take, per SSL framework, the measured effects taken as
+ * the truth (p < 0.01, power 0.8; `pairedSeedsFor`): for the units of a layer, the encoders
+ * whose top-unit share of seen points tests above chance (one-sample t over encoders); for
+ * UnitMem over supervised training, the seeds per side (two samples of equal size, so the
+ * one-sample count at sd times sqrt(2)); for the driving candidates, how many times as many
+ * candidates (both groups scaled, normal approximation of the Welch statistic). A measured
+ * effect against the part is said to be so, not projected.
+ */
+export function localizationProjection(tests: LocalizationTests): string {
+  const za = normalQuantile(1 - 0.01);
+  const zb = normalQuantile(0.8);
+  const against = (what: string) => `${what} against the claim`;
+  const per = tests.frameworks.map((f) => {
+    const words: string[] = [];
+    for (const l of f.layers.filter((l) => !l.above)) {
+      const d = l.topSeen - 0.5;
+      words.push(d <= 0 ? against(`${l.layer} units (${(100 * l.topSeen).toFixed(0)}% seen)`) : `${l.layer} units ${!(l.sd > 0) ? 'not projectable' : seedsWords(pairedSeedsFor({ meanDifference: d, sdDifference: l.sd }), 'encoders')}`);
+    }
+    const v = f.versusSupervised;
+    if (v !== undefined && !v.higher) {
+      const d = v.ssl - v.supervised;
+      words.push(d <= 0 ? against(`UnitMem over supervised (${v.ssl.toFixed(3)} vs ${v.supervised.toFixed(3)})`) : `UnitMem over supervised ${!(v.sd > 0) ? 'not projectable' : seedsWords(pairedSeedsFor({ meanDifference: d, sdDifference: v.sd * Math.SQRT2 }), 'seeds per side')}`);
+    }
+    if (!f.drivers.higher) {
+      const t = f.drivers.t;
+      words.push(!(t > 0) ? against('driving candidates') : `driving candidates ${Math.ceil(((za + zb) / t) ** 2 * 10) / 10} times as many candidates`);
+    }
+    return `${f.framework}: ${words.length === 0 ? 'every part holds' : words.join('; ')}`;
+  });
+  return `What it would take (p < 0.01 with power 0.8 if the measured effects were the truth): ${per.join('. ')}.`;
+}
+
 /**
  * The localization verdict: the four parts of the follow-up paper's claim (`localizationTests`)
  * for every SSL framework; holds when all four hold. `lines`: the LayerMem profile per
  * framework and layer, the UnitMem profile of the relu layers, each framework's tests, the
  * reliability of the candidates' ranking the driving-point test uses (`lastLayerReliability`),
- * each part's yes or no, then the sentence.
+ * what the parts that did not hold would take (`localizationProjection`), each part's yes or
+ * no, then the sentence.
  */
 export function localizationVerdict(study: LocalizationTables, options: { alpha?: number; seed?: number; topFraction?: number } = {}): Verdict {
   const tests = localizationTests(study, options);
@@ -159,6 +199,7 @@ export function localizationVerdict(study: LocalizationTables, options: { alpha?
     ['the driving points are the more memorized ones', tests.frameworks.every((f) => f.drivers.higher)],
   ];
   lines.push(reliabilityLine(study));
+  lines.push(localizationProjection(tests));
   for (const [claim, holds] of claims) lines.push(`${claim}: ${holds ? 'yes' : 'no'}`);
   const held = claims.filter(([, h]) => h).length;
   const holds = held === claims.length;
