@@ -1,7 +1,6 @@
 import { canonicalJson } from '../../runs/canonical-json';
 import type { Verdict, VerdictPart } from '../finding';
-import { regimeConfigs } from './plan';
-import { regimeTable } from './plan';
+import { regimeConfigs, regimeTable } from './plan';
 import type { ScaleStudy } from './study';
 import { cheapestSettings } from './summary';
 
