@@ -215,3 +215,15 @@ export function runCost(input: RunCostInput): RunCost {
   const waves = Math.ceil(jobs / workers);
   return { jobs, workers, waves, seconds: waves === 0 ? 0 : waves * secondsPerJob };
 }
+
+/**
+ * How many times larger both samples of a two-sample test must be for its statistic, now
+ * `t`, to reach p < `alpha` (one-sided) with probability `power`: the statistic grows with the
+ * square root of the sizes, so ((z(1 - alpha) + z(power)) / t)^2 (normal approximation, for
+ * tests with many degrees of freedom). Infinity when `t` is not positive.
+ */
+export function sizeFactorFor(t: number, alpha: number, power = 0.8): number {
+  if (!(t > 0)) return Infinity;
+  const needed = normalQuantile(1 - alpha) + normalQuantile(power);
+  return (needed / t) ** 2;
+}

@@ -1,6 +1,7 @@
 import { setOffsets } from '../../measure/summarize-scores';
 import { normalSf } from '../../stats/correlation-tests';
 import { normalQuantile } from '../../stats/distribution-quantiles';
+import { sizeFactorFor } from '../../stats/projection';
 import type { Verdict, VerdictPart } from '../finding';
 import type { CandidatesVsSharedStudy } from './study';
 
@@ -54,10 +55,8 @@ export interface SplitPower {
  * approximation: the Welch df are in the hundreds here).
  */
 export function splitPower(row: { split_seed: number; n_C: number; n_S: number; t: number }, alpha: number, target = 0.8): SplitPower {
-  const za = normalQuantile(1 - alpha);
-  const needed = za + normalQuantile(target);
-  const power = Number.isFinite(row.t) ? normalSf(za - row.t) : Number.NaN;
-  const factor = row.t > 0 ? (needed / row.t) ** 2 : Infinity;
+  const power = Number.isFinite(row.t) ? normalSf(normalQuantile(1 - alpha) - row.t) : Number.NaN;
+  const factor = sizeFactorFor(row.t, alpha, target);
   const candidatesNeeded = Number.isFinite(factor) ? Math.max(2, Math.ceil(factor * row.n_C)) : Infinity;
   const sharedNeeded = Number.isFinite(factor) ? Math.max(2, Math.ceil(factor * row.n_S)) : Infinity;
   return { splitSeed: row.split_seed, power, candidatesNeeded, sharedNeeded };

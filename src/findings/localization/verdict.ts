@@ -1,6 +1,5 @@
 import { oneSampleTTest, tTest } from '../../stats/t-test';
-import { normalQuantile } from '../../stats/distribution-quantiles';
-import { pairedSeedsFor } from '../../stats/projection';
+import { pairedSeedsFor, sizeFactorFor } from '../../stats/projection';
 import { std } from '../../stats/describe';
 import { createRng } from '../../util/rng';
 import { rankTrend } from '../../measure/level-summary';
@@ -143,12 +142,10 @@ const seedsWords = (n: number, unit: string) => (Number.isFinite(n) ? `${n} ${un
  * whose top-unit share of seen points tests above chance (one-sample t over encoders); for
  * UnitMem over supervised training, the seeds per side (two samples of equal size, so the
  * one-sample count at sd times sqrt(2)); for the driving candidates, how many times as many
- * candidates (both groups scaled, normal approximation of the Welch statistic). A measured
+ * candidates (both groups scaled, `sizeFactorFor`). A measured
  * effect against the part is said to be so, not projected.
  */
 export function localizationProjection(tests: LocalizationTests): string {
-  const za = normalQuantile(1 - 0.01);
-  const zb = normalQuantile(0.8);
   const against = (what: string) => `${what} against the claim`;
   const per = tests.frameworks.map((f) => {
     const words: string[] = [];
@@ -163,7 +160,7 @@ export function localizationProjection(tests: LocalizationTests): string {
     }
     if (!f.drivers.higher) {
       const t = f.drivers.t;
-      words.push(!(t > 0) ? against('driving candidates') : `driving candidates ${Math.ceil(((za + zb) / t) ** 2 * 10) / 10} times as many candidates`);
+      words.push(!(t > 0) ? against('driving candidates') : `driving candidates ${Math.ceil(sizeFactorFor(t, 0.01) * 10) / 10} times as many candidates`);
     }
     return `${f.framework}: ${words.length === 0 ? 'every part holds' : words.join('; ')}`;
   });
