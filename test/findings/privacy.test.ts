@@ -69,7 +69,10 @@ describe('privacy finding', () => {
     assert.equal(v.holds, false);
     assert.equal(v.sentence, 'The claim holds at this scale for supervised and is not confirmed for mae.');
     assert.equal(v.lines[v.lines.length - 1], v.sentence);
-    assert.equal(v.lines.length, 2 * 2 + 2 + 1 + 1);
+    assert.equal(v.lines.length, 2 * 2 + 2 + 1 + 2 + 1);
+    assert.match(v.lines[7], /^mae, what it would take \(no DP against epsilon 2, seeds paired, p < 0\.01 with power 0\.8\): memorization not projectable \(difference 0\.0e\+0 \+- 0\.0e\+0 over 3 seeds\)|^mae, what it would take .*memorization against the claim/);
+    assert.match(v.lines[7], /accuracy \d+ seeds \(difference 0\.3000 \+- 0\.0000 over 3 seeds\)|accuracy not projectable/);
+    assert.match(v.lines[8], /^supervised, what it would take \(no DP against epsilon 2, .*memorization 2 seeds \(difference 3\.0e-2 \+- [0-9.e+-]+ over 3 seeds\); accuracy not projectable .*; a powered run of its 4 levels: 16 trainings$/);
     assert.equal(v.lines[1], '  without DP, S_C > S_S at p < 0.05 for 1 of 3 seeds (gap raw 1.00e-2)');
     assert.match(v.lines[2], /^supervised: eps Infinity: gap 0\.410 \+- 0\.010 \(raw 4\.10e-2\), accuracy 0\.890 \+- 0\.010, label memorization gap 0\.041; eps 20: /);
     assert.match(v.lines[4], /^mae: memorization \(the raw SSLMem gap S_C - S_S\) does not fall as epsilon falls \(Spearman rho NaN|^mae: memorization \(the raw SSLMem gap S_C - S_S\) does not fall/);

@@ -8,6 +8,7 @@ import { planDp } from '../../train/dp-options';
 import type { FindingRunOptions } from '../finding';
 import { levelColumns, measureLevels, setColumn } from '../level-study';
 import { trainStages } from '../train-stages';
+import { meanJobSeconds } from '../training-cost';
 import { privacyPlan } from './plan';
 import { privacyLevels, type PrivacySettings } from './settings';
 
@@ -22,6 +23,8 @@ export interface PrivacyStudy {
    * memorization (`label_gap`).
    */
   readonly levels: Readonly<Record<string, ColumnTable>>;
+  /** Mean training time of one encoder of the study, in seconds (from the stored histories; NaN or absent when unknown). */
+  readonly secondsPerEncoder?: number;
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -59,5 +62,6 @@ export async function runPrivacy(settings: PrivacySettings, options: FindingRunO
       },
     });
   }
-  return { settings, levels };
+  const jobs = (await privacyPlan(settings)).stages.flatMap((stage) => stage.jobs ?? []);
+  return { settings, levels, secondsPerEncoder: meanJobSeconds(jobs, runner.encoders) };
 }

@@ -1,6 +1,8 @@
 import type { ColumnTable } from 'arquero';
 import type { RankTrend } from '../../measure/level-summary';
 import type { Verdict, VerdictPart } from '../finding';
+import { contrastWords, levelContrast, type LevelContrast } from '../level-power';
+import { costInWords } from '../training-cost';
 import { levelTrends, trendWords, type LevelTrends, type LevelTrendsOptions } from '../level-study';
 import type { PrivacyStudy } from './study';
 import { privacyLevelSummary } from './summary';
@@ -23,6 +25,29 @@ export function privacyTrends(levels: ColumnTable, options: LevelTrendsOptions =
 }
 
 const falls = (f: FallsWithEpsilon) => trendWords(f, 'epsilon falls');
+
+/** A contrast of no DP against the strongest DP in words; a difference against the claim (not positive) is said to be so, not projected. */
+function claimContrastWords(c: LevelContrast, format: (value: number) => string): string {
+  if (c.mean <= 0) return `against the claim (difference ${format(c.mean)} +- ${format(c.sd)} over ${c.seeds} seeds): no number of seeds would show it`;
+  return contrastWords(c, format);
+}
+
+/**
+ * One framework's power line: the seeds per level a paired test of no DP against the
+ * strongest level needs for memorization (`gap_raw`) and for accuracy (p < 0.01, power
+ * 0.8, the measured per-seed differences taken as the truth; `levelContrast`), and what a
+ * run of every level at that many seeds would cost.
+ */
+export function privacyPowerLine(name: string, levels: ColumnTable, epsilons: readonly number[], secondsPerEncoder = Number.NaN): string | undefined {
+  const strongest = Math.min(...epsilons);
+  if (!epsilons.includes(Infinity) || strongest === Infinity) return undefined;
+  const memorization = levelContrast(levels, 'epsilon', 'gap_raw', Infinity, strongest);
+  const accuracy = levelContrast(levels, 'epsilon', 'accuracy', Infinity, strongest);
+  const projected = [memorization, accuracy].filter((c) => c.mean > 0 && !Number.isNaN(c.seedsNeeded)).map((c) => c.seedsNeeded);
+  const needed = projected.length === 0 ? Number.NaN : Math.max(...projected);
+  const cost = Number.isNaN(needed) ? 'nothing to project' : `a powered run of its ${epsilons.length} levels: ${costInWords(Number.isFinite(needed) ? 2 * needed * epsilons.length : needed, secondsPerEncoder)}`;
+  return `${name}, what it would take (no DP against epsilon ${strongest}, seeds paired, p < 0.01 with power 0.8): memorization ${claimContrastWords(memorization, (x) => x.toExponential(1))}; accuracy ${claimContrastWords(accuracy, (x) => x.toFixed(4))}; ${cost}`;
+}
 
 /**
  * Whether DP lowers memorization and accuracy together, per framework (`privacyTrends`):
@@ -52,6 +77,10 @@ export function privacyVerdict(study: PrivacyStudy): Verdict {
   for (const p of parts) lines.push(p.sentence);
   const supervised = study.levels.supervised;
   if (supervised !== undefined) lines.push(`supervised, label memorization (gap of p_f - p_g): ${falls(privacyTrends(supervised, { column: 'label_gap' }).memorization)}.`);
+  for (const name of frameworks) {
+    const line = privacyPowerLine(name, study.levels[name], study.settings.epsilons, study.secondsPerEncoder);
+    if (line !== undefined) lines.push(line);
+  }
   const holding = parts.filter((p) => p.holds).map((p) => p.name);
   const sentence =
     holding.length === parts.length
