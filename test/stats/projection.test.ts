@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { correlationSeedsFor, pairedSeedsFor, pairedTestPower, runCost } from '../../src/stats/projection';
+import { correlationSeedsFor, pairedSeedsFor, pairedTestPower, runCost, sizeFactorFor } from '../../src/stats/projection';
 import { pearson } from '../../src/stats/rank-correlation';
 import { scoreReliability, spearmanBrown } from '../../src/stats/score-reliability';
-import { studentTQuantile } from '../../src/stats/distribution-quantiles';
+import { normalQuantile, studentTQuantile } from '../../src/stats/distribution-quantiles';
 import { studentTTwoSided } from '../../src/stats/student-t';
 import { oneSampleTTest } from '../../src/stats/t-test';
 import { InputError } from '../../src/util/errors';
@@ -177,5 +177,19 @@ describe('runCost', () => {
     refuses(() => runCost({ jobs: 2.5, secondsPerJob: 1 }), /runCost: jobs/);
     refuses(() => runCost({ jobs: 3, secondsPerJob: -1 }), /runCost: secondsPerJob/);
     refuses(() => runCost({ jobs: 3, secondsPerJob: 1, workers: 0 }), /runCost: workers/);
+  });
+});
+
+describe('sizeFactorFor', () => {
+  test('1 where the statistic already gives the power, (needed / t)^2 elsewhere, Infinity for no effect', () => {
+    const needed = normalQuantile(0.99) + normalQuantile(0.8);
+    assert.ok(Math.abs(sizeFactorFor(needed, 0.01) - 1) < 1e-12);
+    assert.ok(Math.abs(sizeFactorFor(needed / 2, 0.01) - 4) < 1e-12);
+    assert.ok(Math.abs(sizeFactorFor(2 * needed, 0.01) - 0.25) < 1e-12);
+    // a higher power asks for larger samples
+    assert.ok(sizeFactorFor(2, 0.01, 0.9) > sizeFactorFor(2, 0.01, 0.8));
+    assert.equal(sizeFactorFor(0, 0.01), Infinity);
+    assert.equal(sizeFactorFor(-1.5, 0.01), Infinity);
+    assert.equal(sizeFactorFor(Number.NaN, 0.01), Infinity);
   });
 });
