@@ -158,6 +158,70 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * convGrid(heap, filterGrad, gridAt, cellStride, ci, wp, kh, kw, cells, filterAt, co, ioAt, scratchAt, chunk)
+ * A stride-1 convolution on a zero-padded pixel grid (src/backend/wasm-kernels/conv-gemm.ts):
+ * tap (a, e) of cell q is grid cell q + a*wp + e, each cell `cellStride` floats apart with
+ * its `ci` channels first. Chunk after chunk of `chunk` cells, the chunk's im2row matrix
+ * [rows, kh*kw*ci] (columns in filter order: (a*kw + e)*ci + c) is written at `scratchAt`, then
+ *   forward (filterGrad false): io[cells, co] = im2row x W[kh*kw*ci, co]   (one sgemm a chunk)
+ *   filter gradient (true):     W[kh*kw*ci, co] = sum over chunks of im2row^T x io[chunk rows]
+ * so every product has the whole reduction kh*kw*ci (forward) or a chunk of cells (gradient).
+ */
+static napi_value conv_grid(napi_env env, napi_callback_info info) {
+  size_t argc = 14;
+  napi_value argv[14];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 14) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: convGrid expects 14 arguments");
+    return NULL;
+  }
+  size_t length = 0;
+  float *heap = f32_arg(env, argv[0], &length);
+  if (heap == NULL && length > 0) return NULL;
+  bool grad = false;
+  CHECK(napi_get_value_bool(env, argv[1], &grad));
+  int64_t v[12];
+  for (int i = 0; i < 12; i++) CHECK(napi_get_value_int64(env, argv[i + 2], &v[i]));
+  int64_t gridAt = v[0], cs = v[1], ci = v[2], wp = v[3], kh = v[4], kw = v[5], cells = v[6], filterAt = v[7], co = v[8], ioAt = v[9], scratchAt = v[10], chunk = v[11];
+  if (ci < 1 || cs < ci || wp < kw || kh < 1 || kw < 1 || cells < 0 || co < 1 || chunk < 1 || kh * kw * ci > INT32_MAX || cells > INT32_MAX || co > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: convGrid: sizes out of range (ci >= 1, cellStride >= ci, wp >= kw, kh, kw, co, chunk >= 1)");
+    return NULL;
+  }
+  if (cells == 0) return NULL;
+  int64_t K = kh * kw * ci;
+  if (chunk > cells) chunk = cells;
+  /* Every range first: nothing is written unless all fit. */
+  if (!fits(env, "grid", gridAt, (cells - 1) + (kh - 1) * wp + kw, cs, cs, length)) return NULL;
+  if (!fits(env, "filter", filterAt, K, co, co, length)) return NULL;
+  if (!fits(env, "io", ioAt, cells, co, co, length)) return NULL;
+  if (!fits(env, "scratch", scratchAt, chunk, K, K, length)) return NULL;
+  float *grid = heap + gridAt, *w = heap + filterAt, *io = heap + ioAt, *scratch = heap + scratchAt;
+  size_t row = (size_t)kw * (size_t)ci;
+  for (int64_t q0 = 0; q0 < cells; q0 += chunk) {
+    int64_t rows = cells - q0 < chunk ? cells - q0 : chunk;
+    for (int64_t r = 0; r < rows; r++) {
+      float *dst = scratch + r * K;
+      for (int64_t a = 0; a < kh; a++) {
+        const float *src = grid + (q0 + r + a * wp) * cs;
+        if (cs == ci) {
+          memcpy(dst + a * row, src, row * sizeof(float));
+        } else {
+          for (int64_t e = 0; e < kw; e++) memcpy(dst + (a * kw + e) * ci, src + e * cs, (size_t)ci * sizeof(float));
+        }
+      }
+    }
+    if (grad) {
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)co, (int)rows, 1.0f, scratch, (int)K,
+                  io + q0 * co, (int)co, q0 == 0 ? 0.0f : 1.0f, w, (int)co);
+    } else {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)co, (int)K, 1.0f, scratch, (int)K,
+                  w, (int)co, 0.0f, io + q0 * co, (int)co);
+    }
+  }
+  return NULL;
+}
+
 /* setThreads(n): the BLAS's threads for the calls that follow (OpenBLAS only; else a no-op). Returns the count in force. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -201,6 +265,7 @@ static napi_value blas_info(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor properties[] = {
       {"sgemmBatch", NULL, sgemm_batch, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"convGrid", NULL, conv_grid, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -236,6 +236,69 @@ describe('the native binding itself', { skip }, () => {
     assert.deepEqual(heap, copy, 'nothing written when any entry is out of range');
   });
 
+  test('convGrid: forward and filter gradient on a grid match a naive im2row product, chunk by chunk', () => {
+    const convGrid = blas.convGrid;
+    assert.ok(convGrid !== undefined, 'the binding built here has convGrid');
+    const rng = createRng(9);
+    // A grid of 40 cells, cells 5 floats apart with 3 channels, rows of the image wp = 6 cells.
+    const [cells, cs, ci, wp, kh, kw, co] = [40, 5, 3, 6, 2, 3, 4];
+    const k = kh * kw * ci;
+    const gridAt = 10;
+    const filterAt = 400;
+    const ioAt = 500;
+    const scratchAt = 700;
+    const heap = randomValues(rng, 2000);
+    const im2row = (q: number, col: number): number => {
+      const tap = Math.floor(col / ci);
+      const [a, e] = [Math.floor(tap / kw), tap % kw];
+      return heap[gridAt + (q + a * wp + e) * cs + (col % ci)];
+    };
+    for (const chunk of [7, 40, 100]) {
+      const expected = new Float32Array(cells * co);
+      for (let q = 0; q < cells; q++) {
+        for (let o = 0; o < co; o++) {
+          let sum = 0;
+          for (let c = 0; c < k; c++) sum += im2row(q, c) * heap[filterAt + c * co + o];
+          expected[q * co + o] = sum;
+        }
+      }
+      convGrid(heap, false, gridAt, cs, ci, wp, kh, kw, cells, filterAt, co, ioAt, scratchAt, chunk);
+      assert.ok(relativeError(heap.slice(ioAt, ioAt + cells * co), expected) < 1e-5, `forward, chunk ${chunk}`);
+      const grad = new Float32Array(k * co);
+      for (let c = 0; c < k; c++) {
+        for (let o = 0; o < co; o++) {
+          let sum = 0;
+          for (let q = 0; q < cells; q++) sum += im2row(q, c) * heap[ioAt + q * co + o];
+          grad[c * co + o] = sum;
+        }
+      }
+      convGrid(heap, true, gridAt, cs, ci, wp, kh, kw, cells, filterAt, co, ioAt, scratchAt, chunk);
+      assert.ok(relativeError(heap.slice(filterAt, filterAt + k * co), grad) < 1e-5, `filter gradient, chunk ${chunk}`);
+    }
+    const copy = Float32Array.from(heap);
+    assert.throws(() => convGrid(heap, false, gridAt, cs, ci, wp, kh, kw, cells, filterAt, co, 1990, scratchAt, 8), RangeError, 'output past the heap');
+    assert.throws(() => convGrid(heap, false, gridAt, cs, ci, wp, kh, kw, cells, filterAt, co, ioAt, 1999, 8), RangeError, 'scratch past the heap');
+    assert.throws(() => convGrid(heap, false, gridAt, 2, ci, wp, kh, kw, cells, filterAt, co, ioAt, scratchAt, 8), RangeError, 'cell stride < channels');
+    assert.deepEqual(heap, copy, 'nothing written when a range is out of bounds');
+  });
+
+  test('a binding built before convGrid: convolutions run one product per tap and still agree', () => {
+    const saved = blas.convGrid;
+    const x = tf.randomUniform([4, 10, 10, 16], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.randomUniform([3, 3, 16, 24], -1, 1, 'float32', 2) as tf.Tensor4D;
+    const dy = tf.randomUniform([4, 10, 10, 24], -1, 1, 'float32', 3);
+    try {
+      delete (blas as { convGrid?: unknown }).convGrid;
+      assertPathsAgree('conv2d per tap', () => {
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'));
+        return [tf.conv2d(x, w, 1, 'same'), ...g([x, w], dy)];
+      });
+    } finally {
+      (blas as { convGrid?: unknown }).convGrid = saved;
+      tf.dispose([x, w, dy]);
+    }
+  });
+
   test('info names the BLAS; setThreads(1) holds', () => {
     const info = blas.info();
     assert.match(info.name, /BLAS/);

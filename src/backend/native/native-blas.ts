@@ -22,6 +22,19 @@ export interface NativeBlas {
     heap: Float32Array, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     aOffsets: Int32Array, lda: number, bOffsets: Int32Array, ldb: number, beta: number, cOffsets: Int32Array, ldc: number,
   ): void;
+  /**
+   * A stride-1 convolution on a zero-padded pixel grid (`wasm-kernels/conv-gemm.ts`), chunk of
+   * `chunk` cells after chunk: the chunk's im2row matrix `[rows, kh*kw*ci]` (tap (a, e) of
+   * cell q is grid cell q + a*wp + e, cells `cellStride` floats apart) is written at
+   * `scratchAt`, then one `sgemm`: forward, `io[cells, co] = im2row x filter[kh*kw*ci, co]`;
+   * `filterGrad`, `filter = sum over chunks of im2row^T x io[chunk]`. Offsets in floats of
+   * `heap`; throws a RangeError (and writes nothing) when a range leaves it. Absent from
+   * bindings built before it existed (the caller then runs a product per tap).
+   */
+  convGrid?(
+    heap: Float32Array, filterGrad: boolean, gridAt: number, cellStride: number, ci: number, wp: number, kh: number, kw: number,
+    cells: number, filterAt: number, co: number, ioAt: number, scratchAt: number, chunk: number,
+  ): void;
   /** Sets the BLAS's threads (OpenBLAS; a no-op elsewhere); returns the count in force. */
   setThreads(threads: number): number;
   /** The linked BLAS: `name`, and for OpenBLAS its `config` line, `core` and `threads`. */
@@ -89,7 +102,8 @@ function load(env: NodeJS.ProcessEnv = process.env): Loaded {
       // OpenBLAS) keep the environment they were given.
       if (chosen !== undefined) delete env.OPENBLAS_CORETYPE;
     }
-    const blas = module.exports;
+    // A plain copy of the addon's (read-only) functions.
+    const blas: NativeBlas = { ...module.exports };
     blas.setThreads(1);
     const info = blas.info();
     const version = /OpenBLAS\s+(\S+)/.exec(info.config ?? '')?.[1];

@@ -18,12 +18,15 @@ import { simdFunctions } from '../simd/simd-module';
  * as it stands. Cells off the outputs cost 10-30% more arithmetic on the small images of
  * our encoders, in exchange for no copies per tap.
  *
- * With the native binding (`native/native-blas.ts`) the product is one `sgemm` per tap,
- * `dW[tap] [ci, co] = grid[tap offset ..]^T [ci, cells] x dyGrid [cells, co]`, reading the
- * grid in place (rows ciPad apart) and writing dW directly.
+ * With the native binding (`native/native-blas.ts`) the binding's `convGrid` writes the
+ * im2row matrix of a chunk of cells at a time into a scratch that stays in cache and adds
+ * `im2row^T x dy[chunk]` to dW with one `sgemm` a chunk (the grid then has exactly ci
+ * floats a cell); a binding built before `convGrid` runs one `sgemm` per tap,
+ * `dW[tap] [ci, co] = grid[tap offset ..]^T [ci, cells] x dyGrid [cells, co]`.
  *
- * (Forward convolutions and input gradients through the same product measured slower
- * than XNNPACK's convolution here, so those stay with XNNPACK.)
+ * (Forward convolutions and input gradients through our SIMD product measured slower
+ * than XNNPACK's convolution here, so without the binding those stay with XNNPACK;
+ * with it they run on the same grid, `conv2d-native.ts`.)
  */
 
 /** Padding on each side (stride 1). */
@@ -108,6 +111,14 @@ function fillGrids(
   }
 }
 
+/** Floats of `convGrid`'s im2row scratch (cells x kh*kw*ci): it stays in L2 while its product runs. */
+const SCRATCH_FLOATS = 65536;
+
+/** Cells per chunk of `convGrid` for a reduction of `k` = kh*kw*ci: `SCRATCH_FLOATS` of scratch, at least 64 cells. */
+export function im2rowChunk(k: number, cells: number): number {
+  return Math.min(cells, Math.max(64, Math.floor(SCRATCH_FLOATS / k)));
+}
+
 /** Bytes of the packed operands per chunk of the reduction. */
 const PACKED_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -127,7 +138,9 @@ export function convFilterGradStrideOne(
   const [n, h, w, ci] = x.shape;
   const [kh, kw, , co] = filterShape;
   const g = gridOf(n, h, w, kh, kw, pads);
-  const ciPad = Math.ceil(ci / BLOCK_COLS) * BLOCK_COLS;
+  const native = nativeProducts();
+  // The binding's im2row copies a cell's channels wherever they lie; our SIMD packing wants whole blocks of 8.
+  const ciPad = native?.convGrid !== undefined ? ci : Math.ceil(ci / BLOCK_COLS) * BLOCK_COLS;
   const columns = g.taps.length * ciPad;
   const blocks = columns / BLOCK_COLS;
   const panels = Math.ceil(co / PANEL_ROWS);
@@ -136,21 +149,28 @@ export function convFilterGradStrideOne(
   const dW = alloc(backend, [kh, kw, ci, co]);
   const grid = alloc(backend, [g.span, ciPad]);
   const dyGrid = alloc(backend, [g.cells, co]);
-  const native = nativeProducts();
   if (native !== null) {
+    const scratch = native.convGrid !== undefined ? alloc(backend, [im2rowChunk(kh * kw * ci, g.cells), kh * kw * ci]) : null;
     try {
+      // No allocation below this line: heap offsets stay valid.
       fillGrids(backend, x, dy, grid, dyGrid, g, ci, ciPad, co);
       const taps = g.taps.length;
       const [gridAt, dyAt, dWAt] = [grid, dyGrid, dW].map((t) => offsetOf(backend, t) >> 2);
-      const aOffsets = Int32Array.from(g.taps, (offset) => gridAt + offset * ciPad);
-      const bOffsets = new Int32Array(taps).fill(dyAt);
-      const cOffsets = Int32Array.from({ length: taps }, (_, t) => dWAt + t * ci * co);
-      native.sgemmBatch(wholeHeapF32(backend), true, false, ci, co, g.cells, 1, aOffsets, ciPad, bOffsets, co, 0, cOffsets, co);
+      if (scratch !== null && native.convGrid !== undefined) {
+        // dW [taps*ci, co] = sum over chunks of cells of im2row^T x dy: one sgemm a chunk.
+        native.convGrid(wholeHeapF32(backend), true, gridAt, ciPad, ci, g.wp, kh, kw, g.cells, dWAt, co, dyAt, offsetOf(backend, scratch) >> 2, scratch.shape[0]);
+      } else {
+        const aOffsets = Int32Array.from(g.taps, (offset) => gridAt + offset * ciPad);
+        const bOffsets = new Int32Array(taps).fill(dyAt);
+        const cOffsets = Int32Array.from({ length: taps }, (_, t) => dWAt + t * ci * co);
+        native.sgemmBatch(wholeHeapF32(backend), true, false, ci, co, g.cells, 1, aOffsets, ciPad, bOffsets, co, 0, cOffsets, co);
+      }
     } catch (error) {
       free(backend, dW);
       throw error;
     } finally {
       free(backend, grid, dyGrid);
+      if (scratch !== null) free(backend, scratch);
     }
     return dW;
   }

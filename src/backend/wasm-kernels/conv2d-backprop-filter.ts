@@ -4,6 +4,7 @@ import { WASM, alloc, borrow, free, heapF32, inputsOf, run, unborrow, view, type
 import { simdGemm } from './gemm';
 import { convFilterGradStrideOne } from './conv-gemm';
 import { simdFunctions } from '../simd/simd-module';
+import { nativeProducts } from '../native/native-blas';
 
 /** `cols^T [1, rows, count] x dy [1, count, co]`: our SIMD product where available, else XNNPACK. */
 function chunkProduct(backend: BackendWasm, colsT: tf.TensorInfo, dyRows: tf.TensorInfo): tf.TensorInfo {
@@ -60,7 +61,7 @@ export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
     const pad = info.padInfo;
     // Our product straight from the grid, where no channels need padding (for 3 input
     // channels the chunked columns below are faster).
-    if (ci % 8 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1 && Math.min(pad.top, pad.bottom, pad.left, pad.right) >= 0) {
+    if ((ci % 8 === 0 || nativeProducts()?.convGrid !== undefined) && info.dilationHeight === 1 && info.dilationWidth === 1 && Math.min(pad.top, pad.bottom, pad.left, pad.right) >= 0) {
       const dW = convFilterGradStrideOne(backend, x, dy, filterShape, pad);
       if (dW !== null) return dW;
     }
