@@ -20,15 +20,14 @@ import { laptopEpochFlops, stepFlops } from './flops';
 import { libraryStep, stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
 import { dpOverheadTarget, dpSettings, dpStepBase, dpStepNames, type DpStepName } from './library-dp-step';
 import type { DpStepTaskArgs, DpStepTaskResult } from './dp-step-task';
-import { findTorchPython, runPytorchReference, type PytorchReport } from './pytorch';
-import type { StepTaskArgs, StepTaskResult } from './step-task';
+import { findTorchPython, runPytorchReference, startPytorchServer, type PytorchReport, type PytorchServer } from './pytorch';
+import { interleavedStepRows } from './step-table';
 import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
 import type { EpochTaskArgs, EpochTaskResult } from './epoch-task';
 import { measureSgemmPeak, type SgemmPeak } from './sgemm-peak';
 import { nativeBlasLabel, useNativeProducts } from './library';
 
-/** Which matrix products a row ran with: the native BLAS through the binding, or our wasm SIMD products. */
-type ProductPath = 'native' | 'wasm';
+import type { ProductPath } from './step-table';
 
 /** Worker options that keep a path: `SSLMEM_NATIVE=0` leaves the binding unloaded in the worker. */
 function pathEnv(path: ProductPath): { env?: Record<string, string> } {
@@ -62,19 +61,21 @@ interface Options {
   readonly throughputSteps: number;
   readonly threads?: number;
   readonly rounds: number;
+  readonly blocks: number;
   readonly out: string;
 }
 
 const usage = `usage: node --import tsx bench/main.ts [options]
-  --steps N             timed steps per model (default mlp 20, cnn 5, vit 5, mae 8, other methods 20,
-                        dp-mae 3, dp-supervised 5; --quick: 5, 2, 2, 2, 5, 1, 2)
+  --steps N             step table: steps per block (default mlp 4, cnn 1, vit 1, mae 2, other methods 4);
+                        DP rows: timed steps per round (default dp-mae 3, dp-supervised 5; --quick: 1, 2)
+  --blocks N            step table: blocks per side, ours and PyTorch alternating (default 9; --quick: 3)
   --warmup N            untimed steps first (default 2; --quick: 1)
   --only LIST           comma list of mlp, cnn, vit, byol, simsiam, dino, vicreg, mae, supervised,
                         dp-mae, dp-supervised, two-encoders, laptop-epoch (default: all)
   --no-pytorch          skip the PyTorch reference
   --quick               few steps, for a smoke run
   --throughput-steps N  steps per encoder in the two-encoder run (default 20; --quick: 5)
-  --rounds N            rounds of (ours, PyTorch) per model; medians reported (default 3; --quick: 1)
+  --rounds N            DP rows and laptop-epoch: rounds of (ours, PyTorch); medians reported (default 3; --quick: 1)
   --threads N           backend threads for the step table (default on wasm: 1 and 2, the faster reported)
   --out PATH            where to write the JSON (default reports/bench.json)`;
 
@@ -90,6 +91,7 @@ function parseOptions(argv: string[]): Options {
       'throughput-steps': { type: 'string' },
       threads: { type: 'string' },
       rounds: { type: 'string' },
+      blocks: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -119,55 +121,13 @@ function parseOptions(argv: string[]): Options {
     throughputSteps: int('throughput-steps', values['throughput-steps'], 1) ?? (quick ? 5 : 20),
     threads: int('threads', values.threads, 1),
     rounds: int('rounds', values.rounds, 1) ?? (quick ? 1 : 3),
+    blocks: int('blocks', values.blocks, 1) ?? (quick ? 3 : 9),
     out: resolve(values.out ?? join('reports', 'bench.json')),
   };
 }
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
-}
-
-/** Our step table: each model once per thread count, each run in a fresh worker. */
-async function timeOurSteps(
-  models: readonly StepName[],
-  threadCounts: readonly number[],
-  warmup: number,
-  stepsOf: (name: StepName) => number,
-  path: ProductPath = 'wasm',
-): Promise<Map<StepName, OurStep>> {
-  const out = new Map<StepName, OurStep>();
-  const module = join(__dirname, 'step-task.ts');
-  for (const name of models) {
-    const byThreads: Record<string, number> = {};
-    let best: { ms: number; threads: number } | null = null;
-    let error: string | undefined;
-    let losses: OurStep['losses'];
-    let leaked = 0;
-    let products: string | undefined;
-    for (const threads of threadCounts) {
-      const steps = stepsOf(name);
-      const views = stepViews[name];
-      log(`${name}, ${path} products, ${threads} thread(s): ${warmup} warm-up + ${steps} timed steps (batch ${stepBatch[name]} x ${views} view${views === 1 ? '' : 's'})`);
-      try {
-        const [r] = await runInWorkers<StepTaskResult>(
-          [{ module, fn: 'timeStep', args: { name, threads, warmup, steps } satisfies StepTaskArgs }],
-          { poolSize: 1, ...pathEnv(path) },
-        );
-        products = r.products;
-        if (r.leakedPerStep !== 0) log(`  warning: ${name} step leaks ${r.leakedPerStep} tensors per step`);
-        log(`  ${r.ms.toFixed(1)} ms/step (loss ${r.firstLoss.toFixed(3)} -> ${r.loss.toFixed(3)}, ${r.backend} with ${r.threads} thread(s))`);
-        byThreads[String(r.threads)] = r.ms;
-        if (best === null || r.ms < best.ms) best = { ms: r.ms, threads: r.threads };
-        losses ??= { first: r.firstLoss, last: r.loss };
-        leaked = Math.max(leaked, r.leakedPerStep);
-      } catch (e) {
-        error = (e as Error).message.split('\n')[0];
-        log(`  failed: ${error}`);
-      }
-    }
-    out.set(name, { ms: best?.ms ?? null, threads: best?.threads ?? null, byThreads, losses, leakedPerStep: leaked, error, products });
-  }
-  return out;
 }
 
 /** Our DP row for one round: the DP and the non-DP step at each thread count, each in a fresh worker. */
@@ -231,20 +191,6 @@ interface OurDpStep {
   readonly method: string | null;
   readonly leakedPerStep: number;
   readonly error?: string;
-}
-
-interface OurStep {
-  /** Best median ms over the thread counts tried (null if every run failed). */
-  readonly ms: number | null;
-  readonly threads: number | null;
-  readonly byThreads: Record<string, number>;
-  /** Loss of the first and the last step of the first thread count's run. */
-  readonly losses?: { readonly first: number; readonly last: number };
-  /** The most tensors a run left behind per step (0 unless a step leaks). */
-  readonly leakedPerStep: number;
-  readonly error?: string;
-  /** The kernel behind the matrix products in the worker. */
-  readonly products?: string;
 }
 
 interface TwoEncoderResult {
@@ -391,10 +337,8 @@ async function main(): Promise<void> {
       pct_of_peak: row.gflops !== null && peakGflops !== null ? (100 * row.gflops) / peakGflops : null,
     };
   };
-  const defaultSteps: Record<StepName, number> = options.quick
-    ? { mlp: 5, cnn: 2, vit: 2, byol: 5, simsiam: 5, dino: 5, vicreg: 5, mae: 2, supervised: 5 }
-    : { mlp: 20, cnn: 5, vit: 5, byol: 20, simsiam: 20, dino: 20, vicreg: 20, mae: 8, supervised: 20 };
-  const stepsOf = (name: StepName): number => options.steps ?? defaultSteps[name];
+  // Steps per block of the step table: a block of a few hundred ms on each side.
+  const blockSteps: Record<StepName, number> = { mlp: 4, cnn: 1, vit: 1, byol: 4, simsiam: 4, dino: 4, vicreg: 4, mae: 2, supervised: 4 };
   const defaultDpSteps: Record<DpStepName, number> = options.quick ? { 'dp-mae': 1, 'dp-supervised': 2 } : { 'dp-mae': 3, 'dp-supervised': 5 };
   const dpStepsOf = (name: DpStepName): number => options.steps ?? defaultDpSteps[name];
   const models = stepNames.filter((n) => options.only.includes(n));
@@ -432,19 +376,37 @@ async function main(): Promise<void> {
     }
   };
 
-  // Rounds: ours then PyTorch for one model, again and again, so that each ratio compares
-  // runs made close together on this noisy machine; the medians over rounds are reported.
+  // The step table: ours and PyTorch alive side by side, blocks of steps alternating
+  // (bench/step-table.ts), so each ratio compares steps run moments apart on this noisy machine.
   const rows: BenchRow[] = [];
-  for (const name of models) {
-    const rounds = new Map<ProductPath, { ours: OurStep; ref: PytorchReport['steps'][string] | undefined }[]>(paths.map((p) => [p, []]));
-    for (let round = 0; round < options.rounds; round++) {
-      log(`-- ${name}, round ${round + 1} of ${options.rounds}`);
-      const ours = new Map<ProductPath, OurStep>();
-      for (const path of paths) ours.set(path, (await timeOurSteps([name], threadCounts, options.warmup, stepsOf, path)).get(name)!);
-      const ref = (await pytorch([name], false, options.steps ?? (options.quick ? stepsOf(name) : undefined)))?.steps[name];
-      for (const path of paths) rounds.get(path)!.push({ ours: ours.get(path)!, ref });
+  if (models.length > 0) {
+    let server: PytorchServer | null = null;
+    if (python !== null) {
+      try {
+        server = await startPytorchServer(python);
+        pytorchBlas = server.blas;
+      } catch (error) {
+        pytorchNote = `failed: ${(error as Error).message}`;
+        log(`pytorch: ${pytorchNote}`);
+      }
     }
-    for (const path of paths) rows.push(withPath(stepRow(name, backend, rounds.get(path)!), path, rounds.get(path)!.find((r) => r.ours.products)?.ours.products));
+    try {
+      for (const name of models) {
+        log(`-- ${name}`);
+        const table = await interleavedStepRows(name, backend, server, {
+          paths,
+          threadCounts,
+          blocks: options.blocks,
+          blockSteps: options.steps ?? blockSteps[name],
+          warmup: options.warmup,
+          envOf: (path) => pathEnv(path).env ?? {},
+          log,
+        });
+        for (const row of table) rows.push(withPath(row as unknown as BenchRow, row.path, row.products as string | undefined));
+      }
+    } finally {
+      await server?.close();
+    }
   }
 
   // DP rows: our DP step and the non-DP step of the same model in one worker, then PyTorch's (microbatch DP and non-DP), per round.
@@ -533,52 +495,6 @@ function nearestTo(target: number | null, pairs: readonly [number | null, number
     if (best === undefined || Math.abs(value - target) < Math.abs(best[0] - target)) best = [value, tag];
   }
   return best?.[1];
-}
-
-/** The table row of one model from its rounds (medians; the ratio is the median of per-round ratios). */
-function stepRow(
-  name: StepName,
-  backend: BenchBackend,
-  rounds: readonly { ours: OurStep; ref: PytorchReport['steps'][string] | undefined }[],
-): BenchRow {
-  const ours = rounds.map((r) => r.ours.ms).filter((ms): ms is number => ms !== null);
-  const refs = rounds.map((r) => r.ref?.ms).filter((ms): ms is number => ms !== undefined);
-  const ratios = rounds.flatMap((r) => (r.ours.ms !== null && r.ref !== undefined ? [r.ours.ms / r.ref.ms] : []));
-  const ms = medianOf(ours);
-  const refMs = medianOf(refs);
-  const flops = stepFlops[name](stepBatch[name]);
-  const error = rounds.find((r) => r.ours.error !== undefined)?.ours.error;
-  const first = rounds[0];
-  return {
-    step: name,
-    build: 'dist',
-    backend: backend.name,
-    // The thread count of the round whose time is (closest to) the median.
-    threads: nearestTo(ms, rounds.map((r) => [r.ours.ms, r.ours.threads])) ?? backend.threads,
-    ours_ms: ms,
-    pytorch_ms: refMs,
-    ratio: medianOf(ratios),
-    gflops: ms !== null ? flops / ms / 1e6 : null,
-    pytorch_gflops: refMs !== null ? flops / refMs / 1e6 : null,
-    pytorch_threads: nearestTo(refMs, rounds.map((r) => [r.ref?.ms ?? null, r.ref?.threads ?? null])),
-    rounds: rounds.map((r) => ({
-      ours_ms: r.ours.ms,
-      ours_ms_by_threads: r.ours.byThreads,
-      pytorch_ms: r.ref?.ms ?? null,
-      pytorch_ms_by_threads: r.ref?.ms_by_threads ?? null,
-      ratio: r.ours.ms !== null && r.ref !== undefined ? r.ours.ms / r.ref.ms : null,
-    })),
-    batch: stepBatch[name],
-    views: stepViews[name],
-    encoder: stepEncoder[name],
-    gflop_per_step: flops / 1e9,
-    loss_first: first?.ours.losses?.first ?? null,
-    loss_last: first?.ours.losses?.last ?? null,
-    pytorch_loss_first: first?.ref?.loss_first ?? null,
-    pytorch_loss_last: first?.ref?.loss_last ?? null,
-    leaked_tensors_per_step: Math.max(0, ...rounds.map((r) => r.ours.leakedPerStep)),
-    ...(error !== undefined ? { error } : {}),
-  };
 }
 
 /** A DP row from its rounds: medians; the ratio and both overheads are medians of the per-round values. */

@@ -96,3 +96,62 @@ export function runPytorchReference(python: string, options: PytorchOptions): Pr
     });
   });
 }
+
+/** A running `pytorch_reference.py --serve`: blocks of any step row's steps at any thread count. */
+export interface PytorchServer {
+  /** The BLAS its products run on (as `PytorchReport.blas`). */
+  readonly blas: string;
+  /** ms of each of `steps` more steps of row `kind` at `threads` threads, and the losses of the block's first and last step. */
+  run(kind: string, threads: number, steps: number): Promise<{ times: number[]; lossFirst: number | null; loss: number | null }>;
+  close(): Promise<void>;
+}
+
+/** Starts `pytorch_reference.py --serve` with `python` (stderr is passed through). */
+export function startPytorchServer(python: string): Promise<PytorchServer> {
+  const child = spawn(python, [join(__dirname, 'pytorch_reference.py'), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting: Array<(line: string | null) => void> = [];
+  let buffer = '';
+  let ended = false;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffer += chunk;
+    let at: number;
+    while ((at = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, at);
+      buffer = buffer.slice(at + 1);
+      waiting.shift()?.(line);
+    }
+  });
+  const end = (): void => {
+    ended = true;
+    for (const resolve of waiting.splice(0)) resolve(null);
+  };
+  child.on('close', end);
+  child.on('error', end);
+  const nextLine = (): Promise<string | null> => (ended ? Promise.resolve(null) : new Promise((resolve) => waiting.push(resolve)));
+  const parse = (line: string | null, what: string): Record<string, unknown> => {
+    if (line === null) throw new Error(`bench/pytorch_reference.py --serve ended before ${what}`);
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new Error(`bench/pytorch_reference.py --serve printed ${JSON.stringify(line.slice(0, 200))}, expected JSON (${what})`);
+    }
+  };
+  return nextLine().then((line) => {
+    const hello = parse(line, 'its first line');
+    return {
+      blas: String(hello.blas),
+      run: async (kind, threads, steps) => {
+        const reply = nextLine();
+        child.stdin.write(`${JSON.stringify({ kind, threads, steps })}\n`);
+        const r = parse(await reply, `the reply to ${kind} at ${threads} thread(s)`);
+        if (typeof r.error === 'string') throw new Error(`pytorch ${kind}: ${r.error}`);
+        return { times: r.times as number[], lossFirst: (r.loss_first as number | null) ?? null, loss: (r.loss as number | null) ?? null };
+      },
+      close: async () => {
+        if (!ended) child.stdin.end('\n');
+        await new Promise<void>((resolve) => (ended ? resolve() : child.once('close', () => resolve())));
+      },
+    };
+  });
+}

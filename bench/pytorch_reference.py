@@ -43,6 +43,14 @@ Prints one JSON object on stdout. Usage:
   /usr/bin/python3 bench/pytorch_reference.py [--steps N] [--warmup N]
       [--only mlp,cnn,vit,byol,simsiam,dino,vicreg,mae,supervised,dp-mae,dp-supervised]
       [--threads 1,2] [--throughput-steps N] [--no-throughput] [--epoch SPEC]
+
+With --serve it instead answers requests, one JSON object a line on stdin, each with one
+JSON line on stdout, so that the benchmark can alternate blocks of its steps with ours
+(bench/interleave.ts): {"kind": K, "threads": T, "steps": N} times N more steps of row K
+(a non-DP step row) at T threads, the model of each (K, T) built once, on its first request,
+and kept: {"times": [ms, ...], "loss_first": first step's loss, "loss": last step's loss}.
+The first line it prints is {"blas": ..., "torch": ...}; an empty line or the end of stdin
+ends it.
 """
 import math
 
@@ -419,7 +427,36 @@ def dp_row(kind, thread_counts, warmup, steps):
     }
 
 
+def serve():
+    """The --serve loop (see the module docstring)."""
+    print(json.dumps({"blas": blas(), "torch": torch.__version__}), flush=True)
+    steps = {}
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        try:
+            request = json.loads(line)
+            kind, threads, n = request["kind"], int(request["threads"]), int(request["steps"])
+            if kind not in BATCH or kind in dp.DP_METHODS:
+                raise ValueError(f"kind: expected a step row among {', '.join(k for k in BATCH if k not in dp.DP_METHODS)}, found {kind!r}")
+            set_threads(threads)
+            if (kind, threads) not in steps:
+                steps[(kind, threads)] = make_step(kind)
+            run = steps[(kind, threads)]
+            times, losses = [], []
+            for _ in range(n):
+                t0 = time.perf_counter()
+                losses.append(run())
+                times.append((time.perf_counter() - t0) * 1000)
+            print(json.dumps({"times": times, "loss_first": losses[0] if losses else None, "loss": losses[-1] if losses else None}), flush=True)
+        except Exception as error:  # reported to the benchmark, which says so in its row
+            print(json.dumps({"error": f"{type(error).__name__}: {error}"}), flush=True)
+
+
 def main():
+    if "--serve" in sys.argv[1:]:
+        serve()
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=None, help="timed steps per model (default: mlp 30, cnn 8, vit 8, mae 12, the other methods 30)")
     parser.add_argument("--warmup", type=int, default=3)

@@ -1,0 +1,100 @@
+/**
+ * Side-by-side timing on a noisy machine. The speed of our shared machines drifts by a
+ * factor of up to two over seconds to minutes, so a ratio of two runs made one after the
+ * other measures the drift as much as the code. Here every side (ours on each product path
+ * and thread count, PyTorch at each thread count) stays alive, and short blocks of steps
+ * alternate between them, the order rotating from block to block; a ratio is then taken
+ * within each block, where both sides met the same machine, and the median over blocks is
+ * reported with its quartiles. Between two sides the machine rests a moment
+ * (`settleMs`): a BLAS or OpenMP pool that has just run on two threads keeps spinning for
+ * a while after its work (OpenBLAS about 0.1 s), which would otherwise land on the next side.
+ */
+
+/** One side of a comparison: runs `steps` more steps and returns the ms of each. */
+export interface Side {
+  readonly label: string;
+  run(steps: number): Promise<number[]>;
+}
+
+/** The median of `values` (NaN when empty). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The q-quantile of `values` by linear interpolation between order statistics (NaN when empty). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = q * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+/** ms to rest between two sides' blocks (see the file comment). */
+export const settleMs = 250;
+
+const rest = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `warmup` steps on every side, then `blocks` blocks of `blockSteps` steps on every
+ * side, block b starting with side b mod n, resting `pause` ms before each side's block;
+ * returns, per side label, the median step time of each block (in block order). `onBlock`
+ * hears each finished block.
+ */
+export async function interleave(
+  sides: readonly Side[],
+  blocks: number,
+  blockSteps: number,
+  warmup: number,
+  onBlock: (block: number, medians: ReadonlyMap<string, number>) => void = () => {},
+  pause: number = settleMs,
+): Promise<Map<string, number[]>> {
+  const labels = sides.map((s) => s.label);
+  if (new Set(labels).size !== labels.length) throw new Error(`interleave: side labels must differ, found ${labels.join(', ')}`);
+  if (!Number.isInteger(blocks) || blocks < 1 || !Number.isInteger(blockSteps) || blockSteps < 1) {
+    throw new Error(`interleave: blocks and blockSteps must be integers >= 1, found ${blocks} and ${blockSteps}`);
+  }
+  for (const side of sides) if (warmup > 0) await side.run(warmup);
+  const out = new Map<string, number[]>(sides.map((s) => [s.label, []]));
+  for (let b = 0; b < blocks; b++) {
+    const now = new Map<string, number>();
+    for (let i = 0; i < sides.length; i++) {
+      const side = sides[(b + i) % sides.length];
+      if (pause > 0) await rest(pause);
+      const m = median(await side.run(blockSteps));
+      out.get(side.label)!.push(m);
+      now.set(side.label, m);
+    }
+    onBlock(b, now);
+  }
+  return out;
+}
+
+/** A ratio of two sides taken within blocks: its median and quartiles over the blocks. */
+export interface BlockRatio {
+  readonly median: number;
+  readonly q1: number;
+  readonly q3: number;
+  /** The ratio in each block. */
+  readonly perBlock: number[];
+}
+
+/** `ours[b] / reference[b]` for each block b, summarised (the two series must have one value per block). */
+export function blockRatio(ours: readonly number[], reference: readonly number[]): BlockRatio {
+  if (ours.length !== reference.length || ours.length === 0) {
+    throw new Error(`blockRatio: two series of one value per block expected, found ${ours.length} and ${reference.length}`);
+  }
+  const perBlock = ours.map((v, b) => v / reference[b]);
+  return { median: median(perBlock), q1: quantile(perBlock, 0.25), q3: quantile(perBlock, 0.75), perBlock };
+}
+
+/** The label among `labels` whose series has the lowest median (ties: the first). */
+export function fastest(series: ReadonlyMap<string, readonly number[]>, labels: readonly string[]): string {
+  let best = labels[0];
+  for (const label of labels) if (median(series.get(label) ?? []) < median(series.get(best) ?? [])) best = label;
+  return best;
+}

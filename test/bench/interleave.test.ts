@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { blockRatio, fastest, interleave, median, quantile, type Side } from '../../bench/interleave';
+
+/** A side whose step takes `ms(block)` ms in each block, recording the order it ran in. */
+function side(label: string, order: string[], ms: (call: number) => number): Side {
+  let call = 0;
+  return {
+    label,
+    run: async (steps) => {
+      order.push(label);
+      const value = ms(call++);
+      return Array.from({ length: steps }, () => value);
+    },
+  };
+}
+
+test('interleave: warm-up first, then blocks whose order rotates, one median per block and side', async () => {
+  const order: string[] = [];
+  const sides = [side('a', order, (c) => 10 * c), side('b', order, (c) => 100 + c), side('c', order, () => 5)];
+  const series = await interleave(sides, 3, 2, 1, undefined, 0);
+  assert.deepEqual(order, ['a', 'b', 'c', 'a', 'b', 'c', 'b', 'c', 'a', 'c', 'a', 'b']);
+  // Call 0 of each side is its warm-up and is not reported.
+  assert.deepEqual(series.get('a'), [10, 20, 30]);
+  assert.deepEqual(series.get('b'), [101, 102, 103]);
+  assert.deepEqual(series.get('c'), [5, 5, 5]);
+  await assert.rejects(interleave([side('a', [], () => 1), side('a', [], () => 1)], 1, 1, 0, undefined, 0), /labels must differ/);
+  await assert.rejects(interleave(sides, 0, 1, 0, undefined, 0), /blocks and blockSteps/);
+});
+
+test('blockRatio: the ratio within each block, so a drift that slows both sides cancels', () => {
+  // The machine slows down 3x over the blocks; ours is always 1.2x PyTorch within a block.
+  const reference = [10, 20, 30, 15, 25];
+  const ours = reference.map((v) => 1.2 * v);
+  const r = blockRatio(ours, reference);
+  assert.ok(Math.abs(r.median - 1.2) < 1e-12);
+  assert.ok(Math.abs(r.q1 - 1.2) < 1e-12 && Math.abs(r.q3 - 1.2) < 1e-12);
+  // One slow block on our side moves the quartile, not the median.
+  const spiked = blockRatio([12, 24, 90, 18, 30], reference);
+  assert.ok(Math.abs(spiked.median - 1.2) < 1e-12);
+  assert.equal(spiked.perBlock[2], 3);
+  assert.throws(() => blockRatio([1, 2], [1]), /one value per block/);
+});
+
+test('median, quantile and fastest', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 2, 3]), 2.5);
+  assert.ok(Number.isNaN(median([])));
+  assert.equal(quantile([1, 2, 3, 4, 5], 0.25), 2);
+  assert.equal(quantile([1, 2], 0.5), 1.5);
+  const series = new Map([['x 1t', [5, 6, 7]], ['x 2t', [4, 9, 4]], ['y', [1, 1, 1]]]);
+  assert.equal(fastest(series, ['x 1t', 'x 2t']), 'x 2t');
+  assert.equal(fastest(series, ['x 1t']), 'x 1t');
+});
