@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <math.h>
 #include <node_api.h>
 #include <cblas.h>
 
@@ -222,6 +224,125 @@ static napi_value conv_grid(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * batchNorm(heap, op, n, c, epsilon, at): training-mode batch norm of rows x [n, c] (channels
+ * last), sums in double. `at` (Int32Array) holds element offsets into `heap`:
+ *   op 0, statistics: at = [x, mean, variance]; mean and biased variance per channel.
+ *   op 1, forward:    at = [x, mean, variance, gamma, beta, y];
+ *                     y = (x - mean) * gamma / sqrt(variance + epsilon) + beta.
+ *   op 2, gradient:   at = [x, mean, variance, gamma, dy, dx, dgamma, dbeta]; with
+ *                     xc = x - mean, s = 1 / sqrt(variance + epsilon): dbeta = sum(dy),
+ *                     dgamma = s sum(dy xc), dx = gamma s (dy - dbeta / n - xc s^2 sum(dy xc) / n).
+ */
+static napi_value batch_norm(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 6) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: batchNorm expects 6 arguments");
+    return NULL;
+  }
+  size_t length = 0, na = 0;
+  float *heap = f32_arg(env, argv[0], &length);
+  if (heap == NULL && length > 0) return NULL;
+  int32_t op = 0;
+  int64_t n = 0, c = 0;
+  double eps = 0;
+  CHECK(napi_get_value_int32(env, argv[1], &op));
+  CHECK(napi_get_value_int64(env, argv[2], &n));
+  CHECK(napi_get_value_int64(env, argv[3], &c));
+  CHECK(napi_get_value_double(env, argv[4], &eps));
+  int32_t *at = i32_arg(env, argv[5], &na);
+  if (at == NULL && na > 0) return NULL;
+  size_t want = op == 0 ? 3 : op == 1 ? 6 : op == 2 ? 8 : 0;
+  if (want == 0 || na != want || n < 1 || c < 1 || n > INT32_MAX || c > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: batchNorm: op 0, 1 or 2 with 3, 6 or 8 offsets, n >= 1, c >= 1");
+    return NULL;
+  }
+  /* Every range first: rows [n, c] for x, y, dy, dx; [c] for the rest. */
+  static const int full[3][8] = {{1, 0, 0}, {1, 0, 0, 0, 0, 1}, {1, 0, 0, 0, 1, 1, 0, 0}};
+  for (size_t i = 0; i < na; i++) {
+    if (!fits(env, "batchNorm operand", at[i], full[op][i] ? n : 1, c, c, length)) return NULL;
+  }
+  const float *x = heap + at[0];
+  double *a = calloc((size_t)c * 2, sizeof(double));
+  if (a == NULL) {
+    napi_throw_error(env, NULL, "sslmem-blas: batchNorm: out of memory");
+    return NULL;
+  }
+  double *b = a + c;
+  if (op == 0) {
+    float *mean = heap + at[1], *var = heap + at[2];
+    for (int64_t r = 0; r < n; r++) {
+      const float *row = x + r * c;
+      for (int64_t j = 0; j < c; j++) a[j] += row[j];
+    }
+    for (int64_t j = 0; j < c; j++) a[j] /= (double)n;
+    for (int64_t r = 0; r < n; r++) {
+      const float *row = x + r * c;
+      for (int64_t j = 0; j < c; j++) {
+        double d = row[j] - a[j];
+        b[j] += d * d;
+      }
+    }
+    for (int64_t j = 0; j < c; j++) {
+      mean[j] = (float)a[j];
+      var[j] = (float)(b[j] / (double)n);
+    }
+  } else if (op == 1) {
+    const float *mean = heap + at[1], *var = heap + at[2], *gamma = heap + at[3], *beta = heap + at[4];
+    float *y = heap + at[5];
+    float *scale = (float *)a, *shift = scale + c;
+    for (int64_t j = 0; j < c; j++) {
+      double sc = gamma[j] / sqrt((double)var[j] + eps);
+      scale[j] = (float)sc;
+      shift[j] = (float)(beta[j] - mean[j] * sc);
+    }
+    for (int64_t r = 0; r < n; r++) {
+      const float *row = x + r * c;
+      float *out = y + r * c;
+      for (int64_t j = 0; j < c; j++) out[j] = row[j] * scale[j] + shift[j];
+    }
+  } else {
+    const float *mean = heap + at[1], *var = heap + at[2], *gamma = heap + at[3], *dy = heap + at[4];
+    float *dx = heap + at[5], *dgamma = heap + at[6], *dbeta = heap + at[7];
+    for (int64_t r = 0; r < n; r++) {
+      const float *row = x + r * c, *g = dy + r * c;
+      for (int64_t j = 0; j < c; j++) {
+        a[j] += g[j];
+        b[j] += (double)g[j] * ((double)row[j] - mean[j]);
+      }
+    }
+    float *k1 = malloc((size_t)c * 3 * sizeof(float));
+    if (k1 == NULL) {
+      free(a);
+      napi_throw_error(env, NULL, "sslmem-blas: batchNorm: out of memory");
+      return NULL;
+    }
+    float *k2 = k1 + c, *k3 = k2 + c;
+    for (int64_t j = 0; j < c; j++) {
+      double sd = 1.0 / sqrt((double)var[j] + eps);
+      dbeta[j] = (float)a[j];
+      dgamma[j] = (float)(sd * b[j]);
+      /* dx = k1 dy + k2 x + k3, with k1 = gamma s, k2 = -gamma s^3 sum(dy xc) / n,
+         k3 = -gamma s (sum(dy) / n) - k2 mean. */
+      double g1 = gamma[j] * sd;
+      double g2 = -g1 * sd * sd * b[j] / (double)n;
+      k1[j] = (float)g1;
+      k2[j] = (float)g2;
+      k3[j] = (float)(-g1 * a[j] / (double)n - g2 * mean[j]);
+    }
+    for (int64_t r = 0; r < n; r++) {
+      const float *row = x + r * c, *g = dy + r * c;
+      float *out = dx + r * c;
+      for (int64_t j = 0; j < c; j++) out[j] = k1[j] * g[j] + k2[j] * row[j] + k3[j];
+    }
+    free(k1);
+  }
+  free(a);
+  return NULL;
+}
+
 /* setThreads(n): the BLAS's threads for the calls that follow (OpenBLAS only; else a no-op). Returns the count in force. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -266,6 +387,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor properties[] = {
       {"sgemmBatch", NULL, sgemm_batch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"convGrid", NULL, conv_grid, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -84,6 +84,7 @@ function main() {
       ...variant.defines,
       source, '-o', temp,
       ...variant.libs,
+      '-lm',
     ];
     try {
       execFileSync(cc, args, { stdio: ['ignore', 'ignore', 'pipe'] });

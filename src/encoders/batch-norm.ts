@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
 import type { ParamScope } from './param-scope';
 import { refuseUnderPerExampleTape } from './per-example-tape';
+import { batchNormByKernels, hasBatchNormKernels } from './batch-norm-kernels';
 
 /**
  * Batch normalisation over all axes but the last (Ioffe & Szegedy 2015):
@@ -68,7 +69,12 @@ export function applyBatchNorm<T extends tf.Tensor>(layer: BatchNormLayer, x: T,
       const shift = tf.sub(layer.beta, tf.mul(layer.movingMean, scale));
       return tf.add(tf.mul(x, scale), shift) as T;
     }
-    const { y, mean, variance } = trainingBatchNorm(x, layer.gamma, layer.beta, layer.epsilon);
+    // Feature maps of convolutions by the fused kernels where the backend has them (wasm);
+    // rows of dense layers (the heads) by the ops, whose arithmetic their runs were made with.
+    const { y, mean, variance } =
+      x.rank === 4 && hasBatchNormKernels()
+        ? fusedBatchNorm(x, layer.gamma, layer.beta, layer.epsilon)
+        : trainingBatchNorm(x, layer.gamma, layer.beta, layer.epsilon);
     const n = x.size / channels;
     const m = layer.momentum;
     const unbias = n > 1 ? n / (n - 1) : 1;
@@ -78,6 +84,13 @@ export function applyBatchNorm<T extends tf.Tensor>(layer: BatchNormLayer, x: T,
     layer.movingVariance.assign(newVariance);
     return y as T;
   });
+}
+
+/** `trainingBatchNorm` by the fused kernels of `batch-norm-kernels.ts`. */
+function fusedBatchNorm(x: tf.Tensor, gamma: tf.Variable, beta: tf.Variable, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const channels = x.shape[x.rank - 1];
+  const { y, mean, variance } = batchNormByKernels(tf.reshape(x, [-1, channels]) as tf.Tensor2D, gamma, beta, epsilon);
+  return { y: tf.reshape(y, x.shape), mean, variance };
 }
 
 /**

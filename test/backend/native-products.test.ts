@@ -282,6 +282,48 @@ describe('the native binding itself', { skip }, () => {
     assert.deepEqual(heap, copy, 'nothing written when a range is out of bounds');
   });
 
+  test('batchNorm: statistics, forward and gradient of rows match float64 formulas; bad ranges throw and write nothing', () => {
+    const batchNorm = blas.batchNorm;
+    assert.ok(batchNorm !== undefined, 'the binding built here has batchNorm');
+    const [n, c, eps] = [7, 3, 1e-3];
+    const heap = randomValues(createRng(4), 200);
+    const [x, mean, variance, gamma, beta, y, dy, dx, dGamma, dBeta] = [0, 30, 40, 50, 60, 70, 100, 130, 160, 170];
+    batchNorm(heap, 0, n, c, eps, Int32Array.of(x, mean, variance));
+    for (let j = 0; j < c; j++) {
+      let m = 0;
+      for (let r = 0; r < n; r++) m += heap[x + r * c + j] / n;
+      let v = 0;
+      for (let r = 0; r < n; r++) v += (heap[x + r * c + j] - m) ** 2 / n;
+      assert.ok(Math.abs(heap[mean + j] - m) < 1e-6 && Math.abs(heap[variance + j] - v) < 1e-6, `statistics of channel ${j}`);
+    }
+    batchNorm(heap, 1, n, c, eps, Int32Array.of(x, mean, variance, gamma, beta, y));
+    batchNorm(heap, 2, n, c, eps, Int32Array.of(x, mean, variance, gamma, dy, dx, dGamma, dBeta));
+    for (let j = 0; j < c; j++) {
+      const s = 1 / Math.sqrt(heap[variance + j] + eps);
+      let sumDy = 0;
+      let sumDyXc = 0;
+      for (let r = 0; r < n; r++) {
+        const i = r * c + j;
+        const xc = heap[x + i] - heap[mean + j];
+        assert.ok(Math.abs(heap[y + i] - (heap[gamma + j] * xc * s + heap[beta + j])) < 1e-5, `y[${i}]`);
+        sumDy += heap[dy + i];
+        sumDyXc += heap[dy + i] * xc;
+      }
+      assert.ok(Math.abs(heap[dBeta + j] - sumDy) < 1e-5 && Math.abs(heap[dGamma + j] - s * sumDyXc) < 1e-5, `dgamma, dbeta of channel ${j}`);
+      for (let r = 0; r < n; r++) {
+        const i = r * c + j;
+        const xc = heap[x + i] - heap[mean + j];
+        const want = heap[gamma + j] * s * (heap[dy + i] - sumDy / n - (xc * s * s * sumDyXc) / n);
+        assert.ok(Math.abs(heap[dx + i] - want) < 1e-5, `dx[${i}]`);
+      }
+    }
+    const copy = Float32Array.from(heap);
+    assert.throws(() => batchNorm(heap, 1, n, c, eps, Int32Array.of(x, mean, variance, gamma, beta, 190)), RangeError, 'y past the heap');
+    assert.throws(() => batchNorm(heap, 0, n, c, eps, Int32Array.of(x, mean)), RangeError, 'too few offsets');
+    assert.throws(() => batchNorm(heap, 3 as 0, n, c, eps, Int32Array.of(x, mean, variance)), RangeError, 'unknown op');
+    assert.deepEqual(heap, copy, 'nothing written');
+  });
+
   test('a binding built before convGrid: convolutions run one product per tap and still agree', () => {
     const saved = blas.convGrid;
     const x = tf.randomUniform([4, 10, 10, 16], -1, 1, 'float32', 1) as tf.Tensor4D;

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyBatchNorm, createBatchNorm } from '../../src/encoders/batch-norm';
 import { createParamScope, disposeScope } from '../../src/encoders/param-scope';
+import { initBackend } from '../../src/backend';
+import { nativeBlas, nativeBlasUnavailableReason } from '../../src/backend/native/native-blas';
+import { hasBatchNormKernels } from '../../src/encoders/batch-norm-kernels';
 import { assertClose, assertInputError, normalValues, numericGradient, randomTensor, useCpuBackend } from './helpers';
 
 /** Per-channel mean and biased variance of row-major `[rows, c]` data. */
@@ -115,5 +118,50 @@ describe('batch norm', () => {
     assertInputError(() => applyBatchNorm(bn, x, true), 'bn_e/bn/gamma');
     x.dispose();
     disposeScope(scope);
+  });
+});
+
+// The fused kernels run where the native binding runs the products (CI builds it).
+const noBinding = nativeBlas() === null ? `native binding not in use: ${nativeBlasUnavailableReason() ?? ''}` : false;
+
+describe('batch norm of feature maps by the fused kernels of the native path', { skip: noBinding }, () => {
+  test('matches the ops (rows of the same values) in output, running statistics and every gradient; no leaks', async () => {
+    await initBackend({ backend: 'wasm' });
+    assert.ok(hasBatchNormKernels());
+    const [n, h, w, c] = [3, 5, 4, 6];
+    const values = normalValues(n * h * w * c, 11).map((v, i) => 2 * v + (i % c));
+    const x4 = tf.tensor4d(values, [n, h, w, c]);
+    const x2 = tf.reshape(x4, [-1, c]) as tf.Tensor2D;
+    const dy = tf.tensor2d(normalValues(n * h * w * c, 12), [n * h * w, c]);
+    const run = (name: string, x: tf.Tensor) => {
+      const scope = createParamScope(name, 0);
+      const bn = createBatchNorm(scope.child('bn'), c, { momentum: 0.7, epsilon: 1e-3 });
+      bn.gamma.assign(tf.tensor1d(normalValues(c, 13)));
+      bn.beta.assign(tf.tensor1d(normalValues(c, 14)));
+      const before = tf.memory().numTensors;
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.reshape(applyBatchNorm(bn, x, true), [-1, c]), dy)), [bn.gamma, bn.beta]);
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.reshape(applyBatchNorm(bn, input, true), [-1, c]), dy)))(x);
+      const y = tf.tidy(() => applyBatchNorm(bn, x, true));
+      const out = {
+        y: y.dataSync().slice(),
+        dx: dx.dataSync().slice(),
+        dGamma: grads[bn.gamma.name].dataSync().slice(),
+        dBeta: grads[bn.beta.name].dataSync().slice(),
+        loss: value.dataSync()[0],
+        movingMean: bn.movingMean.dataSync().slice(),
+        movingVariance: bn.movingVariance.dataSync().slice(),
+      };
+      tf.dispose([value, dx, y, ...Object.values(grads)]);
+      assert.equal(tf.memory().numTensors, before, `${name}: tensors left behind`);
+      disposeScope(scope);
+      return out;
+    };
+    const fused = run('bn_fused', x4);
+    const ops = run('bn_ops', x2);
+    for (const key of ['y', 'dx', 'dGamma', 'dBeta', 'movingMean', 'movingVariance'] as const) {
+      assertClose(fused[key], ops[key], 1e-4, 1e-4, key);
+    }
+    assert.ok(Math.abs(fused.loss - ops.loss) <= 1e-4 * Math.max(1, Math.abs(ops.loss)));
+    tf.dispose([x4, x2, dy]);
   });
 });

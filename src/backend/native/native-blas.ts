@@ -35,6 +35,14 @@ export interface NativeBlas {
     heap: Float32Array, filterGrad: boolean, gridAt: number, cellStride: number, ci: number, wp: number, kh: number, kw: number,
     cells: number, filterAt: number, co: number, ioAt: number, scratchAt: number, chunk: number,
   ): void;
+  /**
+   * Training-mode batch norm of rows `x [n, c]`, sums in double; `at` holds element offsets
+   * into `heap`: op 0 `[x, mean, variance]` (statistics, variance biased); op 1
+   * `[x, mean, variance, gamma, beta, y]` (forward); op 2
+   * `[x, mean, variance, gamma, dy, dx, dgamma, dbeta]` (gradient). Throws a RangeError (and
+   * writes nothing) when a range leaves the heap. Absent from bindings built before it.
+   */
+  batchNorm?(heap: Float32Array, op: 0 | 1 | 2, n: number, c: number, epsilon: number, at: Int32Array): void;
   /** Sets the BLAS's threads (OpenBLAS; a no-op elsewhere); returns the count in force. */
   setThreads(threads: number): number;
   /** The linked BLAS: `name`, and for OpenBLAS its `config` line, `core` and `threads`. */
