@@ -1,24 +1,15 @@
 /**
- * Worker task of the laptop-epoch row: one encoder f of the laptop preset trained by the
- * library as a user runs it (real MNIST, the preset's augmentation, encoder, projector,
- * batch size and optimizer) for a few epochs; the median epoch time after the first.
+ * The laptop-epoch row's model: encoder f of the laptop preset trained by the library as a
+ * user runs it (real MNIST, the preset's augmentation, encoder, projector, batch size and
+ * optimizer). `laptopEpochs` loads the data once; each `run(n)` trains n more epochs of a
+ * fresh f plus one untimed epoch first (`trainSide` trains from scratch, and its first
+ * epoch includes compiling and loading) and gives the ms of those n.
  */
 import { setupBackend } from './backend';
 import { loadExperimentData, preset, trainSide, withOverrides } from './library';
 
-/** Arguments of `timeLaptopEpoch`. */
-export interface EpochTaskArgs {
-  readonly threads: number;
-  /** Epochs trained; the first is a warm-up. */
-  readonly epochs: number;
-}
-
-/** What `timeLaptopEpoch` measured, and the setting PyTorch must repeat. */
-export interface EpochTaskResult {
-  readonly backend: string;
-  readonly threads: number;
-  /** Median ms per epoch after the first. */
-  readonly ms: number;
+/** The setting PyTorch must repeat (bench/pytorch_reference.py's `EpochRunner`). */
+export interface EpochSetting {
   /** Images f trains on (S_S + S_C) and the batch size (the last incomplete batch is dropped). */
   readonly images: number;
   readonly batch: number;
@@ -26,25 +17,40 @@ export interface EpochTaskResult {
   readonly objective: Record<string, unknown>;
 }
 
-export async function timeLaptopEpoch(args: EpochTaskArgs): Promise<EpochTaskResult> {
-  const backend = await setupBackend(args.threads);
-  const config = withOverrides(preset('laptop'), { train: { epochs: args.epochs, checkpointEpochs: [] } });
-  const data = await loadExperimentData(config);
-  const trained = await trainSide(config, data, 'f', 0);
-  try {
-    const seconds = (trained.history.array('seconds') as number[]).slice(1).sort((a, b) => a - b);
-    const mid = seconds.length >> 1;
-    const median = seconds.length % 2 === 1 ? seconds[mid] : (seconds[mid - 1] + seconds[mid]) / 2;
-    return {
-      backend: backend.name,
-      threads: backend.threads,
-      ms: 1000 * median,
+/** What `laptopEpochs` offers. */
+export interface LaptopEpochs {
+  readonly backend: string;
+  readonly products: string;
+  readonly threads: number;
+  readonly setting: EpochSetting;
+  /** ms of each of `epochs` more epochs, and the loss of the first and the last. */
+  run(epochs: number): Promise<{ times: number[]; firstLoss: number; loss: number }>;
+}
+
+export async function laptopEpochs(threads: number): Promise<LaptopEpochs> {
+  const backend = await setupBackend(threads);
+  const base = preset('laptop');
+  const data = await loadExperimentData(base);
+  return {
+    backend: backend.name,
+    products: backend.products,
+    threads: backend.threads,
+    setting: {
       images: data.split.S_S.length + data.split.S_C.length,
-      batch: config.train.batchSize,
-      encoder: { ...config.encoder },
-      objective: { ...config.objective },
-    };
-  } finally {
-    trained.dispose();
-  }
+      batch: base.train.batchSize,
+      encoder: { ...base.encoder },
+      objective: { ...base.objective },
+    },
+    run: async (epochs) => {
+      const config = withOverrides(base, { train: { epochs: epochs + 1, checkpointEpochs: [] } });
+      const trained = await trainSide(config, data, 'f', 0);
+      try {
+        const seconds = (trained.history.array('seconds') as number[]).slice(1);
+        const losses = (trained.history.array('loss') as number[]).slice(1);
+        return { times: seconds.map((s) => 1000 * s), firstLoss: losses[0], loss: losses[losses.length - 1] };
+      } finally {
+        trained.dispose();
+      }
+    },
+  };
 }

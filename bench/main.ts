@@ -16,14 +16,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runInWorkers, writeFileAtomic } from './library';
 import { setupBackend, type BenchBackend } from './backend';
-import { laptopEpochFlops, stepFlops } from './flops';
+import { stepFlops } from './flops';
 import { libraryStep, stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
 import { dpOverheadTarget, dpSettings, dpStepBase, dpStepNames, type DpStepName } from './library-dp-step';
 import type { DpStepTaskArgs, DpStepTaskResult } from './dp-step-task';
 import { findTorchPython, runPytorchReference, startPytorchServer, type PytorchReport, type PytorchServer } from './pytorch';
 import { interleavedStepRows } from './step-table';
 import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
-import type { EpochTaskArgs, EpochTaskResult } from './epoch-task';
 import { measureSgemmPeak, type SgemmPeak } from './sgemm-peak';
 import { nativeBlasLabel, useNativeProducts } from './library';
 
@@ -435,27 +434,33 @@ async function main(): Promise<void> {
     for (const path of paths) rows.push(withPath(twoEncoderRow(twos.get(path)!, backend, ref), path, undefined));
   }
   if (options.only.includes('laptop-epoch')) {
-    const byPath = new Map<ProductPath, Array<{ ours: EpochTaskResult; ref: number | null; refThreads: number | null }>>(paths.map((p) => [p, []]));
-    for (let round = 0; round < options.rounds; round++) {
-      log(`-- laptop-epoch, round ${round + 1} of ${options.rounds}: one encoder f of the laptop preset, real MNIST, its augmentation`);
-      const oursByPath = new Map<ProductPath, EpochTaskResult>();
-      for (const path of paths) {
-        const [r] = await runInWorkers<EpochTaskResult>(
-          [{ module: join(__dirname, 'epoch-task.ts'), fn: 'timeLaptopEpoch', args: { threads: options.threads ?? 1, epochs: options.quick ? 2 : 4 } satisfies EpochTaskArgs }],
-          { poolSize: 1, ...pathEnv(path) },
-        );
-        log(`  ours, ${path} products: ${r.ms.toFixed(0)} ms/epoch (${r.images} images, batch ${r.batch})`);
-        oursByPath.set(path, r);
+    // Like the step table, side by side: ours (trainSide, real MNIST and its augmentation) and
+    // PyTorch's (the same model and augmentation) alternate blocks of one epoch.
+    let server: PytorchServer | null = null;
+    if (python !== null) {
+      try {
+        server = await startPytorchServer(python);
+        pytorchBlas ??= server.blas;
+      } catch (error) {
+        pytorchNote = `failed: ${(error as Error).message}`;
+        log(`pytorch: ${pytorchNote}`);
       }
-      const ours = oursByPath.get(paths[0])!;
-      const spec = { images: ours.images, batch: ours.batch, encoder: ours.encoder, objective: ours.objective, lr: 1e-3, epochs: options.quick ? 2 : 4 };
-      const report = python === null ? undefined : await runPytorchReference(python, { only: [], warmup: 0, throughputSteps: 1, throughput: false, epoch: spec }).catch((e: Error) => { pytorchNote = `failed: ${e.message}`; return undefined; });
-      pytorchBlas ??= report?.blas;
-      const ref = report?.epoch;
-      if (ref !== undefined) log(`  pytorch ${ref.ms.toFixed(0)} ms/epoch (${ref.threads} thread(s))`);
-      for (const path of paths) byPath.get(path)!.push({ ours: oursByPath.get(path)!, ref: ref?.ms ?? null, refThreads: ref?.threads ?? null });
     }
-    for (const path of paths) rows.push(withPath(epochRow(byPath.get(path)!, backend), path, undefined));
+    try {
+      log('-- laptop-epoch: one encoder f of the laptop preset, real MNIST, its augmentation');
+      const table = await interleavedStepRows('laptop-epoch', backend, server, {
+        paths,
+        threadCounts,
+        blocks: options.blocks,
+        blockSteps: options.steps ?? 1,
+        warmup: 1,
+        envOf: (path) => pathEnv(path).env ?? {},
+        log,
+      });
+      for (const row of table) rows.push(withPath(row as unknown as BenchRow, row.path, row.products as string | undefined));
+    } finally {
+      await server?.close();
+    }
   }
   if (peak !== null) {
     const again = measureSgemmPeak();
@@ -577,30 +582,6 @@ function dpRow(
 }
 
 /** The `laptop-epoch` row: medians over rounds, the ratio the median of per-round ratios. */
-function epochRow(rounds: ReadonlyArray<{ ours: EpochTaskResult; ref: number | null; refThreads: number | null }>, backend: BenchBackend): BenchRow {
-  const ms = medianOf(rounds.map((r) => r.ours.ms));
-  const refMs = medianOf(rounds.flatMap((r) => (r.ref === null ? [] : [r.ref])));
-  const first = rounds[0].ours;
-  return {
-    step: 'laptop-epoch',
-    build: 'dist',
-    backend: first.backend,
-    threads: first.threads,
-    ours_ms: ms,
-    pytorch_ms: refMs,
-    ratio: medianOf(rounds.flatMap((r) => (r.ref === null ? [] : [r.ours.ms / r.ref]))),
-    gflops: ms !== null ? laptopEpochFlops(first.images, first.batch) / ms / 1e6 : null,
-    pytorch_gflops: refMs !== null ? laptopEpochFlops(first.images, first.batch) / refMs / 1e6 : null,
-    pytorch_threads: nearestTo(refMs, rounds.map((r) => [r.ref, r.refThreads])),
-    images: first.images,
-    batch: first.batch,
-    encoder: first.encoder,
-    objective: first.objective,
-    rounds: rounds.map((r) => ({ ours_ms: r.ours.ms, pytorch_ms: r.ref, ratio: r.ref === null ? null : r.ours.ms / r.ref })),
-    note: 'one epoch of encoder f of the laptop preset: real MNIST, the digit augmentation (in both), SimCLR, Adam; median epoch after the first',
-    ...(backend.name !== first.backend ? { warning: 'the worker ran another backend than the main thread' } : {}),
-  };
-}
 
 /** The `two-encoders` row: each side at its faster arrangement. */
 function twoEncoderRow(two: TwoEncoderResult, backend: BenchBackend, ref: PytorchReport['two_encoders'] | undefined): BenchRow {

@@ -101,8 +101,11 @@ export function runPytorchReference(python: string, options: PytorchOptions): Pr
 export interface PytorchServer {
   /** The BLAS its products run on (as `PytorchReport.blas`). */
   readonly blas: string;
-  /** ms of each of `steps` more steps of row `kind` at `threads` threads, and the losses of the block's first and last step. */
-  run(kind: string, threads: number, steps: number): Promise<{ times: number[]; lossFirst: number | null; loss: number | null }>;
+  /**
+   * ms of each of `steps` more steps of row `kind` at `threads` threads, and the losses of the
+   * block's first and last step; for `laptop-epoch`, `steps` epochs of the setting `epoch`.
+   */
+  run(kind: string, threads: number, steps: number, epoch?: Record<string, unknown>): Promise<{ times: number[]; lossFirst: number | null; loss: number | null }>;
   close(): Promise<void>;
 }
 
@@ -141,9 +144,9 @@ export function startPytorchServer(python: string): Promise<PytorchServer> {
     const hello = parse(line, 'its first line');
     return {
       blas: String(hello.blas),
-      run: async (kind, threads, steps) => {
+      run: async (kind, threads, steps, epoch) => {
         const reply = nextLine();
-        child.stdin.write(`${JSON.stringify({ kind, threads, steps })}\n`);
+        child.stdin.write(`${JSON.stringify({ kind, threads, steps, ...(epoch !== undefined ? { epoch } : {}) })}\n`);
         const r = parse(await reply, `the reply to ${kind} at ${threads} thread(s)`);
         if (typeof r.error === 'string') throw new Error(`pytorch ${kind}: ${r.error}`);
         return { times: r.times as number[], lossFirst: (r.loss_first as number | null) ?? null, loss: (r.loss as number | null) ?? null };

@@ -48,7 +48,9 @@ With --serve it instead answers requests, one JSON object a line on stdin, each 
 JSON line on stdout, so that the benchmark can alternate blocks of its steps with ours
 (bench/interleave.ts): {"kind": K, "threads": T, "steps": N} times N more steps of row K
 (a non-DP step row) at T threads, the model of each (K, T) built once, on its first request,
-and kept: {"times": [ms, ...], "loss_first": first step's loss, "loss": last step's loss}.
+and kept: {"times": [ms, ...], "loss_first": first step's loss, "loss": last step's loss};
+{"kind": "laptop-epoch", "threads": T, "steps": N, "epoch": SPEC} trains N more epochs of
+the laptop preset's encoder f (SPEC as --epoch) and gives each epoch's ms.
 The first line it prints is {"blas": ..., "torch": ...}; an empty line or the end of stdin
 ends it.
 """
@@ -325,29 +327,40 @@ def digit_views(x):
     return (warped + 0.05 * torch.randn_like(warped)).clamp(0, 1)
 
 
+class EpochRunner:
+    """The laptop preset's encoder f and its data, built once; run(n) trains n more epochs."""
+
+    def __init__(self, spec):
+        torch.manual_seed(0)
+        p = spec["objective"]["projector"]
+        self.spec = spec
+        self.model = PresetMlp(spec["encoder"]["hidden"], spec["encoder"]["outDim"], p["hidden"], p["outDim"])
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=spec["lr"])
+        self.data = torch.rand(spec["images"], 1, 28, 28)
+
+    def run(self, epochs):
+        """ms of each of `epochs` more epochs."""
+        spec, batch = self.spec, self.spec["batch"]
+        times = []
+        for _ in range(epochs):
+            t0 = time.perf_counter()
+            order = torch.randperm(spec["images"])
+            for b in range(spec["images"] // batch):
+                x = self.data[order[b * batch:(b + 1) * batch]]
+                views = torch.cat([digit_views(x), digit_views(x)], 0)
+                self.opt.zero_grad(set_to_none=True)
+                loss = nt_xent(self.model(views), spec["objective"]["temperature"])
+                loss.backward()
+                self.opt.step()
+                loss.item()
+            times.append((time.perf_counter() - t0) * 1000)
+        return times
+
+
 def epoch_times(spec, threads):
-    """Median seconds of an epoch after the first, for the laptop preset's encoder f."""
+    """Median ms of an epoch after the first, for the laptop preset's encoder f."""
     set_threads(threads)
-    torch.manual_seed(0)
-    p = spec["objective"]["projector"]
-    model = PresetMlp(spec["encoder"]["hidden"], spec["encoder"]["outDim"], p["hidden"], p["outDim"])
-    opt = torch.optim.Adam(model.parameters(), lr=spec["lr"])
-    data = torch.rand(spec["images"], 1, 28, 28)
-    batch = spec["batch"]
-    times = []
-    for _ in range(spec["epochs"]):
-        t0 = time.perf_counter()
-        order = torch.randperm(spec["images"])
-        for b in range(spec["images"] // batch):
-            x = data[order[b * batch:(b + 1) * batch]]
-            views = torch.cat([digit_views(x), digit_views(x)], 0)
-            opt.zero_grad(set_to_none=True)
-            loss = nt_xent(model(views), spec["objective"]["temperature"])
-            loss.backward()
-            opt.step()
-            loss.item()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times[1:]) * 1000
+    return statistics.median(EpochRunner(spec).run(spec["epochs"])[1:])
 
 
 def throughput_worker(seed, warmup, steps, barrier, out):
@@ -437,6 +450,12 @@ def serve():
         try:
             request = json.loads(line)
             kind, threads, n = request["kind"], int(request["threads"]), int(request["steps"])
+            if kind == "laptop-epoch":
+                set_threads(threads)
+                if (kind, threads) not in steps:
+                    steps[(kind, threads)] = EpochRunner(request["epoch"])
+                print(json.dumps({"times": steps[(kind, threads)].run(n), "loss_first": None, "loss": None}), flush=True)
+                continue
             if kind not in BATCH or kind in dp.DP_METHODS:
                 raise ValueError(f"kind: expected a step row among {', '.join(k for k in BATCH if k not in dp.DP_METHODS)}, found {kind!r}")
             set_threads(threads)

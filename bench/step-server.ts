@@ -1,5 +1,5 @@
 /**
- * A benchmark step kept alive in a process of its own, so that blocks of its steps can
+ * A benchmark step (or the laptop epoch) kept alive in a process of its own, so that blocks of its steps can
  * alternate with PyTorch's (bench/interleave.ts): `startOurStepper` starts the process (a
  * backend with the given thread count, on the native or our SIMD products) and builds the
  * step once; each `run(n)` then times n more steps of the same model. A process, not a worker
@@ -9,6 +9,7 @@
 import { fork } from 'node:child_process';
 import { setupBackend } from './backend';
 import { libraryStep, type StepName } from './library-step';
+import { laptopEpochs, type EpochSetting } from './epoch-task';
 
 /** A model's step that times blocks of steps on request. */
 export interface Stepper {
@@ -28,41 +29,69 @@ interface Ready {
   readonly backend: string;
   readonly products: string;
   readonly threads: number;
+  /** laptop-epoch: the setting PyTorch must repeat. */
+  readonly setting?: EpochSetting;
 }
 
 type Request = { readonly steps: number } | { readonly close: true };
-type Reply = { readonly ready: Ready } | { readonly times: number[]; readonly firstLoss: number; readonly loss: number; readonly leaked: number } | { readonly error: string };
+type Result = { readonly times: number[]; readonly firstLoss: number; readonly loss: number; readonly leaked: number };
+type Reply = { readonly ready: Ready } | Result | { readonly error: string };
+
+/** What the child serves: a model's step, or laptop epochs. */
+interface Served {
+  readonly ready: Ready;
+  run(steps: number): Promise<Result>;
+  dispose(): void;
+}
+
+/** A step row's model (bench/library-step.ts): `run(n)` times n more steps. */
+async function servedStep(name: StepName, threads: number): Promise<Served> {
+  const backend = await setupBackend(threads);
+  const step = libraryStep(name);
+  return {
+    ready: { backend: backend.name, products: backend.products, threads: backend.threads },
+    run: async (steps) => {
+      const live = step.liveTensors();
+      const times: number[] = [];
+      let loss = Number.NaN;
+      let firstLoss = Number.NaN;
+      for (let i = 0; i < steps; i++) {
+        const t0 = performance.now();
+        loss = step.run();
+        times.push(performance.now() - t0);
+        if (i === 0) firstLoss = loss;
+      }
+      return { times, firstLoss, loss, leaked: step.liveTensors() - live };
+    },
+    dispose: () => step.dispose(),
+  };
+}
+
+/** The laptop-epoch row (bench/epoch-task.ts): `run(n)` times n more epochs. */
+async function servedEpochs(threads: number): Promise<Served> {
+  const epochs = await laptopEpochs(threads);
+  return {
+    ready: { backend: epochs.backend, products: epochs.products, threads: epochs.threads, setting: epochs.setting },
+    run: async (n) => ({ ...(await epochs.run(n)), leaked: 0 }),
+    dispose: () => {},
+  };
+}
 
 /** The child's side: set up, then answer requests until told to close. */
 async function serve(): Promise<void> {
   const send = (reply: Reply): void => void process.send!(reply);
-  const name = process.env.SSLMEM_BENCH_STEP as StepName;
+  const name = process.env.SSLMEM_BENCH_STEP as StepName | 'laptop-epoch';
   const threads = Number(process.env.SSLMEM_BENCH_THREADS);
   try {
-    const backend = await setupBackend(threads);
-    const step = libraryStep(name);
-    send({ ready: { backend: backend.name, products: backend.products, threads: backend.threads } });
+    const served = name === 'laptop-epoch' ? await servedEpochs(threads) : await servedStep(name, threads);
+    send({ ready: served.ready });
+    // One request at a time: the parent waits for each reply before it asks again.
     process.on('message', (request: Request) => {
       if ('close' in request) {
-        step.dispose();
+        served.dispose();
         process.exit(0);
-        return;
       }
-      try {
-        const live = step.liveTensors();
-        const times: number[] = [];
-        let loss = Number.NaN;
-        let firstLoss = Number.NaN;
-        for (let i = 0; i < request.steps; i++) {
-          const t0 = performance.now();
-          loss = step.run();
-          times.push(performance.now() - t0);
-          if (i === 0) firstLoss = loss;
-        }
-        send({ times, firstLoss, loss, leaked: step.liveTensors() - live });
-      } catch (error) {
-        send({ error: (error as Error).message });
-      }
+      served.run(request.steps).then(send, (error: Error) => send({ error: error.message }));
     });
   } catch (error) {
     send({ error: (error as Error).message });
@@ -79,13 +108,15 @@ export interface OurStepper extends Stepper {
   readonly products: string;
   /** Most tensors a block of steps left behind (0 unless a step leaks). */
   readonly leaked: () => number;
+  /** laptop-epoch: the setting PyTorch must repeat. */
+  readonly setting?: EpochSetting;
 }
 
 /**
  * Starts our step `name` in a child process with a backend of `threads` threads; `env` is
  * its environment on top of this process's (`SSLMEM_NATIVE: '0'` for our SIMD products).
  */
-export async function startOurStepper(name: StepName, threads: number, label: string, env: Record<string, string> = {}): Promise<OurStepper> {
+export async function startOurStepper(name: StepName | 'laptop-epoch', threads: number, label: string, env: Record<string, string> = {}): Promise<OurStepper> {
   const child = fork(__filename, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env, SSLMEM_BENCH_STEP: name, SSLMEM_BENCH_THREADS: String(threads) },
@@ -110,11 +141,13 @@ export async function startOurStepper(name: StepName, threads: number, label: st
   let first: number | null = null;
   let last = Number.NaN;
   let leaked = 0;
+  let requests = 0;
   return {
     label,
     backend: ready.ready.backend,
     products: ready.ready.products,
     threads: ready.ready.threads,
+    ...(ready.ready.setting !== undefined ? { setting: ready.ready.setting } : {}),
     leaked: () => leaked,
     losses: () => (first === null ? null : { first, last }),
     run: async (steps) => {
@@ -125,7 +158,8 @@ export async function startOurStepper(name: StepName, threads: number, label: st
       if (!('times' in r)) throw new Error(`${label}: unexpected reply`);
       first ??= r.firstLoss;
       last = r.loss;
-      leaked = Math.max(leaked, r.leaked / Math.max(1, steps));
+      // The first request (the warm-up) creates the optimizer's state: not a leak.
+      if (requests++ > 0) leaked = Math.max(leaked, r.leaked / Math.max(1, steps));
       return r.times;
     },
     close: async () => {

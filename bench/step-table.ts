@@ -7,7 +7,7 @@
  * block, and the row's ratio is the median of those per-block ratios.
  */
 import type { BenchBackend } from './backend';
-import { stepFlops } from './flops';
+import { laptopEpochFlops, stepFlops } from './flops';
 import { blockRatio, fastest, interleave, median, type Side } from './interleave';
 import { stepBatch, stepEncoder, stepViews, type StepName } from './library-step';
 import type { PytorchServer } from './pytorch';
@@ -30,7 +30,7 @@ export interface StepTableOptions {
 
 /** A row of the step table, before the bench adds the peak and the kernels. */
 export type StepTableRow = Record<string, unknown> & {
-  readonly step: StepName;
+  readonly step: StepName | 'laptop-epoch';
   readonly path: ProductPath;
   readonly ours_ms: number | null;
   readonly pytorch_ms: number | null;
@@ -38,8 +38,11 @@ export type StepTableRow = Record<string, unknown> & {
   readonly gflops: number | null;
 };
 
-/** Measures model `name` on every path beside PyTorch (`server`, or none); one row per path. */
-export async function interleavedStepRows(name: StepName, backend: BenchBackend, server: PytorchServer | null, options: StepTableOptions): Promise<StepTableRow[]> {
+/**
+ * Measures model `name` on every path beside PyTorch (`server`, or none); one row per path.
+ * `laptop-epoch` counts epochs of the laptop preset's encoder f instead of steps.
+ */
+export async function interleavedStepRows(name: StepName | 'laptop-epoch', backend: BenchBackend, server: PytorchServer | null, options: StepTableOptions): Promise<StepTableRow[]> {
   const ours = new Map<string, { path: ProductPath; threads: number; stepper: OurStepper }>();
   const errors = new Map<ProductPath, string>();
   const sides: Side[] = [];
@@ -60,14 +63,16 @@ export async function interleavedStepRows(name: StepName, backend: BenchBackend,
       }
     }
     const pytorchLabels: string[] = [];
-    if (server !== null) {
+    const setting = [...ours.values()].find((o) => o.stepper.setting !== undefined)?.stepper.setting;
+    const epoch = name === 'laptop-epoch' && setting !== undefined ? { ...setting, lr: 1e-3 } : undefined;
+    if (server !== null && (name !== 'laptop-epoch' || epoch !== undefined)) {
       for (const threads of options.threadCounts) {
         const label = `pytorch ${threads}t`;
         pytorchLabels.push(label);
         sides.push({
           label,
           run: async (steps) => {
-            const r = await server.run(name, threads, steps);
+            const r = await server.run(name, threads, steps, epoch);
             pytorchLosses.first ??= r.lossFirst;
             pytorchLosses.last = r.loss;
             return r.times;
@@ -75,11 +80,13 @@ export async function interleavedStepRows(name: StepName, backend: BenchBackend,
         });
       }
     }
-    options.log(`${name}: ${options.warmup} warm-up steps, then ${options.blocks} blocks of ${options.blockSteps} step(s) alternating ${sides.map((s) => s.label).join(', ')} (batch ${stepBatch[name]} x ${stepViews[name]} view${stepViews[name] === 1 ? '' : 's'})`);
+    const unit = name === 'laptop-epoch' ? 'epoch' : 'step';
+    const shape = name === 'laptop-epoch' ? `${setting?.images ?? '?'} images, batch ${setting?.batch ?? '?'}` : `batch ${stepBatch[name]} x ${stepViews[name]} view${stepViews[name] === 1 ? '' : 's'}`;
+    options.log(`${name}: ${options.warmup} warm-up ${unit}s, then ${options.blocks} blocks of ${options.blockSteps} ${unit}(s) alternating ${sides.map((s) => s.label).join(', ')} (${shape})`);
     let series: Map<string, number[]>;
     try {
       series = await interleave(sides, options.blocks, options.blockSteps, options.warmup, (b, medians) =>
-        options.log(`  block ${b + 1}: ${[...medians].map(([label, ms]) => `${label} ${ms.toFixed(1)}`).join(', ')} ms/step`),
+        options.log(`  block ${b + 1}: ${[...medians].map(([label, ms]) => `${label} ${ms.toFixed(1)}`).join(', ')} ms/${unit}`),
       );
     } catch (error) {
       const message = (error as Error).message.split('\n')[0];
@@ -88,7 +95,7 @@ export async function interleavedStepRows(name: StepName, backend: BenchBackend,
       else for (const path of options.paths) errors.set(path, message);
       series = new Map();
     }
-    const flops = stepFlops[name](stepBatch[name]);
+    const flops = name === 'laptop-epoch' ? (setting === undefined ? Number.NaN : laptopEpochFlops(setting.images, setting.batch)) : stepFlops[name](stepBatch[name]);
     const refLabel = pytorchLabels.length > 0 && pytorchLabels.every((l) => series.has(l)) ? fastest(series, pytorchLabels) : null;
     const refSeries = refLabel === null ? null : series.get(refLabel)!;
     const refMs = refSeries === null ? null : median(refSeries);
@@ -116,7 +123,7 @@ export async function interleavedStepRows(name: StepName, backend: BenchBackend,
         gflops: flops / ms / 1e6,
         pytorch_gflops: refMs !== null ? flops / refMs / 1e6 : null,
         pytorch_threads: refLabel === null ? null : Number(/(\d+)t$/.exec(refLabel)![1]),
-        timing: `interleaved: ${options.blocks} blocks of ${options.blockSteps} step(s) per side after ${options.warmup} warm-up; times are medians over blocks of block medians; the ratio is the median over blocks of the per-block ratio at each side's fastest thread count`,
+        timing: `interleaved: ${options.blocks} blocks of ${options.blockSteps} ${unit}(s) per side after ${options.warmup} warm-up; times are medians over blocks of block medians; the ratio is the median over blocks of the per-block ratio at each side's fastest thread count`,
         blocks: Array.from({ length: options.blocks }, (_, b) => ({
           ours_ms_by_threads: Object.fromEntries(labels.map((l) => [String(ours.get(l)!.threads), series.get(l)![b]])),
           pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [/(\d+)t$/.exec(l)![1], series.get(l)![b]])),
@@ -124,10 +131,9 @@ export async function interleavedStepRows(name: StepName, backend: BenchBackend,
         })),
         ours_ms_by_threads: Object.fromEntries(labels.map((l) => [String(ours.get(l)!.threads), median(series.get(l)!)])),
         pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [/(\d+)t$/.exec(l)![1], median(series.get(l)!)])),
-        batch: stepBatch[name],
-        views: stepViews[name],
-        encoder: stepEncoder[name],
-        gflop_per_step: flops / 1e9,
+        ...(name === 'laptop-epoch'
+          ? { images: setting?.images ?? null, batch: setting?.batch ?? null, encoder: setting?.encoder ?? null, gflop_per_epoch: flops / 1e9 }
+          : { batch: stepBatch[name], views: stepViews[name], encoder: stepEncoder[name], gflop_per_step: flops / 1e9 }),
         loss_first: losses?.first ?? null,
         loss_last: losses?.last ?? null,
         pytorch_loss_first: pytorchLosses.first,
