@@ -22,6 +22,7 @@ import { dpOverheadTarget, dpSettings, dpStepBase, dpStepNames, type DpStepName 
 import type { DpStepTaskArgs, DpStepTaskResult } from './dp-step-task';
 import { findTorchPython, runPytorchReference, startPytorchServer, type PytorchReport, type PytorchServer } from './pytorch';
 import { interleavedStepRows } from './step-table';
+import type { KernelProfile } from './kernel-profile';
 import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
 import { measureSgemmPeak, type SgemmPeak } from './sgemm-peak';
 import { nativeBlasLabel, useNativeProducts } from './library';
@@ -61,6 +62,7 @@ interface Options {
   readonly threads?: number;
   readonly rounds: number;
   readonly blocks: number;
+  readonly profile: boolean;
   readonly out: string;
 }
 
@@ -75,6 +77,8 @@ const usage = `usage: node --import tsx bench/main.ts [options]
   --quick               few steps, for a smoke run
   --throughput-steps N  steps per encoder in the two-encoder run (default 20; --quick: 5)
   --rounds N            DP rows and laptop-epoch: rounds of (ours, PyTorch); medians reported (default 3; --quick: 1)
+  --profile             after each step-table row, where our step's time goes (products, other
+                        kernels, outside the kernels; the costliest kernels), printed and in the JSON
   --threads N           backend threads for the step table (default on wasm: 1 and 2, the faster reported)
   --out PATH            where to write the JSON (default reports/bench.json)`;
 
@@ -91,6 +95,7 @@ function parseOptions(argv: string[]): Options {
       threads: { type: 'string' },
       rounds: { type: 'string' },
       blocks: { type: 'string' },
+      profile: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -121,6 +126,7 @@ function parseOptions(argv: string[]): Options {
     threads: int('threads', values.threads, 1),
     rounds: int('rounds', values.rounds, 1) ?? (quick ? 1 : 3),
     blocks: int('blocks', values.blocks, 1) ?? (quick ? 3 : 9),
+    profile: values.profile ?? false,
     out: resolve(values.out ?? join('reports', 'bench.json')),
   };
 }
@@ -306,6 +312,20 @@ function printTable(rows: readonly BenchRow[]): void {
       if (r.warning !== undefined) console.log(`  !!! WARNING ${r.step}: ${String(r.warning)}`);
     }
   }
+  const profiled = rows.filter((r) => r.profile !== undefined);
+  if (profiled.length > 0) {
+    console.log('\nwhere our time goes (--profile; ms per step, or per epoch with its set-up; the timers cost a little): products / other kernels / outside the kernels, then the costliest kernels');
+    for (const r of profiled) {
+      const p = r.profile as KernelProfile | string;
+      const head = `  ${stepLabel(r).padEnd(widths[0])}  ${String(r.path).padEnd(6)}  `;
+      if (typeof p === 'string') {
+        console.log(`${head}profile failed: ${p}`);
+        continue;
+      }
+      const top = p.top.slice(0, 4).map((k) => `${k.kernel} ${fmt(k.ms)}${k.calls > 1 ? ` (${fmt(k.calls, 0)}x)` : ''}`).join(', ');
+      console.log(`${head}${fmt(p.step_ms)}: ${fmt(p.products_ms)} / ${fmt(p.kernels_ms - p.products_ms)} / ${fmt(p.outside_kernels_ms)} in ${fmt(p.kernel_calls, 0)} kernel calls; ${top}`);
+    }
+  }
   for (const two of rows.filter((r) => r.step === 'two-encoders')) {
     console.log(
       `\ntwo encoders at once (MLP, images/s, ${String(two.path)} products): ours ${fmt(two.images_per_s as number)} (${String(two.arrangement)}; ` +
@@ -398,6 +418,7 @@ async function main(): Promise<void> {
           blocks: options.blocks,
           blockSteps: options.steps ?? blockSteps[name],
           warmup: options.warmup,
+          profileSteps: options.profile ? 2 * (options.steps ?? blockSteps[name]) : 0,
           envOf: (path) => pathEnv(path).env ?? {},
           log,
         });
@@ -454,6 +475,7 @@ async function main(): Promise<void> {
         blocks: options.blocks,
         blockSteps: options.steps ?? 1,
         warmup: 1,
+        profileSteps: options.profile ? 2 : 0,
         envOf: (path) => pathEnv(path).env ?? {},
         log,
       });

@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import { setupBackend } from './backend';
 import { libraryStep, type StepName } from './library-step';
 import { laptopEpochs, type EpochSetting } from './epoch-task';
+import { kernelTimers, type KernelProfile, type KernelTimers } from './kernel-profile';
 
 /** A model's step that times blocks of steps on request. */
 export interface Stepper {
@@ -33,14 +34,16 @@ interface Ready {
   readonly setting?: EpochSetting;
 }
 
-type Request = { readonly steps: number } | { readonly close: true };
+type Request = { readonly steps: number } | { readonly profile: number } | { readonly close: true };
 type Result = { readonly times: number[]; readonly firstLoss: number; readonly loss: number; readonly leaked: number };
-type Reply = { readonly ready: Ready } | Result | { readonly error: string };
+type Reply = { readonly ready: Ready } | Result | { readonly profile: KernelProfile } | { readonly error: string };
 
 /** What the child serves: a model's step, or laptop epochs. */
 interface Served {
   readonly ready: Ready;
   run(steps: number): Promise<Result>;
+  /** Where the time of `steps` more steps goes, kernel by kernel. */
+  profile(steps: number): Promise<KernelProfile>;
   dispose(): void;
 }
 
@@ -48,7 +51,9 @@ interface Served {
 async function servedStep(name: StepName, threads: number): Promise<Served> {
   const backend = await setupBackend(threads);
   const step = libraryStep(name);
+  let timers: KernelTimers | undefined;
   return {
+    profile: (steps) => (timers ??= kernelTimers(backend.name)).profile(steps, () => step.run()),
     ready: { backend: backend.name, products: backend.products, threads: backend.threads },
     run: async (steps) => {
       const live = step.liveTensors();
@@ -70,7 +75,10 @@ async function servedStep(name: StepName, threads: number): Promise<Served> {
 /** The laptop-epoch row (bench/epoch-task.ts): `run(n)` times n more epochs. */
 async function servedEpochs(threads: number): Promise<Served> {
   const epochs = await laptopEpochs(threads);
+  let timers: KernelTimers | undefined;
   return {
+    // An epoch with its set-up (trainSide builds a fresh encoder each time).
+    profile: (n) => (timers ??= kernelTimers(epochs.backend)).profile(n, () => epochs.run(0)),
     ready: { backend: epochs.backend, products: epochs.products, threads: epochs.threads, setting: epochs.setting },
     run: async (n) => ({ ...(await epochs.run(n)), leaked: 0 }),
     dispose: () => {},
@@ -91,7 +99,8 @@ async function serve(): Promise<void> {
         served.dispose();
         process.exit(0);
       }
-      served.run(request.steps).then(send, (error: Error) => send({ error: error.message }));
+      const work = 'profile' in request ? served.profile(request.profile).then((profile) => ({ profile })) : served.run(request.steps);
+      work.then(send, (error: Error) => send({ error: error.message }));
     });
   } catch (error) {
     send({ error: (error as Error).message });
@@ -110,6 +119,8 @@ export interface OurStepper extends Stepper {
   readonly leaked: () => number;
   /** laptop-epoch: the setting PyTorch must repeat. */
   readonly setting?: EpochSetting;
+  /** Where the time of `steps` more steps goes (after the timed blocks: the timers cost a little). */
+  profile(steps: number): Promise<KernelProfile>;
 }
 
 /**
@@ -161,6 +172,14 @@ export async function startOurStepper(name: StepName | 'laptop-epoch', threads: 
       // The first request (the warm-up) creates the optimizer's state: not a leak.
       if (requests++ > 0) leaked = Math.max(leaked, r.leaked / Math.max(1, steps));
       return r.times;
+    },
+    profile: async (steps) => {
+      const reply = next();
+      child.send({ profile: steps } satisfies Request);
+      const r = await reply;
+      if ('error' in r) throw new Error(`${label}: ${r.error}`);
+      if (!('profile' in r)) throw new Error(`${label}: unexpected reply`);
+      return r.profile;
     },
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

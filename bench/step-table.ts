@@ -12,6 +12,7 @@ import { blockRatio, fastest, interleave, median, type Side } from './interleave
 import { stepBatch, stepEncoder, stepViews, type StepName } from './library-step';
 import type { PytorchServer } from './pytorch';
 import { startOurStepper, type OurStepper } from './step-server';
+import type { KernelProfile } from './kernel-profile';
 
 /** Which matrix products a row ran with. */
 export type ProductPath = 'native' | 'wasm';
@@ -23,6 +24,8 @@ export interface StepTableOptions {
   readonly blocks: number;
   readonly blockSteps: number;
   readonly warmup: number;
+  /** Also profile our fastest side of each path after the blocks (`--profile`): steps to profile, or 0. */
+  readonly profileSteps: number;
   /** The environment of our process on a path (`SSLMEM_NATIVE: '0'` for our SIMD products). */
   readonly envOf: (path: ProductPath) => Record<string, string>;
   readonly log: (message: string) => void;
@@ -99,6 +102,20 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
     const refLabel = pytorchLabels.length > 0 && pytorchLabels.every((l) => series.has(l)) ? fastest(series, pytorchLabels) : null;
     const refSeries = refLabel === null ? null : series.get(refLabel)!;
     const refMs = refSeries === null ? null : median(refSeries);
+    // Profiles last: their timers cost a little and must not touch the timed blocks.
+    const profiles = new Map<ProductPath, KernelProfile | string>();
+    if (options.profileSteps > 0) {
+      for (const path of options.paths) {
+        const labels = [...ours].filter(([l, o]) => o.path === path && series.has(l)).map(([l]) => l);
+        if (labels.length === 0) continue;
+        const best = ours.get(fastest(series, labels))!;
+        try {
+          profiles.set(path, await best.stepper.profile(options.profileSteps));
+        } catch (error) {
+          profiles.set(path, (error as Error).message.split('\n')[0]);
+        }
+      }
+    }
     return options.paths.map((path): StepTableRow => {
       const labels = [...ours].filter(([, o]) => o.path === path).map(([label]) => label).filter((l) => series.has(l));
       const error = errors.get(path);
@@ -140,6 +157,7 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
         pytorch_loss_last: pytorchLosses.last,
         leaked_tensors_per_step: Math.max(0, ...labels.map((l) => ours.get(l)!.stepper.leaked())),
         products: mine.stepper.products,
+        ...(profiles.has(path) ? { profile: profiles.get(path) } : {}),
         ...(pytorchError !== undefined ? { pytorch_error: pytorchError } : {}),
       };
     });
