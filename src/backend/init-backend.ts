@@ -10,6 +10,7 @@ import { registerThreadedWasm, restoreSingleThreadedWasm } from './wasm-threads'
 import { relaxedSimdAvailable, simdFunctions, simdUnavailableReason } from './simd/simd-module';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { productsClause, setNativeThreads } from './native/native-blas';
+import { registerReduceGradients } from './reduce-gradients';
 
 /**
  * Registers every gradient of tfjs-core. Its ES-module registration file cannot be loaded
@@ -23,6 +24,7 @@ function registerAllGradients(): void {
   if (existsSync(bundled)) require(bundled);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   else require('@tensorflow/tfjs-core/dist/register_all_gradients');
+  registerReduceGradients();
 }
 registerAllGradients();
 

@@ -4,10 +4,11 @@ import { WASM, alloc, heap, run, inputsOf, type KernelArgs } from './kernel-util
 import { stridesOf } from './strided-copy';
 
 /**
- * `Tile` for wasm (the batch-norm gradient tiles its statistics to the full input). The
- * shipped kernel computes every output element's source index; here each input row is
- * written once and every repetition is a block copy inside the output, doubling the
- * copied span each time.
+ * `Tile` for wasm (the batch-norm gradient tiles its statistics to the full input, the
+ * gradients of Sum and Mean broadcast dy). The shipped kernel computes every output
+ * element's source index; here each input row is written once and every repetition is a
+ * block copy inside the output, doubling the copied span each time (a single value
+ * repeated along the last axis is one fill).
  */
 export function tile(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -30,6 +31,11 @@ export function tile(args: KernelArgs): tf.TensorInfo {
   const outStrides = stridesOf(outShape);
   const fill = (d: number, xOff: number, oOff: number): void => {
     const size = x.shape[d];
+    if (d === rank - 1 && size === 1) {
+      // One value repeated along the last axis (a broadcast of reduced statistics): one fill.
+      dst.fill(src[xOff], oOff, oOff + reps[d]);
+      return;
+    }
     if (d === rank - 1) {
       for (let i = 0; i < size; i++) dst[oOff + i] = src[xOff + i];
     } else {
