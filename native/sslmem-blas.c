@@ -343,6 +343,65 @@ static napi_value batch_norm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * stridedCopy(heap, srcAt, dstAt, dims, srcStrides): for every index vector i of `dims`
+ * (row-major), dst[dstAt + flat(i)] = src[srcAt + sum_d i[d] srcStrides[d]], on 4-byte
+ * elements of `heap` copied as bits. Strides >= 0, at most 16 axes; the innermost axis with
+ * stride 1 is copied by memcpy runs.
+ */
+static napi_value strided_copy(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 5) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: stridedCopy expects 5 arguments");
+    return NULL;
+  }
+  size_t length = 0, nd = 0, ns = 0;
+  float *heap = f32_arg(env, argv[0], &length);
+  if (heap == NULL && length > 0) return NULL;
+  int64_t srcAt = 0, dstAt = 0;
+  CHECK(napi_get_value_int64(env, argv[1], &srcAt));
+  CHECK(napi_get_value_int64(env, argv[2], &dstAt));
+  int32_t *dims = i32_arg(env, argv[3], &nd);
+  if (dims == NULL && nd > 0) return NULL;
+  int32_t *strides = i32_arg(env, argv[4], &ns);
+  if (strides == NULL && ns > 0) return NULL;
+  if (nd != ns || nd < 1 || nd > 16) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: stridedCopy: dims and strides of one length, 1 to 16 axes");
+    return NULL;
+  }
+  int64_t total = 1, last = srcAt;
+  for (size_t d = 0; d < nd; d++) {
+    if (dims[d] < 0 || strides[d] < 0) {
+      napi_throw_range_error(env, NULL, "sslmem-blas: stridedCopy: dims and strides must be >= 0");
+      return NULL;
+    }
+    total *= dims[d];
+    if (dims[d] > 0) last += (int64_t)(dims[d] - 1) * strides[d];
+  }
+  if (total == 0) return NULL;
+  if (srcAt < 0 || last >= (int64_t)length) return throw_range(env, "stridedCopy source", last + 1, length), NULL;
+  if (dstAt < 0 || dstAt + total > (int64_t)length) return throw_range(env, "stridedCopy destination", dstAt + total, length), NULL;
+  const uint32_t *src = (const uint32_t *)heap + srcAt;
+  uint32_t *dst = (uint32_t *)heap + dstAt;
+  int64_t inner = dims[nd - 1], innerStride = strides[nd - 1];
+  int64_t counter[16] = {0};
+  int64_t rows = total / inner, s = 0;
+  for (int64_t row = 0; row < rows; row++) {
+    if (innerStride == 1) memcpy(dst, src + s, (size_t)inner * sizeof(uint32_t));
+    else for (int64_t k = 0; k < inner; k++) dst[k] = src[s + k * innerStride];
+    dst += inner;
+    for (int64_t d = (int64_t)nd - 2; d >= 0; d--) {
+      s += strides[d];
+      if (++counter[d] < dims[d]) break;
+      s -= (int64_t)strides[d] * dims[d];
+      counter[d] = 0;
+    }
+  }
+  return NULL;
+}
+
 /* setThreads(n): the BLAS's threads for the calls that follow (OpenBLAS only; else a no-op). Returns the count in force. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -388,6 +447,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"sgemmBatch", NULL, sgemm_batch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"convGrid", NULL, conv_grid, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stridedCopy", NULL, strided_copy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -141,6 +141,22 @@ describe('native products agree with our SIMD products', { skip }, () => {
     });
   }
 
+  test('transposes and slices large enough for the binding\'s stridedCopy: the same bits on both paths', () => {
+    const x = tensor([8, 17, 6, 32]);
+    try {
+      for (const perm of [[0, 2, 1, 3], [0, 3, 1, 2], [3, 2, 1, 0], [1, 0, 2, 3]]) {
+        const [native] = onPath(true, () => tf.transpose(x, perm));
+        const [simd] = onPath(false, () => tf.transpose(x, perm));
+        assert.deepEqual(native, simd, `transpose ${JSON.stringify(perm)}`);
+      }
+      const [native] = onPath(true, () => tf.slice(x, [1, 2, 1, 3], [6, 13, 4, 20]));
+      const [simd] = onPath(false, () => tf.slice(x, [1, 2, 1, 3], [6, 13, 4, 20]));
+      assert.deepEqual(native, simd, 'slice');
+    } finally {
+      x.dispose();
+    }
+  });
+
   /** Gradients of a scalar function of the encoder's output with respect to its variables, on one path. */
   function encoderGradients(encoder: Encoder, images: tf.Tensor4D, target: tf.Tensor, native: boolean): Float32Array[] {
     return onPath(native, () => {
@@ -321,6 +337,22 @@ describe('the native binding itself', { skip }, () => {
     assert.throws(() => batchNorm(heap, 1, n, c, eps, Int32Array.of(x, mean, variance, gamma, beta, 190)), RangeError, 'y past the heap');
     assert.throws(() => batchNorm(heap, 0, n, c, eps, Int32Array.of(x, mean)), RangeError, 'too few offsets');
     assert.throws(() => batchNorm(heap, 3 as 0, n, c, eps, Int32Array.of(x, mean, variance)), RangeError, 'unknown op');
+    assert.deepEqual(heap, copy, 'nothing written');
+  });
+
+  test('stridedCopy: bits copied through strides; bad ranges throw and write nothing', () => {
+    const stridedCopy = blas.stridedCopy;
+    assert.ok(stridedCopy !== undefined, 'the binding built here has stridedCopy');
+    const heap = randomValues(createRng(6), 400);
+    // A 3 x 4 window of rows 10 apart, columns 2 apart, from 5; to 300.
+    stridedCopy(heap, 5, 300, Int32Array.of(3, 4), Int32Array.of(10, 2));
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) assert.equal(heap[300 + r * 4 + c], heap[5 + r * 10 + c * 2]);
+    stridedCopy(heap, 0, 350, Int32Array.of(2, 3, 5), Int32Array.of(40, 10, 1));
+    for (let a = 0; a < 2; a++) for (let b = 0; b < 3; b++) for (let c = 0; c < 5; c++) assert.equal(heap[350 + (a * 3 + b) * 5 + c], heap[a * 40 + b * 10 + c]);
+    const copy = Float32Array.from(heap);
+    assert.throws(() => stridedCopy(heap, 5, 395, Int32Array.of(3, 4), Int32Array.of(10, 2)), RangeError, 'destination past the heap');
+    assert.throws(() => stridedCopy(heap, 390, 0, Int32Array.of(3, 4), Int32Array.of(10, 2)), RangeError, 'source past the heap');
+    assert.throws(() => stridedCopy(heap, 5, 0, Int32Array.of(3, 4), Int32Array.of(-10, 2)), RangeError, 'negative stride');
     assert.deepEqual(heap, copy, 'nothing written');
   });
 

@@ -6,7 +6,7 @@ import { meanGradient, sumGradient } from '../../src/backend/reduce-gradients';
 
 /** tfjs-core's own gradient of Sum or Mean: the reshaped dy times ones of x's shape (divided by the reduced size for Mean). */
 function coreGradient(x: tf.Tensor, dy: tf.Tensor, axis: number | number[] | null, mean: boolean): tf.Tensor {
-  const axes = tf.util.parseAxisParam(axis ?? null, x.shape);
+  const axes = tf.util.parseAxisParam(axis ?? x.shape.map((_, i) => i), x.shape);
   const shape = x.shape.slice();
   for (const a of axes) shape[a] = 1;
   const times = tf.mul(tf.reshape(dy, shape), tf.ones(x.shape));

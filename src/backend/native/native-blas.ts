@@ -43,6 +43,13 @@ export interface NativeBlas {
    * writes nothing) when a range leaves the heap. Absent from bindings built before it.
    */
   batchNorm?(heap: Float32Array, op: 0 | 1 | 2, n: number, c: number, epsilon: number, at: Int32Array): void;
+  /**
+   * For every index vector i of `dims` (row-major): `heap[dstAt + flat(i)] = heap[srcAt +
+   * sum_d i[d] srcStrides[d]]`, 4-byte elements copied as bits (strides >= 0, 1 to 16 axes).
+   * Throws a RangeError (and writes nothing) when a range leaves the heap. Absent from
+   * bindings built before it.
+   */
+  stridedCopy?(heap: Float32Array, srcAt: number, dstAt: number, dims: Int32Array, srcStrides: Int32Array): void;
   /** Sets the BLAS's threads (OpenBLAS; a no-op elsewhere); returns the count in force. */
   setThreads(threads: number): number;
   /** The linked BLAS: `name`, and for OpenBLAS its `config` line, `core` and `threads`. */

@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeProducts } from '../native/native-blas';
+
+/** Elements from which a copy inside the heap goes to the native binding (below, the call costs more than it saves). */
+const NATIVE_MIN_ELEMENTS = 4096;
 
 /**
  * Copies a strided window of `src` into contiguous `dst`: for every index vector `i` of
@@ -8,7 +12,9 @@ import * as tf from '@tensorflow/tfjs-core';
  * Axes of size 1 are dropped and axes contiguous in `src` merged first. Then: when the
  * innermost axis is contiguous in `src`, runs are copied (with `copyWithin` inside the
  * heap when long enough: no per-run allocation); when another axis is, the copy is a
- * batch of 2-D transposes done in cache-sized tiles; otherwise element by element.
+ * batch of 2-D transposes done in cache-sized tiles; otherwise element by element. Where
+ * the native binding is in use, large copies of 4-byte elements inside the heap run in its C
+ * (`stridedCopy`: the same bits, without a JavaScript call per run).
  */
 export function stridedCopy(
   src: tf.backend_util.TypedArray,
@@ -56,9 +62,15 @@ export function stridedCopy(
   // Same heap on both sides: absolute indices for copyWithin.
   const bpe = src.BYTES_PER_ELEMENT;
   const sameHeap = src.buffer === dst.buffer && src.constructor === dst.constructor;
-  const whole = sameHeap ? new (src.constructor as Float32ArrayConstructor)(src.buffer as ArrayBuffer) : null;
   const srcBase = src.byteOffset / bpe;
   const dstBase = dst.byteOffset / bpe;
+  const copy = sameHeap && bpe === 4 && rows * inner >= NATIVE_MIN_ELEMENTS ? nativeProducts()?.stridedCopy : undefined;
+  if (copy !== undefined) {
+    const heap = new Float32Array(src.buffer as ArrayBuffer);
+    copy(heap, srcBase + srcOffset, dstBase + dstOffset, Int32Array.from(dims), Int32Array.from(strides));
+    return;
+  }
+  const whole = sameHeap ? new (src.constructor as Float32ArrayConstructor)(src.buffer as ArrayBuffer) : null;
 
   let s = srcOffset;
   let d = dstOffset;
