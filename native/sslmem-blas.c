@@ -95,21 +95,37 @@ static int fits(napi_env env, const char *what, int64_t off, int64_t rows, int64
 }
 
 /*
+ * The arguments of a call that takes the heap view first: exactly `want` of them into argv,
+ * and the view's data and length. Returns 0 with an exception pending when they are not that.
+ */
+static int heap_call(napi_env env, napi_callback_info info, const char *name, size_t want, napi_value *argv, float **heap, size_t *length) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    napi_throw_error(env, NULL, "sslmem-blas: Node-API call failed: napi_get_cb_info");
+    return 0;
+  }
+  if (argc != want) {
+    char message[128];
+    snprintf(message, sizeof message, "sslmem-blas: %s expects %zu arguments", name, want);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  *length = 0;
+  *heap = f32_arg(env, argv[0], length);
+  return !(*heap == NULL && *length > 0);
+}
+
+/*
  * sgemmBatch(heap, transA, transB, m, n, k, alpha, aOffsets, lda, bOffsets, ldb, beta, cOffsets, ldc)
  * For each i: C_i = alpha op(A_i) op(B_i) + beta C_i, row-major, all in `heap` at element
  * offsets aOffsets[i], bOffsets[i], cOffsets[i] (Int32Arrays of one length).
  */
 static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
   napi_value argv[14];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 14) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: sgemmBatch expects 14 arguments");
-    return NULL;
-  }
-  size_t length = 0, na = 0, nb = 0, nc = 0;
-  float *heap = f32_arg(env, argv[0], &length);
-  if (heap == NULL && length > 0) return NULL;
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "sgemmBatch", 14, argv, &heap, &length)) return NULL;
+  size_t na = 0, nb = 0, nc = 0;
   bool ta = false, tb = false;
   CHECK(napi_get_value_bool(env, argv[1], &ta));
   CHECK(napi_get_value_bool(env, argv[2], &tb));
@@ -171,16 +187,10 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
  * so every product has the whole reduction kh*kw*ci (forward) or a chunk of cells (gradient).
  */
 static napi_value conv_grid(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
   napi_value argv[14];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 14) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: convGrid expects 14 arguments");
-    return NULL;
-  }
+  float *heap = NULL;
   size_t length = 0;
-  float *heap = f32_arg(env, argv[0], &length);
-  if (heap == NULL && length > 0) return NULL;
+  if (!heap_call(env, info, "convGrid", 14, argv, &heap, &length)) return NULL;
   bool grad = false;
   CHECK(napi_get_value_bool(env, argv[1], &grad));
   int64_t v[12];
@@ -235,16 +245,11 @@ static napi_value conv_grid(napi_env env, napi_callback_info info) {
  *                     dgamma = s sum(dy xc), dx = gamma s (dy - dbeta / n - xc s^2 sum(dy xc) / n).
  */
 static napi_value batch_norm(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 6) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: batchNorm expects 6 arguments");
-    return NULL;
-  }
-  size_t length = 0, na = 0;
-  float *heap = f32_arg(env, argv[0], &length);
-  if (heap == NULL && length > 0) return NULL;
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "batchNorm", 6, argv, &heap, &length)) return NULL;
+  size_t na = 0;
   int32_t op = 0;
   int64_t n = 0, c = 0;
   double eps = 0;
@@ -350,16 +355,11 @@ static napi_value batch_norm(napi_env env, napi_callback_info info) {
  * stride 1 is copied by memcpy runs.
  */
 static napi_value strided_copy(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 5) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: stridedCopy expects 5 arguments");
-    return NULL;
-  }
-  size_t length = 0, nd = 0, ns = 0;
-  float *heap = f32_arg(env, argv[0], &length);
-  if (heap == NULL && length > 0) return NULL;
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "stridedCopy", 5, argv, &heap, &length)) return NULL;
+  size_t nd = 0, ns = 0;
   int64_t srcAt = 0, dstAt = 0;
   CHECK(napi_get_value_int64(env, argv[1], &srcAt));
   CHECK(napi_get_value_int64(env, argv[2], &dstAt));
