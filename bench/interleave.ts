@@ -9,29 +9,12 @@
  * (`settleMs`): a BLAS or OpenMP pool that has just run on two threads keeps spinning for
  * a while after its work (OpenBLAS about 0.1 s), which would otherwise land on the next side.
  */
+import { median, quantile } from './library';
 
 /** One side of a comparison: runs `steps` more steps and returns the ms of each. */
 export interface Side {
   readonly label: string;
   run(steps: number): Promise<number[]>;
-}
-
-/** The median of `values` (NaN when empty). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** The q-quantile of `values` by linear interpolation between order statistics (NaN when empty). */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.ceil(at);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
 }
 
 /** ms to rest between two sides' blocks (see the file comment). */
@@ -92,9 +75,9 @@ export function blockRatio(ours: readonly number[], reference: readonly number[]
   return { median: median(perBlock), q1: quantile(perBlock, 0.25), q3: quantile(perBlock, 0.75), perBlock };
 }
 
-/** The label among `labels` whose series has the lowest median (ties: the first). */
+/** The label among `labels` (each with a series) whose series has the lowest median (ties: the first). */
 export function fastest(series: ReadonlyMap<string, readonly number[]>, labels: readonly string[]): string {
   let best = labels[0];
-  for (const label of labels) if (median(series.get(label) ?? []) < median(series.get(best) ?? [])) best = label;
+  for (const label of labels) if (median(series.get(label)!) < median(series.get(best)!)) best = label;
   return best;
 }

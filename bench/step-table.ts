@@ -8,7 +8,8 @@
  */
 import type { BenchBackend } from './backend';
 import { laptopEpochFlops, stepFlops } from './flops';
-import { blockRatio, fastest, interleave, median, type Side } from './interleave';
+import { blockRatio, fastest, interleave, type Side } from './interleave';
+import { median } from './library';
 import { stepBatch, stepEncoder, stepViews, type StepName } from './library-step';
 import type { PytorchServer } from './pytorch';
 import { startOurStepper, type OurStepper } from './step-server';
@@ -66,12 +67,14 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
       }
     }
     const pytorchLabels: string[] = [];
+    const pytorchThreads = new Map<string, string>();
     const setting = [...ours.values()].find((o) => o.stepper.setting !== undefined)?.stepper.setting;
     const epoch = name === 'laptop-epoch' && setting !== undefined ? { ...setting, lr: 1e-3 } : undefined;
     if (server !== null && (name !== 'laptop-epoch' || epoch !== undefined)) {
       for (const threads of options.threadCounts) {
         const label = `pytorch ${threads}t`;
         pytorchLabels.push(label);
+        pytorchThreads.set(label, String(threads));
         sides.push({
           label,
           run: async (steps) => {
@@ -139,15 +142,15 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
         ratio_quartiles: ratio === null ? null : [ratio.q1, ratio.q3],
         gflops: flops / ms / 1e6,
         pytorch_gflops: refMs !== null ? flops / refMs / 1e6 : null,
-        pytorch_threads: refLabel === null ? null : Number(/(\d+)t$/.exec(refLabel)![1]),
+        pytorch_threads: refLabel === null ? null : Number(pytorchThreads.get(refLabel)),
         timing: `interleaved: ${options.blocks} blocks of ${options.blockSteps} ${unit}(s) per side after ${options.warmup} warm-up; times are medians over blocks of block medians; the ratio is the median over blocks of the per-block ratio at each side's fastest thread count`,
         blocks: Array.from({ length: options.blocks }, (_, b) => ({
           ours_ms_by_threads: Object.fromEntries(labels.map((l) => [String(ours.get(l)!.threads), series.get(l)![b]])),
-          pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [/(\d+)t$/.exec(l)![1], series.get(l)![b]])),
+          pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [pytorchThreads.get(l)!, series.get(l)![b]])),
           ratio: ratio?.perBlock[b] ?? null,
         })),
         ours_ms_by_threads: Object.fromEntries(labels.map((l) => [String(ours.get(l)!.threads), median(series.get(l)!)])),
-        pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [/(\d+)t$/.exec(l)![1], median(series.get(l)!)])),
+        pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [pytorchThreads.get(l)!, median(series.get(l)!)])),
         ...(name === 'laptop-epoch'
           ? { images: setting?.images ?? null, batch: setting?.batch ?? null, encoder: setting?.encoder ?? null, gflop_per_epoch: flops / 1e9 }
           : { batch: stepBatch[name], views: stepViews[name], encoder: stepEncoder[name], gflop_per_step: flops / 1e9 }),
