@@ -402,6 +402,288 @@ static napi_value strided_copy(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * The exact GELU of our WebAssembly SIMD kernel (src/backend/simd/gelu-simd.ts), the same
+ * float32 operations in the same order, so that every result is the same bits: rounding is
+ * per operation (IEEE), whatever the vector width, as long as no multiply and add are fused
+ * (built with -ffp-contract=off). With x^2 / 2 clamped at 87: exp(-x^2 / 2) as 2^n e^r, a
+ * degree-6 Taylor polynomial, flushed to 0 where x^2 / 2 > 50; Phi from Abramowitz & Stegun
+ * 7.1.26 with t = 1 / (1 + p |x| / sqrt 2). The constants are the kernel's float32 ones.
+ */
+#define GELU_LOG2E ((float)1.4426950408889634)
+#define GELU_LN2_HI ((float)0.693359375)
+#define GELU_LN2_LO ((float)-2.12194440e-4)
+#define GELU_P ((float)(0.3275911 * 0.7071067811865476))
+#define GELU_INV_SQRT_2PI ((float)(1.0 / sqrt(2.0 * 3.141592653589793)))
+
+static inline float gelu_phi(float x, float *gauss) {
+  float y = x * x * -0.5f;
+  y = y < -87.0f ? -87.0f : y; /* f32x4.max(y, -87): NaN stays NaN */
+  float n = nearbyintf(y * GELU_LOG2E);
+  float r = (y - n * GELU_LN2_HI) - n * GELU_LN2_LO;
+  float p = (float)(1.0 / 720);
+  p = p * r + (float)(1.0 / 120);
+  p = p * r + (float)(1.0 / 24);
+  p = p * r + (float)(1.0 / 6);
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  int32_t bits = ((n == n ? (int32_t)n : 0) + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  float e = x * x * -0.5f >= -50.0f ? p * scale : 0.0f;
+  float t = 1.0f / (1.0f + fabsf(x) * GELU_P);
+  float q = (float)1.061405429;
+  q = q * t + (float)-1.453152027;
+  q = q * t + (float)1.421413741;
+  q = q * t + (float)-0.284496736;
+  q = q * t + (float)0.254829592;
+  q = q * t * e * 0.5f;
+  *gauss = e;
+  return x < 0.0f ? q : 1.0f - q;
+}
+
+/* Loops whose results do not depend on the vector width, built for AVX-512, AVX2 and the baseline. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+VECTOR_CLONES static void gelu_forward(const float *restrict x, float *restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    float e;
+    out[i] = x[i] * gelu_phi(x[i], &e);
+  }
+}
+
+VECTOR_CLONES static void gelu_gradient(const float *restrict x, const float *restrict dy, float *restrict dx, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    float e;
+    float phi = gelu_phi(x[i], &e);
+    dx[i] = (phi + x[i] * e * GELU_INV_SQRT_2PI) * dy[i];
+  }
+}
+
+/*
+ * gelu(heap, op, n, at): op 0, at = [x, out]: out = x Phi(x); op 1, at = [x, dy, dx]:
+ * dx = dy (Phi(x) + x exp(-x^2 / 2) / sqrt(2 pi)); n floats each at element offsets into
+ * `heap`, not overlapping. Every range is checked first.
+ */
+static napi_value gelu(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "gelu", 4, argv, &heap, &length)) return NULL;
+  size_t na = 0;
+  int32_t op = 0;
+  int64_t n = 0;
+  CHECK(napi_get_value_int32(env, argv[1], &op));
+  CHECK(napi_get_value_int64(env, argv[2], &n));
+  int32_t *at = i32_arg(env, argv[3], &na);
+  if (at == NULL && na > 0) return NULL;
+  if ((op != 0 && op != 1) || na != (size_t)(op == 0 ? 2 : 3) || n < 0) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: gelu: op 0 with 2 offsets or op 1 with 3, n >= 0");
+    return NULL;
+  }
+  for (size_t i = 0; i < na; i++) {
+    if (!fits(env, "gelu operand", at[i], 1, n, n, length)) return NULL;
+  }
+  if (n == 0) return NULL;
+  if (op == 0) gelu_forward(heap + at[0], heap + at[1], n);
+  else gelu_gradient(heap + at[0], heap + at[1], heap + at[2], n);
+  return NULL;
+}
+
+/*
+ * columnSums(heap, xAt, outer, rows, inner, block, scale, outAt): for x seen as
+ * [outer, rows, inner], out[o, c] = scale * (sum over blocks of `block` rows of the block's
+ * float32 column sum), the block sums added in double and the result rounded to float once:
+ * the arithmetic of the wasm backend's Sum and Mean over leading axes (our SIMD column sums,
+ * src/backend/wasm-kernels/reduce.ts), so the same bits. Every range is checked first.
+ */
+/* part[c] += x[r, c] for r in order, each column its own float32 sum. */
+VECTOR_CLONES static void column_sum_block(const float *restrict x, float *restrict part, int64_t rows, int64_t inner) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * inner;
+    for (int64_t c = 0; c < inner; c++) part[c] += row[c];
+  }
+}
+
+static napi_value column_sums(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "columnSums", 8, argv, &heap, &length)) return NULL;
+  int64_t xAt = 0, outer = 0, rows = 0, inner = 0, block = 0, outAt = 0;
+  double scale = 1;
+  CHECK(napi_get_value_int64(env, argv[1], &xAt));
+  CHECK(napi_get_value_int64(env, argv[2], &outer));
+  CHECK(napi_get_value_int64(env, argv[3], &rows));
+  CHECK(napi_get_value_int64(env, argv[4], &inner));
+  CHECK(napi_get_value_int64(env, argv[5], &block));
+  CHECK(napi_get_value_double(env, argv[6], &scale));
+  CHECK(napi_get_value_int64(env, argv[7], &outAt));
+  if (outer < 0 || rows < 0 || inner < 0 || block < 1 || outer > INT32_MAX || rows > INT32_MAX || inner > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: columnSums: outer, rows, inner >= 0 and block >= 1");
+    return NULL;
+  }
+  if (!fits(env, "columnSums input", xAt, outer * rows, inner, inner, length)) return NULL;
+  if (!fits(env, "columnSums output", outAt, outer, inner, inner, length)) return NULL;
+  if (outer == 0 || inner == 0) return NULL;
+  float *part = malloc((size_t)inner * sizeof(float));
+  double *acc = malloc((size_t)inner * sizeof(double));
+  float *out = malloc((size_t)(outer * inner) * sizeof(float));
+  if (part == NULL || acc == NULL || out == NULL) {
+    free(part), free(acc), free(out);
+    napi_throw_error(env, NULL, "sslmem-blas: columnSums: out of memory");
+    return NULL;
+  }
+  for (int64_t o = 0; o < outer; o++) {
+    const float *x = heap + xAt + o * rows * inner;
+    for (int64_t c = 0; c < inner; c++) acc[c] = 0;
+    for (int64_t r0 = 0; r0 < rows; r0 += block) {
+      int64_t r1 = r0 + block < rows ? r0 + block : rows;
+      for (int64_t c = 0; c < inner; c++) part[c] = 0;
+      column_sum_block(x + r0 * inner, part, r1 - r0, inner);
+      for (int64_t c = 0; c < inner; c++) acc[c] += part[c];
+    }
+    for (int64_t c = 0; c < inner; c++) out[o * inner + c] = (float)(acc[c] * scale);
+  }
+  /* Written at the end, so an output over the input reads the input whole first. */
+  memcpy(heap + outAt, out, (size_t)(outer * inner) * sizeof(float));
+  free(part), free(acc), free(out);
+  return NULL;
+}
+
+/*
+ * rowSums(heap, xAt, rows, n, mean, outAt): out[r] = x[r, 0] + x[r, 1] + ... + x[r, n-1]
+ * added in float32 in that order, divided by n (in float32) when `mean` is true: the
+ * arithmetic of the wasm backend's shipped Sum and Mean over the innermost axes, so the same
+ * bits. Eight rows at a time (independent sums). Every range is checked first.
+ */
+VECTOR_CLONES static void row_sums_rows(const float *x, float *out, int64_t rows, int64_t n, int mean) {
+  int64_t r = 0;
+  for (; r + 8 <= rows; r += 8) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int64_t k = 0; k < n; k++)
+      for (int j = 0; j < 8; j++) acc[j] += x[(r + j) * n + k];
+    for (int j = 0; j < 8; j++) out[r + j] = mean ? acc[j] / (float)n : acc[j];
+  }
+  for (; r < rows; r++) {
+    float acc = 0;
+    for (int64_t k = 0; k < n; k++) acc += x[r * n + k];
+    out[r] = mean ? acc / (float)n : acc;
+  }
+}
+
+static napi_value row_sums(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "rowSums", 6, argv, &heap, &length)) return NULL;
+  int64_t xAt = 0, rows = 0, n = 0, outAt = 0;
+  bool mean = false;
+  CHECK(napi_get_value_int64(env, argv[1], &xAt));
+  CHECK(napi_get_value_int64(env, argv[2], &rows));
+  CHECK(napi_get_value_int64(env, argv[3], &n));
+  CHECK(napi_get_value_bool(env, argv[4], &mean));
+  CHECK(napi_get_value_int64(env, argv[5], &outAt));
+  if (rows < 0 || n < 1 || rows > INT32_MAX || n > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: rowSums: rows >= 0 and n >= 1");
+    return NULL;
+  }
+  if (!fits(env, "rowSums input", xAt, rows, n, n, length)) return NULL;
+  if (!fits(env, "rowSums output", outAt, 1, rows, rows, length)) return NULL;
+  if (rows == 0) return NULL;
+  if (outAt < xAt + rows * n && xAt < outAt + rows) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: rowSums: the output overlaps the input");
+    return NULL;
+  }
+  row_sums_rows(heap + xAt, heap + outAt, rows, n, mean);
+  return NULL;
+}
+
+/*
+ * binary(heap, op, dims, aAt, aStrides, bAt, bStrides, outAt): for every index vector i of
+ * `dims` (row-major, 1 to 8 axes), out[outAt + flat(i)] = a[aAt + i . aStrides] op
+ * b[bAt + i . bStrides], op 0 add, 1 subtract, 2 multiply, 3 divide, in float32: each result is
+ * the IEEE-rounded one, as in the wasm backend's kernels, so the same bits (NaN stays NaN).
+ * Strides >= 0 (0 along broadcast axes). Every range is checked first.
+ */
+#define BINARY_LOOP(OP)                                                          \
+  do {                                                                           \
+    if (sa == 1 && sb == 1) for (int64_t k = 0; k < inner; k++) o[k] = pa[k] OP pb[k]; \
+    else if (sa == 1 && sb == 0) { float v = pb[0]; for (int64_t k = 0; k < inner; k++) o[k] = pa[k] OP v; } \
+    else if (sa == 0 && sb == 1) { float v = pa[0]; for (int64_t k = 0; k < inner; k++) o[k] = v OP pb[k]; } \
+    else for (int64_t k = 0; k < inner; k++) o[k] = pa[k * sa] OP pb[k * sb];   \
+  } while (0)
+
+VECTOR_CLONES static void binary_rows(int op, const float *a, const float *b, float *out, const int32_t *dims, const int32_t *as, const int32_t *bs, size_t nd) {
+  int64_t inner = dims[nd - 1], sa = as[nd - 1], sb = bs[nd - 1];
+  int64_t total = 1;
+  for (size_t d = 0; d < nd; d++) total *= dims[d];
+  int64_t counter[8] = {0};
+  int64_t ia = 0, ib = 0;
+  for (int64_t row = 0, rows = total / inner; row < rows; row++) {
+    const float *pa = a + ia, *pb = b + ib;
+    float *o = out + row * inner;
+    switch (op) {
+      case 0: BINARY_LOOP(+); break;
+      case 1: BINARY_LOOP(-); break;
+      case 2: BINARY_LOOP(*); break;
+      default: BINARY_LOOP(/); break;
+    }
+    for (int64_t d = (int64_t)nd - 2; d >= 0; d--) {
+      ia += as[d];
+      ib += bs[d];
+      if (++counter[d] < dims[d]) break;
+      ia -= (int64_t)as[d] * dims[d];
+      ib -= (int64_t)bs[d] * dims[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+static napi_value binary(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "binary", 8, argv, &heap, &length)) return NULL;
+  int32_t op = 0;
+  int64_t aAt = 0, bAt = 0, outAt = 0;
+  size_t nd = 0, na = 0, nb = 0;
+  CHECK(napi_get_value_int32(env, argv[1], &op));
+  int32_t *dims = i32_arg(env, argv[2], &nd);
+  if (dims == NULL && nd > 0) return NULL;
+  CHECK(napi_get_value_int64(env, argv[3], &aAt));
+  int32_t *as = i32_arg(env, argv[4], &na);
+  if (as == NULL && na > 0) return NULL;
+  CHECK(napi_get_value_int64(env, argv[5], &bAt));
+  int32_t *bs = i32_arg(env, argv[6], &nb);
+  if (bs == NULL && nb > 0) return NULL;
+  CHECK(napi_get_value_int64(env, argv[7], &outAt));
+  if (op < 0 || op > 3 || nd < 1 || nd > 8 || na != nd || nb != nd) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: binary: op 0 to 3, dims and both strides of one length, 1 to 8 axes");
+    return NULL;
+  }
+  int64_t total = 1, lastA = aAt, lastB = bAt;
+  for (size_t d = 0; d < nd; d++) {
+    if (dims[d] < 0 || as[d] < 0 || bs[d] < 0) {
+      napi_throw_range_error(env, NULL, "sslmem-blas: binary: dims and strides must be >= 0");
+      return NULL;
+    }
+    total *= dims[d];
+    if (dims[d] > 0) lastA += (int64_t)(dims[d] - 1) * as[d], lastB += (int64_t)(dims[d] - 1) * bs[d];
+  }
+  if (total == 0) return NULL;
+  if (aAt < 0 || lastA >= (int64_t)length) return throw_range(env, "binary a", lastA + 1, length), NULL;
+  if (bAt < 0 || lastB >= (int64_t)length) return throw_range(env, "binary b", lastB + 1, length), NULL;
+  if (outAt < 0 || outAt + total > (int64_t)length) return throw_range(env, "binary output", outAt + total, length), NULL;
+  binary_rows(op, heap + aAt, heap + bAt, heap + outAt, dims, as, bs, nd);
+  return NULL;
+}
+
 /* setThreads(n): the BLAS's threads for the calls that follow (OpenBLAS only; else a no-op). Returns the count in force. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -448,6 +730,10 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"convGrid", NULL, conv_grid, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stridedCopy", NULL, strided_copy, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gelu", NULL, gelu, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"columnSums", NULL, column_sums, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -3,12 +3,17 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBackendHas, registerMissingKernels, type CpuKernelBackend } from '../backend/custom-kernels';
 import { simdFunctions } from '../backend/simd/simd-module';
 import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
+import { nativeProducts } from '../backend/native/native-blas';
+import { wholeHeapF32 } from '../backend/wasm-kernels/gemm';
 
 /**
  * The exact GELU and its gradient as two kernels (`SslmemGelu`: x -> gelu(x);
  * `SslmemGeluGrad`: (x, dy) -> dy gelu'(x)) for the `wasm` backend (SIMD, see
  * `backend/simd/gelu-simd.ts`) and `cpu`. Built from tfjs ops instead, the exact GELU
  * costs about five full passes forward and twelve backward; other backends keep that.
+ * Where products run natively, the binding's `gelu` (C, the same float32 operations in the
+ * same order, so the same bits at several times the SIMD speed) takes the SIMD part; the
+ * last `n % 4` elements run in JavaScript on both paths.
  */
 export const geluKernelName = 'SslmemGelu';
 export const geluGradKernelName = 'SslmemGeluGrad';
@@ -54,7 +59,9 @@ function wasmGelu(args: Args): tf.TensorInfo {
   const simd = simdFunctions(backend);
   const done = simd === null ? 0 : n - (n % 4);
   const at = (info: tf.TensorInfo): number => offsetOf(backend, info);
-  if (simd !== null) simd.gelu(at(x), at(out), done * 4);
+  const native = simd === null ? undefined : nativeProducts()?.gelu;
+  if (native !== undefined) native(wholeHeapF32(backend), 0, done, Int32Array.of(at(x) >> 2, at(out) >> 2));
+  else if (simd !== null) simd.gelu(at(x), at(out), done * 4);
   if (done < n) geluArrays(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array, done);
   return out;
 }
@@ -68,7 +75,9 @@ function wasmGeluGrad(args: Args): tf.TensorInfo {
   const simd = simdFunctions(backend);
   const done = simd === null ? 0 : n - (n % 4);
   const at = (info: tf.TensorInfo): number => offsetOf(backend, info);
-  if (simd !== null) simd.geluGrad(at(x), at(dy), at(dx), done * 4);
+  const native = simd === null ? undefined : nativeProducts()?.gelu;
+  if (native !== undefined) native(wholeHeapF32(backend), 1, done, Int32Array.of(at(x) >> 2, at(dy) >> 2, at(dx) >> 2));
+  else if (simd !== null) simd.geluGrad(at(x), at(dy), at(dx), done * 4);
   if (done < n) {
     const view = (info: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(info) as Float32Array;
     geluGradArrays(view(x), view(dy), view(dx), done);

@@ -5,6 +5,7 @@ import { currentArithmetic, describeBackend, initBackend } from '../../src/backe
 import { nativeBlas, nativeBlasUnavailableReason, nativeProducts, useNativeProducts } from '../../src/backend/native/native-blas';
 import { cnnEncoder, mlpEncoder, vitEncoder, type Encoder } from '../../src/encoders';
 import { createRng } from '../../src/util/rng';
+import { geluGradKernelName, geluKernelName } from '../../src/encoders/gelu-kernels';
 import { randomValues, relativeError } from './compare';
 
 /**
@@ -154,6 +155,92 @@ describe('native products agree with our SIMD products', { skip }, () => {
       assert.deepEqual(native, simd, 'slice');
     } finally {
       x.dispose();
+    }
+  });
+
+  test('GELU and its gradient: the binding\'s gelu gives the bits of our SIMD kernel (random, tails, special values)', () => {
+    const values = randomValues(rng, 40_003).map((v) => v * 12);
+    values.set([0, -0, 1e-30, -1e-30, 3.4e38, -3.4e38, Infinity, -Infinity, NaN, 9.99, 10.01, -10.01, 13.2, -13.2, 1e-45, -1e-45], 0);
+    const x = tf.tensor1d(values);
+    const dy = tf.tensor1d(randomValues(rng, values.length));
+    try {
+      for (const n of [values.length, 16, 7]) {
+        const xs = tf.slice(x, 0, n);
+        const dys = tf.slice(dy, 0, n);
+        const run = () => [tf.engine().runKernel(geluKernelName, { x: xs }) as tf.Tensor, tf.engine().runKernel(geluGradKernelName, { x: xs, dy: dys }) as tf.Tensor];
+        const native = onPath(true, run);
+        const simd = onPath(false, run);
+        for (const k of [0, 1]) {
+          const bits = (a: Float32Array) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
+          assert.deepEqual(bits(native[k]), bits(simd[k]), `${k === 0 ? 'gelu' : 'gelu gradient'} of ${n} values`);
+        }
+        tf.dispose([xs, dys]);
+      }
+    } finally {
+      tf.dispose([x, dy]);
+    }
+  });
+
+  test('Add, Sub, Multiply, RealDiv (broadcasts both ways), Sum and Mean (leading and innermost axes), Tile: the same bits on both paths', () => {
+    const bits = (a: Float32Array) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
+    const shapes: [number[], number[]][] = [
+      [[64, 48], [64, 48]],
+      [[64, 48], [48]],
+      [[48], [64, 48]],
+      [[64, 48], [64, 1]],
+      [[1, 48], [64, 1]],
+      [[8, 16, 12], [16, 1]],
+      [[4, 8, 16, 12], [4, 1, 16, 12]],
+      [[64, 48], []],
+      [[], [64, 48]],
+      [[3, 5], [3, 5]],
+    ];
+    for (const [sa, sb] of shapes) {
+      const a = tensor(sa);
+      const b = tf.add(tf.abs(tensor(sb)), 0.25); // no division by values near 0
+      try {
+        for (const op of [tf.add, tf.sub, tf.mul, tf.div]) {
+          const [native] = onPath(true, () => op(a, b));
+          const [simd] = onPath(false, () => op(a, b));
+          assert.deepEqual(bits(native), bits(simd), `${op.name} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`);
+        }
+      } finally {
+        tf.dispose([a, b]);
+      }
+    }
+    const special = tf.tensor2d([NaN, Infinity, -Infinity, 0, -0, 1e-45, 3e38, -3e38], [8, 1]);
+    const wide = tf.tile(special, [1, 256]);
+    const [native] = onPath(true, () => [tf.mul(wide, tf.reverse(wide, 0)), tf.div(wide, tf.reverse(wide, 0)), tf.sub(wide, wide)]);
+    const [simd] = onPath(false, () => [tf.mul(wide, tf.reverse(wide, 0)), tf.div(wide, tf.reverse(wide, 0)), tf.sub(wide, wide)]);
+    assert.deepEqual(bits(native), bits(simd), 'special values');
+    tf.dispose([special, wide]);
+    const reductions: [number[], number[]][] = [
+      [[600, 64], [0]], [[4, 300, 20], [0, 1]], [[3, 7, 5, 16], [1, 2]], [[2, 513, 12], [1]], // leading runs: column sums
+      [[300, 65], [1]], [[17, 13, 128], [2]], [[6, 5, 7, 9], [2, 3]], [[70, 3], [0, 1]], [[1000], [0]], // innermost: row sums
+    ];
+    for (const [shape, axes] of reductions) {
+      const x = tensor(shape);
+      try {
+        for (const reduce of [tf.sum, tf.mean]) {
+          const [native] = onPath(true, () => reduce(x, axes));
+          const [simd] = onPath(false, () => reduce(x, axes));
+          assert.deepEqual(bits(native), bits(simd), `${reduce.name} ${JSON.stringify(shape)} over ${JSON.stringify(axes)}`);
+        }
+      } finally {
+        x.dispose();
+      }
+    }
+    for (const [shape, reps] of [[[128, 65, 1], [1, 1, 128]], [[3, 1, 40], [2, 50, 1]], [[64], [70]], [[2, 3], [1, 1]]] as [number[], number[]][]) {
+      const x = tensor(shape);
+      const xi = tf.cast(tf.mul(x, 100), 'int32');
+      try {
+        const [native, nativeInt] = onPath(true, () => [tf.tile(x, reps), tf.tile(xi, reps)]);
+        const [simd, simdInt] = onPath(false, () => [tf.tile(x, reps), tf.tile(xi, reps)]);
+        assert.deepEqual(bits(native), bits(simd), `tile ${JSON.stringify(shape)} by ${JSON.stringify(reps)}`);
+        assert.deepEqual(nativeInt, simdInt, `int32 tile ${JSON.stringify(shape)} by ${JSON.stringify(reps)}`);
+      } finally {
+        tf.dispose([x, xi]);
+      }
     }
   });
 
@@ -354,6 +441,79 @@ describe('the native binding itself', { skip }, () => {
     assert.throws(() => stridedCopy(heap, 390, 0, Int32Array.of(3, 4), Int32Array.of(10, 2)), RangeError, 'source past the heap');
     assert.throws(() => stridedCopy(heap, 5, 0, Int32Array.of(3, 4), Int32Array.of(-10, 2)), RangeError, 'negative stride');
     assert.deepEqual(heap, copy, 'nothing written');
+  });
+
+  test('gelu: values as the formula in float64 (to 1e-6); bad ops and ranges throw and write nothing', () => {
+    const gelu = blas.gelu;
+    assert.ok(gelu !== undefined, 'the binding built here has gelu');
+    const heap = randomValues(createRng(7), 300).map((v) => v * 4);
+    gelu(heap, 0, 100, Int32Array.of(0, 100));
+    gelu(heap, 1, 100, Int32Array.of(0, 200, 200));
+    const erf = (z: number): number => {
+      // float64 series, enough for |z| <= 3 at 1e-12
+      let sum = 0, term = z;
+      for (let k = 0; k < 80; k++) {
+        sum += term / (2 * k + 1);
+        term *= (-z * z) / (k + 1);
+      }
+      return (2 / Math.sqrt(Math.PI)) * sum;
+    };
+    for (let i = 0; i < 100; i++) {
+      const x = heap[i];
+      const phi = 0.5 * (1 + erf(x / Math.SQRT2));
+      assert.ok(Math.abs(heap[100 + i] - x * phi) <= 1e-6 * Math.max(1, Math.abs(x)), `gelu(${x})`);
+    }
+    const copy = Float32Array.from(heap);
+    assert.throws(() => gelu(heap, 0, 100, Int32Array.of(0, 250)), RangeError, 'output past the heap');
+    assert.throws(() => gelu(heap, 1, 100, Int32Array.of(250, 0, 100)), RangeError, 'input past the heap');
+    assert.throws(() => gelu(heap, 1, 10, Int32Array.of(0, 20)), RangeError, 'gradient with two offsets');
+    assert.throws(() => gelu(heap, 2 as 0, 10, Int32Array.of(0, 20)), RangeError, 'no op 2');
+    assert.throws(() => gelu(heap, 0, 10, Int32Array.of(-1, 20)), RangeError, 'negative offset');
+    assert.deepEqual(heap, copy, 'nothing written');
+  });
+
+  test('binary and columnSums: values as plain loops; bad ranges throw and write nothing', () => {
+    const binary = blas.binary;
+    const columnSums = blas.columnSums;
+    assert.ok(binary !== undefined && columnSums !== undefined, 'the binding built here has binary and columnSums');
+    const heap = randomValues(createRng(8), 600);
+    // a [3, 4] with rows 10 apart at 0, b a row [4] at 50 broadcast down, out at 100
+    binary(heap, 3, Int32Array.of(3, 4), 0, Int32Array.of(10, 1), 50, Int32Array.of(0, 1), 100);
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) assert.equal(heap[100 + r * 4 + c], Math.fround(heap[r * 10 + c] / heap[50 + c]));
+    // x [2, 5, 4] at 200: sums over the 5 rows in blocks of 2, scaled by 0.5, to 300
+    columnSums(heap, 200, 2, 5, 4, 2, 0.5, 300);
+    for (let o = 0; o < 2; o++) {
+      for (let c = 0; c < 4; c++) {
+        let total = 0;
+        for (let r0 = 0; r0 < 5; r0 += 2) {
+          let part = 0;
+          for (let r = r0; r < Math.min(r0 + 2, 5); r++) part = Math.fround(part + heap[200 + (o * 5 + r) * 4 + c]);
+          total += part;
+        }
+        assert.equal(heap[300 + o * 4 + c], Math.fround(total * 0.5));
+      }
+    }
+    const copy = Float32Array.from(heap);
+    assert.throws(() => binary(heap, 0, Int32Array.of(3, 4), 0, Int32Array.of(10, 1), 50, Int32Array.of(0, 1), 590), RangeError, 'output past the heap');
+    assert.throws(() => binary(heap, 0, Int32Array.of(3, 4), 580, Int32Array.of(10, 1), 50, Int32Array.of(0, 1), 100), RangeError, 'a past the heap');
+    assert.throws(() => binary(heap, 4 as 0, Int32Array.of(3, 4), 0, Int32Array.of(10, 1), 50, Int32Array.of(0, 1), 100), RangeError, 'no op 4');
+    assert.throws(() => binary(heap, 0, Int32Array.of(3, 4), 0, Int32Array.of(-10, 1), 50, Int32Array.of(0, 1), 100), RangeError, 'negative stride');
+    assert.throws(() => columnSums(heap, 590, 2, 5, 4, 2, 1, 300), RangeError, 'input past the heap');
+    assert.throws(() => columnSums(heap, 200, 2, 5, 4, 0, 1, 300), RangeError, 'block 0');
+    const rowSums = blas.rowSums;
+    assert.ok(rowSums !== undefined, 'the binding built here has rowSums');
+    assert.throws(() => rowSums(heap, 590, 2, 7, false, 0), RangeError, 'input past the heap');
+    assert.throws(() => rowSums(heap, 0, 10, 7, false, 595), RangeError, 'output past the heap');
+    assert.throws(() => rowSums(heap, 0, 10, 7, true, 5), RangeError, 'output over the input');
+    assert.throws(() => rowSums(heap, 0, 10, 0, true, 100), RangeError, 'n = 0');
+    assert.deepEqual(heap, copy, 'nothing written');
+    // 11 rows of 7 at 0 (the first 8 together, the rest one by one), to 500
+    rowSums(heap, 0, 11, 7, true, 500);
+    for (let r = 0; r < 11; r++) {
+      let sum = 0;
+      for (let k = 0; k < 7; k++) sum = Math.fround(sum + heap[r * 7 + k]);
+      assert.equal(heap[500 + r], Math.fround(sum / 7), `row ${r}`);
+    }
   });
 
   test('a binding built before convGrid: convolutions run one product per tap and still agree', () => {

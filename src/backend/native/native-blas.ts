@@ -50,6 +50,36 @@ export interface NativeBlas {
    * bindings built before it.
    */
   stridedCopy?(heap: Float32Array, srcAt: number, dstAt: number, dims: Int32Array, srcStrides: Int32Array): void;
+  /**
+   * The exact GELU of our SIMD kernel (`simd/gelu-simd.ts`), the same float32 operations in
+   * the same order, hence the same bits: op 0, `at = [x, out]`, `out = x Phi(x)`; op 1,
+   * `at = [x, dy, dx]`, `dx = dy (Phi(x) + x exp(-x^2 / 2) / sqrt(2 pi))`; `n` floats each
+   * at element offsets into `heap`. Throws a RangeError (and writes nothing) when a range
+   * leaves the heap. Absent from bindings built before it.
+   */
+  gelu?(heap: Float32Array, op: 0 | 1, n: number, at: Int32Array): void;
+  /**
+   * For `x` at `xAt` seen as `[outer, rows, inner]`: `out[o, c] = scale * (sum over blocks of
+   * `block` rows of the block's float32 column sum)`, the block sums added in double, rounded
+   * to float once; written at `outAt` (`[outer, inner]`). The arithmetic of our SIMD column
+   * sums, hence the same bits. RangeError (nothing written) when a range leaves the heap.
+   * Absent from bindings built before it.
+   */
+  columnSums?(heap: Float32Array, xAt: number, outer: number, rows: number, inner: number, block: number, scale: number, outAt: number): void;
+  /**
+   * `out[outAt + flat(i)] = a[aAt + i . aStrides] op b[bAt + i . bStrides]` for every index
+   * vector i of `dims` (1 to 8 axes, strides >= 0), op 0 add, 1 subtract, 2 multiply,
+   * 3 divide, float32 (IEEE-rounded, the same bits as any other float32 kernel). RangeError
+   * (nothing written) when a range leaves the heap. Absent from bindings built before it.
+   */
+  /**
+   * `out[r] = x[r, 0] + ... + x[r, n-1]` in float32 in that order (divided by `n` in float32
+   * where `mean`), for `rows` rows of `x` at `xAt`, to `outAt`: the arithmetic of the shipped
+   * Sum and Mean over the innermost axes, hence the same bits. RangeError (nothing written)
+   * when a range leaves the heap or the output overlaps the input. Absent from bindings built before it.
+   */
+  rowSums?(heap: Float32Array, xAt: number, rows: number, n: number, mean: boolean, outAt: number): void;
+  binary?(heap: Float32Array, op: 0 | 1 | 2 | 3, dims: Int32Array, aAt: number, aStrides: Int32Array, bAt: number, bStrides: Int32Array, outAt: number): void;
   /** Sets the BLAS's threads (OpenBLAS; a no-op elsewhere); returns the count in force. */
   setThreads(threads: number): number;
   /** The linked BLAS: `name`, and for OpenBLAS its `config` line, `core` and `threads`. */

@@ -6,7 +6,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { avgPoolGradConfig, maxPoolGradConfig } from './pool-grad';
 import { meanConfig, sumConfig } from './reduce';
-import { addConfig, comparisonConfigs, multiplyConfig } from './binary';
+import { addConfig, comparisonConfigs, multiplyConfig, realDivConfig, subConfig } from './binary';
 import { castConfig, identityConfig } from './identity';
 import { tileConfig } from './tile';
 import { transposeConfig } from './transpose';
@@ -40,6 +40,8 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   oneHotConfig,
   multiplyConfig,
   addConfig,
+  subConfig,
+  realDivConfig,
   ...comparisonConfigs,
 ];
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { nativeProducts } from '../native/native-blas';
 
 /** Elements from which a copy inside the heap goes to the native binding (below, the call costs more than it saves). */
-const NATIVE_MIN_ELEMENTS = 4096;
+export const NATIVE_COPY_MIN_ELEMENTS = 4096;
 
 /**
  * Copies a strided window of `src` into contiguous `dst`: for every index vector `i` of
@@ -64,7 +64,7 @@ export function stridedCopy(
   const sameHeap = src.buffer === dst.buffer && src.constructor === dst.constructor;
   const srcBase = src.byteOffset / bpe;
   const dstBase = dst.byteOffset / bpe;
-  const copy = sameHeap && bpe === 4 && rows * inner >= NATIVE_MIN_ELEMENTS ? nativeProducts()?.stridedCopy : undefined;
+  const copy = sameHeap && bpe === 4 && dims.reduce((p, q) => p * q, 1) >= NATIVE_COPY_MIN_ELEMENTS ? nativeProducts()?.stridedCopy : undefined;
   if (copy !== undefined) {
     const heap = new Float32Array(src.buffer as ArrayBuffer);
     copy(heap, srcBase + srcOffset, dstBase + dstOffset, Int32Array.from(dims), Int32Array.from(strides));

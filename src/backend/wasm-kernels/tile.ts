@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { WASM, alloc, heap, run, inputsOf, type KernelArgs } from './kernel-utils';
-import { stridesOf } from './strided-copy';
+import { NATIVE_COPY_MIN_ELEMENTS, stridedCopy, stridesOf } from './strided-copy';
+import { nativeProducts } from '../native/native-blas';
 
 /**
  * `Tile` for wasm (the batch-norm gradient tiles its statistics to the full input, the
  * gradients of Sum and Mean broadcast dy). The shipped kernel computes every output
  * element's source index; here each input row is written once and every repetition is a
  * block copy inside the output, doubling the copied span each time (a single value
- * repeated along the last axis is one fill).
+ * repeated along the last axis is one fill). Where the binding's `stridedCopy` is in use, a
+ * tile of 4-byte values is one strided copy there instead: axis d of the output read as
+ * `[reps[d], x.shape[d]]` with source strides `[0, stride of d]`.
  */
 export function tile(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -28,6 +31,10 @@ export function tile(args: KernelArgs): tf.TensorInfo {
   const src = heap(backend, x);
   const dst = heap(backend, out);
   const xStrides = stridesOf(x.shape);
+  if (src.BYTES_PER_ELEMENT === 4 && dst.length >= NATIVE_COPY_MIN_ELEMENTS && nativeProducts()?.stridedCopy !== undefined) {
+    stridedCopy(src, 0, x.shape.flatMap((_, d) => [0, xStrides[d]]), dst, 0, x.shape.flatMap((size, d) => [reps[d], size]));
+    return out;
+  }
   const outStrides = stridesOf(outShape);
   const fill = (d: number, xOff: number, oOff: number): void => {
     const size = x.shape[d];
