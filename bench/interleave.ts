@@ -17,6 +17,23 @@ export interface Side {
   run(steps: number): Promise<number[]>;
 }
 
+/**
+ * Several processes training at once as one side (two encoders at once, f and g): each block
+ * starts `steps` steps on every member together, and each step's time is the block's wall
+ * time over `steps` (ms per step of all members together, e.g. per pair of steps).
+ */
+export function concurrentSide(label: string, members: readonly Side[]): Side {
+  if (members.length === 0) throw new Error(`concurrentSide ${label}: expected at least one member`);
+  return {
+    label,
+    run: async (steps) => {
+      const t0 = performance.now();
+      await Promise.all(members.map((m) => m.run(steps)));
+      return new Array<number>(steps).fill((performance.now() - t0) / steps);
+    },
+  };
+}
+
 /** ms to rest between two sides' blocks (see the file comment). */
 export const settleMs = 250;
 

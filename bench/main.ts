@@ -2,9 +2,9 @@
  * sslmem benchmark: times the library's SimCLR training steps (MLP, CNN, ViT) and one step
  * of each other objective (BYOL, SimSiam, DINO, VICReg and supervised on the MLP, MAE on
  * the ViT) on the backend `initBackend` picks (on wasm at 1 and 2 threads, each in a fresh worker), runs the PyTorch reference in the same run, prints a table
- * and writes reports/bench.json (atomically). Also measures the end-to-end throughput of
- * training two encoders (f and g) at once: two worker threads with one backend thread each
- * (`runInWorkers`) vs one after the other in this thread. And one DP-SGD step (`dpTrainStep`,
+ * and writes reports/bench.json (atomically). Also measures training two encoders (f and g)
+ * at once, two processes of one thread each on both sides, side by side
+ * (bench/two-encoder-table.ts). And one DP-SGD step (`dpTrainStep`,
  * ghost clipping) of the `mae` and `supervised` rows' models against the non-DP step of
  * the same model (`dp-mae`, `dp-supervised`; PyTorch: per-example clipping by microbatches).
  *
@@ -17,15 +17,15 @@ import { parseArgs } from 'node:util';
 import { runInWorkers, writeFileAtomic } from './library';
 import { setupBackend, type BenchBackend } from './backend';
 import { stepFlops } from './flops';
-import { libraryStep, stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
+import { stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
 import { dpOverheadTarget, dpSettings, dpStepBase, dpStepNames, type DpStepName } from './library-dp-step';
 import type { DpStepTaskArgs, DpStepTaskResult } from './dp-step-task';
 import { findTorchPython, runPytorchReference, startPytorchServer, type PytorchReport, type PytorchServer } from './pytorch';
 import { interleavedStepRows } from './step-table';
 import type { KernelProfile } from './kernel-profile';
-import type { TwoEncodersTaskArgs, TwoEncodersTaskResult } from './two-encoders-task';
+import { interleavedTwoEncoderRows } from './two-encoder-table';
 import { measureSgemmPeak, type SgemmPeak } from './sgemm-peak';
-import { nativeBlasLabel, useNativeProducts } from './library';
+import { nativeBlasLabel } from './library';
 
 import type { ProductPath } from './step-table';
 
@@ -75,7 +75,7 @@ const usage = `usage: node --import tsx bench/main.ts [options]
                         dp-mae, dp-supervised, two-encoders, laptop-epoch (default: all)
   --no-pytorch          skip the PyTorch reference
   --quick               few steps, for a smoke run
-  --throughput-steps N  steps per encoder in the two-encoder run (default 20; --quick: 5)
+  --throughput-steps N  two-encoders: steps of each encoder per block (default 20; --quick: 5)
   --rounds N            DP rows and laptop-epoch: rounds of (ours, PyTorch); medians reported (default 3; --quick: 1)
   --profile             after each step-table row, where our step's time goes (products, other
                         kernels, outside the kernels; the costliest kernels), printed and in the JSON
@@ -198,60 +198,6 @@ interface OurDpStep {
   readonly error?: string;
 }
 
-interface TwoEncoderResult {
-  readonly sequentialImagesPerS: number;
-  readonly workersImagesPerS: number;
-  readonly workerBackend: string;
-  readonly workerThreads: number;
-}
-
-/** Images/s of training two MLP encoders: sequential in this thread vs two workers. */
-async function timeTwoEncoders(warmup: number, steps: number, path: ProductPath = 'wasm'): Promise<TwoEncoderResult> {
-  const previous = useNativeProducts(path === 'native');
-  try {
-    return await timeTwoEncodersOnPath(warmup, steps, path);
-  } finally {
-    useNativeProducts(previous);
-  }
-}
-
-async function timeTwoEncodersOnPath(warmup: number, steps: number, path: ProductPath): Promise<TwoEncoderResult> {
-  const f = libraryStep('mlp', 1);
-  const g = libraryStep('mlp', 2);
-  let sequentialImagesPerS: number;
-  try {
-    for (let i = 0; i < warmup; i++) {
-      f.run();
-      g.run();
-    }
-    const t0 = performance.now();
-    for (let i = 0; i < steps; i++) {
-      f.run();
-      g.run();
-    }
-    sequentialImagesPerS = (2 * steps * stepBatch.mlp) / ((performance.now() - t0) / 1000);
-  } finally {
-    f.dispose();
-    g.dispose();
-  }
-  const barrier = new SharedArrayBuffer(4);
-  const module = join(__dirname, 'two-encoders-task.ts');
-  const tasks = [1, 2].map((seed) => ({
-    module,
-    fn: 'trainMlpEncoder',
-    args: { seed, warmup, steps, barrier, parties: 2, threads: 1 } satisfies TwoEncodersTaskArgs,
-  }));
-  const results = await runInWorkers<TwoEncodersTaskResult>(tasks, { poolSize: 2, ...pathEnv(path) });
-  const wallS = (Math.max(...results.map((r) => r.end)) - Math.min(...results.map((r) => r.start))) / 1000;
-  const images = results.reduce((sum, r) => sum + r.images, 0);
-  return {
-    sequentialImagesPerS,
-    workersImagesPerS: images / wallS,
-    workerBackend: results[0].backend,
-    workerThreads: results[0].threads,
-  };
-}
-
 function fmt(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
 }
@@ -326,14 +272,6 @@ function printTable(rows: readonly BenchRow[]): void {
       console.log(`${head}${fmt(p.step_ms)}: ${fmt(p.products_ms)} / ${fmt(p.kernels_ms - p.products_ms)} / ${fmt(p.outside_kernels_ms)} in ${fmt(p.kernel_calls, 0)} kernel calls; ${top}`);
     }
   }
-  for (const two of rows.filter((r) => r.step === 'two-encoders')) {
-    console.log(
-      `\ntwo encoders at once (MLP, images/s, ${String(two.path)} products): ours ${fmt(two.images_per_s as number)} (${String(two.arrangement)}; ` +
-        `two workers ${fmt(two.ours_two_workers_images_per_s as number)}, sequential ${fmt(two.ours_sequential_images_per_s as number)}), ` +
-        `pytorch ${fmt(two.pytorch_images_per_s as number | null)} (${String(two.pytorch_arrangement ?? '-')}; ` +
-        `two processes ${fmt(two.pytorch_two_processes_images_per_s as number | null)}, sequential 2 threads ${fmt(two.pytorch_sequential_images_per_s as number | null)})`,
-    );
-  }
 }
 
 async function main(): Promise<void> {
@@ -353,7 +291,8 @@ async function main(): Promise<void> {
       path,
       products: (products ?? (path === 'native' ? peak?.nativeLabel : 'our WebAssembly SIMD'))?.replace(/, chosen by sslmem[^)]*/, ''),
       peak_gflops: peakGflops,
-      pct_of_peak: row.gflops !== null && peakGflops !== null ? (100 * row.gflops) / peakGflops : null,
+      // Of the peak of the cores the row keeps busy (two for two encoders at once).
+      pct_of_peak: row.gflops !== null && peakGflops !== null ? (100 * row.gflops) / (peakGflops * (typeof row.cores === 'number' ? row.cores : 1)) : null,
     };
   };
   // Steps per block of the step table: a block of a few hundred ms on each side.
@@ -375,17 +314,11 @@ async function main(): Promise<void> {
       log(`pytorch: ${pytorchNote}`);
     }
   }
-  const pytorch = async (only: readonly string[], throughput: boolean, steps?: number): Promise<PytorchReport | null> => {
+  const pytorch = async (only: readonly string[], steps?: number): Promise<PytorchReport | null> => {
     if (python === null) return null;
-    log(`pytorch: ${python} bench/pytorch_reference.py --only ${only.join(',') || '(none)'}${throughput ? ' + two encoders' : ''}`);
+    log(`pytorch: ${python} bench/pytorch_reference.py --only ${only.join(',') || '(none)'}`);
     try {
-      const report = await runPytorchReference(python, {
-        only,
-        steps,
-        warmup: options.warmup,
-        throughputSteps: options.throughputSteps,
-        throughput,
-      });
+      const report = await runPytorchReference(python, { only, steps, warmup: options.warmup });
       pytorchBlas = report.blas;
       return report;
     } catch (error) {
@@ -436,7 +369,7 @@ async function main(): Promise<void> {
       log(`-- ${name}, round ${round + 1} of ${options.rounds}`);
       const ours = new Map<ProductPath, OurDpStep>();
       for (const path of paths) ours.set(path, await timeOurDpStep(name, threadCounts, options.warmup, dpStepsOf(name), path));
-      const ref = (await pytorch([name], false, options.steps ?? (options.quick ? dpStepsOf(name) : undefined)))?.steps[name];
+      const ref = (await pytorch([name], options.steps ?? (options.quick ? dpStepsOf(name) : undefined)))?.steps[name];
       if (ref !== undefined) log(`  pytorch: DP (microbatch) ${ref.ms.toFixed(1)} ms/step, non-DP ${ref.nondp_ms?.toFixed(1) ?? '-'} ms/step (${ref.threads} thread(s))`);
       for (const path of paths) rounds.get(path)!.push({ ours: ours.get(path)!, ref });
     }
@@ -444,15 +377,19 @@ async function main(): Promise<void> {
   }
 
   if (options.only.includes('two-encoders')) {
-    const twos = new Map<ProductPath, TwoEncoderResult>();
-    for (const path of paths) {
-      log(`two encoders, ${path} products: ${options.warmup} warm-up + ${options.throughputSteps} steps each, sequential then two workers`);
-      const two = await timeTwoEncoders(options.warmup, options.throughputSteps, path);
-      log(`  sequential ${two.sequentialImagesPerS.toFixed(0)} images/s, two workers ${two.workersImagesPerS.toFixed(0)} images/s`);
-      twos.set(path, two);
-    }
-    const ref = (await pytorch([], true))?.two_encoders;
-    for (const path of paths) rows.push(withPath(twoEncoderRow(twos.get(path)!, backend, ref), path, undefined));
+    // f and g at once, side by side like the step table (bench/two-encoder-table.ts).
+    log('-- two-encoders');
+    const two = await interleavedTwoEncoderRows(backend, {
+      paths,
+      blocks: options.blocks,
+      blockSteps: options.throughputSteps,
+      warmup: options.warmup,
+      python,
+      envOf: (path) => pathEnv(path).env ?? {},
+      log,
+    });
+    pytorchBlas ??= two.pytorchBlas ?? undefined;
+    for (const row of two.rows) rows.push(withPath(row as unknown as BenchRow, row.path, row.products as string | undefined));
   }
   if (options.only.includes('laptop-epoch')) {
     // Like the step table, side by side: ours (trainSide, real MNIST and its augmentation) and
@@ -604,37 +541,6 @@ function dpRow(
 }
 
 /** The `laptop-epoch` row: medians over rounds, the ratio the median of per-round ratios. */
-
-/** The `two-encoders` row: each side at its faster arrangement. */
-function twoEncoderRow(two: TwoEncoderResult, backend: BenchBackend, ref: PytorchReport['two_encoders'] | undefined): BenchRow {
-  const perPair = 2 * stepBatch.mlp; // images in one step of f plus one step of g
-  const best =
-    two.workersImagesPerS >= two.sequentialImagesPerS
-      ? 'two_workers_1_thread'
-      : `sequential_${backend.threads}_thread${backend.threads === 1 ? '' : 's'}`;
-  const ips = Math.max(two.workersImagesPerS, two.sequentialImagesPerS);
-  const oursMs = (1000 * perPair) / ips;
-  const refMs = ref !== undefined ? (1000 * perPair) / ref.images_per_s : null;
-  return {
-    step: 'two-encoders',
-    build: 'dist',
-    backend: two.workerBackend,
-    threads: best.startsWith('two') ? two.workerThreads : backend.threads,
-    ours_ms: oursMs,
-    pytorch_ms: refMs,
-    ratio: refMs !== null ? oursMs / refMs : null,
-    gflops: (2 * stepFlops.mlp(stepBatch.mlp)) / oursMs / 1e6,
-    pytorch_gflops: refMs !== null ? (2 * stepFlops.mlp(stepBatch.mlp)) / refMs / 1e6 : null,
-    images_per_s: ips,
-    arrangement: best,
-    ours_two_workers_images_per_s: two.workersImagesPerS,
-    ours_sequential_images_per_s: two.sequentialImagesPerS,
-    pytorch_images_per_s: ref?.images_per_s ?? null,
-    pytorch_arrangement: ref?.arrangement ?? null,
-    pytorch_two_processes_images_per_s: ref?.two_processes_1_thread_images_per_s ?? null,
-    pytorch_sequential_images_per_s: ref?.sequential_2_threads_images_per_s ?? null,
-  };
-}
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);

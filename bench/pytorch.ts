@@ -32,14 +32,6 @@ export interface PytorchReport {
       vmap_available?: boolean;
     }
   >;
-  readonly two_encoders?: {
-    readonly images_per_s: number;
-    readonly arrangement: string;
-    readonly sequential_2_threads_images_per_s: number;
-    readonly two_processes_1_thread_images_per_s: number;
-    readonly steps_per_encoder: number;
-    readonly batch: number;
-  };
   readonly epoch?: { readonly ms: number; readonly threads: number; readonly ms_by_threads: Record<string, number> };
 }
 
@@ -48,8 +40,6 @@ export interface PytorchOptions {
   readonly only: readonly string[];
   readonly steps?: number;
   readonly warmup: number;
-  readonly throughputSteps: number;
-  readonly throughput: boolean;
   /** The laptop-epoch setting to time (encoder, projector, images, batch, lr, epochs). */
   readonly epoch?: Record<string, unknown>;
 }
@@ -74,10 +64,7 @@ export function runPytorchReference(python: string, options: PytorchOptions): Pr
     options.only.join(','),
     '--warmup',
     String(options.warmup),
-    '--throughput-steps',
-    String(options.throughputSteps),
     ...(options.steps !== undefined ? ['--steps', String(options.steps)] : []),
-    ...(options.throughput ? [] : ['--no-throughput']),
     ...(options.epoch !== undefined ? ['--epoch', JSON.stringify(options.epoch)] : []),
   ];
   return new Promise((resolve, reject) => {

@@ -27,11 +27,6 @@ dp-supervised; bench/pytorch_dp.py): per-example clipping by microbatches of one
 noise of std 1, divided by the batch size, Adam), timed interleaved with the non-DP step
 of the same model (`nondp_ms`).
 
-Also the end-to-end throughput of training two MLP encoders (f and g) at once, in images
-per second (a batch of 128 images = 128 images, whatever the number of views), in two
-arrangements: sequential in one process with 2 threads, and two processes with 1 thread
-each (started together through a barrier after their warm-up).
-
 And one epoch of the laptop preset's encoder f as the library trains it (--epoch SPEC,
 a JSON object the benchmark passes: images, batch, the MLP's hidden widths and output,
 the projector, temperature, epochs): per batch, two views made by the digit augmentation
@@ -42,7 +37,7 @@ above; the median epoch time after the first epoch.
 Prints one JSON object on stdout. Usage:
   /usr/bin/python3 bench/pytorch_reference.py [--steps N] [--warmup N]
       [--only mlp,cnn,vit,byol,simsiam,dino,vicreg,mae,supervised,dp-mae,dp-supervised]
-      [--threads 1,2] [--throughput-steps N] [--no-throughput] [--epoch SPEC]
+      [--threads 1,2] [--epoch SPEC]
 
 With --serve it instead answers requests, one JSON object a line on stdin, each with one
 JSON line on stdout, so that the benchmark can alternate blocks of its steps with ours
@@ -59,7 +54,6 @@ import math
 import argparse
 import ctypes
 import json
-import multiprocessing as mp
 import platform
 import statistics
 import sys
@@ -363,54 +357,6 @@ def epoch_times(spec, threads):
     return statistics.median(EpochRunner(spec).run(spec["epochs"])[1:])
 
 
-def throughput_worker(seed, warmup, steps, barrier, out):
-    set_threads(1)
-    model, opt, views = make("mlp", seed)
-    for _ in range(warmup):
-        step(model, opt, views)
-    barrier.wait()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step(model, opt, views)
-    out.put((t0, time.perf_counter()))
-
-
-def two_encoders(warmup, steps):
-    """Images/s of training f and g: sequential with 2 threads vs 2 processes x 1 thread."""
-    batch = BATCH["mlp"]
-    set_threads(2)
-    f, g = make("mlp", 1), make("mlp", 2)
-    for _ in range(warmup):
-        step(*f)
-        step(*g)
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step(*f)
-        step(*g)
-    sequential = 2 * steps * batch / (time.perf_counter() - t0)
-
-    ctx = mp.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    out = ctx.Queue()
-    procs = [ctx.Process(target=throughput_worker, args=(seed, warmup, steps, barrier, out)) for seed in (1, 2)]
-    for p in procs:
-        p.start()
-    spans = [out.get(timeout=600) for _ in procs]
-    for p in procs:
-        p.join()
-    wall = max(e for _, e in spans) - min(s for s, _ in spans)
-    parallel = 2 * steps * batch / wall
-    best = "two_processes_1_thread" if parallel > sequential else "sequential_2_threads"
-    return {
-        "images_per_s": max(sequential, parallel),
-        "arrangement": best,
-        "sequential_2_threads_images_per_s": sequential,
-        "two_processes_1_thread_images_per_s": parallel,
-        "steps_per_encoder": steps,
-        "batch": batch,
-    }
-
-
 def dp_row(kind, thread_counts, warmup, steps):
     """The JSON of a DP row: the DP step at its best thread count, the non-DP step at its own."""
     by_threads, nondp_by_threads = {}, {}
@@ -481,8 +427,6 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--only", default=",".join(BATCH))
     parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--throughput-steps", type=int, default=30)
-    parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--epoch", default=None, help="JSON spec of the laptop-epoch measurement")
     a = parser.parse_args()
     default_steps = {"mlp": 30, "cnn": 8, "vit": 8, "mae": 12, **{m: 30 for m in methods.METHODS if m != "mae"}, "dp-mae": 3, "dp-supervised": 5}
@@ -513,8 +457,6 @@ def main():
             "loss_first": losses[0],
             "loss_last": losses[-1],
         }
-    if not a.no_throughput:
-        result["two_encoders"] = two_encoders(a.warmup, a.throughput_steps)
     if a.epoch is not None:
         spec = json.loads(a.epoch)
         by_threads = {str(t): epoch_times(spec, int(t)) for t in a.threads.split(",")}

@@ -34,7 +34,7 @@ export interface StepTableOptions {
 
 /** A row of the step table, before the bench adds the peak and the kernels. */
 export type StepTableRow = Record<string, unknown> & {
-  readonly step: StepName | 'laptop-epoch';
+  readonly step: StepName | 'laptop-epoch' | 'two-encoders';
   readonly path: ProductPath;
   readonly ours_ms: number | null;
   readonly pytorch_ms: number | null;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockRatio, fastest, interleave, type Side } from '../../bench/interleave';
+import { blockRatio, concurrentSide, fastest, interleave, type Side } from '../../bench/interleave';
 
 /** A side whose step takes `ms(block)` ms in each block, recording the order it ran in. */
 function side(label: string, order: string[], ms: (call: number) => number): Side {
@@ -46,4 +46,23 @@ test('fastest: the side whose series has the lowest median', () => {
   const series = new Map([['x 1t', [5, 6, 7]], ['x 2t', [4, 9, 4]], ['y', [1, 1, 1]]]);
   assert.equal(fastest(series, ['x 1t', 'x 2t']), 'x 2t');
   assert.equal(fastest(series, ['x 1t']), 'x 1t');
+});
+
+test('concurrentSide: members run together, a step is the wall time of the block over its steps', async () => {
+  const started: number[] = [];
+  const sleeper = (label: string, ms: number): Side => ({
+    label,
+    run: async (steps) => {
+      started.push(performance.now());
+      await new Promise((resolve) => setTimeout(resolve, ms * steps));
+      return new Array<number>(steps).fill(ms);
+    },
+  });
+  const pair = concurrentSide('pair', [sleeper('f', 40), sleeper('g', 60)]);
+  const times = await pair.run(3);
+  assert.equal(times.length, 3);
+  assert.ok(Math.abs(started[1] - started[0]) < 20, 'both members start together');
+  // together about 180 ms (the slower member), not 300 (one after the other): 60 per step
+  assert.ok(times[0] >= 59 && times[0] < 90, `ms per step of the pair: ${times[0]}`);
+  assert.throws(() => concurrentSide('none', []), /at least one member/);
 });
