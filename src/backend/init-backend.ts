@@ -9,7 +9,7 @@ import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { registerThreadedWasm, restoreSingleThreadedWasm } from './wasm-threads';
 import { relaxedSimdAvailable, simdFunctions, simdUnavailableReason } from './simd/simd-module';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { productsClause, setNativeThreads } from './native/native-blas';
+import { nativeProducts, productsClause, setNativeThreads } from './native/native-blas';
 import { registerReduceGradients } from './reduce-gradients';
 
 /**
@@ -50,7 +50,10 @@ export interface BackendOptions {
 export interface BackendInfo {
   /** tfjs backend name now active: `tensorflow`, `wasm` or `cpu`. */
   readonly name: string;
-  /** Threads the backend computes with (1 unless wasm runs threaded; tensorflow: 0 = its own pool). */
+  /**
+   * Threads the backend computes with (1 unless wasm runs threaded or the native products
+   * run on several BLAS threads; tensorflow: 0 = its own pool).
+   */
   readonly threads: number;
   /** Why this backend, e.g. which faster ones were not installed. */
   readonly reason: string;
@@ -107,12 +110,15 @@ export function resolveBackendOptions(options: BackendOptions = {}, env: NodeJS.
  * was set meanwhile); a different request switches backend. All gradients are registered.
  *
  * `threads > 1` runs wasm's multi-threaded module (`registerThreadedWasm`), falling back to
- * one thread (said in `reason`) where it cannot start. Changing the wasm thread count
- * later re-creates the wasm backend: tensors made on the previous one are lost.
+ * one thread (said in `reason`) where it cannot start. Where the native products are in use,
+ * the threads go to the BLAS instead and wasm's kernels run on one thread: beside a BLAS pool,
+ * wasm's own pool made every step slower than one thread did (both pools spin on the same
+ * cores), while the BLAS's second thread speeds up the products, most of a step. Changing the
+ * wasm thread count later re-creates the wasm backend: tensors made on the previous one are lost.
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const request = resolveBackendOptions(options);
-  const key = `${request.backend}/${request.threads}`;
+  const key = `${request.backend}/${request.threads}/${nativeProducts() === null ? 'wasm' : 'native'}`;
   if (current != null && current.key === key) {
     if (tf.getBackend() !== current.info.name) await tf.setBackend(current.info.name);
     return current.info;
@@ -187,9 +193,13 @@ async function choose(request: Required<BackendOptions>): Promise<BackendInfo> {
     }
   }
   if (request.backend === 'auto' || request.backend === 'wasm') {
-    const threads = await initWasm(request.threads, notes);
+    // With native products, the threads are the BLAS's and wasm's kernels run on one (see above).
+    const blasThreads = nativeProducts() === null ? 0 : request.threads;
+    const wasmThreads = await initWasm(blasThreads > 1 ? 1 : request.threads, notes);
+    const threads = wasmThreads > 0 && blasThreads > 1 ? blasThreads : wasmThreads;
+    if (blasThreads > 1 && wasmThreads > 0) notes.push(`the native products on ${blasThreads} BLAS threads, the other kernels on one`);
     if (threads > 0) {
-      // The native products (where the binding loads) compute with as many BLAS threads as wasm has.
+      // The native products (where the binding loads) compute with as many BLAS threads as the backend has.
       setNativeThreads(threads);
       const simd = simdFunctions(tf.backend() as unknown as BackendWasm) !== null;
       const kernels = simd

@@ -1,6 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { currentArithmetic, describeBackend, initBackend } from '../../src/backend';
 import { nativeBlas, nativeBlasUnavailableReason, nativeProducts, useNativeProducts } from '../../src/backend/native/native-blas';
 import { cnnEncoder, mlpEncoder, vitEncoder, type Encoder } from '../../src/encoders';
@@ -155,6 +156,23 @@ describe('native products agree with our SIMD products', { skip }, () => {
       assert.deepEqual(native, simd, 'slice');
     } finally {
       x.dispose();
+    }
+  });
+
+  test('threads: 2 gives the BLAS two threads and leaves wasm on one; back to one thread each with threads: 1', async () => {
+    try {
+      const info = await initBackend({ backend: 'wasm', threads: 2 });
+      assert.equal(info.threads, 2);
+      assert.equal(getThreadsCount(), 1, 'wasm kernels on one thread');
+      assert.equal(nativeBlas()!.info().threads, 2, 'the BLAS on two');
+      assert.match(info.reason, /native products on 2 BLAS threads, the other kernels on one/);
+      const [a, b] = [tensor([300, 200]), tensor([200, 150])];
+      assertPathsAgree('a product on two BLAS threads', () => tf.matMul(a, b));
+      tf.dispose([a, b]);
+    } finally {
+      const one = await initBackend({ backend: 'wasm' });
+      assert.equal(one.threads, 1);
+      assert.equal(nativeBlas()!.info().threads, 1);
     }
   });
 

@@ -8,9 +8,16 @@ import { createRng } from '../../src/util/rng';
 import { compareWithCpu } from './compare';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdFunctions, simdUnavailableReason } from '../../src/backend/simd/simd-module';
+import { useNativeProducts } from '../../src/backend/native/native-blas';
 
 describe('multi-threaded wasm', () => {
-  after(() => restoreSingleThreadedWasm());
+  // With the native products in use, the threads go to the BLAS and wasm stays on one
+  // (test/backend/native-products.test.ts); the threaded module is what runs without them.
+  const native = useNativeProducts(false);
+  after(() => {
+    useNativeProducts(native);
+    restoreSingleThreadedWasm();
+  });
   const rng = createRng(8);
 
   test('Node here supports wasm threads', () => {
