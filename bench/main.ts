@@ -219,7 +219,7 @@ function printTable(rows: readonly BenchRow[]): void {
     String(r.path ?? r.backend),
     String(r.threads),
     r.step === 'two-encoders' ? fmt(r.ours_ms) : `${fmt(r.ours_ms, r.step === 'laptop-epoch' ? 0 : 1)} (${String(r.threads)}t)`,
-    r.pytorch_ms === null ? '-' : `${fmt(r.pytorch_ms)}${r.pytorch_threads !== undefined ? ` (${String(r.pytorch_threads)}t)` : ''}`,
+    r.pytorch_ms === null ? '-' : `${fmt(r.pytorch_ms)}${r.pytorch_threads !== undefined && r.pytorch_threads !== null ? ` (${String(r.pytorch_threads)}t)` : ''}`,
     fmt(r.ratio, 2),
     fmt(r.gflops),
     fmt(r.pct_of_peak as number | null, 0),

@@ -4,7 +4,7 @@
  * through the binding, where it loads) and on our WebAssembly SIMD product.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeBlasLabel, useNativeProducts } from './library';
+import { nativeBlas, nativeBlasLabel, useNativeProducts } from './library';
 
 /** GFLOP/s of the best of a few large products. */
 function productGflops(size: number, repeats: number): number {
@@ -39,6 +39,11 @@ export interface SgemmPeak {
 export function measureSgemmPeak(repeats = 5): SgemmPeak {
   const label = nativeBlasLabel();
   const previous = useNativeProducts(true);
+  // One core's peak: the BLAS's thread count is the whole process's, and a worker of this
+  // process (the DP rows at two threads) may have left it at two.
+  const blas = nativeBlas();
+  const threads = blas?.info().threads;
+  blas?.setThreads(1);
   try {
     const native = label !== null ? productGflops(1024, repeats) : null;
     useNativeProducts(false);
@@ -46,5 +51,6 @@ export function measureSgemmPeak(repeats = 5): SgemmPeak {
     return { native, wasm, nativeLabel: label };
   } finally {
     useNativeProducts(previous);
+    if (threads !== undefined) blas?.setThreads(threads);
   }
 }

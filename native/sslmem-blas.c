@@ -693,6 +693,133 @@ static napi_value binary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * warp(src, out, height, width, channels, selected, coefficients, mode, fillValue): the bilinear
+ * affine warp of src/augment/warp-bilinear.ts in double, operation for operation (the same
+ * bits): image selected[k] of `src` ([batch, height, width, channels], plain Float32Arrays,
+ * not the heap) is resampled into `out` through coefficients[6k .. 6k + 5] = [a0, a1, a2, b0,
+ * b1, b2] (output pixel (x, y) samples (a0 x + a1 y + a2, b0 x + b1 y + b2)); mode 0 constant
+ * (taps outside read fillValue), 1 reflect, 2 wrap, 3 nearest. Coefficients must be finite.
+ */
+static double warp_map(double v, double n, int mode) {
+  if (mode == 2) {
+    double m = fmod(v, n);
+    return m < 0 ? (m + n >= n ? 0 : m + n) : m;
+  }
+  if (mode == 1) {
+    double period = 2 * n;
+    double m = fmod(v + 0.5, period);
+    if (m < 0) m += period;
+    v = (m < n ? m : period - m) - 0.5;
+  }
+  return v < 0 ? 0 : v > n - 1 ? n - 1 : v;
+}
+
+static void warp_image(const float *src, float *out, int64_t height, int64_t width, int64_t channels, const double *k, int mode, double fill) {
+  const double a0 = k[0], a1 = k[1], a2 = k[2], b0 = k[3], b1 = k[4], b2 = k[5];
+  const int64_t rowStride = width * channels;
+  const double w = (double)width, h = (double)height;
+  int64_t o = 0;
+  for (int64_t y = 0; y < height; y++) {
+    for (int64_t x = 0; x < width; x++, o += channels) {
+      double sx = a0 * (double)x + a1 * (double)y + a2;
+      double sy = b0 * (double)x + b1 * (double)y + b2;
+      if (mode != 0) {
+        sx = warp_map(sx, w, mode);
+        sy = warp_map(sy, h, mode);
+      }
+      const double x0 = floor(sx), y0 = floor(sy);
+      const double fx = sx - x0, fy = sy - y0;
+      const double x1 = x0 + 1, y1 = y0 + 1;
+      if (x0 >= 0 && y0 >= 0 && x1 < w && y1 < h) {
+        const float *p00 = src + (int64_t)y0 * rowStride + (int64_t)x0 * channels;
+        const float *p10 = p00 + rowStride;
+        for (int64_t c = 0; c < channels; c++) {
+          const double top = (1 - fx) * p00[c] + fx * p00[channels + c];
+          const double bottom = (1 - fx) * p10[c] + fx * p10[channels + c];
+          out[o + c] = (float)((1 - fy) * top + fy * bottom);
+        }
+        continue;
+      }
+      if (mode == 0) {
+        const int in00 = y0 >= 0 && y0 < h && x0 >= 0 && x0 < w;
+        const int in01 = y0 >= 0 && y0 < h && x1 >= 0 && x1 < w;
+        const int in10 = y1 >= 0 && y1 < h && x0 >= 0 && x0 < w;
+        const int in11 = y1 >= 0 && y1 < h && x1 >= 0 && x1 < w;
+        for (int64_t c = 0; c < channels; c++) {
+          const double v00 = in00 ? src[(int64_t)y0 * rowStride + (int64_t)x0 * channels + c] : fill;
+          const double v01 = in01 ? src[(int64_t)y0 * rowStride + (int64_t)x1 * channels + c] : fill;
+          const double v10 = in10 ? src[(int64_t)y1 * rowStride + (int64_t)x0 * channels + c] : fill;
+          const double v11 = in11 ? src[(int64_t)y1 * rowStride + (int64_t)x1 * channels + c] : fill;
+          out[o + c] = (float)((1 - fy) * ((1 - fx) * v00 + fx * v01) + fy * ((1 - fx) * v10 + fx * v11));
+        }
+        continue;
+      }
+      /* Mapped coordinates: the second tap past the last pixel wraps to the first (wrap) or has weight 0. */
+      const int64_t xi = (int64_t)x0, yi = (int64_t)y0;
+      const int64_t xn = x1 < w ? xi + 1 : mode == 2 ? 0 : width - 1;
+      const int64_t yn = y1 < h ? yi + 1 : mode == 2 ? 0 : height - 1;
+      const float *r0 = src + yi * rowStride, *r1 = src + yn * rowStride;
+      for (int64_t c = 0; c < channels; c++) {
+        const double top = (1 - fx) * r0[xi * channels + c] + fx * r0[xn * channels + c];
+        const double bottom = (1 - fx) * r1[xi * channels + c] + fx * r1[xn * channels + c];
+        out[o + c] = (float)((1 - fy) * top + fy * bottom);
+      }
+    }
+  }
+}
+
+static napi_value warp(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 9) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: warp expects 9 arguments");
+    return NULL;
+  }
+  size_t ns = 0, no = 0, nsel = 0;
+  float *src = f32_arg(env, argv[0], &ns);
+  if (src == NULL && ns > 0) return NULL;
+  float *out = f32_arg(env, argv[1], &no);
+  if (out == NULL && no > 0) return NULL;
+  int64_t height = 0, width = 0, channels = 0;
+  int32_t mode = 0;
+  double fill = 0;
+  CHECK(napi_get_value_int64(env, argv[2], &height));
+  CHECK(napi_get_value_int64(env, argv[3], &width));
+  CHECK(napi_get_value_int64(env, argv[4], &channels));
+  int32_t *selected = i32_arg(env, argv[5], &nsel);
+  if (selected == NULL && nsel > 0) return NULL;
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t nk = 0;
+  void *kdata = NULL;
+  if (napi_is_typedarray(env, argv[6], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[6], &type, &nk, &kdata, NULL, NULL) != napi_ok || type != napi_float64_array) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: warp: expected a Float64Array of coefficients");
+    return NULL;
+  }
+  CHECK(napi_get_value_int32(env, argv[7], &mode));
+  CHECK(napi_get_value_double(env, argv[8], &fill));
+  const double *k = kdata;
+  if (height < 1 || width < 1 || channels < 1 || height > INT32_MAX || width > INT32_MAX || channels > INT32_MAX || mode < 0 || mode > 3 || nk != 6 * nsel || ns != no) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: warp: height, width, channels >= 1, mode 0 to 3, 6 coefficients per selected image, src and out of one length");
+    return NULL;
+  }
+  int64_t size = height * width * channels;
+  for (size_t i = 0; i < nsel; i++) {
+    if (selected[i] < 0 || (int64_t)(selected[i] + 1) * size > (int64_t)ns) return throw_range(env, "warp image", (int64_t)(selected[i] + 1) * size, ns), NULL;
+  }
+  for (size_t i = 0; i < nk; i++) {
+    if (!isfinite(k[i])) {
+      napi_throw_range_error(env, NULL, "sslmem-blas: warp: coefficients must be finite");
+      return NULL;
+    }
+  }
+  for (size_t i = 0; i < nsel; i++) warp_image(src + selected[i] * size, out + selected[i] * size, height, width, channels, k + 6 * i, mode, fill);
+  return NULL;
+}
+
 /* setThreads(n): the BLAS's threads for the calls that follow (OpenBLAS only; else a no-op). Returns the count in force. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -743,6 +870,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"columnSums", NULL, column_sums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"warp", NULL, warp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -1,12 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
 import { editPixels } from './pixels';
+import { nativeProducts } from '../backend/native/native-blas';
 
 /** How pixels that map from outside the image are filled (TensorFlow's `fill_mode` names). */
 export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
 
 /** The fill modes, for validation. */
 export const fillModes: readonly FillMode[] = ['constant', 'reflect', 'wrap', 'nearest'];
+
+/** The native binding's code of each fill mode. */
+const nativeModes: Readonly<Record<FillMode, number>> = { constant: 0, reflect: 1, wrap: 2, nearest: 3 };
 
 /**
  * Maps a sampling coordinate for the non-constant fill modes: `nearest` clamps to `[0, n - 1]`
@@ -35,8 +39,8 @@ function mapCoordinate(v: number, n: number, mode: FillMode): number {
  * convention as tf.image.transform. Pixels outside the input follow `fillMode` (for `constant`,
  * each of the four taps outside reads `fillValue`; `wrap` differs from TensorFlow's only between
  * the last and first pixel, where TensorFlow clamps). Other images are copied. Integer sample
- * points read the pixel exactly, so the identity map is bit-exact. Plain loops: identical
- * results on every backend (the cpu backend's batched Transform kernel and the wasm backend's
+ * points read the pixel exactly, so the identity map is bit-exact. Plain loops (in the native
+ * binding's C where products run natively, the same arithmetic): identical results on every backend (the cpu backend's batched Transform kernel and the wasm backend's
  * CropAndResize kernel are wrong in tfjs 4.22); internal to augment/.
  */
 export function warpBilinear(
@@ -51,7 +55,13 @@ export function warpBilinear(
     throw new InputError('warpBilinear: coefficients', `${6 * selected.length} numbers (6 per selected image)`, `${coefficients.length}`);
   }
   const rowStride = width * channels;
+  const native = nativeProducts()?.warp;
   return editPixels(images, (out, src, size) => {
+    if (native !== undefined && Array.prototype.every.call(coefficients, Number.isFinite)) {
+      // The same loops in the binding's C, the same double arithmetic (the same bits).
+      native(src, out, height, width, channels, Int32Array.from(selected), Float64Array.from(coefficients), nativeModes[fillMode], fillValue);
+      return;
+    }
     selected.forEach((i, k) => {
       const [a0, a1, a2, b0, b1, b2] = Array.from({ length: 6 }, (_, t) => coefficients[6 * k + t]);
       const base = i * size;

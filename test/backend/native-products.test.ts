@@ -7,6 +7,7 @@ import { nativeBlas, nativeBlasUnavailableReason, nativeProducts, useNativeProdu
 import { cnnEncoder, mlpEncoder, vitEncoder, type Encoder } from '../../src/encoders';
 import { createRng } from '../../src/util/rng';
 import { geluGradKernelName, geluKernelName } from '../../src/encoders/gelu-kernels';
+import { fillModes, warpBilinear } from '../../src/augment/warp-bilinear';
 import { randomValues, relativeError } from './compare';
 
 /**
@@ -259,6 +260,28 @@ describe('native products agree with our SIMD products', { skip }, () => {
       } finally {
         tf.dispose([x, xi]);
       }
+    }
+  });
+
+  test('the affine warp of the augmentations: the binding\'s gives the bits of the JavaScript loops, every fill mode', () => {
+    const images = tf.tensor4d(randomValues(rng, 24 * 9 * 11 * 3).map((v) => v + 0.5), [24, 9, 11, 3]);
+    const draw = createRng(31);
+    // Rotations, shears, zooms and shifts that reach outside the image, and one identity.
+    const selected = Array.from({ length: 20 }, (_, i) => (i * 7) % 24);
+    const coefficients = Array.from({ length: selected.length * 6 }, (_, i) => (i % 3 === 2 ? draw.uniform(-6, 6) : draw.uniform(-1.4, 1.4)));
+    coefficients.splice(18, 6, 1, 0, 0, 0, 1, 0);
+    try {
+      for (const mode of fillModes) {
+        const run = () => warpBilinear(images, selected, coefficients, mode, 0.25);
+        const [native] = onPath(true, run);
+        const [js] = onPath(false, run);
+        assert.deepEqual(native, js, `fill mode ${mode}`);
+      }
+      const [notFinite] = onPath(true, () => warpBilinear(images, [1], [1, 0, NaN, 0, 1, 0]));
+      const [notFiniteJs] = onPath(false, () => warpBilinear(images, [1], [1, 0, NaN, 0, 1, 0]));
+      assert.deepEqual(notFinite, notFiniteJs, 'a coefficient that is not finite: the JavaScript loops on both');
+    } finally {
+      images.dispose();
     }
   });
 
@@ -532,6 +555,23 @@ describe('the native binding itself', { skip }, () => {
       for (let k = 0; k < 7; k++) sum = Math.fround(sum + heap[r * 7 + k]);
       assert.equal(heap[500 + r], Math.fround(sum / 7), `row ${r}`);
     }
+  });
+
+  test('warp: bad images, modes, counts and coefficients throw and write nothing', () => {
+    const warp = blas.warp;
+    assert.ok(warp !== undefined, 'the binding built here has warp');
+    const src = randomValues(createRng(9), 2 * 4 * 4);
+    const out = new Float32Array(src.length);
+    const k = Float64Array.of(1, 0, 0.5, 0, 1, 0.5);
+    assert.throws(() => warp(src, out, 4, 4, 1, Int32Array.of(2), k, 0, 0), RangeError, 'image 2 of 2');
+    assert.throws(() => warp(src, out, 4, 4, 1, Int32Array.of(0), k, 4, 0), RangeError, 'mode 4');
+    assert.throws(() => warp(src, out, 4, 4, 1, Int32Array.of(0, 1), k, 0, 0), RangeError, 'coefficients for one image');
+    assert.throws(() => warp(src, out, 4, 4, 1, Int32Array.of(0), Float64Array.of(1, 0, Infinity, 0, 1, 0), 0, 0), RangeError, 'not finite');
+    assert.throws(() => warp(src, out.subarray(1), 4, 4, 1, Int32Array.of(0), k, 0, 0), RangeError, 'src and out of two lengths');
+    assert.deepEqual(out, new Float32Array(src.length), 'nothing written');
+    warp(src, out, 4, 4, 1, Int32Array.of(1), Float64Array.of(1, 0, 0, 0, 1, 0), 3, 0);
+    assert.deepEqual(out.subarray(16), src.subarray(16), 'the identity copies image 1');
+    assert.deepEqual(out.subarray(0, 16), new Float32Array(16), 'and leaves image 0');
   });
 
   test('a binding built before convGrid: convolutions run one product per tap and still agree', () => {

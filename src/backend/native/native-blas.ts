@@ -79,6 +79,14 @@ export interface NativeBlas {
    * when a range leaves the heap or the output overlaps the input. Absent from bindings built before it.
    */
   rowSums?(heap: Float32Array, xAt: number, rows: number, n: number, mean: boolean, outAt: number): void;
+  /**
+   * The bilinear affine warp of `augment/warp-bilinear.ts`, the same double arithmetic (the
+   * same bits): images `selected` of `src` (`[batch, height, width, channels]`, not the heap)
+   * resampled into `out` through 6 finite `coefficients` each; mode 0 constant (`fillValue`),
+   * 1 reflect, 2 wrap, 3 nearest. RangeError (nothing written) for an image past the arrays,
+   * a bad mode or count, or a coefficient that is not finite. Absent from bindings built before it.
+   */
+  warp?(src: Float32Array, out: Float32Array, height: number, width: number, channels: number, selected: Int32Array, coefficients: Float64Array, mode: number, fillValue: number): void;
   binary?(heap: Float32Array, op: 0 | 1 | 2 | 3, dims: Int32Array, aAt: number, aStrides: Int32Array, bAt: number, bStrides: Int32Array, outAt: number): void;
   /** Sets the BLAS's threads (OpenBLAS; a no-op elsewhere); returns the count in force. */
   setThreads(threads: number): number;
