@@ -23,23 +23,25 @@ const nativeOps: Readonly<Record<string, 0 | 1 | 2 | 3>> = { [tf.Add]: 0, [tf.Su
 /** Below this many elements the shipped kernels run (the call costs more than the work). */
 const NATIVE_MIN_ELEMENTS = 1024;
 
+/** Strides of `shape` read as broadcast to `rank` axes (right-aligned; 0 along axes of size 1). */
+function broadcastStrides(shape: readonly number[], rank: number): number[] {
+  const padded = new Array<number>(rank - shape.length).fill(1).concat(shape);
+  const strides = new Array<number>(rank).fill(0);
+  for (let d = rank - 1, acc = 1; d >= 0; d--) {
+    strides[d] = padded[d] === 1 ? 0 : acc;
+    acc *= padded[d];
+  }
+  return strides;
+}
+
 /**
- * Broadcast strides of `shape` (right-aligned) on `out`, then runs of axes merged where both
- * operands step through them as one: `[dims, aStrides, bStrides]`.
+ * Broadcast strides of `a` and `b` on `out`, then runs of axes merged where both operands
+ * step through them as one: `[dims, aStrides, bStrides]`.
  */
 export function broadcastLoops(a: readonly number[], b: readonly number[], out: readonly number[]): [number[], number[], number[]] {
   const rank = out.length;
-  const stridesFor = (s: readonly number[]): number[] => {
-    const padded = new Array<number>(rank - s.length).fill(1).concat(s);
-    const strides = new Array<number>(rank).fill(0);
-    for (let d = rank - 1, acc = 1; d >= 0; d--) {
-      strides[d] = padded[d] === 1 ? 0 : acc;
-      acc *= padded[d];
-    }
-    return strides;
-  };
-  const sa = stridesFor(a);
-  const sb = stridesFor(b);
+  const sa = broadcastStrides(a, rank);
+  const sb = broadcastStrides(b, rank);
   const dims: number[] = [];
   const as: number[] = [];
   const bs: number[] = [];
@@ -118,17 +120,8 @@ function comparison(kernelName: string, op: Compare): tf.KernelFunc {
     const bv = heap(backend, b);
     const ov = heap(backend, out);
     const rank = shape.length;
-    const stridesFor = (s: readonly number[]): number[] => {
-      const padded = new Array<number>(rank - s.length).fill(1).concat(s);
-      const strides = new Array<number>(rank).fill(0);
-      for (let d = rank - 1, acc = 1; d >= 0; d--) {
-        strides[d] = padded[d] === 1 ? 0 : acc;
-        acc *= padded[d];
-      }
-      return strides;
-    };
-    const sa = stridesFor(a.shape);
-    const sb = stridesFor(b.shape);
+    const sa = broadcastStrides(a.shape, rank);
+    const sb = broadcastStrides(b.shape, rank);
     const inner = shape[rank - 1];
     const ia = sa[rank - 1];
     const ib = sb[rank - 1];
