@@ -40,8 +40,9 @@ function mapCoordinate(v: number, n: number, mode: FillMode): number {
  * each of the four taps outside reads `fillValue`; `wrap` differs from TensorFlow's only between
  * the last and first pixel, where TensorFlow clamps). Other images are copied. Integer sample
  * points read the pixel exactly, so the identity map is bit-exact. Plain loops (in the native
- * binding's C where products run natively, the same arithmetic): identical results on every backend (the cpu backend's batched Transform kernel and the wasm backend's
- * CropAndResize kernel are wrong in tfjs 4.22); internal to augment/.
+ * binding's C where products run natively, the same arithmetic): identical results on every
+ * backend (the cpu backend's batched Transform kernel and the wasm backend's CropAndResize
+ * kernel are wrong in tfjs 4.22); internal to augment/.
  */
 export function warpBilinear(
   images: tf.Tensor4D,

@@ -67,12 +67,6 @@ export interface NativeBlas {
    */
   columnSums?(heap: Float32Array, xAt: number, outer: number, rows: number, inner: number, block: number, scale: number, outAt: number): void;
   /**
-   * `out[outAt + flat(i)] = a[aAt + i . aStrides] op b[bAt + i . bStrides]` for every index
-   * vector i of `dims` (1 to 8 axes, strides >= 0), op 0 add, 1 subtract, 2 multiply,
-   * 3 divide, float32 (IEEE-rounded, the same bits as any other float32 kernel). RangeError
-   * (nothing written) when a range leaves the heap. Absent from bindings built before it.
-   */
-  /**
    * `out[r] = x[r, 0] + ... + x[r, n-1]` in float32 in that order (divided by `n` in float32
    * where `mean`), for `rows` rows of `x` at `xAt`, to `outAt`: the arithmetic of the shipped
    * Sum and Mean over the innermost axes, hence the same bits. RangeError (nothing written)
@@ -87,6 +81,12 @@ export interface NativeBlas {
    * a bad mode or count, or a coefficient that is not finite. Absent from bindings built before it.
    */
   warp?(src: Float32Array, out: Float32Array, height: number, width: number, channels: number, selected: Int32Array, coefficients: Float64Array, mode: number, fillValue: number): void;
+  /**
+   * `out[outAt + flat(i)] = a[aAt + i . aStrides] op b[bAt + i . bStrides]` for every index
+   * vector i of `dims` (1 to 8 axes, strides >= 0), op 0 add, 1 subtract, 2 multiply,
+   * 3 divide, float32 (IEEE-rounded, the same bits as any other float32 kernel). RangeError
+   * (nothing written) when a range leaves the heap. Absent from bindings built before it.
+   */
   binary?(heap: Float32Array, op: 0 | 1 | 2 | 3, dims: Int32Array, aAt: number, aStrides: Int32Array, bAt: number, bStrides: Int32Array, outAt: number): void;
   /** Sets the BLAS's threads (OpenBLAS; a no-op elsewhere); returns the count in force. */
   setThreads(threads: number): number;

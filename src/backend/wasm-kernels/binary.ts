@@ -38,7 +38,7 @@ function broadcastStrides(shape: readonly number[], rank: number): number[] {
  * Broadcast strides of `a` and `b` on `out`, then runs of axes merged where both operands
  * step through them as one: `[dims, aStrides, bStrides]`.
  */
-export function broadcastLoops(a: readonly number[], b: readonly number[], out: readonly number[]): [number[], number[], number[]] {
+function broadcastLoops(a: readonly number[], b: readonly number[], out: readonly number[]): [number[], number[], number[]] {
   const rank = out.length;
   const sa = broadcastStrides(a, rank);
   const sb = broadcastStrides(b, rank);
