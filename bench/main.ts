@@ -198,6 +198,15 @@ interface OurDpStep {
   readonly error?: string;
 }
 
+/**
+ * A row's GFLOP/s as a percentage of the one-core peak times the cores it keeps busy: its
+ * thread count, or two for two encoders at once.
+ */
+function pctOfPeak(row: BenchRow, peak: number | null): number | null {
+  const cores = typeof row.cores === 'number' ? row.cores : row.threads > 0 ? row.threads : 1;
+  return row.gflops !== null && peak !== null ? (100 * row.gflops) / (peak * cores) : null;
+}
+
 function fmt(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
 }
@@ -291,8 +300,7 @@ async function main(): Promise<void> {
       path,
       products: (products ?? (path === 'native' ? peak?.nativeLabel : 'our WebAssembly SIMD'))?.replace(/, chosen by sslmem[^)]*/, ''),
       peak_gflops: peakGflops,
-      // Of the peak of the cores the row keeps busy (two for two encoders at once).
-      pct_of_peak: row.gflops !== null && peakGflops !== null ? (100 * row.gflops) / (peakGflops * (typeof row.cores === 'number' ? row.cores : 1)) : null,
+      pct_of_peak: pctOfPeak(row, peakGflops),
     };
   };
   // Steps per block of the step table: a block of a few hundred ms on each side.
@@ -430,7 +438,7 @@ async function main(): Promise<void> {
       const mutable = r as Record<string, unknown>;
       const p = r.path === 'native' ? peak.native : peak.wasm;
       mutable.peak_gflops = p;
-      mutable.pct_of_peak = r.gflops !== null && p !== null ? (100 * r.gflops) / p : null;
+      mutable.pct_of_peak = pctOfPeak(r, p);
     }
   }
   for (const r of rows) (r as Record<string, unknown>).kernels = backend.description;
