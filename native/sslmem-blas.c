@@ -17,6 +17,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <math.h>
+#include <pthread.h>
 #include <node_api.h>
 #include <cblas.h>
 
@@ -176,6 +177,46 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Chunks first, first + step, ... of a convGrid call (see below), with their own scratch. */
+typedef struct {
+  const float *grid;
+  float *w, *io, *scratch;
+  int64_t cs, ci, wp, kh, kw, K, co, cells, chunk;
+  bool grad;
+  int64_t first, step;
+} ConvChunks;
+
+static void conv_chunks(const ConvChunks *job) {
+  const int64_t K = job->K, co = job->co, ci = job->ci, cs = job->cs, kw = job->kw;
+  const size_t row = (size_t)kw * (size_t)ci;
+  for (int64_t q0 = job->first * job->chunk; q0 < job->cells; q0 += job->step * job->chunk) {
+    int64_t rows = job->cells - q0 < job->chunk ? job->cells - q0 : job->chunk;
+    for (int64_t r = 0; r < rows; r++) {
+      float *dst = job->scratch + r * K;
+      for (int64_t a = 0; a < job->kh; a++) {
+        const float *src = job->grid + (q0 + r + a * job->wp) * cs;
+        if (cs == ci) {
+          memcpy(dst + a * row, src, row * sizeof(float));
+        } else {
+          for (int64_t e = 0; e < kw; e++) memcpy(dst + (a * kw + e) * ci, src + e * cs, (size_t)ci * sizeof(float));
+        }
+      }
+    }
+    if (job->grad) {
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)co, (int)rows, 1.0f, job->scratch, (int)K,
+                  job->io + q0 * co, (int)co, q0 == 0 ? 0.0f : 1.0f, job->w, (int)co);
+    } else {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)co, (int)K, 1.0f, job->scratch, (int)K,
+                  job->w, (int)co, 0.0f, job->io + q0 * co, (int)co);
+    }
+  }
+}
+
+static void *conv_chunks_thread(void *job) {
+  conv_chunks(job);
+  return NULL;
+}
+
 /*
  * convGrid(heap, filterGrad, gridAt, cellStride, ci, wp, kh, kw, cells, filterAt, co, ioAt, scratchAt, chunk)
  * A stride-1 convolution on a zero-padded pixel grid (src/backend/wasm-kernels/conv-gemm.ts):
@@ -208,35 +249,32 @@ static napi_value conv_grid(napi_env env, napi_callback_info info) {
   if (!fits(env, "filter", filterAt, K, co, co, length)) return NULL;
   if (!fits(env, "io", ioAt, cells, co, co, length)) return NULL;
   if (!fits(env, "scratch", scratchAt, chunk, K, K, length)) return NULL;
-  float *grid = heap + gridAt, *w = heap + filterAt, *io = heap + ioAt, *scratch = heap + scratchAt;
-  size_t row = (size_t)kw * (size_t)ci;
+  ConvChunks job = {heap + gridAt, heap + filterAt, heap + ioAt, heap + scratchAt, cs, ci, wp, kh, kw, K, co, cells, chunk, grad, 0, 1};
+  int threads = 1;
 #ifdef SSLMEM_OPENBLAS
-  /* A chunk's product is small (a few hundred rows): a second BLAS thread costs more than it
-     gives (measured: CNN steps up to twice as slow), so the chunks run on this thread alone. */
-  int threads = openblas_get_num_threads();
+  /* A chunk's product is small (a few hundred rows): a second BLAS thread in it costs more than
+     it gives (measured: CNN steps up to twice as slow), so each product runs on one BLAS thread,
+     and where the backend asked for two, the forward products' chunks are shared between this
+     thread and one more (each chunk writes its own rows of io: the same bits as one thread). The
+     filter gradient adds chunk after chunk into W and stays on this thread. */
+  threads = openblas_get_num_threads();
   if (threads > 1) openblas_set_num_threads(1);
 #endif
-  for (int64_t q0 = 0; q0 < cells; q0 += chunk) {
-    int64_t rows = cells - q0 < chunk ? cells - q0 : chunk;
-    for (int64_t r = 0; r < rows; r++) {
-      float *dst = scratch + r * K;
-      for (int64_t a = 0; a < kh; a++) {
-        const float *src = grid + (q0 + r + a * wp) * cs;
-        if (cs == ci) {
-          memcpy(dst + a * row, src, row * sizeof(float));
-        } else {
-          for (int64_t e = 0; e < kw; e++) memcpy(dst + (a * kw + e) * ci, src + e * cs, (size_t)ci * sizeof(float));
-        }
-      }
-    }
-    if (grad) {
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)co, (int)rows, 1.0f, scratch, (int)K,
-                  io + q0 * co, (int)co, q0 == 0 ? 0.0f : 1.0f, w, (int)co);
-    } else {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)co, (int)K, 1.0f, scratch, (int)K,
-                  w, (int)co, 0.0f, io + q0 * co, (int)co);
-    }
+  int64_t chunks = (cells + chunk - 1) / chunk;
+  float *second = NULL;
+  pthread_t helper;
+  int helping = 0;
+  ConvChunks other = job;
+  if (threads > 1 && !grad && chunks > 1 && (second = malloc((size_t)(chunk * K) * sizeof(float))) != NULL) {
+    other.scratch = second;
+    other.first = 1;
+    other.step = 2;
+    helping = pthread_create(&helper, NULL, conv_chunks_thread, &other) == 0;
+    if (helping) job.step = 2;
   }
+  conv_chunks(&job);
+  if (helping) pthread_join(helper, NULL);
+  free(second);
 #ifdef SSLMEM_OPENBLAS
   if (threads > 1) openblas_set_num_threads(threads);
 #endif

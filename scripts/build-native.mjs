@@ -85,6 +85,7 @@ function main() {
       source, '-o', temp,
       ...variant.libs,
       '-lm',
+      '-pthread',
     ];
     try {
       execFileSync(cc, args, { stdio: ['ignore', 'ignore', 'pipe'] });

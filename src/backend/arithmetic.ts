@@ -24,7 +24,8 @@ export interface Arithmetic {
   readonly fma?: boolean;
   /**
    * wasm: the BLAS computing the matrix products through the native binding (name,
-   * version, core: e.g. `OpenBLAS 0.3.21 SkylakeX`); absent when our SIMD products run.
+   * version, core: e.g. `OpenBLAS 0.3.21 SkylakeX`; with `on 2 threads` where it runs on
+   * more than one, which rounds differently); absent when our SIMD products run.
    */
   readonly products?: string;
   /** tensorflow: the package providing it (GPU and CPU builds round differently). */

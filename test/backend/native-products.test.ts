@@ -167,6 +167,8 @@ describe('native products agree with our SIMD products', { skip }, () => {
       assert.equal(getThreadsCount(), 1, 'wasm kernels on one thread');
       assert.equal(nativeBlas()!.info().threads, 2, 'the BLAS on two');
       assert.match(info.reason, /native products on 2 BLAS threads, the other kernels on one/);
+      // Two BLAS threads round differently from one: their runs are apart.
+      assert.match(String(currentArithmetic().products), / on 2 threads$/);
       const [a, b] = [tensor([300, 200]), tensor([200, 150])];
       assertPathsAgree('a product on two BLAS threads', () => tf.matMul(a, b));
       tf.dispose([a, b]);
@@ -174,6 +176,7 @@ describe('native products agree with our SIMD products', { skip }, () => {
       const one = await initBackend({ backend: 'wasm' });
       assert.equal(one.threads, 1);
       assert.equal(nativeBlas()!.info().threads, 1);
+      assert.doesNotMatch(String(currentArithmetic().products), /threads/, 'one thread: the key as before');
     }
   });
 
@@ -424,6 +427,26 @@ describe('the native binding itself', { skip }, () => {
     assert.throws(() => convGrid(heap, false, gridAt, cs, ci, wp, kh, kw, cells, filterAt, co, ioAt, 1999, 8), RangeError, 'scratch past the heap');
     assert.throws(() => convGrid(heap, false, gridAt, 2, ci, wp, kh, kw, cells, filterAt, co, ioAt, scratchAt, 8), RangeError, 'cell stride < channels');
     assert.deepEqual(heap, copy, 'nothing written when a range is out of bounds');
+  });
+
+  test('convGrid with the BLAS on two threads: the forward chunks shared by two threads give the bits of one, the BLAS left at two', () => {
+    const convGrid = blas.convGrid!;
+    const [cells, cs, ci, wp, kh, kw, co] = [300, 8, 8, 20, 3, 3, 16];
+    const heap = randomValues(createRng(12), 20000);
+    const [gridAt, filterAt, ioAt, scratchAt] = [0, 3000, 4500, 9500];
+    const run = (threads: number, grad: boolean): Float32Array => {
+      const copy = Float32Array.from(heap);
+      blas.setThreads(threads);
+      try {
+        convGrid(copy, grad, gridAt, cs, ci, wp, kh, kw, cells, filterAt, co, ioAt, scratchAt, 37);
+        assert.equal(blas.info().threads, threads, 'the BLAS\'s thread count restored');
+      } finally {
+        blas.setThreads(1);
+      }
+      return grad ? copy.slice(filterAt, filterAt + kh * kw * ci * co) : copy.slice(ioAt, ioAt + cells * co);
+    };
+    assert.deepEqual(run(2, false), run(1, false), 'forward, 9 chunks');
+    assert.deepEqual(run(2, true), run(1, true), 'filter gradient');
   });
 
   test('batchNorm: statistics, forward and gradient of rows match float64 formulas; bad ranges throw and write nothing', () => {

@@ -186,10 +186,16 @@ export function nativeBlasLabel(): string | null {
   return loaded.blas === null ? null : loaded.label;
 }
 
-/** What products compute with, for run keys (`OpenBLAS 0.3.21 SkylakeX`); null without the binding. */
+/**
+ * What products compute with, for run keys (`OpenBLAS 0.3.21 SkylakeX`, and `on 2 threads`
+ * where the BLAS runs on more than one: OpenBLAS shares a product out differently then, and its
+ * results differ in the last bits from one thread's); null without the binding.
+ */
 export function nativeBlasArithmetic(): string | null {
   loaded ??= load();
-  return loaded.blas === null ? null : loaded.arithmetic;
+  if (loaded.blas === null) return null;
+  const threads = loaded.blas.info().threads ?? 1;
+  return threads > 1 ? `${loaded.arithmetic} on ${threads} threads` : loaded.arithmetic;
 }
 
 /**
