@@ -98,7 +98,7 @@ export async function interleavedTwoEncoderRows(backend: BenchBackend, options: 
         images_per_s: (2 * stepBatch.mlp * 1000) / ms,
         pytorch_images_per_s: refMs === null ? null : (2 * stepBatch.mlp * 1000) / refMs,
         timing: `interleaved: ${options.blocks} blocks of ${options.blockSteps} steps of each encoder per side after ${options.warmup} warm-up; ms per pair of steps is a block's wall time over its steps; times are medians over blocks, the ratio the median over blocks of the per-block ratio`,
-        blocks: (mine ?? []).map((v, b) => ({ ours_ms: v, pytorch_ms: reference?.[b] ?? null, ratio: ratio?.perBlock[b] ?? null })),
+        blocks: mine.map((v, b) => ({ ours_ms: v, pytorch_ms: reference?.[b] ?? null, ratio: ratio?.perBlock[b] ?? null })),
         batch: stepBatch.mlp,
         encoder: 'mlp',
         gflop_per_pair: flops / 1e9,
