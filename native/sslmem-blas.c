@@ -17,6 +17,10 @@
 #include <string.h>
 #include <stdlib.h>
 #include <math.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SSLMEM_X86_AVX2 1
+#endif
 #include <pthread.h>
 #include <node_api.h>
 #include <cblas.h>
@@ -79,6 +83,21 @@ static int32_t *i32_arg(napi_env env, napi_value value, size_t *length) {
     return NULL;
   }
   return (int32_t *)data;
+}
+
+/* The double data of a Float64Array argument (`what` names it in the error). */
+static double *f64_arg(napi_env env, napi_value value, size_t *length, const char *what) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, value, &type, length, &data, NULL, NULL) != napi_ok || type != napi_float64_array) {
+    char message[128];
+    snprintf(message, sizeof message, "sslmem-blas: expected a Float64Array of %s", what);
+    napi_throw_type_error(env, NULL, message);
+    return NULL;
+  }
+  return (double *)data;
 }
 
 /* Whether a row-major operand of `rows` x `cols` at `off` with leading dimension `ld` fits in `length`. */
@@ -807,6 +826,76 @@ static void warp_image(const float *src, float *out, int64_t height, int64_t wid
   }
 }
 
+#ifdef SSLMEM_X86_AVX2
+/* One pixel of a constant-fill warp of a one-channel image: the arithmetic of warp_image's. */
+static inline float warp_gray_pixel(const float *src, int32_t height, int32_t width, double sx, double sy, double fill) {
+  const double w = (double)width, h = (double)height;
+  const double x0 = floor(sx), y0 = floor(sy);
+  const double fx = sx - x0, fy = sy - y0;
+  const double x1 = x0 + 1, y1 = y0 + 1;
+  const int iny0 = y0 >= 0 && y0 < h, iny1 = y1 >= 0 && y1 < h, inx0 = x0 >= 0 && x0 < w, inx1 = x1 >= 0 && x1 < w;
+  const double v00 = iny0 && inx0 ? src[(int64_t)y0 * width + (int64_t)x0] : fill;
+  const double v01 = iny0 && inx1 ? src[(int64_t)y0 * width + (int64_t)x1] : fill;
+  const double v10 = iny1 && inx0 ? src[(int64_t)y1 * width + (int64_t)x0] : fill;
+  const double v11 = iny1 && inx1 ? src[(int64_t)y1 * width + (int64_t)x1] : fill;
+  return (float)((1 - fy) * ((1 - fx) * v00 + fx * v01) + fy * ((1 - fx) * v10 + fx * v11));
+}
+
+/* A tap's value: the pixel at (row, column) where both are inside, else fill (4 pixels). */
+__attribute__((target("avx2")))
+static inline __m256d tap4(const float *src, __m128i rowStart, __m256d col, __m256d colOk, __m256d rowOk, __m256d fill, __m256d wmax) {
+  const __m128i c = _mm256_cvttpd_epi32(_mm256_min_pd(_mm256_max_pd(col, _mm256_setzero_pd()), wmax));
+  const __m256d v = _mm256_cvtps_pd(_mm_i32gather_ps(src, _mm_add_epi32(rowStart, c), 4));
+  return _mm256_blendv_pd(fill, v, _mm256_and_pd(colOk, rowOk));
+}
+
+/* Whether v is in [0, n) (NaN: no). */
+__attribute__((target("avx2")))
+static inline __m256d inside4(__m256d v, __m256d n) {
+  return _mm256_and_pd(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GE_OQ), _mm256_cmp_pd(v, n, _CMP_LT_OQ));
+}
+
+/*
+ * The constant-fill warp of a one-channel image, four pixels at a time with AVX2: the same
+ * double operations in the same order as warp_image (floor, compares and blends are exact),
+ * hence the same bits.
+ */
+__attribute__((target("avx2")))
+static void warp_gray_constant_avx2(const float *src, float *out, int32_t height, int32_t width, const double *k, double fill) {
+  const double a0 = k[0], a1 = k[1], a2 = k[2], b0 = k[3], b1 = k[4], b2 = k[5];
+  const __m256d va0 = _mm256_set1_pd(a0), va2 = _mm256_set1_pd(a2), vb0 = _mm256_set1_pd(b0), vb2 = _mm256_set1_pd(b2);
+  const __m256d one = _mm256_set1_pd(1), w = _mm256_set1_pd(width), h = _mm256_set1_pd(height);
+  const __m256d wmax = _mm256_set1_pd(width - 1), hmax = _mm256_set1_pd(height - 1), vfill = _mm256_set1_pd(fill);
+  const __m128i vwidth = _mm_set1_epi32(width);
+  for (int32_t y = 0; y < height; y++) {
+    const double a1y = a1 * (double)y, b1y = b1 * (double)y;
+    const __m256d va1y = _mm256_set1_pd(a1y), vb1y = _mm256_set1_pd(b1y);
+    float *row = out + (int64_t)y * width;
+    int32_t x = 0;
+    for (; x + 4 <= width; x += 4) {
+      const __m256d xv = _mm256_set_pd(x + 3, x + 2, x + 1, x);
+      const __m256d sx = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(va0, xv), va1y), va2);
+      const __m256d sy = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(vb0, xv), vb1y), vb2);
+      const __m256d x0 = _mm256_floor_pd(sx), y0 = _mm256_floor_pd(sy);
+      const __m256d fx = _mm256_sub_pd(sx, x0), fy = _mm256_sub_pd(sy, y0);
+      const __m256d x1 = _mm256_add_pd(x0, one), y1 = _mm256_add_pd(y0, one);
+      const __m256d inx0 = inside4(x0, w), inx1 = inside4(x1, w), iny0 = inside4(y0, h), iny1 = inside4(y1, h);
+      const __m128i r0 = _mm_mullo_epi32(_mm256_cvttpd_epi32(_mm256_min_pd(_mm256_max_pd(y0, _mm256_setzero_pd()), hmax)), vwidth);
+      const __m128i r1 = _mm_mullo_epi32(_mm256_cvttpd_epi32(_mm256_min_pd(_mm256_max_pd(y1, _mm256_setzero_pd()), hmax)), vwidth);
+      const __m256d v00 = tap4(src, r0, x0, inx0, iny0, vfill, wmax);
+      const __m256d v01 = tap4(src, r0, x1, inx1, iny0, vfill, wmax);
+      const __m256d v10 = tap4(src, r1, x0, inx0, iny1, vfill, wmax);
+      const __m256d v11 = tap4(src, r1, x1, inx1, iny1, vfill, wmax);
+      const __m256d gx = _mm256_sub_pd(one, fx), gy = _mm256_sub_pd(one, fy);
+      const __m256d top = _mm256_add_pd(_mm256_mul_pd(gx, v00), _mm256_mul_pd(fx, v01));
+      const __m256d bottom = _mm256_add_pd(_mm256_mul_pd(gx, v10), _mm256_mul_pd(fx, v11));
+      _mm_storeu_ps(row + x, _mm256_cvtpd_ps(_mm256_add_pd(_mm256_mul_pd(gy, top), _mm256_mul_pd(fy, bottom))));
+    }
+    for (; x < width; x++) row[x] = warp_gray_pixel(src, height, width, a0 * (double)x + a1y + a2, b0 * (double)x + b1y + b2, fill);
+  }
+}
+#endif
+
 static napi_value warp(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value argv[9];
@@ -828,18 +917,11 @@ static napi_value warp(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int64(env, argv[4], &channels));
   int32_t *selected = i32_arg(env, argv[5], &nsel);
   if (selected == NULL && nsel > 0) return NULL;
-  bool is_typed = false;
-  napi_typedarray_type type;
   size_t nk = 0;
-  void *kdata = NULL;
-  if (napi_is_typedarray(env, argv[6], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[6], &type, &nk, &kdata, NULL, NULL) != napi_ok || type != napi_float64_array) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: warp: expected a Float64Array of coefficients");
-    return NULL;
-  }
+  const double *k = f64_arg(env, argv[6], &nk, "warp coefficients");
+  if (k == NULL && nk > 0) return NULL;
   CHECK(napi_get_value_int32(env, argv[7], &mode));
   CHECK(napi_get_value_double(env, argv[8], &fill));
-  const double *k = kdata;
   if (height < 1 || width < 1 || channels < 1 || height > INT32_MAX || width > INT32_MAX || channels > INT32_MAX || mode < 0 || mode > 3 || nk != 6 * nsel || ns != no) {
     napi_throw_range_error(env, NULL, "sslmem-blas: warp: height, width, channels >= 1, mode 0 to 3, 6 coefficients per selected image, src and out of one length");
     return NULL;
@@ -854,7 +936,125 @@ static napi_value warp(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
+  /* One-channel images with a constant fill (the digit augmentation's warp): four pixels at a time where the CPU has AVX2. */
+#ifdef SSLMEM_X86_AVX2
+  if (mode == 0 && channels == 1 && size <= INT32_MAX && __builtin_cpu_supports("avx2")) {
+    for (size_t i = 0; i < nsel; i++) warp_gray_constant_avx2(src + selected[i] * size, out + selected[i] * size, (int32_t)height, (int32_t)width, k + 6 * i, fill);
+    return NULL;
+  }
+#endif
   for (size_t i = 0; i < nsel; i++) warp_image(src + selected[i] * size, out + selected[i] * size, height, width, channels, k + 6 * i, mode, fill);
+  return NULL;
+}
+
+/*
+ * normalPairs(state, uv, s): the pairs of uniforms of Marsaglia's polar method in
+ * fillStandardNormal (src/augment/gaussian-noise.ts), drawn from the sfc32 generator of
+ * src/util/rng.ts whose state (a, b, c, d) is the Int32Array `state` (advanced in place): for
+ * each of the s.length pairs, u = 2 (t / 2^32) - 1 and v the same from the next draw, both
+ * redrawn while u^2 + v^2 is 0 or >= 1; u and v go to uv[2p] and uv[2p + 1], u^2 + v^2 to s[p].
+ * The same integer and double operations, hence the same bits. The logarithm stays in
+ * JavaScript: its result is the engine's own.
+ */
+static napi_value normal_pairs(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 3) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: normalPairs expects 3 arguments");
+    return NULL;
+  }
+  size_t nstate = 0, nuv = 0, ns = 0;
+  int32_t *state = i32_arg(env, argv[0], &nstate);
+  if (state == NULL && nstate > 0) return NULL;
+  double *uv = f64_arg(env, argv[1], &nuv, "uniform pairs");
+  if (uv == NULL && nuv > 0) return NULL;
+  double *s = f64_arg(env, argv[2], &ns, "squared radii");
+  if (s == NULL && ns > 0) return NULL;
+  if (nstate != 4 || nuv != 2 * ns) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: normalPairs: a state of 4 integers and two uniforms per squared radius");
+    return NULL;
+  }
+  uint32_t a = (uint32_t)state[0], b = (uint32_t)state[1], c = (uint32_t)state[2], d = (uint32_t)state[3];
+  for (size_t p = 0; p < ns; p++) {
+    double u, v, r;
+    do {
+      uint32_t t = a + b + d;
+      d = d + 1;
+      a = b ^ (b >> 9);
+      b = c + (c << 3);
+      c = ((c << 21) | (c >> 11)) + t;
+      u = 2 * ((double)t / 4294967296.0) - 1;
+      t = a + b + d;
+      d = d + 1;
+      a = b ^ (b >> 9);
+      b = c + (c << 3);
+      c = ((c << 21) | (c >> 11)) + t;
+      v = 2 * ((double)t / 4294967296.0) - 1;
+      r = u * u + v * v;
+    } while (r >= 1 || r == 0);
+    uv[2 * p] = u;
+    uv[2 * p + 1] = v;
+    s[p] = r;
+  }
+  state[0] = (int32_t)a;
+  state[1] = (int32_t)b;
+  state[2] = (int32_t)c;
+  state[3] = (int32_t)d;
+  return NULL;
+}
+
+/*
+ * addNoise(src, out, selected, size, std, clip, uv, factors): image selected[k] of `src` (images
+ * of `size` values, plain Float32Arrays, not the heap) plus std times its normals, clipped to
+ * [0, 1] where `clip`, into `out`. Image k takes the ceil(size / 2) pairs from k ceil(size / 2)
+ * on: value j is uv[2p + j % 2] factors[p], p = k ceil(size / 2) + j / 2 (the odd last value's
+ * partner unused). The double arithmetic of gaussianNoise's loop, rounded to float once.
+ */
+static napi_value add_noise(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 8) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: addNoise expects 8 arguments");
+    return NULL;
+  }
+  size_t ns = 0, no = 0, nsel = 0, nuv = 0, nf = 0;
+  float *src = f32_arg(env, argv[0], &ns);
+  if (src == NULL && ns > 0) return NULL;
+  float *out = f32_arg(env, argv[1], &no);
+  if (out == NULL && no > 0) return NULL;
+  int32_t *selected = i32_arg(env, argv[2], &nsel);
+  if (selected == NULL && nsel > 0) return NULL;
+  int64_t size = 0;
+  double std = 0;
+  bool clip = false;
+  CHECK(napi_get_value_int64(env, argv[3], &size));
+  CHECK(napi_get_value_double(env, argv[4], &std));
+  CHECK(napi_get_value_bool(env, argv[5], &clip));
+  const double *uv = f64_arg(env, argv[6], &nuv, "uniform pairs");
+  if (uv == NULL && nuv > 0) return NULL;
+  const double *factors = f64_arg(env, argv[7], &nf, "factors");
+  if (factors == NULL && nf > 0) return NULL;
+  const int64_t per = (size + 1) / 2;
+  if (size < 1 || ns != no || nuv != 2 * nf || (int64_t)nf != per * (int64_t)nsel) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: addNoise: size >= 1, src and out of one length, ceil(size / 2) pairs and factors per selected image");
+    return NULL;
+  }
+  for (size_t i = 0; i < nsel; i++) {
+    if (selected[i] < 0 || (int64_t)(selected[i] + 1) * size > (int64_t)ns) return throw_range(env, "addNoise image", (int64_t)(selected[i] + 1) * size, ns), NULL;
+  }
+  for (size_t k = 0; k < nsel; k++) {
+    const float *x = src + (int64_t)selected[k] * size;
+    float *y = out + (int64_t)selected[k] * size;
+    const double *pairs = uv + 2 * per * (int64_t)k;
+    const double *f = factors + per * (int64_t)k;
+    for (int64_t j = 0; j < size; j++) {
+      const double normal = pairs[j] * f[j >> 1];
+      const double v = (double)x[j] + std * normal;
+      y[j] = (float)(clip ? (v < 0 ? 0 : v > 1 ? 1 : v) : v);
+    }
+  }
   return NULL;
 }
 
@@ -909,6 +1109,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"warp", NULL, warp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"normalPairs", NULL, normal_pairs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"addNoise", NULL, add_noise, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -1,4 +1,5 @@
-import { createRng, type Rng } from '../util/rng';
+import { nativeProducts, type NativeBlas } from '../backend/native/native-blas';
+import { createRng, sfc32State, type Rng } from '../util/rng';
 import type { Augmentation } from './augmentation';
 import { drawSelection } from './draw-selection';
 import { editPixels } from './pixels';
@@ -37,11 +38,52 @@ export function fillStandardNormal(out: Float64Array | Float32Array, rng: Rng): 
   }
 }
 
+/** Pairs of uniforms per call of the binding (bounds its scratch to about 3 MB whatever the images' size). */
+const nativePairsPerChunk = 1 << 17;
+
+/** The binding's two halves of the noise. */
+type NativeNoise = Required<Pick<NativeBlas, 'normalPairs' | 'addNoise'>>;
+
+/**
+ * The binding's noise functions, where the binding is in use and has them (absent from
+ * bindings built before them).
+ */
+function nativeNoise(): NativeNoise | null {
+  const native = nativeProducts();
+  if (native?.normalPairs === undefined || native.addNoise === undefined) return null;
+  return { normalPairs: native.normalPairs, addNoise: native.addNoise };
+}
+
+/**
+ * The loop of `gaussianNoise` through the native binding, with the same bits: the binding
+ * draws the polar method's accepted pairs (u, v and s = u^2 + v^2) from the generator
+ * `createRng(seed)` would be, JavaScript turns each s into its factor sqrt(-2 ln s / s) with
+ * the engine's own logarithm, and the binding adds std u factor, std v factor to the pixels.
+ * Chunks of whole images draw the stream in order.
+ */
+function addNoiseNatively(native: NativeNoise, out: Float32Array, src: Float32Array, size: number, selected: readonly number[], seed: number, std: number, clip: boolean): void {
+  const state = sfc32State(seed);
+  const perImage = Math.ceil(size / 2);
+  const imagesPerChunk = Math.max(1, Math.floor(nativePairsPerChunk / perImage));
+  for (let first = 0; first < selected.length; first += imagesPerChunk) {
+    const chunk = Int32Array.from(selected.slice(first, first + imagesPerChunk));
+    const factors = new Float64Array(chunk.length * perImage);
+    const uv = new Float64Array(2 * factors.length);
+    native.normalPairs(state, uv, factors);
+    for (let p = 0; p < factors.length; p++) {
+      const s = factors[p];
+      factors[p] = Math.sqrt((-2 * Math.log(s)) / s);
+    }
+    native.addNoise(src, out, chunk, size, std, clip, uv, factors);
+  }
+}
+
 /**
  * Adds independent Gaussian noise `N(0, std^2)` to every value of the chosen images of
  * `[batch, h, w, c]`. Draws: one coin per image in image order, then one `rng.uint32()` that
  * seeds the generator of all the noise values (`createRng`, polar-method normals, chosen
- * images in order). Unchosen images are returned bit-exact.
+ * images in order). Unchosen images are returned bit-exact. Plain loops, or the same
+ * arithmetic partly in the native binding's C where it is in use.
  */
 export function gaussianNoise(options: Partial<GaussianNoiseOptions> = {}): Augmentation {
   const where = 'gaussianNoise';
@@ -52,9 +94,15 @@ export function gaussianNoise(options: Partial<GaussianNoiseOptions> = {}): Augm
   return (images, rng) => {
     checkImages(images, where);
     const selected = drawSelection(images.shape[0], p, rng);
-    const noise = createRng(rng.uint32());
+    const seed = rng.uint32();
     if (selected.length === 0 || std === 0) return images.clone();
+    const native = nativeNoise();
     return editPixels(images, (out, src, size) => {
+      if (native !== null) {
+        addNoiseNatively(native, out, src, size, selected, seed, std, clip);
+        return;
+      }
+      const noise = createRng(seed);
       const normals = new Float64Array(size);
       for (const i of selected) {
         fillStandardNormal(normals, noise);

@@ -47,8 +47,11 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
-/** Creates a seeded generator. `seed` must be a finite integer. */
-export function createRng(seed: number): Rng {
+/**
+ * The sfc32 generator of `createRng(seed)`: splitmix32 of the seed gives the state (a, b, c,
+ * d), 12 draws are discarded; `raw` draws a 32-bit unsigned integer, `state` is the state now.
+ */
+function sfc32(seed: number): { raw: () => number; state: () => Int32Array } {
   if (!Number.isInteger(seed)) {
     throw new Error(`createRng: expected an integer seed, found ${seed}`);
   }
@@ -67,6 +70,20 @@ export function createRng(seed: number): Rng {
     return t >>> 0;
   };
   for (let i = 0; i < 12; i++) raw();
+  return { raw, state: () => Int32Array.of(a, b, c, d) };
+}
+
+/**
+ * The sfc32 state (a, b, c, d) that `createRng(seed)` draws from first. For code that draws
+ * the same stream elsewhere (the native binding's normal pairs, augment/gaussian-noise.ts).
+ */
+export function sfc32State(seed: number): Int32Array {
+  return sfc32(seed).state();
+}
+
+/** Creates a seeded generator. `seed` must be a finite integer. */
+export function createRng(seed: number): Rng {
+  const { raw } = sfc32(seed);
   let spare: number | null = null;
   const rng: Rng = {
     seed,

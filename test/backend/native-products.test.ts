@@ -5,9 +5,10 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { currentArithmetic, describeBackend, initBackend } from '../../src/backend';
 import { nativeBlas, nativeBlasUnavailableReason, nativeProducts, useNativeProducts } from '../../src/backend/native/native-blas';
 import { cnnEncoder, mlpEncoder, vitEncoder, type Encoder } from '../../src/encoders';
-import { createRng } from '../../src/util/rng';
+import { createRng, sfc32State } from '../../src/util/rng';
 import { geluGradKernelName, geluKernelName } from '../../src/encoders/gelu-kernels';
 import { fillModes, warpBilinear } from '../../src/augment/warp-bilinear';
+import { gaussianNoise } from '../../src/augment/gaussian-noise';
 import { randomValues, relativeError } from './compare';
 
 /**
@@ -32,6 +33,11 @@ function onPath(native: boolean, f: () => tf.Tensor | tf.Tensor[]): Float32Array
   } finally {
     useNativeProducts(previous);
   }
+}
+
+/** The bit patterns of float32 values (every NaN as one), to compare results bit for bit. */
+function bits(a: Float32Array): Array<number | string> {
+  return Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
 }
 
 /** Asserts that native and SIMD products give the same outputs (relative error <= tol) and the same shapes. */
@@ -193,7 +199,6 @@ describe('native products agree with our SIMD products', { skip }, () => {
         const native = onPath(true, run);
         const simd = onPath(false, run);
         for (const k of [0, 1]) {
-          const bits = (a: Float32Array) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
           assert.deepEqual(bits(native[k]), bits(simd[k]), `${k === 0 ? 'gelu' : 'gelu gradient'} of ${n} values`);
         }
         tf.dispose([xs, dys]);
@@ -204,7 +209,6 @@ describe('native products agree with our SIMD products', { skip }, () => {
   });
 
   test('Add, Sub, Multiply, RealDiv (broadcasts both ways), Sum and Mean (leading and innermost axes), Tile: the same bits on both paths', () => {
-    const bits = (a: Float32Array) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
     const shapes: [number[], number[]][] = [
       [[64, 48], [64, 48]],
       [[64, 48], [48]],
@@ -285,6 +289,48 @@ describe('native products agree with our SIMD products', { skip }, () => {
       assert.deepEqual(notFinite, notFiniteJs, 'a coefficient that is not finite: the JavaScript loops on both');
     } finally {
       images.dispose();
+    }
+  });
+
+  test('the warp of one-channel images with a constant fill (four pixels at a time in the binding) gives the bits of the JavaScript loops', () => {
+    for (const [height, width] of [[28, 28], [9, 13], [5, 3], [1, 1]]) {
+      const images = tf.tensor4d(randomValues(rng, 12 * height * width).map((v) => v + 0.5), [12, height, width, 1]);
+      const draw = createRng(height * 100 + width);
+      const selected = Array.from({ length: 10 }, (_, i) => i + 1);
+      const coefficients = Array.from({ length: 60 }, (_, i) => (i % 3 === 2 ? draw.uniform(-8, 8) : draw.uniform(-1.5, 1.5)));
+      // The identity, exact integer shifts, and maps so large that taps fall outside or overflow.
+      coefficients.splice(0, 18, 1, 0, 0, 0, 1, 0, 1, 0, 2, 0, 1, -1, 1e300, 0, 0, 0, 1, 0);
+      coefficients.splice(18, 6, 0, -1e300, 1e300, 1e-300, 0, -0.5);
+      try {
+        for (const fill of [0, 0.25]) {
+          const run = () => warpBilinear(images, selected, coefficients, 'constant', fill);
+          const [native] = onPath(true, run);
+          const [js] = onPath(false, run);
+          assert.deepEqual(bits(native), bits(js), `${height}x${width}, fill ${fill}`);
+        }
+      } finally {
+        images.dispose();
+      }
+    }
+  });
+
+  test('the Gaussian noise of the augmentations: the binding\'s draws and sums give the bits of the JavaScript loops', () => {
+    const cases: Array<[[number, number, number, number], Parameters<typeof gaussianNoise>[0]]> = [
+      [[64, 28, 28, 1], { std: 0.05 }],
+      [[9, 5, 3, 3], { std: 0.3, p: 0.6 }],
+      [[7, 3, 3, 1], { std: 2, clip: false }],
+    ];
+    for (const [shape, options] of cases) {
+      const images = tf.tensor4d(randomValues(rng, shape.reduce((a, b) => a * b, 1)).map((v) => v + 0.5), shape);
+      try {
+        const run = () => gaussianNoise(options)(images, createRng(shape[0]));
+        const [native] = onPath(true, run);
+        const [js] = onPath(false, run);
+        assert.deepEqual(bits(native), bits(js), `${JSON.stringify(shape)} ${JSON.stringify(options)}`);
+        assert.notDeepEqual(native, images.dataSync(), 'noise was added');
+      } finally {
+        images.dispose();
+      }
     }
   });
 
@@ -595,6 +641,43 @@ describe('the native binding itself', { skip }, () => {
     warp(src, out, 4, 4, 1, Int32Array.of(1), Float64Array.of(1, 0, 0, 0, 1, 0), 3, 0);
     assert.deepEqual(out.subarray(16), src.subarray(16), 'the identity copies image 1');
     assert.deepEqual(out.subarray(0, 16), new Float32Array(16), 'and leaves image 0');
+  });
+
+  test('normalPairs and addNoise: the stream of createRng; bad states, counts and images throw and write nothing', () => {
+    const { normalPairs, addNoise } = blas;
+    assert.ok(normalPairs !== undefined && addNoise !== undefined, 'the binding built here has both');
+    // The pairs are the accepted pairs of uniforms of createRng(5), in order.
+    const state = sfc32State(5);
+    const uv = new Float64Array(200);
+    const s = new Float64Array(100);
+    normalPairs(state, uv, s);
+    const more = new Float64Array(20);
+    normalPairs(state, more, new Float64Array(10)); // the state advanced in place: these continue the stream
+    const replay = createRng(5);
+    for (let p = 0; p < 110; p++) {
+      let u: number;
+      let v: number;
+      do {
+        u = 2 * replay.next() - 1;
+        v = 2 * replay.next() - 1;
+      } while (u * u + v * v >= 1 || u * u + v * v === 0);
+      const got = p < 100 ? [uv[2 * p], uv[2 * p + 1], s[p]] : [more[2 * (p - 100)], more[2 * (p - 100) + 1], u * u + v * v];
+      assert.deepEqual(got, [u, v, u * u + v * v], `pair ${p}`);
+    }
+    assert.throws(() => normalPairs(new Int32Array(3), uv, s), RangeError, 'a state of 3');
+    assert.throws(() => normalPairs(sfc32State(1), uv.subarray(1), s), RangeError, 'uv not twice s');
+    const src = randomValues(createRng(9), 2 * 5);
+    const out = new Float32Array(src.length);
+    const pairs = new Float64Array(6);
+    const factors = Float64Array.of(1, 1, 1);
+    assert.throws(() => addNoise(src, out, Int32Array.of(2), 5, 0.1, true, pairs, factors), RangeError, 'image 2 of 2');
+    assert.throws(() => addNoise(src, out, Int32Array.of(0, 1), 5, 0.1, true, pairs, factors), RangeError, 'pairs for one image');
+    assert.throws(() => addNoise(src, out, Int32Array.of(0), 0, 0.1, true, new Float64Array(0), new Float64Array(0)), RangeError, 'size 0');
+    assert.throws(() => addNoise(src, out.subarray(1), Int32Array.of(0), 5, 0.1, true, pairs, factors), RangeError, 'src and out of two lengths');
+    assert.deepEqual(out, new Float32Array(src.length), 'nothing written');
+    addNoise(src, out, Int32Array.of(1), 5, 0.5, false, Float64Array.of(1, -1, 0.5, 0, 2, 7), Float64Array.of(1, 2, 0.25));
+    assert.deepEqual(Array.from(out.subarray(5)), [0.5, -0.5, 0.5, 0, 0.25].map((n, j) => Math.fround(src[5 + j] + n)), 'image 1: value j takes pair j / 2');
+    assert.deepEqual(out.subarray(0, 5), new Float32Array(5), 'and image 0 is left');
   });
 
   test('a binding built before convGrid: convolutions run one product per tap and still agree', () => {

@@ -82,6 +82,23 @@ export interface NativeBlas {
    */
   warp?(src: Float32Array, out: Float32Array, height: number, width: number, channels: number, selected: Int32Array, coefficients: Float64Array, mode: number, fillValue: number): void;
   /**
+   * The pairs of uniforms of the polar method in `augment/gaussian-noise.ts`, drawn from the
+   * sfc32 generator of `util/rng.ts` whose state (a, b, c, d) is `state` (advanced in place):
+   * pair p, redrawn while `u^2 + v^2` is 0 or >= 1, puts u and v at `uv[2p]`, `uv[2p + 1]` and
+   * `u^2 + v^2` at `s[p]`, for `s.length` pairs; the same operations, hence the same bits.
+   * RangeError (nothing written) unless `state` has 4 values and `uv` twice as many as `s`.
+   * Absent from bindings built before it.
+   */
+  normalPairs?(state: Int32Array, uv: Float64Array, s: Float64Array): void;
+  /**
+   * `out = src + std * normal`, clipped to [0, 1] where `clip`, in double and rounded to float
+   * once, for the images `selected` of `size` values (not the heap): image k's value j takes
+   * the normal `uv[2p + j % 2] * factors[p]`, p = k ceil(size / 2) + floor(j / 2). RangeError
+   * (nothing written) for an image past the arrays or counts that do not match. Absent from
+   * bindings built before it.
+   */
+  addNoise?(src: Float32Array, out: Float32Array, selected: Int32Array, size: number, std: number, clip: boolean, uv: Float64Array, factors: Float64Array): void;
+  /**
    * `out[outAt + flat(i)] = a[aAt + i . aStrides] op b[bAt + i . bStrides]` for every index
    * vector i of `dims` (1 to 8 axes, strides >= 0), op 0 add, 1 subtract, 2 multiply,
    * 3 divide, float32 (IEEE-rounded, the same bits as any other float32 kernel). RangeError
