@@ -3,7 +3,7 @@
 // these), the training step and optimizers, the memorization kernels (alignment loss,
 // representers, SSLMem, label, layer and unit memorization), the backend's kernels with
 // their conformance suite, and the options language every part resolves its options with.
-export * from './util/rng';
+export { createRng, hashString, type Rng } from './util/rng';
 export * from './util/options';
 export * from './backend';
 export * from './augment';

@@ -1,5 +1,6 @@
-import { nativeProducts, type NativeBlas } from '../backend/native/native-blas';
-import { createRng, sfc32State, type Rng } from '../util/rng';
+import { nativeProducts } from '../backend/native/native-blas';
+import { nativeNormalPairs, normalPairsPerChunk } from '../backend/native/normal-pairs';
+import { createRng, type Rng } from '../util/rng';
 import type { Augmentation } from './augmentation';
 import { drawSelection } from './draw-selection';
 import { editPixels } from './pixels';
@@ -38,44 +39,31 @@ export function fillStandardNormal(out: Float64Array | Float32Array, rng: Rng): 
   }
 }
 
-/** Pairs of uniforms per call of the binding (bounds its scratch to about 3 MB whatever the images' size). */
-const nativePairsPerChunk = 1 << 17;
-
-/** The binding's two halves of the noise. */
-type NativeNoise = Required<Pick<NativeBlas, 'normalPairs' | 'addNoise'>>;
-
 /**
- * The binding's noise functions, where the binding is in use and has them (absent from
- * bindings built before them).
+ * The loop of `gaussianNoise` through the native binding, with the same bits, or false where
+ * the binding is not in use: the binding draws the polar method's accepted pairs from `noise`
+ * (`nativeNormalPairs`), JavaScript turns each s into its factor sqrt(-2 ln s / s) with the
+ * engine's own logarithm, and the binding adds std u factor, std v factor to the pixels.
+ * Chunks of whole images draw the stream in order (images of more values than a chunk holds:
+ * the loop in JavaScript).
  */
-function nativeNoise(): NativeNoise | null {
-  const native = nativeProducts();
-  if (native?.normalPairs === undefined || native.addNoise === undefined) return null;
-  return { normalPairs: native.normalPairs, addNoise: native.addNoise };
-}
-
-/**
- * The loop of `gaussianNoise` through the native binding, with the same bits: the binding
- * draws the polar method's accepted pairs (u, v and s = u^2 + v^2) from the generator
- * `createRng(seed)` would be, JavaScript turns each s into its factor sqrt(-2 ln s / s) with
- * the engine's own logarithm, and the binding adds std u factor, std v factor to the pixels.
- * Chunks of whole images draw the stream in order.
- */
-function addNoiseNatively(native: NativeNoise, out: Float32Array, src: Float32Array, size: number, selected: readonly number[], seed: number, std: number, clip: boolean): void {
-  const state = sfc32State(seed);
+function addNoiseNatively(out: Float32Array, src: Float32Array, size: number, selected: readonly number[], noise: Rng, std: number, clip: boolean): boolean {
+  const addNoise = nativeProducts()?.addNoise;
   const perImage = Math.ceil(size / 2);
-  const imagesPerChunk = Math.max(1, Math.floor(nativePairsPerChunk / perImage));
+  if (addNoise === undefined || perImage > normalPairsPerChunk) return false; // images of over 262144 values: in JavaScript
+  const imagesPerChunk = Math.max(1, Math.floor(normalPairsPerChunk / perImage));
   for (let first = 0; first < selected.length; first += imagesPerChunk) {
     const chunk = Int32Array.from(selected.slice(first, first + imagesPerChunk));
-    const factors = new Float64Array(chunk.length * perImage);
-    const uv = new Float64Array(2 * factors.length);
-    native.normalPairs(state, uv, factors);
+    const pairs = nativeNormalPairs(noise, chunk.length * perImage);
+    if (pairs === null) return false; // only before the first chunk: the binding does not come and go
+    const { uv, s: factors } = pairs;
     for (let p = 0; p < factors.length; p++) {
       const s = factors[p];
       factors[p] = Math.sqrt((-2 * Math.log(s)) / s);
     }
-    native.addNoise(src, out, chunk, size, std, clip, uv, factors);
+    addNoise(src, out, chunk, size, std, clip, uv, factors);
   }
+  return true;
 }
 
 /**
@@ -94,15 +82,10 @@ export function gaussianNoise(options: Partial<GaussianNoiseOptions> = {}): Augm
   return (images, rng) => {
     checkImages(images, where);
     const selected = drawSelection(images.shape[0], p, rng);
-    const seed = rng.uint32();
+    const noise = createRng(rng.uint32());
     if (selected.length === 0 || std === 0) return images.clone();
-    const native = nativeNoise();
     return editPixels(images, (out, src, size) => {
-      if (native !== null) {
-        addNoiseNatively(native, out, src, size, selected, seed, std, clip);
-        return;
-      }
-      const noise = createRng(seed);
+      if (addNoiseNatively(out, src, size, selected, noise, std, clip)) return;
       const normals = new Float64Array(size);
       for (const i of selected) {
         fillStandardNormal(normals, noise);

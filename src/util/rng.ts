@@ -47,11 +47,15 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
-/**
- * The sfc32 generator of `createRng(seed)`: splitmix32 of the seed gives the state (a, b, c,
- * d), 12 draws are discarded; `raw` draws a 32-bit unsigned integer, `state` is the state now.
- */
-function sfc32(seed: number): { raw: () => number; state: () => Int32Array } {
+/** An sfc32 generator: `raw` draws a 32-bit unsigned integer; its state (a, b, c, d) can be read and set. */
+interface Sfc32 {
+  raw(): number;
+  state(): Int32Array;
+  setState(state: Int32Array): void;
+}
+
+/** The sfc32 generator of `createRng(seed)`: splitmix32 of the seed gives the state, 12 draws are discarded. */
+function sfc32(seed: number): Sfc32 {
   if (!Number.isInteger(seed)) {
     throw new Error(`createRng: expected an integer seed, found ${seed}`);
   }
@@ -70,20 +74,38 @@ function sfc32(seed: number): { raw: () => number; state: () => Int32Array } {
     return t >>> 0;
   };
   for (let i = 0; i < 12; i++) raw();
-  return { raw, state: () => Int32Array.of(a, b, c, d) };
+  return {
+    raw,
+    state: () => Int32Array.of(a, b, c, d),
+    setState: (state) => {
+      [a, b, c, d] = state;
+    },
+  };
 }
 
+/** The generators `createRng` made, for `rngState` and `setRngState`. */
+const generators = new WeakMap<Rng, Sfc32>();
+
 /**
- * The sfc32 state (a, b, c, d) that `createRng(seed)` draws from first. For code that draws
- * the same stream elsewhere (the native binding's normal pairs, augment/gaussian-noise.ts).
+ * A copy of the sfc32 state (a, b, c, d) of a generator `createRng` made (undefined for any
+ * other `Rng`): for code that draws the same stream elsewhere (the native binding's normal
+ * pairs) and then moves the generator on with `setRngState`.
  */
-export function sfc32State(seed: number): Int32Array {
-  return sfc32(seed).state();
+export function rngState(rng: Rng): Int32Array | undefined {
+  return generators.get(rng)?.state();
+}
+
+/** Sets the state of a generator `createRng` made (what drawing its stream elsewhere left). */
+export function setRngState(rng: Rng, state: Int32Array): void {
+  const generator = generators.get(rng);
+  if (generator === undefined || state.length !== 4) throw new Error('setRngState: expected a generator made by createRng and a state of 4 integers');
+  generator.setState(state);
 }
 
 /** Creates a seeded generator. `seed` must be a finite integer. */
 export function createRng(seed: number): Rng {
-  const { raw } = sfc32(seed);
+  const generator = sfc32(seed);
+  const { raw } = generator;
   let spare: number | null = null;
   const rng: Rng = {
     seed,
@@ -120,5 +142,6 @@ export function createRng(seed: number): Rng {
       return out;
     },
   };
+  generators.set(rng, generator);
   return rng;
 }

@@ -5,10 +5,11 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { currentArithmetic, describeBackend, initBackend } from '../../src/backend';
 import { nativeBlas, nativeBlasUnavailableReason, nativeProducts, useNativeProducts } from '../../src/backend/native/native-blas';
 import { cnnEncoder, mlpEncoder, vitEncoder, type Encoder } from '../../src/encoders';
-import { createRng, sfc32State } from '../../src/util/rng';
+import { createRng, rngState } from '../../src/util/rng';
 import { geluGradKernelName, geluKernelName } from '../../src/encoders/gelu-kernels';
 import { fillModes, warpBilinear } from '../../src/augment/warp-bilinear';
 import { gaussianNoise } from '../../src/augment/gaussian-noise';
+import { normalDraws } from '../../src/train/clip-and-noise';
 import { randomValues, relativeError } from './compare';
 
 /**
@@ -319,6 +320,8 @@ describe('native products agree with our SIMD products', { skip }, () => {
       [[64, 28, 28, 1], { std: 0.05 }],
       [[9, 5, 3, 3], { std: 0.3, p: 0.6 }],
       [[7, 3, 3, 1], { std: 2, clip: false }],
+      [[700, 28, 28, 1], { std: 0.05, p: 0.9 }], // three chunks of the binding's pairs
+      [[2, 513, 513, 1], { std: 0.1 }], // more values per image than a chunk holds: JavaScript
     ];
     for (const [shape, options] of cases) {
       const images = tf.tensor4d(randomValues(rng, shape.reduce((a, b) => a * b, 1)).map((v) => v + 0.5), shape);
@@ -331,6 +334,24 @@ describe('native products agree with our SIMD products', { skip }, () => {
       } finally {
         images.dispose();
       }
+    }
+  });
+
+  test('the Gaussian noise of DP-SGD: the binding\'s pairs give the bits of the JavaScript draws and leave the generator in the same state', () => {
+    for (const [n, std] of [[300_001, 0.7], [2, 1], [1, 3]] as const) {
+      const run = (native: boolean): [Float32Array, number] => {
+        const previous = useNativeProducts(native);
+        try {
+          const rng = createRng(n);
+          return [normalDraws(rng, n, std), rng.uint32()];
+        } finally {
+          useNativeProducts(previous);
+        }
+      };
+      const [native, nextNative] = run(true);
+      const [js, nextJs] = run(false);
+      assert.deepEqual(bits(native), bits(js), `${n} draws of std ${std}`);
+      assert.equal(nextNative, nextJs, 'the next draw');
     }
   });
 
@@ -647,7 +668,7 @@ describe('the native binding itself', { skip }, () => {
     const { normalPairs, addNoise } = blas;
     assert.ok(normalPairs !== undefined && addNoise !== undefined, 'the binding built here has both');
     // The pairs are the accepted pairs of uniforms of createRng(5), in order.
-    const state = sfc32State(5);
+    const state = rngState(createRng(5))!;
     const uv = new Float64Array(200);
     const s = new Float64Array(100);
     normalPairs(state, uv, s);
@@ -665,7 +686,7 @@ describe('the native binding itself', { skip }, () => {
       assert.deepEqual(got, [u, v, u * u + v * v], `pair ${p}`);
     }
     assert.throws(() => normalPairs(new Int32Array(3), uv, s), RangeError, 'a state of 3');
-    assert.throws(() => normalPairs(sfc32State(1), uv.subarray(1), s), RangeError, 'uv not twice s');
+    assert.throws(() => normalPairs(rngState(createRng(1))!, uv.subarray(1), s), RangeError, 'uv not twice s');
     const src = randomValues(createRng(9), 2 * 5);
     const out = new Float32Array(src.length);
     const pairs = new Float64Array(6);
