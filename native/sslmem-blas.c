@@ -12,6 +12,8 @@
  * worker threads can load it too. With OpenBLAS (SSLMEM_OPENBLAS defined), the library
  * runs one thread per calling thread (`setThreads`) and reports its version and core.
  */
+#define _GNU_SOURCE /* RTLD_DEFAULT */
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -948,20 +950,37 @@ static napi_value warp(napi_env env, napi_callback_info info) {
 }
 
 /*
- * normalPairs(state, uv, s): the pairs of uniforms of Marsaglia's polar method in
+ * The natural logarithm JavaScript's Math.log computes: V8's own (v8::base::ieee754::log, which
+ * the node binary exports), found in the running process; NULL where it is not there. The
+ * caller checks it against Math.log before it relies on it (src/backend/native/normal-pairs.ts).
+ */
+typedef double (*log_function)(double);
+static log_function engine_log(void) {
+  static log_function found = NULL;
+  static int looked = 0;
+  if (!looked) {
+    found = (log_function)dlsym(RTLD_DEFAULT, "_ZN2v84base7ieee7543logEd");
+    looked = 1;
+  }
+  return found;
+}
+
+/*
+ * normalPairs(state, uv, s, factors): the pairs of uniforms of Marsaglia's polar method in
  * fillStandardNormal (src/augment/gaussian-noise.ts), drawn from the sfc32 generator of
  * src/util/rng.ts whose state (a, b, c, d) is the Int32Array `state` (advanced in place): for
  * each of the s.length pairs, u = 2 (t / 2^32) - 1 and v the same from the next draw, both
- * redrawn while u^2 + v^2 is 0 or >= 1; u and v go to uv[2p] and uv[2p + 1], u^2 + v^2 to s[p].
- * The same integer and double operations, hence the same bits. The logarithm stays in
- * JavaScript: its result is the engine's own.
+ * redrawn while u^2 + v^2 is 0 or >= 1; u and v go to uv[2p] and uv[2p + 1], and s[p] is
+ * u^2 + v^2, or, where `factors`, the polar method's factor sqrt(-2 ln(u^2 + v^2) / (u^2 + v^2))
+ * with the engine's logarithm (an Error where the process has none: see engineLog). The same
+ * integer and double operations as the JavaScript, hence the same bits.
  */
 static napi_value normal_pairs(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 3) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: normalPairs expects 3 arguments");
+  if (argc != 4) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: normalPairs expects 4 arguments");
     return NULL;
   }
   size_t nstate = 0, nuv = 0, ns = 0;
@@ -971,8 +990,15 @@ static napi_value normal_pairs(napi_env env, napi_callback_info info) {
   if (uv == NULL && nuv > 0) return NULL;
   double *s = f64_arg(env, argv[2], &ns, "squared radii");
   if (s == NULL && ns > 0) return NULL;
+  bool factors = false;
+  CHECK(napi_get_value_bool(env, argv[3], &factors));
   if (nstate != 4 || nuv != 2 * ns) {
     napi_throw_range_error(env, NULL, "sslmem-blas: normalPairs: a state of 4 integers and two uniforms per squared radius");
+    return NULL;
+  }
+  const log_function ln = engine_log();
+  if (factors && ln == NULL) {
+    napi_throw_error(env, NULL, "sslmem-blas: normalPairs: the engine's logarithm is not in this process");
     return NULL;
   }
   uint32_t a = (uint32_t)state[0], b = (uint32_t)state[1], c = (uint32_t)state[2], d = (uint32_t)state[3];
@@ -997,11 +1023,35 @@ static napi_value normal_pairs(napi_env env, napi_callback_info info) {
     uv[2 * p + 1] = v;
     s[p] = r;
   }
+  if (factors) {
+    for (size_t p = 0; p < ns; p++) s[p] = sqrt((-2 * ln(s[p])) / s[p]);
+  }
   state[0] = (int32_t)a;
   state[1] = (int32_t)b;
   state[2] = (int32_t)c;
   state[3] = (int32_t)d;
   return NULL;
+}
+
+/* engineLog(x): x[i] = the engine's ln x[i] in place; false (nothing written) where the process has none. */
+static napi_value engine_log_values(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: engineLog expects 1 argument");
+    return NULL;
+  }
+  size_t n = 0;
+  double *x = f64_arg(env, argv[0], &n, "values");
+  if (x == NULL && n > 0) return NULL;
+  const log_function ln = engine_log();
+  if (ln != NULL) {
+    for (size_t i = 0; i < n; i++) x[i] = ln(x[i]);
+  }
+  napi_value out;
+  CHECK(napi_get_boolean(env, ln != NULL, &out));
+  return out;
 }
 
 /*
@@ -1110,6 +1160,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"warp", NULL, warp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"normalPairs", NULL, normal_pairs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"engineLog", NULL, engine_log_values, NULL, NULL, NULL, napi_enumerable, NULL},
       {"addNoise", NULL, add_noise, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -85,6 +85,7 @@ function main() {
       source, '-o', temp,
       ...variant.libs,
       '-lm',
+      '-ldl',
       '-pthread',
     ];
     try {

@@ -41,9 +41,8 @@ export function fillStandardNormal(out: Float64Array | Float32Array, rng: Rng): 
 
 /**
  * The loop of `gaussianNoise` through the native binding, with the same bits, or false where
- * the binding is not in use: the binding draws the polar method's accepted pairs from `noise`
- * (`nativeNormalPairs`), JavaScript turns each s into its factor sqrt(-2 ln s / s) with the
- * engine's own logarithm, and the binding adds std u factor, std v factor to the pixels.
+ * the binding is not in use: the binding draws the polar method's accepted pairs and their
+ * factors from `noise` (`nativeNormalPairs`) and adds std u factor, std v factor to the pixels.
  * Chunks of whole images draw the stream in order (images of more values than a chunk holds:
  * the loop in JavaScript).
  */
@@ -56,12 +55,7 @@ function addNoiseNatively(out: Float32Array, src: Float32Array, size: number, se
     const chunk = Int32Array.from(selected.slice(first, first + imagesPerChunk));
     const pairs = nativeNormalPairs(noise, chunk.length * perImage);
     if (pairs === null) return false; // only before the first chunk: the binding does not come and go
-    const { uv, s: factors } = pairs;
-    for (let p = 0; p < factors.length; p++) {
-      const s = factors[p];
-      factors[p] = Math.sqrt((-2 * Math.log(s)) / s);
-    }
-    addNoise(src, out, chunk, size, std, clip, uv, factors);
+    addNoise(src, out, chunk, size, std, clip, pairs.uv, pairs.factors);
   }
   return true;
 }

@@ -51,10 +51,9 @@ function normalDrawsNatively(rng: Rng, out: Float32Array, std: number): boolean 
   for (let k = 0; k < n; ) {
     const pairs = nativeNormalPairs(rng, Math.min(normalPairsPerChunk, Math.ceil((n - k) / 2)));
     if (pairs === null) return false; // only before the first chunk: the binding does not come and go
-    const { uv, s } = pairs;
-    for (let p = 0; p < s.length; p++) {
-      const q = s[p];
-      const f = std * Math.sqrt((-2 * Math.log(q)) / q);
+    const { uv, factors } = pairs;
+    for (let p = 0; p < factors.length; p++) {
+      const f = std * factors[p];
       out[k++] = uv[2 * p] * f;
       if (k < n) out[k++] = uv[2 * p + 1] * f;
     }

@@ -671,9 +671,10 @@ describe('the native binding itself', { skip }, () => {
     const state = rngState(createRng(5))!;
     const uv = new Float64Array(200);
     const s = new Float64Array(100);
-    normalPairs(state, uv, s);
+    normalPairs(state, uv, s, false);
     const more = new Float64Array(20);
-    normalPairs(state, more, new Float64Array(10)); // the state advanced in place: these continue the stream
+    const moreFactors = new Float64Array(10);
+    normalPairs(state, more, moreFactors, true); // the state advanced in place: these continue the stream, with factors
     const replay = createRng(5);
     for (let p = 0; p < 110; p++) {
       let u: number;
@@ -682,11 +683,12 @@ describe('the native binding itself', { skip }, () => {
         u = 2 * replay.next() - 1;
         v = 2 * replay.next() - 1;
       } while (u * u + v * v >= 1 || u * u + v * v === 0);
-      const got = p < 100 ? [uv[2 * p], uv[2 * p + 1], s[p]] : [more[2 * (p - 100)], more[2 * (p - 100) + 1], u * u + v * v];
-      assert.deepEqual(got, [u, v, u * u + v * v], `pair ${p}`);
+      const q = u * u + v * v;
+      const got = p < 100 ? [uv[2 * p], uv[2 * p + 1], s[p]] : [more[2 * (p - 100)], more[2 * (p - 100) + 1], moreFactors[p - 100]];
+      assert.deepEqual(got, [u, v, p < 100 ? q : Math.sqrt((-2 * Math.log(q)) / q)], `pair ${p}`);
     }
-    assert.throws(() => normalPairs(new Int32Array(3), uv, s), RangeError, 'a state of 3');
-    assert.throws(() => normalPairs(rngState(createRng(1))!, uv.subarray(1), s), RangeError, 'uv not twice s');
+    assert.throws(() => normalPairs(new Int32Array(3), uv, s, false), RangeError, 'a state of 3');
+    assert.throws(() => normalPairs(rngState(createRng(1))!, uv.subarray(1), s, false), RangeError, 'uv not twice s');
     const src = randomValues(createRng(9), 2 * 5);
     const out = new Float32Array(src.length);
     const pairs = new Float64Array(6);
@@ -699,6 +701,34 @@ describe('the native binding itself', { skip }, () => {
     addNoise(src, out, Int32Array.of(1), 5, 0.5, false, Float64Array.of(1, -1, 0.5, 0, 2, 7), Float64Array.of(1, 2, 0.25));
     assert.deepEqual(Array.from(out.subarray(5)), [0.5, -0.5, 0.5, 0, 0.25].map((n, j) => Math.fround(src[5 + j] + n)), 'image 1: value j takes pair j / 2');
     assert.deepEqual(out.subarray(0, 5), new Float32Array(5), 'and image 0 is left');
+  });
+
+  test('a binding without engineLog: the factors in JavaScript, the same noise', () => {
+    const saved = blas.engineLog;
+    const images = tf.tensor4d(randomValues(createRng(4), 6 * 28 * 28).map((v) => v + 0.5), [6, 28, 28, 1]);
+    try {
+      const [withLog] = onPath(true, () => gaussianNoise({ std: 0.1 })(images, createRng(2)));
+      delete (blas as { engineLog?: unknown }).engineLog;
+      const [without] = onPath(true, () => gaussianNoise({ std: 0.1 })(images, createRng(2)));
+      const [js] = onPath(false, () => gaussianNoise({ std: 0.1 })(images, createRng(2)));
+      assert.deepEqual(bits(without), bits(js));
+      assert.deepEqual(bits(withLog), bits(js));
+    } finally {
+      blas.engineLog = saved;
+      images.dispose();
+    }
+  });
+
+  test('engineLog is the logarithm of Math.log, bit for bit', () => {
+    const { engineLog } = blas;
+    assert.ok(engineLog !== undefined, 'the binding built here has engineLog');
+    const rng = createRng(12);
+    const x = Float64Array.from({ length: 1 << 20 }, (_, i) => (i % 3 === 0 ? rng.next() : i % 3 === 1 ? rng.next() * 2 ** (rng.int(2100) - 1075) : -rng.next()));
+    x.set([0, -0, 1, Infinity, -Infinity, NaN, 5e-324, 1 - 2 ** -53]);
+    const expected = x.map((v) => Math.log(v));
+    assert.equal(engineLog(x), true, 'node exports V8\'s logarithm here');
+    const differ = x.reduce((count, v, i) => count + (Object.is(v, expected[i]) || (Number.isNaN(v) && Number.isNaN(expected[i])) ? 0 : 1), 0);
+    assert.equal(differ, 0, `values whose logarithm differs from Math.log's, of ${x.length}`);
   });
 
   test('a binding built before convGrid: convolutions run one product per tap and still agree', () => {

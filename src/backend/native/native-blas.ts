@@ -85,11 +85,18 @@ export interface NativeBlas {
    * The pairs of uniforms of the polar method in `augment/gaussian-noise.ts`, drawn from the
    * sfc32 generator of `util/rng.ts` whose state (a, b, c, d) is `state` (advanced in place):
    * pair p, redrawn while `u^2 + v^2` is 0 or >= 1, puts u and v at `uv[2p]`, `uv[2p + 1]` and
-   * `u^2 + v^2` at `s[p]`, for `s.length` pairs; the same operations, hence the same bits.
-   * RangeError (nothing written) unless `state` has 4 values and `uv` twice as many as `s`.
-   * Absent from bindings built before it.
+   * at `s[p]` `u^2 + v^2`, or where `factors` `sqrt(-2 ln(u^2 + v^2) / (u^2 + v^2))` with the
+   * engine's logarithm (see `engineLog`; an Error where there is none), for `s.length` pairs;
+   * the same operations, hence the same bits. RangeError (nothing written) unless `state` has
+   * 4 values and `uv` twice as many as `s`. Absent from bindings built before it.
    */
-  normalPairs?(state: Int32Array, uv: Float64Array, s: Float64Array): void;
+  normalPairs?(state: Int32Array, uv: Float64Array, s: Float64Array, factors: boolean): void;
+  /**
+   * `x[i] = ln x[i]` in place with V8's own logarithm (what `Math.log` computes), found in the
+   * running process; false, nothing written, where it is not there. Absent from bindings
+   * built before it.
+   */
+  engineLog?(x: Float64Array): boolean;
   /**
    * `out = src + std * normal`, clipped to [0, 1] where `clip`, in double and rounded to float
    * once, for the images `selected` of `size` values (not the heap): image k's value j takes
