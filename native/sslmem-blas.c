@@ -564,6 +564,84 @@ static napi_value gelu(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * l2norm(heap, op, rows, d, at): rows of x [rows, d] scaled to unit L2 norm as the ops of
+ * src/losses/l2-normalize.ts compute it on the wasm backend, float32 operation for operation,
+ * hence the same bits: s = the squares summed in order, m = max(s, 1e-24) (NaN stays NaN, as
+ * the Maximum kernel keeps it), r = sqrt(m). Op 0, at = [x, u]: u = x / r. Op 1, at = [x, dy,
+ * dx]: the gradient the tape builds from the ops' gradients, dx = dy / r + g (2 x) with
+ * t = sum(dy x) in order and g = ((-(t / (r r))) / (r 2)) (s >= 1e-24 ? 1 : 0).
+ */
+static inline float l2norm_row(const float *x, int64_t d, float *s_out) {
+  float s = 0.0f;
+  for (int64_t j = 0; j < d; j++) {
+    const float q = x[j] * x[j];
+    s = s + q;
+  }
+  *s_out = s;
+  const float m = s != s ? s : s >= 1e-24f ? s : 1e-24f;
+  return sqrtf(m);
+}
+
+static void l2norm_forward(const float *x, float *u, int64_t rows, int64_t d) {
+  for (int64_t i = 0; i < rows; i++) {
+    float s;
+    const float r = l2norm_row(x + i * d, d, &s);
+    for (int64_t j = 0; j < d; j++) u[i * d + j] = x[i * d + j] / r;
+  }
+}
+
+static void l2norm_gradient(const float *x, const float *dy, float *dx, int64_t rows, int64_t d) {
+  for (int64_t i = 0; i < rows; i++) {
+    const float *xr = x + i * d, *gr = dy + i * d;
+    float s;
+    const float r = l2norm_row(xr, d, &s);
+    float t = 0.0f;
+    for (int64_t j = 0; j < d; j++) {
+      const float q = gr[j] * xr[j];
+      t = t + q;
+    }
+    const float rr = r * r;
+    const float dnorm = -(t / rr);
+    const float r2 = r * 2.0f;
+    const float dmax = dnorm / r2;
+    const float pass = s >= 1e-24f ? 1.0f : 0.0f;
+    const float ds = dmax * pass;
+    for (int64_t j = 0; j < d; j++) {
+      const float through_div = gr[j] / r;
+      const float x2 = xr[j] * 2.0f;
+      const float through_square = ds * x2;
+      dx[i * d + j] = through_div + through_square;
+    }
+  }
+}
+
+static napi_value l2norm(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "l2norm", 5, argv, &heap, &length)) return NULL;
+  size_t na = 0;
+  int32_t op = 0;
+  int64_t rows = 0, d = 0;
+  CHECK(napi_get_value_int32(env, argv[1], &op));
+  CHECK(napi_get_value_int64(env, argv[2], &rows));
+  CHECK(napi_get_value_int64(env, argv[3], &d));
+  int32_t *at = i32_arg(env, argv[4], &na);
+  if (at == NULL && na > 0) return NULL;
+  if ((op != 0 && op != 1) || na != (size_t)(op == 0 ? 2 : 3) || rows < 0 || d < 0 || rows > INT32_MAX || d > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: l2norm: op 0 with 2 offsets or op 1 with 3, rows and d >= 0");
+    return NULL;
+  }
+  for (size_t i = 0; i < na; i++) {
+    if (!fits(env, "l2norm operand", at[i], rows, d, d, length)) return NULL;
+  }
+  if (rows == 0 || d == 0) return NULL;
+  if (op == 0) l2norm_forward(heap + at[0], heap + at[1], rows, d);
+  else l2norm_gradient(heap + at[0], heap + at[1], heap + at[2], rows, d);
+  return NULL;
+}
+
+/*
  * columnSums(heap, xAt, outer, rows, inner, block, scale, outAt): for x seen as
  * [outer, rows, inner], out[o, c] = scale * (sum over blocks of `block` rows of the block's
  * float32 column sum), the block sums added in double and the result rounded to float once:
@@ -576,6 +654,32 @@ VECTOR_CLONES static void column_sum_block(const float *restrict x, float *restr
     const float *row = x + r * inner;
     for (int64_t c = 0; c < inner; c++) part[c] += row[c];
   }
+}
+
+/*
+ * out[o, c] = (float)(scale * the sum over blocks of `block` rows of the block's float32 column
+ * sum, the block sums added in double), for x [outer, rows, inner]. Returns 0 when out of memory.
+ */
+static int column_totals(const float *x, int64_t outer, int64_t rows, int64_t inner, int64_t block, double scale, float *out) {
+  float *part = malloc((size_t)inner * sizeof(float));
+  double *acc = malloc((size_t)inner * sizeof(double));
+  if (part == NULL || acc == NULL) {
+    free(part), free(acc);
+    return 0;
+  }
+  for (int64_t o = 0; o < outer; o++) {
+    const float *xo = x + o * rows * inner;
+    for (int64_t c = 0; c < inner; c++) acc[c] = 0;
+    for (int64_t r0 = 0; r0 < rows; r0 += block) {
+      int64_t r1 = r0 + block < rows ? r0 + block : rows;
+      for (int64_t c = 0; c < inner; c++) part[c] = 0;
+      column_sum_block(xo + r0 * inner, part, r1 - r0, inner);
+      for (int64_t c = 0; c < inner; c++) acc[c] += part[c];
+    }
+    for (int64_t c = 0; c < inner; c++) out[o * inner + c] = (float)(acc[c] * scale);
+  }
+  free(part), free(acc);
+  return 1;
 }
 
 static napi_value column_sums(napi_env env, napi_callback_info info) {
@@ -599,28 +703,202 @@ static napi_value column_sums(napi_env env, napi_callback_info info) {
   if (!fits(env, "columnSums input", xAt, outer * rows, inner, inner, length)) return NULL;
   if (!fits(env, "columnSums output", outAt, outer, inner, inner, length)) return NULL;
   if (outer == 0 || inner == 0) return NULL;
-  float *part = malloc((size_t)inner * sizeof(float));
-  double *acc = malloc((size_t)inner * sizeof(double));
   float *out = malloc((size_t)(outer * inner) * sizeof(float));
-  if (part == NULL || acc == NULL || out == NULL) {
-    free(part), free(acc), free(out);
+  if (out == NULL || !column_totals(heap + xAt, outer, rows, inner, block, scale, out)) {
+    free(out);
     napi_throw_error(env, NULL, "sslmem-blas: columnSums: out of memory");
     return NULL;
   }
-  for (int64_t o = 0; o < outer; o++) {
-    const float *x = heap + xAt + o * rows * inner;
-    for (int64_t c = 0; c < inner; c++) acc[c] = 0;
-    for (int64_t r0 = 0; r0 < rows; r0 += block) {
-      int64_t r1 = r0 + block < rows ? r0 + block : rows;
-      for (int64_t c = 0; c < inner; c++) part[c] = 0;
-      column_sum_block(x + r0 * inner, part, r1 - r0, inner);
-      for (int64_t c = 0; c < inner; c++) acc[c] += part[c];
-    }
-    for (int64_t c = 0; c < inner; c++) out[o * inner + c] = (float)(acc[c] * scale);
-  }
   /* Written at the end, so an output over the input reads the input whole first. */
   memcpy(heap + outAt, out, (size_t)(outer * inner) * sizeof(float));
-  free(part), free(acc), free(out);
+  free(out);
+  return NULL;
+}
+
+/*
+ * negcos(heap, op, n, d, at): the negative cosine similarity of paired rows of p and z [n, d]
+ * as the ops of src/losses/negative-cosine.ts compute it on the wasm backend, float32
+ * operation for operation (both rows L2-normalised as l2norm does, their products summed in
+ * order per row, the row sums summed in order and divided by n, negated), hence the same bits.
+ * Op 0, at = [p, z, out]: out[0] = the loss. Op 1, at = [p, z, dy, dp, dz]: the gradient the
+ * tape builds from the ops' (q = -dy[0] / n; dp = l2norm's gradient of p for q zn, dz for q pn).
+ */
+static int negcos(float *heap, int op, int64_t n, int64_t d, const int32_t *at) {
+  const float *p = heap + at[0], *z = heap + at[1];
+  float *pn = malloc((size_t)(n * d) * sizeof(float)), *zn = malloc((size_t)(n * d) * sizeof(float));
+  if (pn == NULL || zn == NULL) {
+    free(pn), free(zn);
+    return 0;
+  }
+  l2norm_forward(p, pn, n, d);
+  l2norm_forward(z, zn, n, d);
+  if (op == 0) {
+    float total = 0.0f;
+    for (int64_t i = 0; i < n; i++) {
+      float row = 0.0f;
+      for (int64_t j = 0; j < d; j++) {
+        const float q = pn[i * d + j] * zn[i * d + j];
+        row = row + q;
+      }
+      total = total + row;
+    }
+    const float mean = total / (float)n;
+    heap[at[2]] = -mean;
+  } else {
+    const float q = -heap[at[2]] / (float)n;
+    /* pn and zn become the gradients of the normalised rows: q zn for pn, q pn for zn. */
+    for (int64_t i = 0; i < n * d; i++) {
+      const float a = pn[i], b = zn[i];
+      pn[i] = q * b;
+      zn[i] = q * a;
+    }
+    l2norm_gradient(p, pn, heap + at[3], n, d);
+    l2norm_gradient(z, zn, heap + at[4], n, d);
+  }
+  free(pn), free(zn);
+  return 1;
+}
+
+static napi_value negcos_call(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "negcos", 5, argv, &heap, &length)) return NULL;
+  size_t na = 0;
+  int32_t op = 0;
+  int64_t n = 0, d = 0;
+  CHECK(napi_get_value_int32(env, argv[1], &op));
+  CHECK(napi_get_value_int64(env, argv[2], &n));
+  CHECK(napi_get_value_int64(env, argv[3], &d));
+  int32_t *at = i32_arg(env, argv[4], &na);
+  if (at == NULL && na > 0) return NULL;
+  if ((op != 0 && op != 1) || na != (size_t)(op == 0 ? 3 : 5) || n < 1 || d < 1 || n > INT32_MAX || d > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: negcos: op 0 with 3 offsets or op 1 with 5, n and d >= 1");
+    return NULL;
+  }
+  /* p, z (and dp, dz) are [n, d]; out (and dy) one value. */
+  for (size_t i = 0; i < na; i++) {
+    const int one = i == 2;
+    if (!fits(env, "negcos operand", at[i], one ? 1 : n, one ? 1 : d, one ? 1 : d, length)) return NULL;
+  }
+  if (!negcos(heap, op, n, d, at)) {
+    napi_throw_error(env, NULL, "sslmem-blas: negcos: out of memory");
+    return NULL;
+  }
+  return NULL;
+}
+
+/*
+ * denseBatchNorm(heap, op, n, c, scalars, at): training-mode batch norm of rows x [n, c] with
+ * the float32 operations of the ops in src/encoders/batch-norm.ts (trainingBatchNorm and the
+ * running statistics of applyBatchNorm) in their order, hence the same bits: column means as
+ * the wasm backend's Mean over axis 0 takes them (column_totals: blocks of 256 rows, block
+ * sums added in double, times 1/n in double, rounded once), squares, 1 / sqrt. Op 0, scalars
+ * [epsilon, momentum, 1 - momentum, (1 - momentum) n / (n - 1), 1 / n] (the first four as the
+ * float32 scalars the ops make of them), at = [x, gamma, beta, movingMean, movingVariance, y,
+ * centered, invStd, newMean, newVariance]. Op 1, scalars [n], at = [dy, centered, invStd,
+ * gamma, dx, dGamma, dBeta]: the gradient of trainingBatchNorm's customGrad.
+ */
+static int dense_batch_norm_forward(float *heap, int64_t n, int64_t c, const double *k, const int32_t *at) {
+  const float *x = heap + at[0], *gamma = heap + at[1], *beta = heap + at[2], *moving_mean = heap + at[3], *moving_var = heap + at[4];
+  float *y = heap + at[5], *centered = heap + at[6], *inv_std = heap + at[7], *new_mean = heap + at[8], *new_var = heap + at[9];
+  const float eps = (float)k[0], m = (float)k[1], one_minus_m = (float)k[2], var_weight = (float)k[3];
+  float *mean = malloc((size_t)c * sizeof(float));
+  float *var = malloc((size_t)c * sizeof(float));
+  if (mean == NULL || var == NULL || !column_totals(x, 1, n, c, 256, k[4], mean)) {
+    free(mean), free(var);
+    return 0;
+  }
+  for (int64_t i = 0; i < n * c; i++) {
+    const float d = x[i] - mean[i % c];
+    centered[i] = d;
+    y[i] = d * d; /* the squares, for the variance; y is written again below */
+  }
+  if (!column_totals(y, 1, n, c, 256, k[4], var)) {
+    free(mean), free(var);
+    return 0;
+  }
+  for (int64_t j = 0; j < c; j++) {
+    const float v = var[j] + eps;
+    inv_std[j] = 1.0f / sqrtf(v);
+  }
+  for (int64_t i = 0; i < n; i++) {
+    for (int64_t j = 0; j < c; j++) {
+      const float scale = gamma[j] * inv_std[j];
+      const float t = centered[i * c + j] * scale;
+      y[i * c + j] = t + beta[j];
+    }
+  }
+  for (int64_t j = 0; j < c; j++) {
+    const float a = moving_mean[j] * m, b = mean[j] * one_minus_m;
+    new_mean[j] = a + b;
+    const float e = moving_var[j] * m, f = var[j] * var_weight;
+    new_var[j] = e + f;
+  }
+  free(mean), free(var);
+  return 1;
+}
+
+static int dense_batch_norm_gradient(float *heap, int64_t n, int64_t c, const double *k, const int32_t *at) {
+  const float *dy = heap + at[0], *xc = heap + at[1], *s = heap + at[2], *gamma = heap + at[3];
+  float *dx = heap + at[4], *dgamma = heap + at[5], *dbeta = heap + at[6];
+  const float nf = (float)k[0];
+  float *dy_xc = malloc((size_t)(n * c) * sizeof(float));
+  float *sum_dy_xc = malloc((size_t)c * sizeof(float));
+  if (dy_xc == NULL || sum_dy_xc == NULL || !column_totals(dy, 1, n, c, 256, 1.0, dbeta)) {
+    free(dy_xc), free(sum_dy_xc);
+    return 0;
+  }
+  for (int64_t i = 0; i < n * c; i++) dy_xc[i] = dy[i] * xc[i];
+  if (!column_totals(dy_xc, 1, n, c, 256, 1.0, sum_dy_xc)) {
+    free(dy_xc), free(sum_dy_xc);
+    return 0;
+  }
+  for (int64_t j = 0; j < c; j++) dgamma[j] = sum_dy_xc[j] * s[j];
+  for (int64_t i = 0; i < n; i++) {
+    for (int64_t j = 0; j < c; j++) {
+      const float kj = (s[j] * s[j]) * (sum_dy_xc[j] / nf);
+      const float a = dbeta[j] / nf;
+      const float b1 = dy[i * c + j] - a;
+      const float b2 = xc[i * c + j] * kj;
+      const float gs = gamma[j] * s[j];
+      dx[i * c + j] = (b1 - b2) * gs;
+    }
+  }
+  free(dy_xc), free(sum_dy_xc);
+  return 1;
+}
+
+static napi_value dense_batch_norm(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "denseBatchNorm", 6, argv, &heap, &length)) return NULL;
+  int32_t op = 0;
+  int64_t n = 0, c = 0;
+  size_t nk = 0, na = 0;
+  CHECK(napi_get_value_int32(env, argv[1], &op));
+  CHECK(napi_get_value_int64(env, argv[2], &n));
+  CHECK(napi_get_value_int64(env, argv[3], &c));
+  const double *k = f64_arg(env, argv[4], &nk, "scalars");
+  if (k == NULL && nk > 0) return NULL;
+  const int32_t *at = i32_arg(env, argv[5], &na);
+  if (at == NULL && na > 0) return NULL;
+  if ((op != 0 && op != 1) || nk != (size_t)(op == 0 ? 5 : 1) || na != (size_t)(op == 0 ? 10 : 7) || n < 1 || c < 1 || n > INT32_MAX || c > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: denseBatchNorm: op 0 with 5 scalars and 10 offsets or op 1 with 1 and 7, n and c >= 1");
+    return NULL;
+  }
+  /* Which operands are [n, c] (the rest [c]). */
+  static const int rows_forward[10] = {1, 0, 0, 0, 0, 1, 1, 0, 0, 0};
+  static const int rows_gradient[7] = {1, 1, 0, 0, 1, 0, 0};
+  for (size_t i = 0; i < na; i++) {
+    const int full = op == 0 ? rows_forward[i] : rows_gradient[i];
+    if (!fits(env, "denseBatchNorm operand", at[i], full ? n : 1, c, c, length)) return NULL;
+  }
+  if (!(op == 0 ? dense_batch_norm_forward(heap, n, c, k, at) : dense_batch_norm_gradient(heap, n, c, k, at))) {
+    napi_throw_error(env, NULL, "sslmem-blas: denseBatchNorm: out of memory");
+    return NULL;
+  }
   return NULL;
 }
 
@@ -1155,6 +1433,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stridedCopy", NULL, strided_copy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gelu", NULL, gelu, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"l2norm", NULL, l2norm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"negcos", NULL, negcos_call, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"denseBatchNorm", NULL, dense_batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"columnSums", NULL, column_sums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -3,6 +3,7 @@ import { InputError } from '../util/errors';
 import type { ParamScope } from './param-scope';
 import { refuseUnderPerExampleTape } from './per-example-tape';
 import { batchNormByKernels, hasBatchNormKernels } from './batch-norm-kernels';
+import { denseBatchNormByKernels, denseBatchNormByKernelsApplies } from './dense-batch-norm-kernels';
 
 /**
  * Batch normalisation over all axes but the last (Ioffe & Szegedy 2015):
@@ -69,8 +70,17 @@ export function applyBatchNorm<T extends tf.Tensor>(layer: BatchNormLayer, x: T,
       const shift = tf.sub(layer.beta, tf.mul(layer.movingMean, scale));
       return tf.add(tf.mul(x, scale), shift) as T;
     }
+    // Rows of dense layers (the heads) in one kernel each way where products run natively,
+    // with the ops' arithmetic (the same bits: their runs were made with it).
+    if (x.rank === 2 && x.dtype === 'float32' && denseBatchNormByKernelsApplies(x.shape[0], channels)) {
+      const { y, newMean, newVariance } = denseBatchNormByKernels(x as unknown as tf.Tensor2D, layer.gamma, layer.beta, layer.movingMean, layer.movingVariance, layer.epsilon, layer.momentum);
+      layer.movingMean.assign(newMean);
+      layer.movingVariance.assign(newVariance);
+      tf.dispose([newMean, newVariance]);
+      return y as unknown as T;
+    }
     // Feature maps of convolutions by the fused kernels where the backend has them (wasm);
-    // rows of dense layers (the heads) by the ops, whose arithmetic their runs were made with.
+    // elsewhere the ops.
     const { y, mean, variance } =
       x.rank === 4 && hasBatchNormKernels()
         ? fusedBatchNorm(x, layer.gamma, layer.beta, layer.epsilon)

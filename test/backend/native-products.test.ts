@@ -10,6 +10,12 @@ import { geluGradKernelName, geluKernelName } from '../../src/encoders/gelu-kern
 import { fillModes, warpBilinear } from '../../src/augment/warp-bilinear';
 import { gaussianNoise } from '../../src/augment/gaussian-noise';
 import { normalDraws } from '../../src/train/clip-and-noise';
+import { l2NormalizeByOps } from '../../src/losses/l2-normalize';
+import { hasL2NormalizeKernels, hasNegativeCosineKernels, l2NormalizeByKernels, negativeCosineByKernels } from '../../src/losses/cosine-kernels';
+import { negativeCosineByOps } from '../../src/losses/negative-cosine';
+import { applyBatchNorm, createBatchNorm } from '../../src/encoders/batch-norm';
+import { denseBatchNormByKernelsApplies } from '../../src/encoders/dense-batch-norm-kernels';
+import { createParamScope, disposeScope } from '../../src/encoders/param-scope';
 import { randomValues, relativeError } from './compare';
 
 /**
@@ -353,6 +359,95 @@ describe('native products agree with our SIMD products', { skip }, () => {
       assert.deepEqual(bits(native), bits(js), `${n} draws of std ${std}`);
       assert.equal(nextNative, nextJs, 'the next draw');
     }
+  });
+
+  test('l2Normalize in one kernel each way gives the bits of the ops and their gradients', () => {
+    assert.ok(hasL2NormalizeKernels(), 'the kernels are in use on the native path');
+    const cases: Array<[number[], (i: number) => number]> = [
+      [[128, 128], () => rng.normal()],
+      [[256, 512], (i) => rng.normal() * (i % 7 === 0 ? 1e-20 : 1)],
+      [[6, 5], (i) => [0, 1e-30, NaN, Infinity, 3e38, -0][Math.floor(i / 5)] * (i % 5 === 0 ? 1 : 0.5)], // rows of zeros, tiny, NaN, infinity, overflow
+      [[7, 1], (i) => (i < 3 ? 0 : rng.normal())],
+      [[3, 4, 9], () => rng.normal()],
+    ];
+    for (const [shape, value] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const z = tf.tensor(Float32Array.from({ length: size }, (_, i) => value(i)), shape);
+      const dy = tf.tensor(Float32Array.from({ length: size }, () => rng.normal()), shape);
+      const run = (f: (x: tf.Tensor) => tf.Tensor) => onPath(true, () => [f(z), tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), dy)))(z)]);
+      try {
+        const [value1, grad1] = run(l2NormalizeByKernels);
+        const [value2, grad2] = run(l2NormalizeByOps);
+        assert.deepEqual(bits(value1), bits(value2), `forward ${JSON.stringify(shape)}`);
+        assert.deepEqual(bits(grad1), bits(grad2), `gradient ${JSON.stringify(shape)}`);
+      } finally {
+        tf.dispose([z, dy]);
+      }
+    }
+  });
+
+  test('the negative cosine in one kernel each way gives the bits of the ops: loss and both gradients', () => {
+    assert.ok(hasNegativeCosineKernels(), 'the kernels are in use on the native path');
+    for (const [n, d, special] of [[128, 128, false], [96, 32, false], [5, 3, true], [7, 5, false], [1, 1, false]] as const) {
+      const draw = createRng(n + d);
+      const values = (size: number) => Float32Array.from({ length: size }, (_, i) => (special && i < 3 ? [0, NaN, 1e-30][i] : draw.normal()));
+      const p = tf.tensor2d(values(n * d), [n, d]);
+      const z = tf.tensor2d(values(n * d).reverse(), [n, d]);
+      const run = (f: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar) =>
+        onPath(true, () => {
+          const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => tf.mul(f(a as tf.Tensor2D, b as tf.Tensor2D), 0.37) as tf.Scalar)([p, z]);
+          return [value, ...grads];
+        });
+      try {
+        const byKernels = run(negativeCosineByKernels as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar);
+        const byOps = run(negativeCosineByOps);
+        byKernels.forEach((values, i) => assert.deepEqual(bits(values), bits(byOps[i]), `[${n}, ${d}]: ${['loss', 'dp', 'dz'][i]}`));
+      } finally {
+        tf.dispose([p, z]);
+      }
+    }
+  });
+
+  test('the heads\' batch norm in one kernel each way gives the bits of the ops: output, gradients, running statistics', () => {
+    const binding = nativeBlas()!;
+    const run = (n: number, c: number, useKernels: boolean): Float32Array[] => {
+      const saved = binding.denseBatchNorm;
+      if (!useKernels) delete (binding as { denseBatchNorm?: unknown }).denseBatchNorm;
+      const scope = createParamScope(`bn_native_${n}_${c}`, 0);
+      try {
+        assert.equal(denseBatchNormByKernelsApplies(n, c), useKernels, `the kernels ${useKernels ? 'apply' : 'do not apply'}`);
+        const bn = createBatchNorm(scope.child('bn'), c, { momentum: 0.9, epsilon: 1e-5 });
+        const draw = createRng(n * 1000 + c);
+        const values = (size: number, scale = 1, shift = 0) => tf.tensor(Float32Array.from({ length: size }, () => shift + scale * draw.normal()));
+        tf.tidy(() => {
+          bn.gamma.assign(values(c, 0.5, 1));
+          bn.beta.assign(values(c, 0.3));
+          bn.movingMean.assign(values(c, 0.2));
+          bn.movingVariance.assign(values(c, 0.1, 1));
+        });
+        const x = tf.reshape(values(n * c, 3, 0.5), [n, c]) as tf.Tensor2D;
+        const dy = tf.reshape(values(n * c), [n, c]);
+        const out: Float32Array[] = [];
+        for (let step = 0; step < 2; step++) {
+          const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(applyBatchNorm(bn, tf.mul(x, step + 1) as tf.Tensor2D, true), dy)) as tf.Scalar, [bn.gamma, bn.beta]);
+          const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(applyBatchNorm(bn, v as tf.Tensor2D, true), dy)))(x);
+          out.push(...[value, grads[bn.gamma.name], grads[bn.beta.name], dx, bn.movingMean, bn.movingVariance].map((t) => Float32Array.from(t.dataSync())));
+          tf.dispose([value, dx, ...Object.values(grads)]);
+        }
+        tf.dispose([x, dy]);
+        return out;
+      } finally {
+        binding.denseBatchNorm = saved;
+        disposeScope(scope);
+      }
+    };
+    for (const [n, c] of [[256, 512], [256, 32], [300, 8], [2, 4]]) {
+      const kernels = run(n, c, true);
+      const ops = run(n, c, false);
+      kernels.forEach((values, i) => assert.deepEqual(bits(values), bits(ops[i]), `[${n}, ${c}]: ${['loss', 'dgamma', 'dbeta', 'dx', 'moving mean', 'moving variance'][i % 6]}, step ${Math.floor(i / 6) + 1}`));
+    }
+    assert.equal(denseBatchNormByKernelsApplies(256, 6), false, 'channels not a multiple of 4: the ops');
+    assert.equal(denseBatchNormByKernelsApplies(1, 8), false, 'one row: the ops');
   });
 
   /** Gradients of a scalar function of the encoder's output with respect to its variables, on one path. */

@@ -59,6 +59,33 @@ export interface NativeBlas {
    */
   gelu?(heap: Float32Array, op: 0 | 1, n: number, at: Int32Array): void;
   /**
+   * Training-mode batch norm of dense rows `x [n, c]` with the float32 operations of
+   * `encoders/batch-norm.ts`'s ops in their order (the same bits): op 0, scalars `[epsilon,
+   * momentum, 1 - momentum, (1 - momentum) n / (n - 1), 1 / n]`, `at = [x, gamma, beta,
+   * movingMean, movingVariance, y, centered, invStd, newMean, newVariance]`; op 1, scalars
+   * `[n]`, `at = [dy, centered, invStd, gamma, dx, dGamma, dBeta]`. Element offsets into
+   * `heap`; RangeError (nothing written) when a range leaves it. Absent from bindings built
+   * before it.
+   */
+  denseBatchNorm?(heap: Float32Array, op: 0 | 1, n: number, c: number, scalars: Float64Array, at: Int32Array): void;
+  /**
+   * Rows of `x [rows, d]` scaled to unit L2 norm with the float32 operations of
+   * `losses/l2-normalize.ts`'s ops in their order (the same bits): op 0, `at = [x, out]`,
+   * `out = x / sqrt(max(sum x^2, 1e-24))`; op 1, `at = [x, dy, dx]`, the gradient the tape
+   * builds from the ops'. Element offsets into `heap`; RangeError (nothing written) when a
+   * range leaves it. Absent from bindings built before it.
+   */
+  l2norm?(heap: Float32Array, op: 0 | 1, rows: number, d: number, at: Int32Array): void;
+  /**
+   * The negative cosine similarity of paired rows of `p`, `z [n, d]` with the float32
+   * operations of `losses/negative-cosine.ts`'s ops in their order (the same bits): op 0,
+   * `at = [p, z, out]`, `out[0] = -mean_i (p_i . z_i) / (|p_i| |z_i|)`; op 1, `at = [p, z, dy,
+   * dp, dz]`, the gradient the tape builds from the ops' for the loss's gradient `dy[0]`.
+   * Element offsets into `heap`; RangeError (nothing written) when a range leaves it. Absent
+   * from bindings built before it.
+   */
+  negcos?(heap: Float32Array, op: 0 | 1, n: number, d: number, at: Int32Array): void;
+  /**
    * For `x` at `xAt` seen as `[outer, rows, inner]`: `out[o, c] = scale * (sum over blocks of
    * `block` rows of the block's float32 column sum)`, the block sums added in double, rounded
    * to float once; written at `outAt` (`[outer, inner]`). The arithmetic of our SIMD column
