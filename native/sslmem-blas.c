@@ -120,7 +120,8 @@ static int fits(napi_env env, const char *what, int64_t off, int64_t rows, int64
  * The arguments of a call that takes the heap view first: exactly `want` of them into argv,
  * and the view's data and length. Returns 0 with an exception pending when they are not that.
  */
-static int heap_call(napi_env env, napi_callback_info info, const char *name, size_t want, napi_value *argv, float **heap, size_t *length) {
+/* Exactly `want` arguments of a call into argv; returns 0 with an exception pending when they are not that. */
+static int args_call(napi_env env, napi_callback_info info, const char *name, size_t want, napi_value *argv) {
   size_t argc = want;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
     napi_throw_error(env, NULL, "sslmem-blas: Node-API call failed: napi_get_cb_info");
@@ -132,6 +133,11 @@ static int heap_call(napi_env env, napi_callback_info info, const char *name, si
     napi_throw_type_error(env, NULL, message);
     return 0;
   }
+  return 1;
+}
+
+static int heap_call(napi_env env, napi_callback_info info, const char *name, size_t want, napi_value *argv, float **heap, size_t *length) {
+  if (!args_call(env, info, name, want, argv)) return 0;
   *length = 0;
   *heap = f32_arg(env, argv[0], length);
   return !(*heap == NULL && *length > 0);
@@ -615,23 +621,37 @@ static void l2norm_gradient(const float *x, const float *dy, float *dx, int64_t 
   }
 }
 
-static napi_value l2norm(napi_env env, napi_callback_info info) {
+/*
+ * The arguments (heap, op, rows, d, at) of l2norm and negcos: op 0 or 1, rows and d in
+ * [0, INT32_MAX], `at` an Int32Array of `forward` offsets for op 0 and `backward` for op 1.
+ * Returns 0 with an exception pending when they are not that.
+ */
+static int rows_op_call(napi_env env, napi_callback_info info, const char *name, size_t forward, size_t backward, float **heap, size_t *length, int32_t *op, int64_t *rows, int64_t *d, int32_t **at) {
   napi_value argv[5];
+  if (!heap_call(env, info, name, 5, argv, heap, length)) return 0;
+  size_t na = 0;
+  if (napi_get_value_int32(env, argv[1], op) != napi_ok || napi_get_value_int64(env, argv[2], rows) != napi_ok || napi_get_value_int64(env, argv[3], d) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sslmem-blas: expected numbers for op, rows and d");
+    return 0;
+  }
+  *at = i32_arg(env, argv[4], &na);
+  if (*at == NULL && na > 0) return 0;
+  if ((*op != 0 && *op != 1) || na != (*op == 0 ? forward : backward) || *rows < 0 || *d < 0 || *rows > INT32_MAX || *d > INT32_MAX) {
+    char message[160];
+    snprintf(message, sizeof message, "sslmem-blas: %s: op 0 with %zu offsets or op 1 with %zu, rows and d >= 0", name, forward, backward);
+    napi_throw_range_error(env, NULL, message);
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value l2norm(napi_env env, napi_callback_info info) {
   float *heap = NULL;
   size_t length = 0;
-  if (!heap_call(env, info, "l2norm", 5, argv, &heap, &length)) return NULL;
-  size_t na = 0;
-  int32_t op = 0;
+  int32_t op = 0, *at = NULL;
   int64_t rows = 0, d = 0;
-  CHECK(napi_get_value_int32(env, argv[1], &op));
-  CHECK(napi_get_value_int64(env, argv[2], &rows));
-  CHECK(napi_get_value_int64(env, argv[3], &d));
-  int32_t *at = i32_arg(env, argv[4], &na);
-  if (at == NULL && na > 0) return NULL;
-  if ((op != 0 && op != 1) || na != (size_t)(op == 0 ? 2 : 3) || rows < 0 || d < 0 || rows > INT32_MAX || d > INT32_MAX) {
-    napi_throw_range_error(env, NULL, "sslmem-blas: l2norm: op 0 with 2 offsets or op 1 with 3, rows and d >= 0");
-    return NULL;
-  }
+  if (!rows_op_call(env, info, "l2norm", 2, 3, &heap, &length, &op, &rows, &d, &at)) return NULL;
+  const size_t na = op == 0 ? 2 : 3;
   for (size_t i = 0; i < na; i++) {
     if (!fits(env, "l2norm operand", at[i], rows, d, d, length)) return NULL;
   }
@@ -760,20 +780,14 @@ static int negcos(float *heap, int op, int64_t n, int64_t d, const int32_t *at) 
 }
 
 static napi_value negcos_call(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
   float *heap = NULL;
   size_t length = 0;
-  if (!heap_call(env, info, "negcos", 5, argv, &heap, &length)) return NULL;
-  size_t na = 0;
-  int32_t op = 0;
+  int32_t op = 0, *at = NULL;
   int64_t n = 0, d = 0;
-  CHECK(napi_get_value_int32(env, argv[1], &op));
-  CHECK(napi_get_value_int64(env, argv[2], &n));
-  CHECK(napi_get_value_int64(env, argv[3], &d));
-  int32_t *at = i32_arg(env, argv[4], &na);
-  if (at == NULL && na > 0) return NULL;
-  if ((op != 0 && op != 1) || na != (size_t)(op == 0 ? 3 : 5) || n < 1 || d < 1 || n > INT32_MAX || d > INT32_MAX) {
-    napi_throw_range_error(env, NULL, "sslmem-blas: negcos: op 0 with 3 offsets or op 1 with 5, n and d >= 1");
+  if (!rows_op_call(env, info, "negcos", 3, 5, &heap, &length, &op, &n, &d, &at)) return NULL;
+  const size_t na = op == 0 ? 3 : 5;
+  if (n < 1 || d < 1) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: negcos: n and d >= 1");
     return NULL;
   }
   /* p, z (and dp, dz) are [n, d]; out (and dy) one value. */
@@ -1177,13 +1191,8 @@ static void warp_gray_constant_avx2(const float *src, float *out, int32_t height
 #endif
 
 static napi_value warp(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
   napi_value argv[9];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 9) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: warp expects 9 arguments");
-    return NULL;
-  }
+  if (!args_call(env, info, "warp", 9, argv)) return NULL;
   size_t ns = 0, no = 0, nsel = 0;
   float *src = f32_arg(env, argv[0], &ns);
   if (src == NULL && ns > 0) return NULL;
@@ -1254,13 +1263,8 @@ static log_function engine_log(void) {
  * integer and double operations as the JavaScript, hence the same bits.
  */
 static napi_value normal_pairs(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: normalPairs expects 4 arguments");
-    return NULL;
-  }
+  if (!args_call(env, info, "normalPairs", 4, argv)) return NULL;
   size_t nstate = 0, nuv = 0, ns = 0;
   int32_t *state = i32_arg(env, argv[0], &nstate);
   if (state == NULL && nstate > 0) return NULL;
@@ -1313,13 +1317,8 @@ static napi_value normal_pairs(napi_env env, napi_callback_info info) {
 
 /* engineLog(x): x[i] = the engine's ln x[i] in place; false (nothing written) where the process has none. */
 static napi_value engine_log_values(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 1) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: engineLog expects 1 argument");
-    return NULL;
-  }
+  if (!args_call(env, info, "engineLog", 1, argv)) return NULL;
   size_t n = 0;
   double *x = f64_arg(env, argv[0], &n, "values");
   if (x == NULL && n > 0) return NULL;
@@ -1340,13 +1339,8 @@ static napi_value engine_log_values(napi_env env, napi_callback_info info) {
  * partner unused). The double arithmetic of gaussianNoise's loop, rounded to float once.
  */
 static napi_value add_noise(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value argv[8];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 8) {
-    napi_throw_type_error(env, NULL, "sslmem-blas: addNoise expects 8 arguments");
-    return NULL;
-  }
+  if (!args_call(env, info, "addNoise", 8, argv)) return NULL;
   size_t ns = 0, no = 0, nsel = 0, nuv = 0, nf = 0;
   float *src = f32_arg(env, argv[0], &ns);
   if (src == NULL && ns > 0) return NULL;
