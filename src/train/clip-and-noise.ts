@@ -42,9 +42,9 @@ export function normalDraws(rng: Rng, n: number, std: number): Float32Array {
 }
 
 /**
- * `normalDraws` with the pairs drawn by the native binding (`nativeNormalPairs`, the same
- * stream) and the rest in JavaScript, the same operations: the same bits, or false (nothing
- * drawn) where the binding is not in use.
+ * `normalDraws` with the pairs and their factors drawn by the native binding
+ * (`nativeNormalPairs`, the same stream and operations) and the products here: the same
+ * bits, or false (nothing drawn) where the binding is not in use.
  */
 function normalDrawsNatively(rng: Rng, out: Float32Array, std: number): boolean {
   const n = out.length;
