@@ -195,7 +195,9 @@ export function queueRunner(options: QueueRunnerOptions): Runner {
               const queued = await queue.getJob(key);
               const state = queued === undefined ? 'missing' : await queued.getState();
               if (state === 'failed') {
-                failures.push(`job ${job.label} (run ${key.slice(0, 12)}...): ${queued?.failedReason ?? 'no reason given'}`);
+                // The job read above may predate its failure (it failed between the two calls): read it again for the reason.
+                const reason = queued?.failedReason ?? (await queue.getJob(key))?.failedReason;
+                failures.push(`job ${job.label} (run ${key.slice(0, 12)}...): ${reason ?? 'no reason given'}`);
                 pending.delete(key);
               } else if (state === 'completed' || state === 'missing') {
                 // The store write precedes completion: look once more before calling it lost.
