@@ -626,17 +626,27 @@ static void l2norm_gradient(const float *x, const float *dy, float *dx, int64_t 
  * [0, INT32_MAX], `at` an Int32Array of `forward` offsets for op 0 and `backward` for op 1.
  * Returns 0 with an exception pending when they are not that.
  */
-static int rows_op_call(napi_env env, napi_callback_info info, const char *name, size_t forward, size_t backward, float **heap, size_t *length, int32_t *op, int64_t *rows, int64_t *d, int32_t **at) {
+/* The parsed arguments of l2norm and negcos. */
+struct rows_op {
+  float *heap;
+  size_t length;
+  int32_t op;
+  int64_t rows, d;
+  int32_t *at;
+  size_t na;
+};
+
+static int rows_op_call(napi_env env, napi_callback_info info, const char *name, size_t forward, size_t backward, struct rows_op *a) {
   napi_value argv[5];
-  if (!heap_call(env, info, name, 5, argv, heap, length)) return 0;
-  size_t na = 0;
-  if (napi_get_value_int32(env, argv[1], op) != napi_ok || napi_get_value_int64(env, argv[2], rows) != napi_ok || napi_get_value_int64(env, argv[3], d) != napi_ok) {
+  if (!heap_call(env, info, name, 5, argv, &a->heap, &a->length)) return 0;
+  a->na = 0;
+  if (napi_get_value_int32(env, argv[1], &a->op) != napi_ok || napi_get_value_int64(env, argv[2], &a->rows) != napi_ok || napi_get_value_int64(env, argv[3], &a->d) != napi_ok) {
     napi_throw_type_error(env, NULL, "sslmem-blas: expected numbers for op, rows and d");
     return 0;
   }
-  *at = i32_arg(env, argv[4], &na);
-  if (*at == NULL && na > 0) return 0;
-  if ((*op != 0 && *op != 1) || na != (*op == 0 ? forward : backward) || *rows < 0 || *d < 0 || *rows > INT32_MAX || *d > INT32_MAX) {
+  a->at = i32_arg(env, argv[4], &a->na);
+  if (a->at == NULL && a->na > 0) return 0;
+  if ((a->op != 0 && a->op != 1) || a->na != (a->op == 0 ? forward : backward) || a->rows < 0 || a->d < 0 || a->rows > INT32_MAX || a->d > INT32_MAX) {
     char message[160];
     snprintf(message, sizeof message, "sslmem-blas: %s: op 0 with %zu offsets or op 1 with %zu, rows and d >= 0", name, forward, backward);
     napi_throw_range_error(env, NULL, message);
@@ -646,18 +656,14 @@ static int rows_op_call(napi_env env, napi_callback_info info, const char *name,
 }
 
 static napi_value l2norm(napi_env env, napi_callback_info info) {
-  float *heap = NULL;
-  size_t length = 0;
-  int32_t op = 0, *at = NULL;
-  int64_t rows = 0, d = 0;
-  if (!rows_op_call(env, info, "l2norm", 2, 3, &heap, &length, &op, &rows, &d, &at)) return NULL;
-  const size_t na = op == 0 ? 2 : 3;
-  for (size_t i = 0; i < na; i++) {
-    if (!fits(env, "l2norm operand", at[i], rows, d, d, length)) return NULL;
+  struct rows_op a;
+  if (!rows_op_call(env, info, "l2norm", 2, 3, &a)) return NULL;
+  for (size_t i = 0; i < a.na; i++) {
+    if (!fits(env, "l2norm operand", a.at[i], a.rows, a.d, a.d, a.length)) return NULL;
   }
-  if (rows == 0 || d == 0) return NULL;
-  if (op == 0) l2norm_forward(heap + at[0], heap + at[1], rows, d);
-  else l2norm_gradient(heap + at[0], heap + at[1], heap + at[2], rows, d);
+  if (a.rows == 0 || a.d == 0) return NULL;
+  if (a.op == 0) l2norm_forward(a.heap + a.at[0], a.heap + a.at[1], a.rows, a.d);
+  else l2norm_gradient(a.heap + a.at[0], a.heap + a.at[1], a.heap + a.at[2], a.rows, a.d);
   return NULL;
 }
 
@@ -780,22 +786,18 @@ static int negcos(float *heap, int op, int64_t n, int64_t d, const int32_t *at) 
 }
 
 static napi_value negcos_call(napi_env env, napi_callback_info info) {
-  float *heap = NULL;
-  size_t length = 0;
-  int32_t op = 0, *at = NULL;
-  int64_t n = 0, d = 0;
-  if (!rows_op_call(env, info, "negcos", 3, 5, &heap, &length, &op, &n, &d, &at)) return NULL;
-  const size_t na = op == 0 ? 3 : 5;
-  if (n < 1 || d < 1) {
+  struct rows_op a;
+  if (!rows_op_call(env, info, "negcos", 3, 5, &a)) return NULL;
+  if (a.rows < 1 || a.d < 1) {
     napi_throw_range_error(env, NULL, "sslmem-blas: negcos: n and d >= 1");
     return NULL;
   }
   /* p, z (and dp, dz) are [n, d]; out (and dy) one value. */
-  for (size_t i = 0; i < na; i++) {
+  for (size_t i = 0; i < a.na; i++) {
     const int one = i == 2;
-    if (!fits(env, "negcos operand", at[i], one ? 1 : n, one ? 1 : d, one ? 1 : d, length)) return NULL;
+    if (!fits(env, "negcos operand", a.at[i], one ? 1 : a.rows, one ? 1 : a.d, one ? 1 : a.d, a.length)) return NULL;
   }
-  if (!negcos(heap, op, n, d, at)) {
+  if (!negcos(a.heap, a.op, a.rows, a.d, a.at)) {
     napi_throw_error(env, NULL, "sslmem-blas: negcos: out of memory");
     return NULL;
   }
