@@ -116,10 +116,6 @@ static int fits(napi_env env, const char *what, int64_t off, int64_t rows, int64
   return 1;
 }
 
-/*
- * The arguments of a call that takes the heap view first: exactly `want` of them into argv,
- * and the view's data and length. Returns 0 with an exception pending when they are not that.
- */
 /* Exactly `want` arguments of a call into argv; returns 0 with an exception pending when they are not that. */
 static int args_call(napi_env env, napi_callback_info info, const char *name, size_t want, napi_value *argv) {
   size_t argc = want;
@@ -136,6 +132,10 @@ static int args_call(napi_env env, napi_callback_info info, const char *name, si
   return 1;
 }
 
+/*
+ * The arguments of a call that takes the heap view first: exactly `want` of them into argv,
+ * and the view's data and length. Returns 0 with an exception pending when they are not that.
+ */
 static int heap_call(napi_env env, napi_callback_info info, const char *name, size_t want, napi_value *argv, float **heap, size_t *length) {
   if (!args_call(env, info, name, want, argv)) return 0;
   *length = 0;
@@ -502,7 +502,7 @@ static inline float gelu_phi(float x, float *gauss) {
   p = p * r + 0.5f;
   p = p * r + 1.0f;
   p = p * r + 1.0f;
-  int32_t bits = ((n == n ? (int32_t)n : 0) + 127) << 23;
+  int32_t bits = ((int32_t)(n == n ? n : 0.0f) + 127) << 23;
   float scale;
   memcpy(&scale, &bits, sizeof scale);
   float e = x * x * -0.5f >= -50.0f ? p * scale : 0.0f;
@@ -537,6 +537,130 @@ VECTOR_CLONES static void gelu_gradient(const float *restrict x, const float *re
     float phi = gelu_phi(x[i], &e);
     dx[i] = (phi + x[i] * e * GELU_INV_SQRT_2PI) * dy[i];
   }
+}
+
+/*
+ * The exponential of the WebAssembly backend's Exp kernel, the same bits for every float:
+ * exp(x) = 2^(k/32) 2^(r/32) with z = x 32/ln 2 in double, k = z rounded to an integer
+ * (adding and subtracting 1.5 2^52), r = z - k in [-1/2, 1/2]; 2^(k/32) from a table of
+ * 2^(i/32) (i = k mod 32) with k div 32 added to its exponent bits; 2^(r/32) by a cubic;
+ * the double product rounded once to float. Every double operation is the kernel's, in
+ * its order (no fused multiply-add: built with -ffp-contract=off); the whole float range
+ * checked against the kernel: scripts/check-exp-bits.mjs, all 2^32 values).
+ */
+/* 2^(i/32) rounded to double, minus i << 47 (k's low bits are added back with its exponent). */
+static const uint64_t EXPF_TABLE[32] = {
+    0x3ff0000000000000, 0x3fefd9b0d3158574, 0x3fefb5586cf9890f, 0x3fef9301d0125b51,
+    0x3fef72b83c7d517b, 0x3fef54873168b9aa, 0x3fef387a6e756238, 0x3fef1e9df51fdee1,
+    0x3fef06fe0a31b715, 0x3feef1a7373aa9cb, 0x3feedea64c123422, 0x3feece086061892d,
+    0x3feebfdad5362a27, 0x3feeb42b569d4f82, 0x3feeab07dd485429, 0x3feea47eb03a5585,
+    0x3feea09e667f3bcd, 0x3fee9f75e8ec5f74, 0x3feea11473eb0187, 0x3feea589994cce13,
+    0x3feeace5422aa0db, 0x3feeb737b0cdc5e5, 0x3feec49182a3f090, 0x3feed503b23e255d,
+    0x3feee89f995ad3ad, 0x3feeff76f2fb5e47, 0x3fef199bdd85529c, 0x3fef3720dcef9069,
+    0x3fef5818dcfba487, 0x3fef7c97337b9b5f, 0x3fefa4afa2a490da, 0x3fefd0765b6e4540,
+};
+#define EXPF_SCALE 0x1.71547652b82fep+5 /* 32 / ln 2 */
+#define EXPF_SHIFT 0x1.8p+52
+#define EXPF_C0 0x1.c6af84b912394p-20
+#define EXPF_C1 0x1.ebfce50fac4f3p-13
+#define EXPF_C2 0x1.62e42ff0c52d6p-6
+/* The exponent bits (sign masked) from which a float takes the checked path: those of 88. */
+#define EXPF_TOP_CHECKED 0x42bu
+
+static inline float expf_core(float x) {
+  const double z = EXPF_SCALE * (double)x;
+  const double kd = z + EXPF_SHIFT;
+  uint64_t ki;
+  memcpy(&ki, &kd, sizeof ki);
+  const double r = z - (kd - EXPF_SHIFT);
+  const uint64_t t = EXPF_TABLE[ki & 31] + (ki << 47);
+  double s;
+  memcpy(&s, &t, sizeof s);
+  const double y = (EXPF_C0 * r + EXPF_C1) * (r * r) + (EXPF_C2 * r + 1.0);
+  return (float)(y * s);
+}
+
+static inline float exp_kernel(float x) {
+  uint32_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  const uint32_t abstop = (bits >> 20) & 0x7ffu;
+  if (abstop >= EXPF_TOP_CHECKED) {
+    if (bits == 0xff800000u) return 0.0f; /* -inf */
+    if (abstop >= 0x7f8u) return x + x; /* NaN, +inf */
+    if (x > 0x1.62e42ep+6f) return INFINITY;
+    if (x < -0x1.9fe368p+6f) return 0.0f;
+  }
+  return expf_core(x);
+}
+
+static void exp_scalar(const float *x, float *out, int64_t n) {
+  for (int64_t i = 0; i < n; i++) out[i] = exp_kernel(x[i]);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Four lanes of expf_core: the same double operations, the table read by a gather. */
+__attribute__((target("avx2")))
+static inline __m128 expf_core4(__m128 x) {
+  const __m256d z = _mm256_mul_pd(_mm256_set1_pd(EXPF_SCALE), _mm256_cvtps_pd(x));
+  const __m256d kd = _mm256_add_pd(z, _mm256_set1_pd(EXPF_SHIFT));
+  const __m256i ki = _mm256_castpd_si256(kd);
+  const __m256d r = _mm256_sub_pd(z, _mm256_sub_pd(kd, _mm256_set1_pd(EXPF_SHIFT)));
+  const __m256i low = _mm256_and_si256(ki, _mm256_set1_epi64x(31));
+  const __m256i t = _mm256_add_epi64(_mm256_i64gather_epi64((const long long *)EXPF_TABLE, low, 8), _mm256_slli_epi64(ki, 47));
+  const __m256d p = _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(EXPF_C0), r), _mm256_set1_pd(EXPF_C1));
+  const __m256d q = _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(EXPF_C2), r), _mm256_set1_pd(1.0));
+  const __m256d y = _mm256_add_pd(_mm256_mul_pd(p, _mm256_mul_pd(r, r)), q);
+  return _mm256_cvtpd_ps(_mm256_mul_pd(y, _mm256_castsi256_pd(t)));
+}
+
+/* Eight floats at a time; a block with a value on the checked path goes element by element. */
+__attribute__((target("avx2")))
+static void exp_avx2(const float *x, float *out, int64_t n) {
+  const __m256i top = _mm256_set1_epi32((int)EXPF_TOP_CHECKED);
+  const __m256i mask = _mm256_set1_epi32(0x7ff);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    const __m256i abstop = _mm256_and_si256(_mm256_srli_epi32(_mm256_castps_si256(v), 20), mask);
+    if (!_mm256_testz_si256(_mm256_cmpgt_epi32(abstop, _mm256_sub_epi32(top, _mm256_set1_epi32(1))), _mm256_set1_epi32(-1))) {
+      exp_scalar(x + i, out + i, 8);
+      continue;
+    }
+    _mm_storeu_ps(out + i, expf_core4(_mm256_castps256_ps128(v)));
+    _mm_storeu_ps(out + i + 4, expf_core4(_mm256_extractf128_ps(v, 1)));
+  }
+  exp_scalar(x + i, out + i, n - i);
+}
+#endif
+
+/* exp(heap, n, xAt, outAt): out = the Exp kernel's exp of x, n floats each (same or disjoint ranges). */
+static napi_value exp_call(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "exp", 4, argv, &heap, &length)) return NULL;
+  int64_t n = 0, xAt = 0, outAt = 0;
+  CHECK(napi_get_value_int64(env, argv[1], &n));
+  CHECK(napi_get_value_int64(env, argv[2], &xAt));
+  CHECK(napi_get_value_int64(env, argv[3], &outAt));
+  if (n < 0) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: exp: n >= 0");
+    return NULL;
+  }
+  if (!fits(env, "exp input", xAt, 1, n, n, length) || !fits(env, "exp output", outAt, 1, n, n, length)) return NULL;
+  if (n == 0) return NULL;
+  if (xAt != outAt && xAt < outAt + n && outAt < xAt + n) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: exp: the input and output ranges overlap without being the same");
+    return NULL;
+  }
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx2")) {
+    exp_avx2(heap + xAt, heap + outAt, n);
+    return NULL;
+  }
+#endif
+  exp_scalar(heap + xAt, heap + outAt, n);
+  return NULL;
 }
 
 /*
@@ -1255,6 +1379,137 @@ static log_function engine_log(void) {
 }
 
 /*
+ * The engine's logarithm four values at a time. V8's ln (the fdlibm algorithm: x = 2^k (1 + f)
+ * with 1 + f in [sqrt(2)/2, sqrt(2)), s = f / (2 + f), a polynomial in s^2, then one of four
+ * closing expressions chosen by k == 0 and by where f lies) is repeated with AVX2, every double
+ * operation in its order, for the values on its main path; zero, negative, subnormal, infinite
+ * and NaN inputs, and those with |f| < 2^-20 (its own short path), go to the engine's function.
+ * Used only where the library has checked that it gives Math.log's bits (engineLog, below).
+ */
+#define LN_LN2_HI 0x1.62e42fee00000p-1
+#define LN_LN2_LO 0x1.a39ef35793c76p-33
+#define LN_LG1 0x1.5555555555593p-1
+#define LN_LG2 0x1.999999997fa04p-2
+#define LN_LG3 0x1.2492494229359p-2
+#define LN_LG4 0x1.c71c51d8e78afp-3
+#define LN_LG5 0x1.7466496cb03dep-3
+#define LN_LG6 0x1.39a09d078c69fp-3
+#define LN_LG7 0x1.2f112df3e5244p-3
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2")))
+static void engine_logs_avx2(const double *x, double *out, size_t n, log_function ln) {
+#define I64(v) _mm256_set1_epi64x(v)
+#define F64(v) _mm256_set1_pd(v)
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + i));
+    const __m256i hx = _mm256_srli_epi64(bits, 32);
+    const __m256i m = _mm256_and_si256(hx, I64(0xfffff));
+    const __m256i outside = _mm256_or_si256(_mm256_cmpgt_epi64(I64(0x00100000), hx), _mm256_cmpgt_epi64(hx, I64(0x7fefffff)));
+    const __m256i near_one = _mm256_cmpgt_epi64(I64(3), _mm256_and_si256(_mm256_add_epi64(m, I64(2)), I64(0xfffff)));
+    const int engine_lanes = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(outside, near_one)));
+    const __m256i half = _mm256_and_si256(_mm256_add_epi64(m, I64(0x95f64)), I64(0x100000));
+    const __m256i k = _mm256_add_epi64(_mm256_sub_epi64(_mm256_srli_epi64(hx, 20), I64(1023)), _mm256_srli_epi64(half, 20));
+    const __m256i high = _mm256_or_si256(m, _mm256_xor_si256(half, I64(0x3ff00000)));
+    const __m256d xn = _mm256_castsi256_pd(_mm256_or_si256(_mm256_slli_epi64(high, 32), _mm256_and_si256(bits, I64(0xffffffff))));
+    const __m256d f = _mm256_sub_pd(xn, F64(1.0));
+    /* (double)k, exact for |k| < 2^51: the integer added to the bits of 1.5 2^52, then 1.5 2^52 taken off. */
+    const __m256d dk = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(k, _mm256_castpd_si256(F64(0x1.8p52)))), F64(0x1.8p52));
+    const __m256d s = _mm256_div_pd(f, _mm256_add_pd(F64(2.0), f));
+    const __m256d z = _mm256_mul_pd(s, s);
+    const __m256d w = _mm256_mul_pd(z, z);
+    const __m256d t1 = _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(F64(LN_LG6), w), F64(LN_LG4)), w), F64(LN_LG2)), w);
+    const __m256d t2 = _mm256_mul_pd(z, _mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(F64(LN_LG7), w), F64(LN_LG5)), w), F64(LN_LG3)), w), F64(LN_LG1)));
+    const __m256d r = _mm256_add_pd(t1, t2);
+    const __m256i ij = _mm256_or_si256(_mm256_sub_epi64(m, I64(0x6147a)), _mm256_sub_epi64(I64(0x6b851), m));
+    const __m256d upper = _mm256_castsi256_pd(_mm256_cmpgt_epi64(ij, _mm256_setzero_si256()));
+    const __m256d kzero = _mm256_castsi256_pd(_mm256_cmpeq_epi64(k, _mm256_setzero_si256()));
+    const __m256d hi = _mm256_mul_pd(dk, F64(LN_LN2_HI));
+    const __m256d lo = _mm256_mul_pd(dk, F64(LN_LN2_LO));
+    /* f beyond the thresholds: with hfsq = f^2 / 2, a = s (hfsq + R) */
+    const __m256d hfsq = _mm256_mul_pd(_mm256_mul_pd(F64(0.5), f), f);
+    const __m256d a = _mm256_mul_pd(s, _mm256_add_pd(hfsq, r));
+    const __m256d upper_k0 = _mm256_sub_pd(f, _mm256_sub_pd(hfsq, a));
+    const __m256d upper_k = _mm256_sub_pd(hi, _mm256_sub_pd(_mm256_sub_pd(hfsq, _mm256_add_pd(a, lo)), f));
+    /* f between them: c = s (f - R) */
+    const __m256d c = _mm256_mul_pd(s, _mm256_sub_pd(f, r));
+    const __m256d lower_k0 = _mm256_sub_pd(f, c);
+    const __m256d lower_k = _mm256_sub_pd(hi, _mm256_sub_pd(_mm256_sub_pd(c, lo), f));
+    const __m256d result = _mm256_blendv_pd(_mm256_blendv_pd(lower_k, lower_k0, kzero), _mm256_blendv_pd(upper_k, upper_k0, kzero), upper);
+    if (engine_lanes == 0) {
+      _mm256_storeu_pd(out + i, result);
+    } else {
+      double in[4], lanes[4];
+      memcpy(in, x + i, sizeof in);
+      _mm256_storeu_pd(lanes, result);
+      for (int l = 0; l < 4; l++) out[i + l] = (engine_lanes >> l) & 1 ? ln(in[l]) : lanes[l];
+    }
+  }
+  for (; i < n; i++) out[i] = ln(x[i]);
+#undef I64
+#undef F64
+}
+#endif
+
+/* out[i] = the engine's ln x[i] (out may be x): four at a time with AVX2 where the CPU has it. */
+static void engine_logs(const double *x, double *out, size_t n, log_function ln) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx2")) {
+    engine_logs_avx2(x, out, n, ln);
+    return;
+  }
+#endif
+  for (size_t i = 0; i < n; i++) out[i] = ln(x[i]);
+}
+
+/* One step of sfc32 (src/util/rng.ts): the 32-bit draw, the state (a, b, c, d) advanced. */
+static inline uint32_t sfc32_step(uint32_t st[4]) {
+  const uint32_t t = st[0] + st[1] + st[3];
+  st[3] = st[3] + 1;
+  st[0] = st[1] ^ (st[1] >> 9);
+  st[1] = st[2] + (st[2] << 3);
+  st[2] = ((st[2] << 21) | (st[2] >> 11)) + t;
+  return t;
+}
+
+/* Attempts of the polar method drawn ahead in one block. */
+#define POLAR_BLOCK 512
+
+/*
+ * The polar method's accepted pairs from the stream of `st`: each attempt takes two draws,
+ * u = 2 (t / 2^32) - 1 and v likewise, and is kept when 0 < u^2 + v^2 < 1. The draws of a
+ * block of attempts come first (one chain of integer steps, no branch), then the attempts are
+ * judged and the kept ones packed without a branch; a block that holds more attempts than
+ * the pairs still wanted is drawn again from its start up to the last one used, so `st` ends
+ * exactly where drawing pair by pair would leave it.
+ */
+static void polar_pairs(uint32_t st[4], double *uv, double *s, size_t ns) {
+  uint32_t draws[2 * POLAR_BLOCK];
+  size_t p = 0;
+  while (p < ns) {
+    uint32_t start[4];
+    memcpy(start, st, sizeof start);
+    for (int i = 0; i < 2 * POLAR_BLOCK; i++) draws[i] = sfc32_step(st);
+    int used = 0;
+    while (used < POLAR_BLOCK && p < ns) {
+      const double u = 2 * ((double)draws[2 * used] / 4294967296.0) - 1;
+      const double v = 2 * ((double)draws[2 * used + 1] / 4294967296.0) - 1;
+      const double r = u * u + v * v;
+      uv[2 * p] = u;
+      uv[2 * p + 1] = v;
+      s[p] = r;
+      p += (r < 1) & (r != 0);
+      used++;
+    }
+    if (used < POLAR_BLOCK) {
+      memcpy(st, start, sizeof start);
+      for (int i = 0; i < 2 * used; i++) sfc32_step(st);
+    }
+  }
+}
+
+/*
  * normalPairs(state, uv, s, factors): the pairs of uniforms of Marsaglia's polar method in
  * fillStandardNormal (src/augment/gaussian-noise.ts), drawn from the sfc32 generator of
  * src/util/rng.ts whose state (a, b, c, d) is the Int32Array `state` (advanced in place): for
@@ -1285,35 +1540,17 @@ static napi_value normal_pairs(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "sslmem-blas: normalPairs: the engine's logarithm is not in this process");
     return NULL;
   }
-  uint32_t a = (uint32_t)state[0], b = (uint32_t)state[1], c = (uint32_t)state[2], d = (uint32_t)state[3];
-  for (size_t p = 0; p < ns; p++) {
-    double u, v, r;
-    do {
-      uint32_t t = a + b + d;
-      d = d + 1;
-      a = b ^ (b >> 9);
-      b = c + (c << 3);
-      c = ((c << 21) | (c >> 11)) + t;
-      u = 2 * ((double)t / 4294967296.0) - 1;
-      t = a + b + d;
-      d = d + 1;
-      a = b ^ (b >> 9);
-      b = c + (c << 3);
-      c = ((c << 21) | (c >> 11)) + t;
-      v = 2 * ((double)t / 4294967296.0) - 1;
-      r = u * u + v * v;
-    } while (r >= 1 || r == 0);
-    uv[2 * p] = u;
-    uv[2 * p + 1] = v;
-    s[p] = r;
-  }
+  uint32_t st[4] = {(uint32_t)state[0], (uint32_t)state[1], (uint32_t)state[2], (uint32_t)state[3]};
+  polar_pairs(st, uv, s, ns);
+  for (int i = 0; i < 4; i++) state[i] = (int32_t)st[i];
   if (factors) {
-    for (size_t p = 0; p < ns; p++) s[p] = sqrt((-2 * ln(s[p])) / s[p]);
+    double logs[256];
+    for (size_t p0 = 0; p0 < ns; p0 += 256) {
+      const size_t m = ns - p0 < 256 ? ns - p0 : 256;
+      engine_logs(s + p0, logs, m, ln);
+      for (size_t q = 0; q < m; q++) s[p0 + q] = sqrt((-2 * logs[q]) / s[p0 + q]);
+    }
   }
-  state[0] = (int32_t)a;
-  state[1] = (int32_t)b;
-  state[2] = (int32_t)c;
-  state[3] = (int32_t)d;
   return NULL;
 }
 
@@ -1325,9 +1562,7 @@ static napi_value engine_log_values(napi_env env, napi_callback_info info) {
   double *x = f64_arg(env, argv[0], &n, "values");
   if (x == NULL && n > 0) return NULL;
   const log_function ln = engine_log();
-  if (ln != NULL) {
-    for (size_t i = 0; i < n; i++) x[i] = ln(x[i]);
-  }
+  if (ln != NULL) engine_logs(x, x, n, ln);
   napi_value out;
   CHECK(napi_get_boolean(env, ln != NULL, &out));
   return out;
@@ -1429,6 +1664,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stridedCopy", NULL, strided_copy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gelu", NULL, gelu, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"exp", NULL, exp_call, NULL, NULL, NULL, napi_enumerable, NULL},
       {"l2norm", NULL, l2norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"negcos", NULL, negcos_call, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseBatchNorm", NULL, dense_batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},

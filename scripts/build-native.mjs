@@ -77,7 +77,7 @@ function main() {
   for (const variant of variants) {
     const temp = join(outDir, `sslmem-blas.${process.pid}.node`);
     const args = [
-      '-O3', '-ffp-contract=off', '-fPIC', '-shared', '-std=c11', '-Wall',
+      '-O3', '-ffp-contract=off', '-fno-trapping-math', '-fPIC', '-shared', '-std=c11', '-Wall',
       '-DNAPI_VERSION=8',
       ...nodeDirs.slice(0, 1).map((dir) => `-I${dir}`),
       ...cblasIncludes().map((dir) => `-I${dir}`),

@@ -10,6 +10,7 @@ import { geluGradKernelName, geluKernelName } from '../../src/encoders/gelu-kern
 import { fillModes, warpBilinear } from '../../src/augment/warp-bilinear';
 import { gaussianNoise } from '../../src/augment/gaussian-noise';
 import { normalDraws } from '../../src/train/clip-and-noise';
+import { forgetNativeExpCheck } from '../../src/backend/wasm-kernels/exp';
 import { l2NormalizeByOps } from '../../src/losses/l2-normalize';
 import { hasL2NormalizeKernels, hasNegativeCosineKernels, l2NormalizeByKernels, negativeCosineByKernels } from '../../src/losses/cosine-kernels';
 import { negativeCosineByOps } from '../../src/losses/negative-cosine';
@@ -212,6 +213,66 @@ describe('native products agree with our SIMD products', { skip }, () => {
       }
     } finally {
       tf.dispose([x, dy]);
+    }
+  });
+
+  test('Exp: the binding gives the shipped kernel\'s bits (a stride through all float patterns, every float near its thresholds, odd lengths)', () => {
+    const near = [0, 88, 88.72283172607422, -103.97207641601562, -87.33654022216797, 1, -1].map((v) => new Uint32Array(Float32Array.of(v).buffer)[0]);
+    const patterns: number[] = [];
+    for (let p = 12345; p < 2 ** 32; p += 4099) patterns.push(p);
+    for (const center of near) for (let d = -2048; d <= 2048; d++) patterns.push((center + d) >>> 0, ((center ^ 0x80000000) + d) >>> 0);
+    const values = new Float32Array(Uint32Array.from(patterns).buffer);
+    const x = tf.tensor1d(values);
+    const blas = nativeProducts()!;
+    const saved = blas.exp!;
+    let calls = 0;
+    blas.exp = (...args) => {
+      calls++;
+      saved(...args);
+    };
+    try {
+      for (const n of [values.length, 17, 8, 7, 1]) {
+        const run = () => tf.exp(n === values.length ? x : tf.slice(x, values.length - n * 999, n));
+        const native = onPath(true, run)[0];
+        const shipped = onPath(false, run)[0];
+        const a = new Uint32Array(native.buffer);
+        const b = new Uint32Array(shipped.buffer);
+        let differ = 0;
+        for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+        assert.equal(differ, 0, `exp of ${n} values: ${differ} differ from the shipped kernel`);
+      }
+      assert.deepEqual(onPath(true, () => tf.exp(tf.tensor1d([0, -Infinity, Infinity, 89, -104, NaN])))[0], Float32Array.of(1, 0, Infinity, Infinity, 0, NaN));
+      assert.deepEqual(onPath(true, () => tf.exp(tf.tensor1d([], 'float32')))[0], new Float32Array(0));
+      assert.deepEqual(onPath(true, () => tf.exp(tf.tensor1d([0, 1], 'int32')))[0], onPath(false, () => tf.exp(tf.tensor1d([0, 1], 'int32')))[0], 'int32 input: the shipped kernel');
+      assert.ok(calls >= 6, `the binding's exp ran (${calls} calls)`);
+    } finally {
+      blas.exp = saved;
+      x.dispose();
+    }
+  });
+
+  test('Exp: a binding whose exp differs from the shipped kernel on the check values is not used', () => {
+    const blas = nativeProducts()!;
+    const saved = blas.exp!;
+    const x = tf.tensor1d([0.5, -3, 10, 42.25]);
+    try {
+      const shipped = onPath(false, () => tf.exp(x))[0];
+      let calls = 0;
+      blas.exp = (heap, n, xAt, outAt) => {
+        calls++;
+        saved(heap, n, xAt, outAt);
+        heap[outAt + 7] = 0; // one value of the check set wrong
+      };
+      forgetNativeExpCheck();
+      assert.deepEqual(onPath(true, () => tf.exp(x))[0], shipped);
+      assert.equal(calls, 1, 'the binding ran once, for the check, and then not again');
+      blas.exp = saved;
+      forgetNativeExpCheck();
+      assert.deepEqual(onPath(true, () => tf.exp(x))[0], shipped);
+    } finally {
+      blas.exp = saved;
+      forgetNativeExpCheck();
+      x.dispose();
     }
   });
 
@@ -698,6 +759,28 @@ describe('the native binding itself', { skip }, () => {
     assert.deepEqual(heap, copy, 'nothing written');
   });
 
+  test('exp: values as Math.exp rounded (to 1 ulp); bad and overlapping ranges throw and write nothing', () => {
+    const { exp } = blas;
+    assert.ok(exp !== undefined, 'the binding built here has exp');
+    const heap = new Float32Array(64);
+    for (let i = 0; i < 20; i++) heap[i] = (i - 10) * 1.7;
+    exp(heap, 20, 0, 32);
+    for (let i = 0; i < 20; i++) {
+      const want = Math.fround(Math.exp(heap[i]));
+      assert.ok(Math.abs(heap[32 + i] - want) <= Math.abs(want) * 2 ** -23, `exp(${heap[i]}) = ${heap[32 + i]}, expected ${want}`);
+    }
+    exp(heap, 4, 0, 0);
+    assert.equal(heap[0], Math.fround(Math.exp(-17)), 'in place');
+    const copy = Float32Array.from(heap);
+    assert.throws(() => exp(heap, 20, 50, 0), RangeError, 'input past the end');
+    assert.throws(() => exp(heap, 20, 0, 50), RangeError, 'output past the end');
+    assert.throws(() => exp(heap, 20, 0, 10), /overlap/, 'overlapping, not the same');
+    assert.throws(() => exp(heap, -1, 0, 0), RangeError, 'n < 0');
+    assert.throws(() => (exp as unknown as (...a: unknown[]) => void)(heap, 1, 0), TypeError, 'three arguments');
+    exp(heap, 0, 64, 64);
+    assert.deepEqual(heap, copy, 'nothing written');
+  });
+
   test('binary and columnSums: values as plain loops; bad ranges throw and write nothing', () => {
     const binary = blas.binary;
     const columnSums = blas.columnSums;
@@ -819,6 +902,14 @@ describe('the native binding itself', { skip }, () => {
     assert.ok(engineLog !== undefined, 'the binding built here has engineLog');
     const rng = createRng(12);
     const x = Float64Array.from({ length: 1 << 20 }, (_, i) => (i % 3 === 0 ? rng.next() : i % 3 === 1 ? rng.next() * 2 ** (rng.int(2100) - 1075) : -rng.next()));
+    // Every quarter value: a mantissa whose top 20 bits lie within 4 of where the algorithm
+    // changes course (the thresholds of f, sqrt(2), the ends of a binade), any exponent.
+    const words = new Uint32Array(x.buffer);
+    const turns = [0x6147a, 0x6b851, 0x6a09e, 0, 0xfffff];
+    for (let i = 3; i < x.length; i += 4) {
+      words[2 * i] = rng.uint32();
+      words[2 * i + 1] = ((1 + rng.int(2046)) << 20) | ((turns[rng.int(turns.length)] + rng.int(9) - 4) & 0xfffff);
+    }
     x.set([0, -0, 1, Infinity, -Infinity, NaN, 5e-324, 1 - 2 ** -53]);
     const expected = x.map((v) => Math.log(v));
     if (!engineLog(x)) {

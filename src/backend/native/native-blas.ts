@@ -59,6 +59,14 @@ export interface NativeBlas {
    */
   gelu?(heap: Float32Array, op: 0 | 1, n: number, at: Int32Array): void;
   /**
+   * The wasm backend's `Exp` kernel with the same bits for every float (its double-precision
+   * table-and-cubic arithmetic, eight values at a time with AVX2): `n` floats at element
+   * offset `xAt` into `heap`, their exponentials at `outAt` (the same range, or one that does
+   * not overlap it). Throws a RangeError (and writes nothing) when a range leaves the heap.
+   * Absent from bindings built before it.
+   */
+  exp?(heap: Float32Array, n: number, xAt: number, outAt: number): void;
+  /**
    * Training-mode batch norm of dense rows `x [n, c]` with the float32 operations of
    * `encoders/batch-norm.ts`'s ops in their order (the same bits): op 0, scalars `[epsilon,
    * momentum, 1 - momentum, (1 - momentum) n / (n - 1), 1 / n]`, `at = [x, gamma, beta,

@@ -14,6 +14,7 @@ import { sliceConfig } from './slice';
 import { concatConfig, splitVConfig } from './split-concat';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { oneHotConfig } from './one-hot';
+import { expConfig } from './exp';
 
 /** Every kernel `registerWasmTrainingKernels` puts in place (a literal list, no side effects). */
 export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
@@ -42,6 +43,7 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   addConfig,
   subConfig,
   realDivConfig,
+  expConfig,
   ...comparisonConfigs,
 ];
 
