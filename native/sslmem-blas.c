@@ -663,6 +663,49 @@ static napi_value exp_call(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* out = t m + o c in float32, each product and the sum rounded as the Multiply and Add kernels round them. */
+VECTOR_CLONES static void ema_values(const float *restrict t, const float *restrict o, float *restrict out, int64_t n, float m, float c) {
+  for (int64_t i = 0; i < n; i++) out[i] = t[i] * m + o[i] * c;
+}
+
+/*
+ * ema(heap, momentum, complement, sizes, at): for each variable v (sizes[v] floats),
+ * at[3v .. 3v + 2] = [target, online, out] element offsets: out = target momentum + online
+ * complement, with momentum and complement the float32 scalars of the ops (momentum and
+ * 1 - momentum, each rounded to float32 by the caller). Every range is checked first.
+ */
+static napi_value ema(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  float *heap = NULL;
+  size_t length = 0;
+  if (!heap_call(env, info, "ema", 5, argv, &heap, &length)) return NULL;
+  double momentum = 0, complement = 0;
+  CHECK(napi_get_value_double(env, argv[1], &momentum));
+  CHECK(napi_get_value_double(env, argv[2], &complement));
+  size_t nsizes = 0, nat = 0;
+  int32_t *sizes = i32_arg(env, argv[3], &nsizes);
+  if (sizes == NULL && nsizes > 0) return NULL;
+  int32_t *at = i32_arg(env, argv[4], &nat);
+  if (at == NULL && nat > 0) return NULL;
+  if (nat != 3 * nsizes || (float)momentum != momentum || (float)complement != complement) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: ema: three offsets per size, momentum and complement float32 values");
+    return NULL;
+  }
+  for (size_t v = 0; v < nsizes; v++) {
+    if (sizes[v] < 0) {
+      napi_throw_range_error(env, NULL, "sslmem-blas: ema: sizes >= 0");
+      return NULL;
+    }
+    for (int j = 0; j < 3; j++) {
+      if (!fits(env, "ema operand", at[3 * v + j], 1, sizes[v], sizes[v], length)) return NULL;
+    }
+  }
+  for (size_t v = 0; v < nsizes; v++) {
+    ema_values(heap + at[3 * v], heap + at[3 * v + 1], heap + at[3 * v + 2], sizes[v], (float)momentum, (float)complement);
+  }
+  return NULL;
+}
+
 /*
  * gelu(heap, op, n, at): op 0, at = [x, out]: out = x Phi(x); op 1, at = [x, dy, dx]:
  * dx = dy (Phi(x) + x exp(-x^2 / 2) / sqrt(2 pi)); n floats each at element offsets into
@@ -1665,6 +1708,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"stridedCopy", NULL, strided_copy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gelu", NULL, gelu, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exp", NULL, exp_call, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ema", NULL, ema, NULL, NULL, NULL, napi_enumerable, NULL},
       {"l2norm", NULL, l2norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"negcos", NULL, negcos_call, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseBatchNorm", NULL, dense_batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},

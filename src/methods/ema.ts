@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
+import { emaByKernel, hasEmaKernel } from './ema-kernel';
 
 /**
  * Moves every target variable towards its online counterpart, `t <- m t + (1 - m) o`
@@ -14,6 +15,12 @@ export function emaUpdate(target: readonly tf.Variable[], online: readonly tf.Va
     if (t.shape.join() !== o.shape.join()) throw new InputError(`emaUpdate ${t.name}`, `shape [${o.shape}] of ${o.name}`, `[${t.shape}]`);
   });
   tf.tidy(() => {
+    if (target.length > 0 && hasEmaKernel() && target.every((t, i) => t.dtype === 'float32' && online[i].dtype === 'float32')) {
+      // One kernel call for all of them, the same bits as the ops below.
+      const moved = emaByKernel(target, online, momentum);
+      target.forEach((t, i) => t.assign(moved[i]));
+      return;
+    }
     target.forEach((t, i) => {
       const o = online[i];
       t.assign(tf.add(tf.mul(t, momentum), tf.mul(o, 1 - momentum)));

@@ -11,6 +11,8 @@ import { fillModes, warpBilinear } from '../../src/augment/warp-bilinear';
 import { gaussianNoise } from '../../src/augment/gaussian-noise';
 import { normalDraws } from '../../src/train/clip-and-noise';
 import { forgetNativeExpCheck } from '../../src/backend/wasm-kernels/exp';
+import { emaUpdate } from '../../src/methods/ema';
+import { hasEmaKernel } from '../../src/methods/ema-kernel';
 import { l2NormalizeByOps } from '../../src/losses/l2-normalize';
 import { hasL2NormalizeKernels, hasNegativeCosineKernels, l2NormalizeByKernels, negativeCosineByKernels } from '../../src/losses/cosine-kernels';
 import { negativeCosineByOps } from '../../src/losses/negative-cosine';
@@ -274,6 +276,33 @@ describe('native products agree with our SIMD products', { skip }, () => {
       forgetNativeExpCheck();
       x.dispose();
     }
+  });
+
+  test('the moving-average update of targets in one kernel call gives the bits of the ops', () => {
+    const shapes = [[300, 7], [5], [2000], [1, 1], [0, 3]];
+    for (const momentum of [0.996, 0.9, 0.5, 1, 0]) {
+      const run = (native: boolean): Float32Array[] => {
+        const previous = useNativeProducts(native);
+        const local = createRng(5);
+        const make = (shape: number[]) => tf.tidy(() => tf.variable(tf.tensor(randomValues(local, shape.reduce((p, q) => p * q, 1)).map((v, i) => (i === 3 ? 1e38 : i === 4 ? -1e-40 : v * 3)), shape)));
+        const target = shapes.map(make);
+        const online = shapes.map(make);
+        try {
+          emaUpdate(target, online, momentum);
+          emaUpdate(target, online, momentum);
+          return target.map((t) => Float32Array.from(t.dataSync()));
+        } finally {
+          useNativeProducts(previous);
+          tf.dispose([...target, ...online]);
+        }
+      };
+      const before = tf.memory().numTensors;
+      const native = run(true);
+      assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+      const ops = run(false);
+      native.forEach((values, v) => assert.deepEqual(bits(values), bits(ops[v]), `momentum ${momentum}, variable ${v}`));
+    }
+    assert.ok(hasEmaKernel(), 'the kernel is in use here');
   });
 
   test('Add, Sub, Multiply, RealDiv (broadcasts both ways), Sum and Mean (leading and innermost axes), Tile: the same bits on both paths', () => {
@@ -778,6 +807,22 @@ describe('the native binding itself', { skip }, () => {
     assert.throws(() => exp(heap, -1, 0, 0), RangeError, 'n < 0');
     assert.throws(() => (exp as unknown as (...a: unknown[]) => void)(heap, 1, 0), TypeError, 'three arguments');
     exp(heap, 0, 64, 64);
+    assert.deepEqual(heap, copy, 'nothing written');
+  });
+
+  test('ema: values as float32 arithmetic; bad ranges, sizes and scalars throw and write nothing', () => {
+    const { ema } = blas;
+    assert.ok(ema !== undefined, 'the binding built here has ema');
+    const heap = Float32Array.from({ length: 64 }, (_, i) => i / 7);
+    const [m, c] = [Math.fround(0.99), Math.fround(1 - 0.99)];
+    ema(heap, m, c, Int32Array.of(10, 3), Int32Array.of(0, 10, 40, 20, 23, 50));
+    for (let i = 0; i < 10; i++) assert.equal(heap[40 + i], Math.fround(Math.fround(Math.fround(i / 7) * m) + Math.fround(Math.fround((10 + i) / 7) * c)));
+    const copy = Float32Array.from(heap);
+    assert.throws(() => ema(heap, m, c, Int32Array.of(10), Int32Array.of(0, 10, 60)), RangeError, 'output past the end');
+    assert.throws(() => ema(heap, m, c, Int32Array.of(10, 10), Int32Array.of(0, 10, 20, 0, 10, 60)), RangeError, 'the second output past the end: nothing written for the first');
+    assert.throws(() => ema(heap, m, c, Int32Array.of(-1), Int32Array.of(0, 10, 20)), RangeError, 'negative size');
+    assert.throws(() => ema(heap, m, c, Int32Array.of(1), Int32Array.of(0, 10)), RangeError, 'two offsets for one size');
+    assert.throws(() => ema(heap, 0.99, c, Int32Array.of(1), Int32Array.of(0, 10, 20)), RangeError, 'a momentum that is not a float32 value');
     assert.deepEqual(heap, copy, 'nothing written');
   });
 

@@ -67,6 +67,15 @@ export interface NativeBlas {
    */
   exp?(heap: Float32Array, n: number, xAt: number, outAt: number): void;
   /**
+   * The moving-average update of BYOL's and DINO's targets with the float32 operations of
+   * `t * m + o * (1 - m)` by the Multiply and Add kernels (the same bits): for each variable
+   * v of `sizes[v]` floats, `at[3v .. 3v + 2]` are the element offsets of the target, the
+   * online values and the output. `momentum` and `complement` are float32 values (the ops'
+   * scalars). RangeError (nothing written) when a range leaves the heap. Absent from bindings
+   * built before it.
+   */
+  ema?(heap: Float32Array, momentum: number, complement: number, sizes: Int32Array, at: Int32Array): void;
+  /**
    * Training-mode batch norm of dense rows `x [n, c]` with the float32 operations of
    * `encoders/batch-norm.ts`'s ops in their order (the same bits): op 0, scalars `[epsilon,
    * momentum, 1 - momentum, (1 - momentum) n / (n - 1), 1 / n]`, `at = [x, gamma, beta,
