@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as aq from 'arquero';
+import { tableFromCsv } from '../io/csv-table';
 import type { ColumnTable } from 'arquero';
 import { ensureBackend } from '../backend/init-backend';
 import type { TrainedEncoder } from './trained-encoder';
@@ -75,7 +75,7 @@ export function encoderStore(store: RunStore = runStore()): EncoderStore {
     },
     history(job) {
       const text = this.historyCsv(job);
-      return text === undefined ? undefined : aq.fromCSV(text);
+      return text === undefined ? undefined : tableFromCsv(text);
     },
     async load(job, options = {}) {
       await ensureBackend();
@@ -103,7 +103,7 @@ export function encoderStore(store: RunStore = runStore()): EncoderStore {
         encoder: loaded.encoder,
         objective: loaded.objective,
         objectiveState: loaded.objectiveState,
-        history: aq.fromCSV(run.readText('history.csv')),
+        history: tableFromCsv(run.readText('history.csv')),
         dispose: () => {
           loaded.objectiveState.dispose();
           loaded.encoder.dispose();

@@ -1,6 +1,6 @@
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { RunFiles, StoredRun } from './run-store';
+import { tableFromCsv } from '../io/csv-table';
 
 /** How a value becomes files of a run and back (see `cached`). */
 export interface RunCodec<T> {
@@ -43,7 +43,7 @@ export function tableCodec(name = 'table.csv'): RunCodec<ColumnTable> {
         if (type === 'number') parse[column] = (s) => (s === '' ? null : Number(s));
         if (type === 'boolean') parse[column] = (s) => (s === '' ? null : s === 'true');
       }
-      return aq.fromCSV(run.readText(name), { autoType: false, parse });
+      return tableFromCsv(run.readText(name), { autoType: false, parse });
     },
   };
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as aq from 'arquero';
 import { canRenderPng } from '../../src/plot/figure-png';
+import { tableFromCsv } from '../../src/io/csv-table';
 import { shrinkWords } from './finding-shrink';
 
 // `sslmem finding` and `sslmem plan --finding` as processes of the built CLI, over every
@@ -60,7 +61,7 @@ function checkOutputs(name: string, out: string, stdout: string): void {
     const header = csv.split('\n')[0].split(',');
     assert.ok(header.every((c) => c.length > 0), `${stem}.csv has a header: ${csv.split('\n')[0]}`);
     assert.deepEqual(arrow.columnNames().map((c) => (/[",\n]/.test(c) ? JSON.stringify(c) : c)), header, `${stem}.arrow has the CSV's columns`);
-    assert.equal(arrow.numRows(), aq.fromCSV(csv).numRows(), `${stem}.arrow has the CSV's rows`);
+    assert.equal(arrow.numRows(), tableFromCsv(csv).numRows(), `${stem}.arrow has the CSV's rows`);
   }
   assert.ok(headers > 0, 'at least one table with columns');
   for (const figure of summary.figures as string[]) {

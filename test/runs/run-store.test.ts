@@ -263,6 +263,15 @@ describe('cached', () => {
     assert.ok(store.get('scores', { t: 1 })!.readText('table.csv').startsWith('id,run,ok,score\n'));
   });
 
+  test('tableCodec keeps a table of no rows: its columns, or none', async () => {
+    const store = freshStore();
+    for (const [t, table] of [[1, aq.table({ regime: [], 'p, value': [] })], [2, aq.table({})], [3, aq.table({ x: [null] })]] as const) {
+      await cached('empty', { t }, () => table, { ...tableCodec(), store });
+      const back = await cached('empty', { t }, () => aq.table({ never: [1] }), { ...tableCodec(), store });
+      assert.deepEqual([back.columnNames(), back.numRows()], [table.columnNames(), table.numRows()], `table ${t}`);
+    }
+  });
+
   test('filesCodec stores opaque files (e.g. safetensors) and returns their bytes', async () => {
     const store = freshStore();
     const bytes = Uint8Array.from([0, 1, 2, 255]);
