@@ -132,6 +132,17 @@ static int args_call(napi_env env, napi_callback_info info, const char *name, si
   return 1;
 }
 
+/* `count` integer arguments into out; returns 0 with an exception pending when one is not a number. */
+static int int64_args(napi_env env, const napi_value *argv, size_t count, int64_t *out) {
+  for (size_t i = 0; i < count; i++) {
+    if (napi_get_value_int64(env, argv[i], &out[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "sslmem-blas: expected a number");
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /*
  * The arguments of a call that takes the heap view first: exactly `want` of them into argv,
  * and the view's data and length. Returns 0 with an exception pending when they are not that.
@@ -639,10 +650,9 @@ static napi_value exp_call(napi_env env, napi_callback_info info) {
   float *heap = NULL;
   size_t length = 0;
   if (!heap_call(env, info, "exp", 4, argv, &heap, &length)) return NULL;
-  int64_t n = 0, xAt = 0, outAt = 0;
-  CHECK(napi_get_value_int64(env, argv[1], &n));
-  CHECK(napi_get_value_int64(env, argv[2], &xAt));
-  CHECK(napi_get_value_int64(env, argv[3], &outAt));
+  int64_t nums[3] = {0, 0, 0};
+  if (!int64_args(env, argv + 1, 3, nums)) return NULL;
+  const int64_t n = nums[0], xAt = nums[1], outAt = nums[2];
   if (n < 0) {
     napi_throw_range_error(env, NULL, "sslmem-blas: exp: n >= 0");
     return NULL;
