@@ -154,16 +154,20 @@ static int heap_call(napi_env env, napi_callback_info info, const char *name, si
   return !(*heap == NULL && *length > 0);
 }
 
+/* Declares argv (exactly `count` arguments), heap and length for a call that takes the heap view first; returns NULL when they are not that. */
+#define HEAP_ARGS(name, count)                                           \
+  napi_value argv[count];                                               \
+  float *heap = NULL;                                                   \
+  size_t length = 0;                                                    \
+  if (!heap_call(env, info, name, count, argv, &heap, &length)) return NULL
+
 /*
  * sgemmBatch(heap, transA, transB, m, n, k, alpha, aOffsets, lda, bOffsets, ldb, beta, cOffsets, ldc)
  * For each i: C_i = alpha op(A_i) op(B_i) + beta C_i, row-major, all in `heap` at element
  * offsets aOffsets[i], bOffsets[i], cOffsets[i] (Int32Arrays of one length).
  */
 static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
-  napi_value argv[14];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "sgemmBatch", 14, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("sgemmBatch", 14);
   size_t na = 0, nb = 0, nc = 0;
   bool ta = false, tb = false;
   CHECK(napi_get_value_bool(env, argv[1], &ta));
@@ -266,10 +270,7 @@ static void *conv_chunks_thread(void *job) {
  * so every product has the whole reduction kh*kw*ci (forward) or a chunk of cells (gradient).
  */
 static napi_value conv_grid(napi_env env, napi_callback_info info) {
-  napi_value argv[14];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "convGrid", 14, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("convGrid", 14);
   bool grad = false;
   CHECK(napi_get_value_bool(env, argv[1], &grad));
   int64_t v[12];
@@ -330,10 +331,7 @@ static napi_value conv_grid(napi_env env, napi_callback_info info) {
  *                     dgamma = s sum(dy xc), dx = gamma s (dy - dbeta / n - xc s^2 sum(dy xc) / n).
  */
 static napi_value batch_norm(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "batchNorm", 6, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("batchNorm", 6);
   size_t na = 0;
   int32_t op = 0;
   int64_t n = 0, c = 0;
@@ -440,10 +438,7 @@ static napi_value batch_norm(napi_env env, napi_callback_info info) {
  * stride 1 is copied by memcpy runs.
  */
 static napi_value strided_copy(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "stridedCopy", 5, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("stridedCopy", 5);
   size_t nd = 0, ns = 0;
   int64_t srcAt = 0, dstAt = 0;
   CHECK(napi_get_value_int64(env, argv[1], &srcAt));
@@ -646,10 +641,7 @@ static void exp_avx2(const float *x, float *out, int64_t n) {
 
 /* exp(heap, n, xAt, outAt): out = the Exp kernel's exp of x, n floats each (same or disjoint ranges). */
 static napi_value exp_call(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "exp", 4, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("exp", 4);
   int64_t nums[3] = {0, 0, 0};
   if (!int64_args(env, argv + 1, 3, nums)) return NULL;
   const int64_t n = nums[0], xAt = nums[1], outAt = nums[2];
@@ -685,10 +677,7 @@ VECTOR_CLONES static void ema_values(const float *restrict t, const float *restr
  * 1 - momentum, each rounded to float32 by the caller). Every range is checked first.
  */
 static napi_value ema(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "ema", 5, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("ema", 5);
   double momentum = 0, complement = 0;
   CHECK(napi_get_value_double(env, argv[1], &momentum));
   CHECK(napi_get_value_double(env, argv[2], &complement));
@@ -722,10 +711,7 @@ static napi_value ema(napi_env env, napi_callback_info info) {
  * `heap`, not overlapping. Every range is checked first.
  */
 static napi_value gelu(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "gelu", 4, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("gelu", 4);
   size_t na = 0;
   int32_t op = 0;
   int64_t n = 0;
@@ -886,10 +872,7 @@ static int column_totals(const float *x, int64_t outer, int64_t rows, int64_t in
 }
 
 static napi_value column_sums(napi_env env, napi_callback_info info) {
-  napi_value argv[8];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "columnSums", 8, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("columnSums", 8);
   int64_t xAt = 0, outer = 0, rows = 0, inner = 0, block = 0, outAt = 0;
   double scale = 1;
   CHECK(napi_get_value_int64(env, argv[1], &xAt));
@@ -1063,10 +1046,7 @@ static int dense_batch_norm_gradient(float *heap, int64_t n, int64_t c, const do
 }
 
 static napi_value dense_batch_norm(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "denseBatchNorm", 6, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("denseBatchNorm", 6);
   int32_t op = 0;
   int64_t n = 0, c = 0;
   size_t nk = 0, na = 0;
@@ -1117,10 +1097,7 @@ VECTOR_CLONES static void row_sums_rows(const float *x, float *out, int64_t rows
 }
 
 static napi_value row_sums(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "rowSums", 6, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("rowSums", 6);
   int64_t xAt = 0, rows = 0, n = 0, outAt = 0;
   bool mean = false;
   CHECK(napi_get_value_int64(env, argv[1], &xAt));
@@ -1185,10 +1162,7 @@ VECTOR_CLONES static void binary_rows(int op, const float *a, const float *b, fl
 }
 
 static napi_value binary(napi_env env, napi_callback_info info) {
-  napi_value argv[8];
-  float *heap = NULL;
-  size_t length = 0;
-  if (!heap_call(env, info, "binary", 8, argv, &heap, &length)) return NULL;
+  HEAP_ARGS("binary", 8);
   int32_t op = 0;
   int64_t aAt = 0, bAt = 0, outAt = 0;
   size_t nd = 0, na = 0, nb = 0;
