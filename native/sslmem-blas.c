@@ -706,6 +706,109 @@ static napi_value ema(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * Adam's update in float32, operation for operation as the SIMD module's `adam` function
+ * (src/backend/simd/adam-simd.ts) computes it four lanes at a time: g = grad + l2 p;
+ * m' = b1 m + c1 g; v' = b2 v + (c2 g) g; p' = p shrink - (step m') / (sqrt(v' vScale) + eps).
+ * Every operation is one IEEE float32 operation in that order (no contraction), so the bits
+ * are those of the SIMD function's lanes. All four inputs of a block are read before its
+ * three outputs are written, so an output may be its input's own range.
+ */
+typedef struct {
+  const float *p, *g, *m, *v;
+  float *op, *om, *ov;
+  int64_t n;
+  float s[9]; /* beta1, 1 - beta1, beta2, 1 - beta2, step, vScale, epsilon, shrink, l2 */
+} AdamJob;
+
+static void adam_scalar(const AdamJob *j, int64_t from, int64_t to) {
+  const float b1 = j->s[0], c1 = j->s[1], b2 = j->s[2], c2 = j->s[3], step = j->s[4], vs = j->s[5], eps = j->s[6], shrink = j->s[7], l2 = j->s[8];
+  for (int64_t i = from; i < to; i++) {
+    const float p = j->p[i];
+    const float g = j->g[i] + l2 * p;
+    const float m = j->m[i] * b1 + c1 * g;
+    const float v = j->v[i] * b2 + (c2 * g) * g;
+    j->om[i] = m;
+    j->ov[i] = v;
+    j->op[i] = p * shrink - (step * m) / (__builtin_sqrtf(v * vs) + eps);
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2")))
+static void adam_avx2(const AdamJob *j, int64_t from, int64_t to) {
+  const __m256 b1 = _mm256_set1_ps(j->s[0]), c1 = _mm256_set1_ps(j->s[1]), b2 = _mm256_set1_ps(j->s[2]), c2 = _mm256_set1_ps(j->s[3]);
+  const __m256 step = _mm256_set1_ps(j->s[4]), vs = _mm256_set1_ps(j->s[5]), eps = _mm256_set1_ps(j->s[6]), shrink = _mm256_set1_ps(j->s[7]), l2 = _mm256_set1_ps(j->s[8]);
+  int64_t i = from;
+  for (; i + 8 <= to; i += 8) {
+    const __m256 p = _mm256_loadu_ps(j->p + i);
+    const __m256 g = _mm256_add_ps(_mm256_loadu_ps(j->g + i), _mm256_mul_ps(l2, p));
+    const __m256 m = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(j->m + i), b1), _mm256_mul_ps(c1, g));
+    const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(j->v + i), b2), _mm256_mul_ps(_mm256_mul_ps(c2, g), g));
+    const __m256 den = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(v, vs)), eps);
+    _mm256_storeu_ps(j->om + i, m);
+    _mm256_storeu_ps(j->ov + i, v);
+    _mm256_storeu_ps(j->op + i, _mm256_sub_ps(_mm256_mul_ps(p, shrink), _mm256_div_ps(_mm256_mul_ps(step, m), den)));
+  }
+  adam_scalar(j, i, to);
+}
+#endif
+
+static void adam_range(const AdamJob *j, int64_t from, int64_t to) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx2")) {
+    adam_avx2(j, from, to);
+    return;
+  }
+#endif
+  adam_scalar(j, from, to);
+}
+
+/*
+ * adam(heap, n, at, scalars): at (Int32Array) = [param, grad, m, v, outParam, outM, outV]
+ * element offsets, n floats each; scalars (Float64Array, float32 values) = [beta1, 1 - beta1,
+ * beta2, 1 - beta2, step, vScale, epsilon, shrink, l2] as `AdamSimd` takes them. Ranges are
+ * the same or disjoint; every range is checked first. One thread: the update is bound by
+ * memory, and a second thread sharing it was slower (measured with two BLAS threads set).
+ */
+static napi_value adam(napi_env env, napi_callback_info info) {
+  HEAP_ARGS("adam", 4);
+  int64_t n = 0;
+  if (!int64_args(env, argv + 1, 1, &n)) return NULL;
+  size_t nat = 0, ns = 0;
+  int32_t *at = i32_arg(env, argv[2], &nat);
+  if (at == NULL && nat > 0) return NULL;
+  double *s = f64_arg(env, argv[3], &ns, "Adam's scalars");
+  if (s == NULL && ns > 0) return NULL;
+  if (n < 0 || nat != 7 || ns != 9) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: adam: n >= 0, 7 offsets and 9 scalars");
+    return NULL;
+  }
+  AdamJob job = {0};
+  for (int k = 0; k < 9; k++) {
+    if ((double)(float)s[k] != s[k]) {
+      napi_throw_range_error(env, NULL, "sslmem-blas: adam: the scalars must be float32 values");
+      return NULL;
+    }
+    job.s[k] = (float)s[k];
+  }
+  for (int k = 0; k < 7; k++) {
+    if (!fits(env, "adam operand", at[k], 1, n, n, length)) return NULL;
+    for (int q = 0; q < k; q++) {
+      if (n > 0 && at[k] != at[q] && at[k] < at[q] + n && at[q] < at[k] + n) {
+        napi_throw_range_error(env, NULL, "sslmem-blas: adam: two ranges overlap without being the same");
+        return NULL;
+      }
+    }
+  }
+  if (n == 0) return NULL;
+  job.p = heap + at[0], job.g = heap + at[1], job.m = heap + at[2], job.v = heap + at[3];
+  job.op = heap + at[4], job.om = heap + at[5], job.ov = heap + at[6];
+  job.n = n;
+  adam_range(&job, 0, n);
+  return NULL;
+}
+
+/*
  * gelu(heap, op, n, at): op 0, at = [x, out]: out = x Phi(x); op 1, at = [x, dy, dx]:
  * dx = dy (Phi(x) + x exp(-x^2 / 2) / sqrt(2 pi)); n floats each at element offsets into
  * `heap`, not overlapping. Every range is checked first.
@@ -1693,6 +1796,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"gelu", NULL, gelu, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exp", NULL, exp_call, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ema", NULL, ema, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"l2norm", NULL, l2norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"negcos", NULL, negcos_call, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseBatchNorm", NULL, dense_batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},

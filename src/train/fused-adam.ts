@@ -3,6 +3,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBackendHas, registerMissingKernels, type CpuKernelBackend } from '../backend/custom-kernels';
 import { simdFunctions } from '../backend/simd/simd-module';
 import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
+import { wholeHeapF32 } from '../backend/wasm-kernels/gemm';
+import { nativeProducts } from '../backend/native/native-blas';
 
 /**
  * Adam's update of one variable as a single kernel: one pass over the parameters instead
@@ -59,6 +61,18 @@ export function fusedAdamArrays(
   }
 }
 
+type Seven = [number, number, number, number, number, number, number];
+type Nine = [number, number, number, number, number, number, number, number, number];
+
+/** The nine scalars of `AdamSimd` as float32 values (what its f32 parameters receive). */
+function simdScalars(a: FusedAdamAttrs): Float64Array {
+  const decoupled = a.decoupled;
+  return Float64Array.from([
+    a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lr / (1 - Math.pow(a.beta1, a.step)), 1 / (1 - Math.pow(a.beta2, a.step)),
+    a.epsilon, decoupled ? 1 - a.lr * a.weightDecay : 1, decoupled ? 0 : a.weightDecay,
+  ], Math.fround);
+}
+
 type Infos = { param: tf.TensorInfo; grad: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo };
 
 function inputsOf(inputs: tf.NamedTensorInfoMap): Infos {
@@ -80,16 +94,15 @@ function wasmFusedAdam(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; 
   const outs = [0, 1, 2].map(() => backend.makeOutput(shape, 'float32'));
   const n = tf.util.sizeFromShape(shape);
   const simd = simdFunctions(backend)?.adam ?? null;
-  // The SIMD function takes whole groups of 4; plain JavaScript does the rest.
-  const done = simd === null ? 0 : n - (n % 4);
-  if (simd !== null) {
+  const native = nativeProducts()?.adam;
+  // The SIMD function (or the binding's, with its bits) takes whole groups of 4; plain JavaScript does the rest.
+  const done = simd === null && native === undefined ? 0 : n - (n % 4);
+  if (done > 0) {
     const offset = (info: tf.TensorInfo): number => offsetOf(backend, info);
-    const decoupled = a.decoupled;
-    simd(
-      offset(x.param), offset(x.grad), offset(x.m), offset(x.v), offset(outs[0]), offset(outs[1]), offset(outs[2]), done * 4,
-      a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lr / (1 - Math.pow(a.beta1, a.step)), 1 / (1 - Math.pow(a.beta2, a.step)),
-      a.epsilon, decoupled ? 1 - a.lr * a.weightDecay : 1, decoupled ? 0 : a.weightDecay,
-    );
+    const at = [x.param, x.grad, x.m, x.v, outs[0], outs[1], outs[2]].map(offset);
+    const scalars = simdScalars(a);
+    if (native !== undefined) native(wholeHeapF32(backend), done, Int32Array.from(at, (byte) => byte >> 2), scalars);
+    else simd?.(...(at as Seven), done * 4, ...(Array.from(scalars) as Nine));
   }
   if (done < n) {
     // Heap windows only after the last allocation (growing the memory detaches them).

@@ -13,6 +13,7 @@ import { normalDraws } from '../../src/train/clip-and-noise';
 import { forgetNativeExpCheck } from '../../src/backend/wasm-kernels/exp';
 import { emaUpdate } from '../../src/methods/ema';
 import { hasEmaKernel } from '../../src/methods/ema-kernel';
+import { fusedAdam } from '../../src/train/fused-adam';
 import { l2NormalizeByOps } from '../../src/losses/l2-normalize';
 import { hasL2NormalizeKernels, hasNegativeCosineKernels, l2NormalizeByKernels, negativeCosineByKernels } from '../../src/losses/cosine-kernels';
 import { negativeCosineByOps } from '../../src/losses/negative-cosine';
@@ -303,6 +304,39 @@ describe('native products agree with our SIMD products', { skip }, () => {
       native.forEach((values, v) => assert.deepEqual(bits(values), bits(ops[v]), `momentum ${momentum}, variable ${v}`));
     }
     assert.ok(hasEmaKernel(), 'the kernel is in use here');
+  });
+
+  test('Adam\'s update: the binding\'s adam gives the bits of our SIMD function (sizes with and without tails, special values, Adam and AdamW)', () => {
+    const blas = nativeBlas()!;
+    const shipped = blas.adam;
+    assert.ok(shipped !== undefined, 'the binding built here has adam');
+    let calls = 0;
+    blas.adam = (...args) => {
+      calls++;
+      shipped(...args);
+    };
+    const local = createRng(17);
+    // Sizes: a lone tail, groups of 4 and 8 with tails, and large ones.
+    const sizes = [3, 4, 13, 4099, 65_536, 70_003];
+    const special = [0, -0, 1e-40, -1e-40, 1e38, -1e38, 3.4e38, 1e-30];
+    try {
+      for (const n of sizes) {
+        const draw = (scale: number, nonNegative = false) =>
+          randomValues(local, n).map((v, i) => (i % 97 === 5 ? special[(i / 97) % special.length | 0] : nonNegative ? Math.abs(v) * scale : v * scale));
+        const [p, g, m, v] = [draw(2), draw(0.5), draw(0.05), draw(0.01, true)];
+        for (const [decoupled, step] of [[false, 1], [true, 7]] as const) {
+          const attrs = { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step, weightDecay: decoupled ? 0.05 : 0.01, decoupled };
+          const f = () => fusedAdam(tf.tensor1d(p), tf.tensor1d(g), tf.tensor1d(m), tf.tensor1d(v), attrs);
+          const before = calls;
+          const native = onPath(true, f);
+          assert.equal(calls, before + (n >= 4 ? 1 : 0), `n ${n}: the binding is called once for the groups of 4 (not for a lone tail)`);
+          const simd = onPath(false, f);
+          native.forEach((values, k) => assert.deepEqual(bits(values), bits(simd[k]), `n ${n}, ${decoupled ? 'AdamW' : 'L2'}, output ${k}`));
+        }
+      }
+    } finally {
+      blas.adam = shipped;
+    }
   });
 
   test('Add, Sub, Multiply, RealDiv (broadcasts both ways), Sum and Mean (leading and innermost axes), Tile: the same bits on both paths', () => {
@@ -823,6 +857,39 @@ describe('the native binding itself', { skip }, () => {
     assert.throws(() => ema(heap, m, c, Int32Array.of(-1), Int32Array.of(0, 10, 20)), RangeError, 'negative size');
     assert.throws(() => ema(heap, m, c, Int32Array.of(1), Int32Array.of(0, 10)), RangeError, 'two offsets for one size');
     assert.throws(() => ema(heap, 0.99, c, Int32Array.of(1), Int32Array.of(0, 10, 20)), RangeError, 'a momentum that is not a float32 value');
+    assert.deepEqual(heap, copy, 'nothing written');
+  });
+
+  test('adam: values as float32 arithmetic; bad ranges, overlaps, counts and scalars throw and write nothing', () => {
+    const { adam } = blas;
+    assert.ok(adam !== undefined, 'the binding built here has adam');
+    const heap = Float32Array.from({ length: 128 }, (_, i) => (i % 16) / 7 + 0.01);
+    const s = Float64Array.from([0.9, 0.1, 0.999, 0.001, 0.01, 1.5, 1e-8, 1, 0.02], Math.fround);
+    const f = Math.fround;
+    const [n, at] = [11, Int32Array.of(0, 11, 22, 33, 44, 55, 66)];
+    const before = Float32Array.from(heap);
+    adam(heap, n, at, s);
+    for (let i = 0; i < n; i++) {
+      const [p, g0, m0, v0] = [before[i], before[11 + i], before[22 + i], before[33 + i]];
+      const g = f(g0 + f(s[8] * p));
+      const m = f(f(m0 * s[0]) + f(s[1] * g));
+      const v = f(f(v0 * s[2]) + f(f(s[3] * g) * g));
+      assert.equal(heap[55 + i], m, `m [${i}]`);
+      assert.equal(heap[66 + i], v, `v [${i}]`);
+      assert.equal(heap[44 + i], f(f(p * s[7]) - f(f(s[4] * m) / f(f(Math.sqrt(f(v * s[5]))) + s[6]))), `param [${i}]`);
+    }
+    // In place: outputs on their inputs' own ranges.
+    const inPlace = Float32Array.from(before);
+    adam(inPlace, n, Int32Array.of(0, 11, 22, 33, 0, 22, 33), s);
+    assert.deepEqual([inPlace.subarray(0, n), inPlace.subarray(22, 22 + n), inPlace.subarray(33, 33 + n)], [heap.subarray(44, 44 + n), heap.subarray(55, 55 + n), heap.subarray(66, 66 + n)]);
+    const copy = Float32Array.from(heap);
+    assert.throws(() => adam(heap, n, Int32Array.of(0, 11, 22, 33, 44, 55, 120), s), RangeError, 'the last output past the end');
+    assert.throws(() => adam(heap, n, Int32Array.of(0, 11, 22, 33, 44, 50, 66), s), RangeError, 'two outputs overlap in part');
+    assert.throws(() => adam(heap, n, Int32Array.of(0, 11, 22, 33, 44, 55), s), RangeError, 'six offsets');
+    assert.throws(() => adam(heap, -1, at, s), RangeError, 'negative count');
+    assert.throws(() => adam(heap, n, at, Float64Array.from(s.subarray(0, 8))), RangeError, 'eight scalars');
+    assert.throws(() => adam(heap, n, at, Float64Array.of(0.9, ...s.subarray(1))), RangeError, 'a scalar that is not a float32 value');
+    assert.throws(() => adam(heap, n, at, new Float32Array(9) as unknown as Float64Array), TypeError, 'scalars not a Float64Array');
     assert.deepEqual(heap, copy, 'nothing written');
   });
 

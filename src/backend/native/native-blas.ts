@@ -76,6 +76,14 @@ export interface NativeBlas {
    */
   ema?(heap: Float32Array, momentum: number, complement: number, sizes: Int32Array, at: Int32Array): void;
   /**
+   * Adam's update with the float32 operations of our SIMD `adam` function in their order (the
+   * same bits): `at = [param, grad, m, v, outParam, outM, outV]`, `n` floats each at element
+   * offsets into `heap` (ranges the same or disjoint); `scalars` are that function's nine
+   * float32 values `[beta1, 1 - beta1, beta2, 1 - beta2, stepSize, vScale, epsilon, shrink,
+   * l2]`. RangeError (nothing written) when a range leaves the heap. Absent from bindings built before it.
+   */
+  adam?(heap: Float32Array, n: number, at: Int32Array, scalars: Float64Array): void;
+  /**
    * Training-mode batch norm of dense rows `x [n, c]` with the float32 operations of
    * `encoders/batch-norm.ts`'s ops in their order (the same bits): op 0, scalars `[epsilon,
    * momentum, 1 - momentum, (1 - momentum) n / (n - 1), 1 / n]`, `at = [x, gamma, beta,
