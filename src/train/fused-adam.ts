@@ -66,11 +66,17 @@ type Nine = [number, number, number, number, number, number, number, number, num
 
 /** The nine scalars of `AdamSimd` as float32 values (what its f32 parameters receive). */
 function simdScalars(a: FusedAdamAttrs): Float64Array {
-  const decoupled = a.decoupled;
-  return Float64Array.from([
-    a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lr / (1 - Math.pow(a.beta1, a.step)), 1 / (1 - Math.pow(a.beta2, a.step)),
-    a.epsilon, decoupled ? 1 - a.lr * a.weightDecay : 1, decoupled ? 0 : a.weightDecay,
-  ], Math.fround);
+  const out = new Float64Array(9);
+  out[0] = Math.fround(a.beta1);
+  out[1] = Math.fround(1 - a.beta1);
+  out[2] = Math.fround(a.beta2);
+  out[3] = Math.fround(1 - a.beta2);
+  out[4] = Math.fround(a.lr / (1 - Math.pow(a.beta1, a.step)));
+  out[5] = Math.fround(1 / (1 - Math.pow(a.beta2, a.step)));
+  out[6] = Math.fround(a.epsilon);
+  out[7] = Math.fround(a.decoupled ? 1 - a.lr * a.weightDecay : 1);
+  out[8] = Math.fround(a.decoupled ? 0 : a.weightDecay);
+  return out;
 }
 
 type Infos = { param: tf.TensorInfo; grad: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo };

@@ -120,10 +120,16 @@ export function simdBatchGemm(
   }
 }
 
+/** The last view `wholeHeapF32` made, kept while the heap's buffer is the same (growing the memory replaces it). */
+let lastHeapView: Float32Array | null = null;
+
 /** A Float32Array over the whole wasm heap (take it after the last allocation). */
 export function wholeHeapF32(backend: BackendWasm): Float32Array {
   const buffer = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
-  return new Float32Array(buffer, 0, buffer.byteLength >> 2);
+  if (lastHeapView === null || lastHeapView.buffer !== buffer || lastHeapView.length !== buffer.byteLength >> 2) {
+    lastHeapView = new Float32Array(buffer, 0, buffer.byteLength >> 2);
+  }
+  return lastHeapView;
 }
 
 /** `simdBatchGemm` on the native BLAS: one `sgemm` per entry, operands read in place. */
