@@ -1224,6 +1224,146 @@ static napi_value row_sums(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * Layer norm over the last axis of rows x [rows, c], forward and back, with the float32
+ * operations of the ops of src/encoders/layer-norm.ts and of the gradients the tape builds
+ * from them (tfjs-core's, and ours for Mean), in their order, hence the same bits. Row sums
+ * are the shipped Sum/Mean kernels' over the innermost axis (row_sums_rows), the sums over
+ * rows those of our Sum over leading axes (column_totals, blocks of 256 rows).
+ *   forward:  mean = rowmean(x); centered = x - mean; var = rowmean(centered^2);
+ *             ve = var + eps; rs = 1 / sqrt(ve); normed = centered rs; y = normed gamma + beta
+ *   backward (powv = ve^1.5 by the shipped Pow kernel, which the caller runs):
+ *             dbeta = colsum(dy); dgamma = colsum(dy normed); dn = dy gamma;
+ *             drs = rowsum(dn centered); dve = -(drs / (powv 2)); dsq = dve / c;
+ *             dcent = dn rs + dsq (centered 2); dx = dcent + (-rowsum(dcent)) / c
+ */
+VECTOR_CLONES static void ln_center(const float *restrict x, const float *restrict mean, float *restrict centered, float *restrict sq, int64_t rows, int64_t c) {
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t k = 0; k < c; k++) {
+      const float v = x[r * c + k] - mean[r];
+      centered[r * c + k] = v;
+      sq[r * c + k] = v * v;
+    }
+}
+
+VECTOR_CLONES static void ln_scale(const float *restrict centered, const float *restrict rs, const float *restrict gamma, const float *restrict beta, float *restrict normed, float *restrict y, int64_t rows, int64_t c) {
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t k = 0; k < c; k++) {
+      const float n = centered[r * c + k] * rs[r];
+      normed[r * c + k] = n;
+      y[r * c + k] = n * gamma[k] + beta[k];
+    }
+}
+
+/* dn = dy gamma, its products with centered (for drs) and dy normed (for dgamma). */
+VECTOR_CLONES static void ln_back_products(const float *restrict dy, const float *restrict gamma, const float *restrict centered, const float *restrict normed, float *restrict dn, float *restrict dnc, float *restrict dyn, int64_t rows, int64_t c) {
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t k = 0; k < c; k++) {
+      const int64_t i = r * c + k;
+      const float d = dy[i] * gamma[k];
+      dn[i] = d;
+      dnc[i] = d * centered[i];
+      dyn[i] = dy[i] * normed[i];
+    }
+}
+
+VECTOR_CLONES static void ln_back_centered(const float *restrict dn, const float *restrict rs, const float *restrict dsq, const float *restrict centered, float *restrict dcent, int64_t rows, int64_t c) {
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t k = 0; k < c; k++) {
+      const int64_t i = r * c + k;
+      dcent[i] = dn[i] * rs[r] + dsq[r] * (centered[i] * 2.0f);
+    }
+}
+
+VECTOR_CLONES static void ln_back_dx(const float *restrict dcent, const float *restrict dmean, float *restrict dx, int64_t rows, int64_t c) {
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t k = 0; k < c; k++) dx[r * c + k] = dcent[r * c + k] + dmean[r];
+}
+
+/*
+ * layerNorm(heap, op, rows, c, epsilon, at): element offsets in `at`:
+ *   op 0: [x, gamma, beta, y, centered, ve, rs, normed]   (ve and rs one per row)
+ *   op 1: [dy, gamma, centered, rs, normed, powv, dx, dgamma, dbeta]
+ * epsilon (op 0) a float32 value. Outputs must not overlap inputs; every range is checked first.
+ */
+static napi_value layer_norm(napi_env env, napi_callback_info info) {
+  HEAP_ARGS("layerNorm", 6);
+  int32_t op = -1;
+  int64_t dims[2] = {0, 0};
+  double eps = 0;
+  CHECK(napi_get_value_int32(env, argv[1], &op));
+  if (!int64_args(env, argv + 2, 2, dims)) return NULL;
+  CHECK(napi_get_value_double(env, argv[4], &eps));
+  size_t nat = 0;
+  int32_t *at = i32_arg(env, argv[5], &nat);
+  if (at == NULL && nat > 0) return NULL;
+  const int64_t rows = dims[0], c = dims[1];
+  if ((op != 0 && op != 1) || rows < 1 || c < 1 || rows > INT32_MAX || c > INT32_MAX || (op == 0 && (double)(float)eps != eps)) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: layerNorm: op 0 or 1, rows and c >= 1, epsilon a float32 value");
+    return NULL;
+  }
+  /* Sizes of the operands in order: full [rows, c], per column [c] or per row [rows]. */
+  static const char kinds[2][9] = {{'f', 'c', 'c', 'f', 'f', 'r', 'r', 'f', 0}, {'f', 'c', 'f', 'r', 'f', 'r', 'f', 'c', 'c'}};
+  const int count = op == 0 ? 8 : 9, inputs = op == 0 ? 3 : 6;
+  if ((int)nat != count) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: layerNorm: 8 offsets (op 0) or 9 (op 1)");
+    return NULL;
+  }
+  int64_t sizes[9];
+  for (int k = 0; k < count; k++) {
+    sizes[k] = kinds[op][k] == 'f' ? rows * c : kinds[op][k] == 'c' ? c : rows;
+    if (!fits(env, "layerNorm operand", at[k], 1, sizes[k], sizes[k], length)) return NULL;
+  }
+  for (int k = inputs; k < count; k++) {
+    for (int q = 0; q < count; q++) {
+      if (q != k && at[k] < at[q] + sizes[q] && at[q] < at[k] + sizes[k]) {
+        napi_throw_range_error(env, NULL, "sslmem-blas: layerNorm: an output overlaps another operand");
+        return NULL;
+      }
+    }
+  }
+  const float *in[6];
+  for (int k = 0; k < inputs; k++) in[k] = heap + at[k];
+  float *out[6];
+  for (int k = inputs; k < count; k++) out[k - inputs] = heap + at[k];
+  float *scratch = malloc((size_t)(rows * c * 3 + rows * 2) * sizeof(float));
+  if (scratch == NULL) {
+    napi_throw_error(env, NULL, "sslmem-blas: layerNorm: out of memory");
+    return NULL;
+  }
+  float *full1 = scratch, *full2 = scratch + rows * c, *full3 = scratch + 2 * rows * c, *row1 = scratch + 3 * rows * c, *row2 = row1 + rows;
+  int ok = 1;
+  if (op == 0) {
+    const float *x = in[0], *gamma = in[1], *beta = in[2];
+    float *y = out[0], *centered = out[1], *ve = out[2], *rs = out[3], *normed = out[4];
+    row_sums_rows(x, row1, rows, c, 1);
+    ln_center(x, row1, centered, full1, rows, c);
+    row_sums_rows(full1, row2, rows, c, 1);
+    for (int64_t r = 0; r < rows; r++) {
+      ve[r] = row2[r] + (float)eps;
+      rs[r] = 1.0f / __builtin_sqrtf(ve[r]);
+    }
+    ln_scale(centered, rs, gamma, beta, normed, y, rows, c);
+  } else {
+    const float *dy = in[0], *gamma = in[1], *centered = in[2], *rs = in[3], *normed = in[4], *powv = in[5];
+    float *dx = out[0], *dgamma = out[1], *dbeta = out[2];
+    /* full1 = dn, full2 = dn centered, full3 = dy normed. */
+    ln_back_products(dy, gamma, centered, normed, full1, full2, full3, rows, c);
+    ok = column_totals(dy, 1, rows, c, 256, 1.0, dbeta) && column_totals(full3, 1, rows, c, 256, 1.0, dgamma);
+    row_sums_rows(full2, row1, rows, c, 0);
+    const float n = (float)c;
+    for (int64_t r = 0; r < rows; r++) row1[r] = -(row1[r] / (powv[r] * 2.0f)) / n;
+    /* full2 = dcent */
+    ln_back_centered(full1, rs, row1, centered, full2, rows, c);
+    row_sums_rows(full2, row2, rows, c, 0);
+    for (int64_t r = 0; r < rows; r++) row2[r] = -row2[r] / n;
+    ln_back_dx(full2, row2, dx, rows, c);
+  }
+  free(scratch);
+  if (!ok) napi_throw_error(env, NULL, "sslmem-blas: layerNorm: out of memory");
+  return NULL;
+}
+
+/*
  * binary(heap, op, dims, aAt, aStrides, bAt, bStrides, outAt): for every index vector i of
  * `dims` (row-major, 1 to 8 axes), out[outAt + flat(i)] = a[aAt + i . aStrides] op
  * b[bAt + i . bStrides], op 0 add, 1 subtract, 2 multiply, 3 divide, in float32: each result is
@@ -1797,6 +1937,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"exp", NULL, exp_call, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ema", NULL, ema, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adam", NULL, adam, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"layerNorm", NULL, layer_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"l2norm", NULL, l2norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"negcos", NULL, negcos_call, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseBatchNorm", NULL, dense_batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
 import type { ParamScope } from './param-scope';
-import { channelAffine } from './per-example-tape';
+import { channelAffine, recordingPerExample } from './per-example-tape';
+import { layerNormByKernels, layerNormByKernelsApplies } from './layer-norm-kernels';
 
 /**
  * Layer normalisation over the last axis (Ba et al. 2016):
@@ -39,6 +40,9 @@ export function applyLayerNorm<T extends tf.Tensor>(layer: LayerNormLayer, x: T)
   if (x.rank < 1 || x.shape[x.rank - 1] !== layer.dim) {
     throw new InputError(`applyLayerNorm ${layer.gamma.name} input`, `shape [..., ${layer.dim}]`, `[${x.shape.join(', ')}]`);
   }
+  // Where the binding has it, one kernel each way with the ops' bits (not while per-example
+  // gradients are recorded: those go through `channelAffine`'s own gradient).
+  if (!recordingPerExample() && layerNormByKernelsApplies(x)) return layerNormByKernels(x, layer.gamma, layer.beta, layer.epsilon);
   return tf.tidy(() => {
     const axis = x.rank - 1;
     const centered = tf.sub(x, tf.mean(x, axis, true));

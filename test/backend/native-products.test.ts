@@ -18,6 +18,8 @@ import { l2NormalizeByOps } from '../../src/losses/l2-normalize';
 import { hasL2NormalizeKernels, hasNegativeCosineKernels, l2NormalizeByKernels, negativeCosineByKernels } from '../../src/losses/cosine-kernels';
 import { negativeCosineByOps } from '../../src/losses/negative-cosine';
 import { applyBatchNorm, createBatchNorm } from '../../src/encoders/batch-norm';
+import { applyLayerNorm, createLayerNorm } from '../../src/encoders/layer-norm';
+import { layerNormByKernelsApplies } from '../../src/encoders/layer-norm-kernels';
 import { denseBatchNormByKernelsApplies } from '../../src/encoders/dense-batch-norm-kernels';
 import { createParamScope, disposeScope } from '../../src/encoders/param-scope';
 import { randomValues, relativeError } from './compare';
@@ -529,6 +531,68 @@ describe('native products agree with our SIMD products', { skip }, () => {
       } finally {
         tf.dispose([p, z]);
       }
+    }
+  });
+
+  test('layer norm in one kernel each way gives the bits of the ops: output and the gradients of x, gamma and beta', () => {
+    const binding = nativeBlas()!;
+    let calls = 0;
+    const run = (shape: number[], useKernels: boolean, epsilon: number): Float32Array[] => {
+      const saved = binding.layerNorm!;
+      if (!useKernels) delete (binding as { layerNorm?: unknown }).layerNorm;
+      else
+        binding.layerNorm = (...args) => {
+          calls++;
+          saved(...args);
+        };
+      const c = shape[shape.length - 1];
+      const scope = createParamScope(`ln_native_${shape.join('x')}`, 0);
+      try {
+        const layer = createLayerNorm(scope.child('ln'), c, { epsilon });
+        const draw = createRng(shape.reduce((p, q) => p * q, 1) + c);
+        const size = shape.reduce((p, q) => p * q, 1);
+        const values = (n: number, scale = 1, shift = 0) => Float32Array.from({ length: n }, () => shift + scale * draw.normal());
+        tf.tidy(() => {
+          layer.gamma.assign(tf.tensor(values(c, 0.5, 1)));
+          layer.beta.assign(tf.tensor(values(c, 0.3)));
+        });
+        // Rows of every scale: ordinary, near-constant (variance below epsilon), huge and tiny.
+        const xs = values(size, 3, 0.5).map((v, i) => {
+          const row = Math.floor(i / c);
+          return row % 7 === 1 ? 2 + v * 1e-4 : row % 7 === 2 ? v * 1e6 : row % 7 === 3 ? v * 1e-20 : v;
+        });
+        const x = tf.tensor(xs, shape);
+        const dy = tf.tensor(values(size), shape);
+        assert.equal(layerNormByKernelsApplies(x), useKernels, `the kernels ${useKernels ? 'apply' : 'do not apply'}`);
+        const f = (v: tf.Tensor) => tf.sum(tf.mul(applyLayerNorm(layer, v), dy));
+        const { value, grads } = tf.variableGrads(() => f(x) as tf.Scalar, [layer.gamma, layer.beta]);
+        const dx = tf.grad(f)(x);
+        const y = applyLayerNorm(layer, x);
+        const out = [y, value, grads[layer.gamma.name], grads[layer.beta.name], dx].map((t) => Float32Array.from(t.dataSync()));
+        tf.dispose([x, dy, y, value, dx, ...Object.values(grads)]);
+        return out;
+      } finally {
+        binding.layerNorm = saved;
+        disposeScope(scope);
+      }
+    };
+    for (const [shape, epsilon] of [[[64, 17, 128], 1e-6], [[64, 64, 64], 1e-6], [[5, 192], 1e-5], [[300, 4], 1e-5], [[1, 8], 1e-5]] as const) {
+      const before = calls;
+      const kernels = run([...shape], true, epsilon);
+      assert.equal(calls - before, 5, `[${shape}]: three forward passes and two backward through the binding`);
+      const ops = run([...shape], false, epsilon);
+      kernels.forEach((values, i) => assert.deepEqual(bits(values), bits(ops[i]), `[${shape}]: ${['y', 'loss', 'dgamma', 'dbeta', 'dx'][i]}`));
+    }
+    const scope = createParamScope('ln_native_apply', 0);
+    try {
+      tf.tidy(() => {
+        assert.equal(layerNormByKernelsApplies(tf.zeros([4, 6])), false, 'channels not a multiple of 4: the ops');
+        assert.equal(layerNormByKernelsApplies(tf.zeros([8])), false, 'one axis: the ops');
+        assert.equal(layerNormByKernelsApplies(tf.zeros([0, 8])), false, 'no rows: the ops');
+        assert.equal(layerNormByKernelsApplies(tf.zeros([2, 8], 'int32')), false, 'int32: the ops');
+      });
+    } finally {
+      disposeScope(scope);
     }
   });
 

@@ -84,6 +84,16 @@ export interface NativeBlas {
    */
   adam?(heap: Float32Array, n: number, at: Int32Array, scalars: Float64Array): void;
   /**
+   * Layer norm over the last axis of rows `x [rows, c]` with the float32 operations of
+   * `encoders/layer-norm.ts`'s ops and of their gradients in their order (the same bits): op 0,
+   * `at = [x, gamma, beta, y, centered, ve, rs, normed]` (`ve`, `rs` one per row), `epsilon` a
+   * float32 value; op 1, `at = [dy, gamma, centered, rs, normed, powv, dx, dGamma, dBeta]`
+   * (`powv = ve^1.5` by the shipped Pow kernel). Element offsets into `heap`; RangeError
+   * (nothing written) when a range leaves it or an output overlaps an operand. Absent from
+   * bindings built before it.
+   */
+  layerNorm?(heap: Float32Array, op: 0 | 1, rows: number, c: number, epsilon: number, at: Int32Array): void;
+  /**
    * Training-mode batch norm of dense rows `x [n, c]` with the float32 operations of
    * `encoders/batch-norm.ts`'s ops in their order (the same bits): op 0, scalars `[epsilon,
    * momentum, 1 - momentum, (1 - momentum) n / (n - 1), 1 / n]`, `at = [x, gamma, beta,
