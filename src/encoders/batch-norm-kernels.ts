@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBackendHas, registerMissingKernels } from '../backend/custom-kernels';
 import { nativeProducts, type NativeBlas } from '../backend/native/native-blas';
-import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
+import { float32Input, offsetOf } from '../backend/wasm-kernels/kernel-utils';
 import { wholeHeapF32 } from '../backend/wasm-kernels/gemm';
 
 /**
@@ -29,11 +29,7 @@ export const batchNormGradKernelName = 'SslmemBatchNormGrad';
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-function input(args: Args, name: string): tf.TensorInfo {
-  const info = args.inputs[name];
-  if (info == null || info.dtype !== 'float32') throw new Error(`${batchNormKernelName}: expected a float32 input ${name}, found ${info?.dtype ?? 'none'}`);
-  return info;
-}
+const input = (args: Args, name: string): tf.TensorInfo => float32Input(args, batchNormKernelName, name);
 
 /** Rows and channels of a `[n, c]` input. */
 function rowsOf(x: tf.TensorInfo): [number, number] {

@@ -3,7 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBackendHas, registerMissingKernels } from '../backend/custom-kernels';
 import { nativeProducts } from '../backend/native/native-blas';
 import { simdFunctions } from '../backend/simd/simd-module';
-import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
+import { float32Input, offsetOf } from '../backend/wasm-kernels/kernel-utils';
 import { wholeHeapF32 } from '../backend/wasm-kernels/gemm';
 
 /**
@@ -25,11 +25,7 @@ export const denseBatchNormGradKernelName = 'SslmemDenseBatchNormGrad';
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-function input(args: Args, name: string): tf.TensorInfo {
-  const info = args.inputs[name];
-  if (info == null || info.dtype !== 'float32') throw new Error(`${denseBatchNormKernelName}: expected a float32 input ${name}, found ${info?.dtype ?? 'none'}`);
-  return info;
-}
+const input = (args: Args, name: string): tf.TensorInfo => float32Input(args, denseBatchNormKernelName, name);
 
 /** Calls the binding: op 0 forward, op 1 gradient; `operands` in its order. */
 function call(backend: BackendWasm, op: 0 | 1, n: number, c: number, scalars: number[], operands: tf.TensorInfo[]): void {

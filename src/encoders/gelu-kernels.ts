@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBackendHas, registerMissingKernels, type CpuKernelBackend } from '../backend/custom-kernels';
 import { simdFunctions } from '../backend/simd/simd-module';
-import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
+import { float32Input, offsetOf } from '../backend/wasm-kernels/kernel-utils';
 import { nativeProducts } from '../backend/native/native-blas';
 import { wholeHeapF32 } from '../backend/wasm-kernels/gemm';
 
@@ -45,11 +45,7 @@ export function geluGradArrays(x: Float32Array, dy: Float32Array, dx: Float32Arr
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
-function input(args: Args, name: string): tf.TensorInfo {
-  const info = args.inputs[name];
-  if (info == null || info.dtype !== 'float32') throw new Error(`${geluKernelName}: expected a float32 input ${name}, found ${info?.dtype ?? 'none'}`);
-  return info;
-}
+const input = (args: Args, name: string): tf.TensorInfo => float32Input(args, geluKernelName, name);
 
 function wasmGelu(args: Args): tf.TensorInfo {
   const backend = args.backend as BackendWasm;

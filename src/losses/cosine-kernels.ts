@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBackendHas, registerMissingKernels } from '../backend/custom-kernels';
 import { nativeProducts } from '../backend/native/native-blas';
-import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
+import { float32Input, offsetOf } from '../backend/wasm-kernels/kernel-utils';
 import { wholeHeapF32 } from '../backend/wasm-kernels/gemm';
 
 /**
@@ -29,11 +29,7 @@ function run(args: Args, kernel: string, fn: 'l2norm' | 'negcos', op: 0 | 1, nam
   const backend = args.backend as BackendWasm;
   const native = nativeProducts()?.[fn];
   if (native === undefined) throw new Error(`${kernel}: the native binding with ${fn} is not in use`);
-  const inputs = names.map((name) => {
-    const info = args.inputs[name];
-    if (info == null || info.dtype !== 'float32') throw new Error(`${kernel}: expected a float32 input ${name}, found ${info?.dtype ?? 'none'}`);
-    return info;
-  });
+  const inputs = names.map((name) => float32Input(args, kernel, name));
   const x = inputs[0];
   const outputs = shapes(x).map((shape) => backend.makeOutput(shape, 'float32'));
   const d = x.shape[x.shape.length - 1];

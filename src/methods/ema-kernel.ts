@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activeBackendHas, registerMissingKernels } from '../backend/custom-kernels';
 import { nativeProducts } from '../backend/native/native-blas';
-import { offsetOf } from '../backend/wasm-kernels/kernel-utils';
+import { float32Input, offsetOf } from '../backend/wasm-kernels/kernel-utils';
 import { wholeHeapF32 } from '../backend/wasm-kernels/gemm';
 
 /**
@@ -23,11 +23,7 @@ function wasmEma(args: Args): tf.TensorInfo[] {
   if (native === undefined) throw new Error(`${emaKernelName}: the native binding with ema is not in use`);
   const momentum = Number(args.attrs?.momentum);
   const count = Number(args.attrs?.count);
-  const input = (name: string): tf.TensorInfo => {
-    const info = args.inputs[name];
-    if (info == null || info.dtype !== 'float32') throw new Error(`${emaKernelName}: expected a float32 input ${name}, found ${info?.dtype ?? 'none'}`);
-    return info;
-  };
+  const input = (name: string): tf.TensorInfo => float32Input(args, emaKernelName, name);
   const pairs = Array.from({ length: count }, (_, v) => [input(`t${v}`), input(`o${v}`)] as const);
   const outs = pairs.map(([t]) => backend.makeOutput(t.shape, 'float32'));
   const at = Int32Array.from(pairs.flatMap(([t, o], v) => [t, o, outs[v]].map((info) => offsetOf(backend, info) >> 2)));

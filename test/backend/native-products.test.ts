@@ -578,8 +578,10 @@ describe('native products agree with our SIMD products', { skip }, () => {
     };
     for (const [shape, epsilon] of [[[64, 17, 128], 1e-6], [[64, 64, 64], 1e-6], [[5, 192], 1e-5], [[300, 4], 1e-5], [[1, 8], 1e-5]] as const) {
       const before = calls;
+      const live = tf.memory().numTensors;
       const kernels = run([...shape], true, epsilon);
       assert.equal(calls - before, 5, `[${shape}]: three forward passes and two backward through the binding`);
+      assert.equal(tf.memory().numTensors, live, `[${shape}]: no tensor left behind`);
       const ops = run([...shape], false, epsilon);
       kernels.forEach((values, i) => assert.deepEqual(bits(values), bits(ops[i]), `[${shape}]: ${['y', 'loss', 'dgamma', 'dbeta', 'dx'][i]}`));
     }

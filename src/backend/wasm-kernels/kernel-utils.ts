@@ -115,6 +115,13 @@ export interface KernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
+/** The float32 input `name` of a kernel's args; an Error naming the kernel where it is missing or of another dtype. */
+export function float32Input(args: { inputs: tf.NamedTensorInfoMap }, kernelName: string, name: string): tf.TensorInfo {
+  const info = args.inputs[name];
+  if (info == null || info.dtype !== 'float32') throw new Error(`${kernelName}: expected a float32 input ${name}, found ${info?.dtype ?? 'none'}`);
+  return info;
+}
+
 /** The named inputs of a kernel call, each required to be present. */
 export function inputsOf<K extends string>(args: KernelArgs, ...names: K[]): Record<K, tf.TensorInfo> {
   const out = {} as Record<K, tf.TensorInfo>;
