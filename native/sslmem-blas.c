@@ -716,7 +716,6 @@ static napi_value ema(napi_env env, napi_callback_info info) {
 typedef struct {
   const float *p, *g, *m, *v;
   float *op, *om, *ov;
-  int64_t n;
   float s[9]; /* beta1, 1 - beta1, beta2, 1 - beta2, step, vScale, epsilon, shrink, l2 */
 } AdamJob;
 
@@ -803,7 +802,6 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   if (n == 0) return NULL;
   job.p = heap + at[0], job.g = heap + at[1], job.m = heap + at[2], job.v = heap + at[3];
   job.op = heap + at[4], job.om = heap + at[5], job.ov = heap + at[6];
-  job.n = n;
   adam_range(&job, 0, n);
   return NULL;
 }
