@@ -5,7 +5,10 @@
  * and thread count, PyTorch at each thread count) stays alive, and short blocks of steps
  * alternate between them, the order rotating from block to block; a ratio is then taken
  * within each block, where both sides met the same machine, and the median over blocks is
- * reported with its quartiles. Between two sides the machine rests a moment
+ * reported with its quartiles. A block's time is its mean step (the block's time over its
+ * steps): what a user waits for, a side's own slow steps included, which a median would hide.
+ * Blocks are long enough (bench/main.ts) for each side to reach its steady pace after the
+ * rest. Between two sides the machine rests a moment
  * (`settleMs`): a BLAS or OpenMP pool that has just run on two threads keeps spinning for
  * a while after its work (OpenBLAS about 0.1 s), which would otherwise land on the next side.
  */
@@ -40,32 +43,41 @@ export const settleMs = 250;
 const rest = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `warmup` steps on every side, then `blocks` blocks of `blockSteps` steps on every
- * side, block b starting with side b mod n, resting `pause` ms before each side's block;
- * returns, per side label, the median step time of each block (in block order). `onBlock`
- * hears each finished block.
+ * Runs `warmup` steps on every side, and then blocks of `blockSteps` untimed steps until the
+ * side has warmed up for `warmupMs` (a JavaScript engine compiles the hot functions of a step
+ * over its first few hundred steps, on threads that take cores from the BLAS's own; PyTorch
+ * needs no such time, and a user's run is past it after seconds), then `blocks` blocks of
+ * `blockSteps` steps on every side, block b starting with side b mod n, resting `pause` ms
+ * before each side's block; returns, per side label, the mean step time of each block (in
+ * block order). `onBlock` hears each finished block.
  */
 export async function interleave(
   sides: readonly Side[],
   blocks: number,
   blockSteps: number,
   warmup: number,
-  onBlock: (block: number, medians: ReadonlyMap<string, number>) => void = () => {},
+  onBlock: (block: number, means: ReadonlyMap<string, number>) => void = () => {},
   pause: number = settleMs,
+  warmupMs = 0,
 ): Promise<Map<string, number[]>> {
   const labels = sides.map((s) => s.label);
   if (new Set(labels).size !== labels.length) throw new Error(`interleave: side labels must differ, found ${labels.join(', ')}`);
   if (!Number.isInteger(blocks) || blocks < 1 || !Number.isInteger(blockSteps) || blockSteps < 1) {
     throw new Error(`interleave: blocks and blockSteps must be integers >= 1, found ${blocks} and ${blockSteps}`);
   }
-  for (const side of sides) if (warmup > 0) await side.run(warmup);
+  for (const side of sides) {
+    const t0 = performance.now();
+    if (warmup > 0) await side.run(warmup);
+    while (performance.now() - t0 < warmupMs) await side.run(blockSteps);
+  }
   const out = new Map<string, number[]>(sides.map((s) => [s.label, []]));
   for (let b = 0; b < blocks; b++) {
     const now = new Map<string, number>();
     for (let i = 0; i < sides.length; i++) {
       const side = sides[(b + i) % sides.length];
       if (pause > 0) await rest(pause);
-      const m = median(await side.run(blockSteps));
+      const times = await side.run(blockSteps);
+      const m = times.reduce((sum, t) => sum + t, 0) / times.length;
       out.get(side.label)!.push(m);
       now.set(side.label, m);
     }

@@ -55,6 +55,8 @@ export interface BenchRow {
 interface Options {
   readonly steps?: number;
   readonly warmup: number;
+  /** Seconds each side of the interleaved rows keeps warming up after its warm-up steps. */
+  readonly warmupSeconds: number;
   readonly only: ReadonlyArray<StepName | DpStepName | 'two-encoders' | 'laptop-epoch'>;
   readonly pytorch: boolean;
   readonly quick: boolean;
@@ -67,10 +69,15 @@ interface Options {
 }
 
 const usage = `usage: node --import tsx bench/main.ts [options]
-  --steps N             step table: steps per block (default mlp 4, cnn 1, vit 1, mae 2, other methods 4);
+  --steps N             step table: steps per block (default mlp 16, cnn 1, vit 1, byol 8, simsiam 12,
+                        dino 10, vicreg 10, mae 3, supervised 24, laptop-epoch 2; --quick: 4, 1, 1, 4, 4,
+                        4, 4, 2, 4, 1);
                         DP rows: timed steps per round (default dp-mae 3, dp-supervised 5; --quick: 1, 2)
   --blocks N            step table: blocks per side, ours and PyTorch alternating (default 9; --quick: 3)
   --warmup N            untimed steps first (default 2; --quick: 1)
+  --warmup-seconds S    step table, two-encoders, laptop-epoch: then untimed blocks until each side has
+                        warmed up S seconds (default 3; --quick: 0): the JavaScript engine compiles a
+                        step's hot functions over its first few hundred steps
   --only LIST           comma list of mlp, cnn, vit, byol, simsiam, dino, vicreg, mae, supervised,
                         dp-mae, dp-supervised, two-encoders, laptop-epoch (default: all)
   --no-pytorch          skip the PyTorch reference
@@ -88,6 +95,7 @@ function parseOptions(argv: string[]): Options {
     options: {
       steps: { type: 'string' },
       warmup: { type: 'string' },
+      'warmup-seconds': { type: 'string' },
       only: { type: 'string' },
       'no-pytorch': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
@@ -110,6 +118,12 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name}: expected an integer >= ${min}, found ${JSON.stringify(text)}`);
     return n;
   };
+  const seconds = (name: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`bench: --${name}: expected a number of seconds >= 0, found ${JSON.stringify(text)}`);
+    return n;
+  };
   const known = [...stepNames, ...dpStepNames, 'two-encoders', 'laptop-epoch'] as const;
   const only = (values.only ?? known.join(',')).split(',').filter((s) => s.length > 0);
   for (const name of only) {
@@ -119,6 +133,7 @@ function parseOptions(argv: string[]): Options {
   return {
     steps: int('steps', values.steps, 1),
     warmup: int('warmup', values.warmup, 0) ?? (quick ? 1 : 2),
+    warmupSeconds: seconds('warmup-seconds', values['warmup-seconds']) ?? (quick ? 0 : 3),
     only: only as Options['only'],
     pytorch: !(values['no-pytorch'] ?? false),
     quick,
@@ -223,12 +238,18 @@ function printTable(rows: readonly BenchRow[]): void {
       : stepNames.includes(r.step as StepName) && stepEncoder[r.step as StepName] !== r.step
         ? `${r.step} (${stepEncoder[r.step as StepName]})`
         : r.step;
+  // PyTorch's arrangement: ` (2t)`, or ` (1t+2blas)` where its BLAS ran on more threads than torch.
+  const pytorchArrangement = (r: BenchRow): string => {
+    if (r.pytorch_threads === undefined || r.pytorch_threads === null) return '';
+    const blas = r.pytorch_blas_threads;
+    return typeof blas === 'number' && blas !== r.pytorch_threads ? ` (${String(r.pytorch_threads)}t+${blas}blas)` : ` (${String(r.pytorch_threads)}t)`;
+  };
   const lines = rows.map((r) => [
     stepLabel(r),
     String(r.path ?? r.backend),
     String(r.threads),
     r.step === 'two-encoders' ? fmt(r.ours_ms) : `${fmt(r.ours_ms, r.step === 'laptop-epoch' ? 0 : 1)} (${String(r.threads)}t)`,
-    r.pytorch_ms === null ? '-' : `${fmt(r.pytorch_ms)}${r.pytorch_threads !== undefined && r.pytorch_threads !== null ? ` (${String(r.pytorch_threads)}t)` : ''}`,
+    r.pytorch_ms === null ? '-' : `${fmt(r.pytorch_ms)}${pytorchArrangement(r)}`,
     fmt(r.ratio, 2),
     fmt(r.gflops),
     fmt(r.pct_of_peak as number | null, 0),
@@ -303,8 +324,12 @@ async function main(): Promise<void> {
       pct_of_peak: pctOfPeak(row, peakGflops),
     };
   };
-  // Steps per block of the step table: a block of a few hundred ms on each side.
-  const blockSteps: Record<StepName, number> = { mlp: 4, cnn: 1, vit: 1, byol: 4, simsiam: 4, dino: 4, vicreg: 4, mae: 2, supervised: 4 };
+  // Steps per block of the step table: a few hundred ms of steps on our native side (and more
+  // on the slower ones), so that each side's block is mostly at its steady pace after the rest
+  // before it (a block of four short steps measured mostly how fast a side wakes up).
+  const blockSteps: Record<StepName, number> = options.quick
+    ? { mlp: 4, cnn: 1, vit: 1, byol: 4, simsiam: 4, dino: 4, vicreg: 4, mae: 2, supervised: 4 }
+    : { mlp: 16, cnn: 1, vit: 1, byol: 8, simsiam: 12, dino: 10, vicreg: 10, mae: 3, supervised: 24 };
   const defaultDpSteps: Record<DpStepName, number> = options.quick ? { 'dp-mae': 1, 'dp-supervised': 2 } : { 'dp-mae': 3, 'dp-supervised': 5 };
   const dpStepsOf = (name: DpStepName): number => options.steps ?? defaultDpSteps[name];
   const models = stepNames.filter((n) => options.only.includes(n));
@@ -359,6 +384,7 @@ async function main(): Promise<void> {
           blocks: options.blocks,
           blockSteps: options.steps ?? blockSteps[name],
           warmup: options.warmup,
+          warmupMs: 1000 * options.warmupSeconds,
           profileSteps: options.profile ? 2 * (options.steps ?? blockSteps[name]) : 0,
           envOf: (path) => pathEnv(path).env ?? {},
           log,
@@ -392,6 +418,7 @@ async function main(): Promise<void> {
       blocks: options.blocks,
       blockSteps: options.throughputSteps,
       warmup: options.warmup,
+      warmupMs: 1000 * options.warmupSeconds,
       python,
       envOf: (path) => pathEnv(path).env ?? {},
       log,
@@ -418,8 +445,9 @@ async function main(): Promise<void> {
         paths,
         threadCounts,
         blocks: options.blocks,
-        blockSteps: options.steps ?? 1,
+        blockSteps: options.steps ?? (options.quick ? 1 : 2),
         warmup: 1,
+        warmupMs: 1000 * options.warmupSeconds,
         profileSteps: options.profile ? 2 : 0,
         envOf: (path) => pathEnv(path).env ?? {},
         log,

@@ -89,10 +89,11 @@ export interface PytorchServer {
   /** The BLAS its products run on (as `PytorchReport.blas`). */
   readonly blas: string;
   /**
-   * ms of each of `steps` more steps of row `kind` at `threads` threads, and the losses of the
-   * block's first and last step; for `laptop-epoch`, `steps` epochs of the setting `epoch`.
+   * ms of each of `steps` more steps of row `kind` at `threads` threads (its BLAS on `blas`
+   * threads where given, else on as many), and the losses of the block's first and last step;
+   * for `laptop-epoch`, `steps` epochs of the setting `epoch`.
    */
-  run(kind: string, threads: number, steps: number, epoch?: Record<string, unknown>): Promise<{ times: number[]; lossFirst: number | null; loss: number | null }>;
+  run(kind: string, threads: number, steps: number, epoch?: Record<string, unknown>, blas?: number): Promise<{ times: number[]; lossFirst: number | null; loss: number | null }>;
   close(): Promise<void>;
 }
 
@@ -131,9 +132,9 @@ export function startPytorchServer(python: string): Promise<PytorchServer> {
     const hello = parse(line, 'its first line');
     return {
       blas: String(hello.blas),
-      run: async (kind, threads, steps, epoch) => {
+      run: async (kind, threads, steps, epoch, blas) => {
         const reply = nextLine();
-        child.stdin.write(`${JSON.stringify({ kind, threads, steps, ...(epoch !== undefined ? { epoch } : {}) })}\n`);
+        child.stdin.write(`${JSON.stringify({ kind, threads, steps, ...(epoch !== undefined ? { epoch } : {}), ...(blas !== undefined ? { blas } : {}) })}\n`);
         const r = parse(await reply, `the reply to ${kind} at ${threads} thread(s)`);
         if (typeof r.error === 'string') throw new Error(`pytorch ${kind}: ${r.error}`);
         return { times: r.times as number[], lossFirst: (r.loss_first as number | null) ?? null, loss: (r.loss as number | null) ?? null };

@@ -42,8 +42,10 @@ Prints one JSON object on stdout. Usage:
 With --serve it instead answers requests, one JSON object a line on stdin, each with one
 JSON line on stdout, so that the benchmark can alternate blocks of its steps with ours
 (bench/interleave.ts): {"kind": K, "threads": T, "steps": N} times N more steps of row K
-(a non-DP step row) at T threads, the model of each (K, T) built once, on its first request,
-and kept: {"times": [ms, ...], "loss_first": first step's loss, "loss": last step's loss};
+(a non-DP step row) at T threads; with "blas": B, torch's own kernels run on T threads and
+its BLAS's products on B (the arrangement of our two-thread side: products on two threads, the
+other kernels on one). The model of each (K, T, B) is built once, on its first request, and
+kept: {"times": [ms, ...], "loss_first": first step's loss, "loss": last step's loss};
 {"kind": "laptop-epoch", "threads": T, "steps": N, "epoch": SPEC} trains N more epochs of
 the laptop preset's encoder f (SPEC as --epoch) and gives each epoch's ms.
 The first line it prints is {"blas": ..., "torch": ...}; an empty line or the end of stdin
@@ -155,16 +157,17 @@ class Vit(nn.Module):
         return self.norm(self.blocks(x))[:, 0]
 
 
-def set_threads(n):
-    """torch.set_num_threads(n), and the same for OpenBLAS when torch's products run on it
-    (Debian's torch uses the system BLAS, and OpenBLAS keeps its own thread pool that
-    torch.set_num_threads does not reach: without this, a '1 thread' run would use every core)."""
+def set_threads(n, blas_threads=None):
+    """torch.set_num_threads(n), and the same (or `blas_threads`) for OpenBLAS when torch's
+    products run on it (Debian's torch uses the system BLAS, and OpenBLAS keeps its own thread
+    pool that torch.set_num_threads does not reach: without this, a '1 thread' run would use
+    every core)."""
     torch.set_num_threads(n)
     with open("/proc/self/maps", encoding="utf8") as maps:
         paths = {line.split()[-1] for line in maps if "openblas" in line and ".so" in line}
     for path in paths:
         try:
-            ctypes.CDLL(path).openblas_set_num_threads(n)
+            ctypes.CDLL(path).openblas_set_num_threads(n if blas_threads is None else blas_threads)
         except (OSError, AttributeError):
             pass
     return sorted(paths)
@@ -396,18 +399,20 @@ def serve():
         try:
             request = json.loads(line)
             kind, threads, n = request["kind"], int(request["threads"]), int(request["steps"])
+            blas_threads = int(request["blas"]) if request.get("blas") is not None else threads
+            key = (kind, threads, blas_threads)
             if kind == "laptop-epoch":
-                set_threads(threads)
-                if (kind, threads) not in steps:
-                    steps[(kind, threads)] = EpochRunner(request["epoch"])
-                print(json.dumps({"times": steps[(kind, threads)].run(n), "loss_first": None, "loss": None}), flush=True)
+                set_threads(threads, blas_threads)
+                if key not in steps:
+                    steps[key] = EpochRunner(request["epoch"])
+                print(json.dumps({"times": steps[key].run(n), "loss_first": None, "loss": None}), flush=True)
                 continue
             if kind not in BATCH or kind in dp.DP_METHODS:
                 raise ValueError(f"kind: expected a step row among {', '.join(k for k in BATCH if k not in dp.DP_METHODS)}, found {kind!r}")
-            set_threads(threads)
-            if (kind, threads) not in steps:
-                steps[(kind, threads)] = make_step(kind)
-            run = steps[(kind, threads)]
+            set_threads(threads, blas_threads)
+            if key not in steps:
+                steps[key] = make_step(kind)
+            run = steps[key]
             times, losses = [], []
             for _ in range(n):
                 t0 = time.perf_counter()

@@ -1,10 +1,12 @@
 /**
  * The step table's rows, measured side by side (bench/interleave.ts): for one model, our
  * step on each product path at each thread count (a process each, bench/step-server.ts)
- * and PyTorch's at each thread count (one `pytorch_reference.py --serve`) stay alive while
- * blocks of their steps alternate. Each side's time is the median over blocks of its block
- * medians; per path, our fastest thread count is set against PyTorch's fastest, block by
- * block, and the row's ratio is the median of those per-block ratios.
+ * and PyTorch's at each thread count and in our two-thread side's arrangement (torch's own
+ * kernels on one thread, its BLAS on two; one `pytorch_reference.py --serve`) stay alive while
+ * blocks of their steps alternate. A block's time is its ms per step (the block's time over its
+ * steps: what a user waits for, slow steps included); each side's time is the median over
+ * blocks; per path, our fastest thread count is set against PyTorch's fastest arrangement,
+ * block by block, and the row's ratio is the median of those per-block ratios.
  */
 import type { BenchBackend } from './backend';
 import { laptopEpochFlops, stepFlops } from './flops';
@@ -25,6 +27,8 @@ export interface StepTableOptions {
   readonly blocks: number;
   readonly blockSteps: number;
   readonly warmup: number;
+  /** ms each side keeps warming up (in blocks) after its `warmup` steps. */
+  readonly warmupMs: number;
   /** Also profile our fastest side of each path after the blocks (`--profile`): steps to profile, or 0. */
   readonly profileSteps: number;
   /** The environment of our process on a path (`SSLMEM_NATIVE: '0'` for our SIMD products). */
@@ -67,18 +71,25 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
       }
     }
     const pytorchLabels: string[] = [];
-    const pytorchThreads = new Map<string, string>();
+    /** Per PyTorch side: its key in `pytorch_ms_by_threads` (`1`, `2`, `1+2blas`), torch's threads and its BLAS's. */
+    const pytorchThreads = new Map<string, { key: string; threads: number; blas: number }>();
     const setting = [...ours.values()].find((o) => o.stepper.setting !== undefined)?.stepper.setting;
     const epoch = name === 'laptop-epoch' && setting !== undefined ? { ...setting, lr: 1e-3 } : undefined;
     if (server !== null && (name !== 'laptop-epoch' || epoch !== undefined)) {
-      for (const threads of options.threadCounts) {
-        const label = `pytorch ${threads}t`;
+      // PyTorch at each thread count, and, where ours runs two or more, also in the arrangement
+      // of our side at that count: torch's own kernels on one thread, its BLAS's products on all.
+      const maxThreads = Math.max(...options.threadCounts);
+      const arrangements = [
+        ...options.threadCounts.map((threads) => ({ label: `pytorch ${threads}t`, key: String(threads), threads, blas: threads })),
+        ...(maxThreads > 1 ? [{ label: `pytorch 1t+${maxThreads}blas`, key: `1+${maxThreads}blas`, threads: 1, blas: maxThreads }] : []),
+      ];
+      for (const { label, key, threads, blas } of arrangements) {
         pytorchLabels.push(label);
-        pytorchThreads.set(label, String(threads));
+        pytorchThreads.set(label, { key, threads, blas });
         sides.push({
           label,
           run: async (steps) => {
-            const r = await server.run(name, threads, steps, epoch);
+            const r = await server.run(name, threads, steps, epoch, blas);
             pytorchLosses.first ??= r.lossFirst;
             pytorchLosses.last = r.loss;
             return r.times;
@@ -88,11 +99,17 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
     }
     const unit = name === 'laptop-epoch' ? 'epoch' : 'step';
     const shape = name === 'laptop-epoch' ? `${setting?.images ?? '?'} images, batch ${setting?.batch ?? '?'}` : `batch ${stepBatch[name]} x ${stepViews[name]} view${stepViews[name] === 1 ? '' : 's'}`;
-    options.log(`${name}: ${options.warmup} warm-up ${unit}s, then ${options.blocks} blocks of ${options.blockSteps} ${unit}(s) alternating ${sides.map((s) => s.label).join(', ')} (${shape})`);
+    options.log(`${name}: ${options.warmup} warm-up ${unit}s and ${options.warmupMs / 1000} s of them, then ${options.blocks} blocks of ${options.blockSteps} ${unit}(s) alternating ${sides.map((s) => s.label).join(', ')} (${shape})`);
     let series: Map<string, number[]>;
     try {
-      series = await interleave(sides, options.blocks, options.blockSteps, options.warmup, (b, medians) =>
-        options.log(`  block ${b + 1}: ${[...medians].map(([label, ms]) => `${label} ${ms.toFixed(1)}`).join(', ')} ms/${unit}`),
+      series = await interleave(
+        sides,
+        options.blocks,
+        options.blockSteps,
+        options.warmup,
+        (b, means) => options.log(`  block ${b + 1}: ${[...means].map(([label, ms]) => `${label} ${ms.toFixed(1)}`).join(', ')} ms/${unit}`),
+        undefined,
+        options.warmupMs,
       );
     } catch (error) {
       const message = (error as Error).message.split('\n')[0];
@@ -142,15 +159,16 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
         ratio_quartiles: ratio === null ? null : [ratio.q1, ratio.q3],
         gflops: flops / ms / 1e6,
         pytorch_gflops: refMs !== null ? flops / refMs / 1e6 : null,
-        pytorch_threads: refLabel === null ? null : Number(pytorchThreads.get(refLabel)),
-        timing: `interleaved: ${options.blocks} blocks of ${options.blockSteps} ${unit}(s) per side after ${options.warmup} warm-up; times are medians over blocks of block medians; the ratio is the median over blocks of the per-block ratio at each side's fastest thread count`,
+        pytorch_threads: refLabel === null ? null : pytorchThreads.get(refLabel)!.threads,
+        pytorch_blas_threads: refLabel === null ? null : pytorchThreads.get(refLabel)!.blas,
+        timing: `interleaved: ${options.blocks} blocks of ${options.blockSteps} ${unit}(s) per side after ${options.warmup} warm-up ${unit}(s) and ${options.warmupMs / 1000} s of warming up; a block's time is its ms per ${unit} (the block's time over its ${unit}s), a side's the median over blocks; the ratio is the median over blocks of the per-block ratio at each side's fastest arrangement`,
         blocks: Array.from({ length: options.blocks }, (_, b) => ({
           ours_ms_by_threads: Object.fromEntries(labels.map((l) => [String(ours.get(l)!.threads), series.get(l)![b]])),
-          pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [pytorchThreads.get(l)!, series.get(l)![b]])),
+          pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [pytorchThreads.get(l)!.key, series.get(l)![b]])),
           ratio: ratio?.perBlock[b] ?? null,
         })),
         ours_ms_by_threads: Object.fromEntries(labels.map((l) => [String(ours.get(l)!.threads), median(series.get(l)!)])),
-        pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [pytorchThreads.get(l)!, median(series.get(l)!)])),
+        pytorch_ms_by_threads: Object.fromEntries(pytorchLabels.filter((l) => series.has(l)).map((l) => [pytorchThreads.get(l)!.key, median(series.get(l)!)])),
         ...(name === 'laptop-epoch'
           ? { images: setting?.images ?? null, batch: setting?.batch ?? null, encoder: setting?.encoder ?? null, gflop_per_epoch: flops / 1e9 }
           : { batch: stepBatch[name], views: stepViews[name], encoder: stepEncoder[name], gflop_per_step: flops / 1e9 }),

@@ -22,6 +22,8 @@ export interface TwoEncoderOptions {
   /** Steps of each encoder per block. */
   readonly blockSteps: number;
   readonly warmup: number;
+  /** ms each side keeps warming up (in blocks) after its `warmup` steps. */
+  readonly warmupMs: number;
   /** The system Python with torch, or null for no reference. */
   readonly python: string | null;
   readonly envOf: (path: ProductPath) => Record<string, string>;
@@ -57,11 +59,17 @@ export async function interleavedTwoEncoderRows(backend: BenchBackend, options: 
         options.log(`  pytorch failed to start: ${(error as Error).message.split('\n')[0]}`);
       }
     }
-    options.log(`two-encoders: ${options.warmup} warm-up steps, then ${options.blocks} blocks of ${options.blockSteps} steps of f and g at once, alternating ${sides.map((s) => s.label).join(', ')} (MLP, batch ${stepBatch.mlp} x 2 views)`);
+    options.log(`two-encoders: ${options.warmup} warm-up steps and ${options.warmupMs / 1000} s of them, then ${options.blocks} blocks of ${options.blockSteps} steps of f and g at once, alternating ${sides.map((s) => s.label).join(', ')} (MLP, batch ${stepBatch.mlp} x 2 views)`);
     let series = new Map<string, number[]>();
     try {
-      series = await interleave(sides, options.blocks, options.blockSteps, options.warmup, (b, medians) =>
-        options.log(`  block ${b + 1}: ${[...medians].map(([l, ms]) => `${l} ${ms.toFixed(1)}`).join(', ')} ms per pair of steps`),
+      series = await interleave(
+        sides,
+        options.blocks,
+        options.blockSteps,
+        options.warmup,
+        (b, means) => options.log(`  block ${b + 1}: ${[...means].map(([l, ms]) => `${l} ${ms.toFixed(1)}`).join(', ')} ms per pair of steps`),
+        undefined,
+        options.warmupMs,
       );
     } catch (error) {
       const message = (error as Error).message.split('\n')[0];
@@ -97,7 +105,7 @@ export async function interleavedTwoEncoderRows(backend: BenchBackend, options: 
         arrangement: 'two processes, one thread each, stepping together',
         images_per_s: (2 * stepBatch.mlp * 1000) / ms,
         pytorch_images_per_s: refMs === null ? null : (2 * stepBatch.mlp * 1000) / refMs,
-        timing: `interleaved: ${options.blocks} blocks of ${options.blockSteps} steps of each encoder per side after ${options.warmup} warm-up; ms per pair of steps is a block's wall time over its steps; times are medians over blocks, the ratio the median over blocks of the per-block ratio`,
+        timing: `interleaved: ${options.blocks} blocks of ${options.blockSteps} steps of each encoder per side after ${options.warmup} warm-up steps and ${options.warmupMs / 1000} s of warming up; ms per pair of steps is a block's wall time over its steps; times are medians over blocks, the ratio the median over blocks of the per-block ratio`,
         blocks: mine.map((v, b) => ({ ours_ms: v, pytorch_ms: reference?.[b] ?? null, ratio: ratio?.perBlock[b] ?? null })),
         batch: stepBatch.mlp,
         encoder: 'mlp',

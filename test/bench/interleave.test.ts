@@ -15,7 +15,7 @@ function side(label: string, order: string[], ms: (call: number) => number): Sid
   };
 }
 
-test('interleave: warm-up first, then blocks whose order rotates, one median per block and side', async () => {
+test('interleave: warm-up first, then blocks whose order rotates, one value per block and side', async () => {
   const order: string[] = [];
   const sides = [side('a', order, (c) => 10 * c), side('b', order, (c) => 100 + c), side('c', order, () => 5)];
   const series = await interleave(sides, 3, 2, 1, undefined, 0);
@@ -26,6 +26,31 @@ test('interleave: warm-up first, then blocks whose order rotates, one median per
   assert.deepEqual(series.get('c'), [5, 5, 5]);
   await assert.rejects(interleave([side('a', [], () => 1), side('a', [], () => 1)], 1, 1, 0, undefined, 0), /labels must differ/);
   await assert.rejects(interleave(sides, 0, 1, 0, undefined, 0), /blocks and blockSteps/);
+});
+
+test('interleave: a block is its mean step, so the slow steps of a side count as a user waits for them', async () => {
+  // Three of four steps at 10 ms and one at 50: the median would say 10, the user waits 20 a step.
+  const spiky: Side = { label: 'spiky', run: async (steps) => Array.from({ length: steps }, (_, i) => (i % 4 === 3 ? 50 : 10)) };
+  const series = await interleave([spiky], 2, 4, 0, undefined, 0);
+  assert.deepEqual(series.get('spiky'), [20, 20]);
+});
+
+test('interleave: a side keeps warming up in untimed blocks until warmupMs has passed', async () => {
+  const calls: number[] = [];
+  const slow: Side = {
+    label: 'slow',
+    run: async (steps) => {
+      calls.push(steps);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return new Array<number>(steps).fill(1);
+    },
+  };
+  const series = await interleave([slow], 2, 3, 1, undefined, 0, 50);
+  // 1 warm-up step, then blocks of 3 until 50 ms have passed (about 5 calls of 10 ms), then 2 timed blocks.
+  assert.equal(calls[0], 1);
+  const warming = calls.length - 1 - 2;
+  assert.ok(warming >= 4 && warming <= 8, `untimed blocks while warming up: ${warming}`);
+  assert.deepEqual(series.get('slow'), [1, 1]);
 });
 
 test('blockRatio: the ratio within each block, so a drift that slows both sides cancels', () => {
