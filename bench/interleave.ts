@@ -57,8 +57,7 @@ export async function interleave(
   blockSteps: number,
   warmup: number,
   onBlock: (block: number, means: ReadonlyMap<string, number>) => void = () => {},
-  pause: number = settleMs,
-  warmupMs = 0,
+  { pause = settleMs, warmupMs = 0 }: { readonly pause?: number; readonly warmupMs?: number } = {},
 ): Promise<Map<string, number[]>> {
   const labels = sides.map((s) => s.label);
   if (new Set(labels).size !== labels.length) throw new Error(`interleave: side labels must differ, found ${labels.join(', ')}`);

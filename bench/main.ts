@@ -332,6 +332,7 @@ async function main(): Promise<void> {
     : { mlp: 16, cnn: 1, vit: 1, byol: 8, simsiam: 12, dino: 10, vicreg: 10, mae: 3, supervised: 24 };
   const defaultDpSteps: Record<DpStepName, number> = options.quick ? { 'dp-mae': 1, 'dp-supervised': 2 } : { 'dp-mae': 3, 'dp-supervised': 5 };
   const dpStepsOf = (name: DpStepName): number => options.steps ?? defaultDpSteps[name];
+  const warmupMs = 1000 * options.warmupSeconds;
   const models = stepNames.filter((n) => options.only.includes(n));
   // Like PyTorch's, our steps run at each thread count the machine offers; the best counts.
   const threadCounts =
@@ -384,7 +385,7 @@ async function main(): Promise<void> {
           blocks: options.blocks,
           blockSteps: options.steps ?? blockSteps[name],
           warmup: options.warmup,
-          warmupMs: 1000 * options.warmupSeconds,
+          warmupMs,
           profileSteps: options.profile ? 2 * (options.steps ?? blockSteps[name]) : 0,
           envOf: (path) => pathEnv(path).env ?? {},
           log,
@@ -418,7 +419,7 @@ async function main(): Promise<void> {
       blocks: options.blocks,
       blockSteps: options.throughputSteps,
       warmup: options.warmup,
-      warmupMs: 1000 * options.warmupSeconds,
+      warmupMs,
       python,
       envOf: (path) => pathEnv(path).env ?? {},
       log,
@@ -447,7 +448,7 @@ async function main(): Promise<void> {
         blocks: options.blocks,
         blockSteps: options.steps ?? (options.quick ? 1 : 2),
         warmup: 1,
-        warmupMs: 1000 * options.warmupSeconds,
+        warmupMs,
         profileSteps: options.profile ? 2 : 0,
         envOf: (path) => pathEnv(path).env ?? {},
         log,

@@ -108,8 +108,7 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
         options.blockSteps,
         options.warmup,
         (b, means) => options.log(`  block ${b + 1}: ${[...means].map(([label, ms]) => `${label} ${ms.toFixed(1)}`).join(', ')} ms/${unit}`),
-        undefined,
-        options.warmupMs,
+        { warmupMs: options.warmupMs },
       );
     } catch (error) {
       const message = (error as Error).message.split('\n')[0];

@@ -68,8 +68,7 @@ export async function interleavedTwoEncoderRows(backend: BenchBackend, options: 
         options.blockSteps,
         options.warmup,
         (b, means) => options.log(`  block ${b + 1}: ${[...means].map(([l, ms]) => `${l} ${ms.toFixed(1)}`).join(', ')} ms per pair of steps`),
-        undefined,
-        options.warmupMs,
+        { warmupMs: options.warmupMs },
       );
     } catch (error) {
       const message = (error as Error).message.split('\n')[0];

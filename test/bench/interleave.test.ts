@@ -18,20 +18,20 @@ function side(label: string, order: string[], ms: (call: number) => number): Sid
 test('interleave: warm-up first, then blocks whose order rotates, one value per block and side', async () => {
   const order: string[] = [];
   const sides = [side('a', order, (c) => 10 * c), side('b', order, (c) => 100 + c), side('c', order, () => 5)];
-  const series = await interleave(sides, 3, 2, 1, undefined, 0);
+  const series = await interleave(sides, 3, 2, 1, undefined, { pause: 0 });
   assert.deepEqual(order, ['a', 'b', 'c', 'a', 'b', 'c', 'b', 'c', 'a', 'c', 'a', 'b']);
   // Call 0 of each side is its warm-up and is not reported.
   assert.deepEqual(series.get('a'), [10, 20, 30]);
   assert.deepEqual(series.get('b'), [101, 102, 103]);
   assert.deepEqual(series.get('c'), [5, 5, 5]);
-  await assert.rejects(interleave([side('a', [], () => 1), side('a', [], () => 1)], 1, 1, 0, undefined, 0), /labels must differ/);
-  await assert.rejects(interleave(sides, 0, 1, 0, undefined, 0), /blocks and blockSteps/);
+  await assert.rejects(interleave([side('a', [], () => 1), side('a', [], () => 1)], 1, 1, 0, undefined, { pause: 0 }), /labels must differ/);
+  await assert.rejects(interleave(sides, 0, 1, 0, undefined, { pause: 0 }), /blocks and blockSteps/);
 });
 
 test('interleave: a block is its mean step, so the slow steps of a side count as a user waits for them', async () => {
   // Three of four steps at 10 ms and one at 50: the median would say 10, the user waits 20 a step.
   const spiky: Side = { label: 'spiky', run: async (steps) => Array.from({ length: steps }, (_, i) => (i % 4 === 3 ? 50 : 10)) };
-  const series = await interleave([spiky], 2, 4, 0, undefined, 0);
+  const series = await interleave([spiky], 2, 4, 0, undefined, { pause: 0 });
   assert.deepEqual(series.get('spiky'), [20, 20]);
 });
 
@@ -46,7 +46,7 @@ test('interleave: a side keeps warming up in untimed blocks until warmupMs has p
     },
   };
   const t0 = performance.now();
-  const series = await interleave([slow], 2, 3, 0, undefined, 0, 50);
+  const series = await interleave([slow], 2, 3, 0, undefined, { pause: 0, warmupMs: 50 });
   // Untimed blocks of 3 steps (at least one: no time has passed at the first check), then the
   // 2 timed blocks once 50 ms have passed, however slow the machine.
   const warming = calls.slice(0, -2);
