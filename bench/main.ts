@@ -20,8 +20,8 @@ import { stepFlops } from './flops';
 import { stepBatch, stepEncoder, stepNames, stepViews, type StepName } from './library-step';
 import { dpOverheadTarget, dpSettings, dpStepBase, dpStepNames, type DpStepName } from './library-dp-step';
 import type { DpStepTaskArgs, DpStepTaskResult } from './dp-step-task';
-import { findTorchPython, runPytorchReference, startPytorchServer, type PytorchReport, type PytorchServer } from './pytorch';
-import { interleavedStepRows } from './step-table';
+import { findTorchPython, runPytorchReference, startPytorchServer, type PytorchReport } from './pytorch';
+import { interleavedStepRows, type StartPytorch } from './step-table';
 import type { KernelProfile } from './kernel-profile';
 import { interleavedTwoEncoderRows } from './two-encoder-table';
 import { measureSgemmPeak, type SgemmPeak } from './sgemm-peak';
@@ -76,8 +76,8 @@ const usage = `usage: node --import tsx bench/main.ts [options]
   --blocks N            step table: blocks per side, ours and PyTorch alternating (default 9; --quick: 3)
   --warmup N            untimed steps first (default 2; --quick: 1)
   --warmup-seconds S    step table, two-encoders, laptop-epoch: then untimed blocks until each side has
-                        warmed up S seconds (default 3; --quick: 0): the JavaScript engine compiles a
-                        step's hot functions over its first few hundred steps
+                        warmed up S seconds (default 10; --quick: 0): the JavaScript engine compiles a
+                        step's hot functions over its first few hundred steps (up to about 8 s)
   --only LIST           comma list of mlp, cnn, vit, byol, simsiam, dino, vicreg, mae, supervised,
                         dp-mae, dp-supervised, two-encoders, laptop-epoch (default: all)
   --no-pytorch          skip the PyTorch reference
@@ -133,7 +133,7 @@ function parseOptions(argv: string[]): Options {
   return {
     steps: int('steps', values.steps, 1),
     warmup: int('warmup', values.warmup, 0) ?? (quick ? 1 : 2),
-    warmupSeconds: seconds('warmup-seconds', values['warmup-seconds']) ?? (quick ? 0 : 3),
+    warmupSeconds: seconds('warmup-seconds', values['warmup-seconds']) ?? (quick ? 0 : 10),
     only: only as Options['only'],
     pytorch: !(values['no-pytorch'] ?? false),
     quick,
@@ -365,36 +365,34 @@ async function main(): Promise<void> {
   // The step table: ours and PyTorch alive side by side, blocks of steps alternating
   // (bench/step-table.ts), so each ratio compares steps run moments apart on this noisy machine.
   const rows: BenchRow[] = [];
-  if (models.length > 0) {
-    let server: PytorchServer | null = null;
-    if (python !== null) {
-      try {
-        server = await startPytorchServer(python);
-        pytorchBlas = server.blas;
-      } catch (error) {
-        pytorchNote = `failed: ${(error as Error).message}`;
-        log(`pytorch: ${pytorchNote}`);
-      }
-    }
-    try {
-      for (const name of models) {
-        log(`-- ${name}`);
-        const table = await interleavedStepRows(name, backend, server, {
-          paths,
-          threadCounts,
-          blocks: options.blocks,
-          blockSteps: options.steps ?? blockSteps[name],
-          warmup: options.warmup,
-          warmupMs,
-          profileSteps: options.profile ? 2 * (options.steps ?? blockSteps[name]) : 0,
-          envOf: (path) => pathEnv(path).env ?? {},
-          log,
-        });
-        for (const row of table) rows.push(withPath(row as unknown as BenchRow, row.path, row.products as string | undefined));
-      }
-    } finally {
-      await server?.close();
-    }
+  // One PyTorch process per side of a row, like ours (bench/step-table.ts says why).
+  const startPytorch: StartPytorch | null =
+    python === null
+      ? null
+      : async () => {
+          try {
+            const server = await startPytorchServer(python!);
+            pytorchBlas ??= server.blas;
+            return server;
+          } catch (error) {
+            pytorchNote = `failed: ${(error as Error).message}`;
+            throw error;
+          }
+        };
+  for (const name of models) {
+    log(`-- ${name}`);
+    const table = await interleavedStepRows(name, backend, startPytorch, {
+      paths,
+      threadCounts,
+      blocks: options.blocks,
+      blockSteps: options.steps ?? blockSteps[name],
+      warmup: options.warmup,
+      warmupMs,
+      profileSteps: options.profile ? 2 * (options.steps ?? blockSteps[name]) : 0,
+      envOf: (path) => pathEnv(path).env ?? {},
+      log,
+    });
+    for (const row of table) rows.push(withPath(row as unknown as BenchRow, row.path, row.products as string | undefined));
   }
 
   // DP rows: our DP step and the non-DP step of the same model in one worker, then PyTorch's (microbatch DP and non-DP), per round.
@@ -430,33 +428,19 @@ async function main(): Promise<void> {
   if (options.only.includes('laptop-epoch')) {
     // Like the step table, side by side: ours (trainSide, real MNIST and its augmentation) and
     // PyTorch's (the same model and augmentation) alternate blocks of one epoch.
-    let server: PytorchServer | null = null;
-    if (python !== null) {
-      try {
-        server = await startPytorchServer(python);
-        pytorchBlas ??= server.blas;
-      } catch (error) {
-        pytorchNote = `failed: ${(error as Error).message}`;
-        log(`pytorch: ${pytorchNote}`);
-      }
-    }
-    try {
-      log('-- laptop-epoch: one encoder f of the laptop preset, real MNIST, its augmentation');
-      const table = await interleavedStepRows('laptop-epoch', backend, server, {
-        paths,
-        threadCounts,
-        blocks: options.blocks,
-        blockSteps: options.steps ?? (options.quick ? 1 : 2),
-        warmup: 1,
-        warmupMs,
-        profileSteps: options.profile ? 2 : 0,
-        envOf: (path) => pathEnv(path).env ?? {},
-        log,
-      });
-      for (const row of table) rows.push(withPath(row as unknown as BenchRow, row.path, row.products as string | undefined));
-    } finally {
-      await server?.close();
-    }
+    log('-- laptop-epoch: one encoder f of the laptop preset, real MNIST, its augmentation');
+    const table = await interleavedStepRows('laptop-epoch', backend, startPytorch, {
+      paths,
+      threadCounts,
+      blocks: options.blocks,
+      blockSteps: options.steps ?? (options.quick ? 1 : 2),
+      warmup: 1,
+      warmupMs,
+      profileSteps: options.profile ? 2 : 0,
+      envOf: (path) => pathEnv(path).env ?? {},
+      log,
+    });
+    for (const row of table) rows.push(withPath(row as unknown as BenchRow, row.path, row.products as string | undefined));
   }
   if (peak !== null) {
     const again = measureSgemmPeak();

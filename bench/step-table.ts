@@ -2,8 +2,11 @@
  * The step table's rows, measured side by side (bench/interleave.ts): for one model, our
  * step on each product path at each thread count (a process each, bench/step-server.ts)
  * and PyTorch's at each thread count and in our two-thread side's arrangement (torch's own
- * kernels on one thread, its BLAS on two; one `pytorch_reference.py --serve`) stay alive while
- * blocks of their steps alternate. A block's time is its ms per step (the block's time over its
+ * kernels on one thread, its BLAS on two), each in a `pytorch_reference.py --serve` process of
+ * its own, stay alive while blocks of their steps alternate. One process per side on both
+ * sides: PyTorch's arrangements sharing one process ran their blocks up to a fifth faster
+ * than alone (the process's code and allocator still warm from the block before), a head
+ * start our processes never get. A block's time is its ms per step (the block's time over its
  * steps: what a user waits for, slow steps included); each side's time is the median over
  * blocks; per path, our fastest thread count is set against PyTorch's fastest arrangement,
  * block by block, and the row's ratio is the median of those per-block ratios.
@@ -14,6 +17,9 @@ import { blockRatio, fastest, interleave, type Side } from './interleave';
 import { median } from './library';
 import { stepBatch, stepEncoder, stepViews, type StepName } from './library-step';
 import type { PytorchServer } from './pytorch';
+
+/** Starts a PyTorch process (`pytorch_reference.py --serve`) for one side. */
+export type StartPytorch = () => Promise<PytorchServer>;
 import { startOurStepper, type OurStepper } from './step-server';
 import type { KernelProfile } from './kernel-profile';
 
@@ -47,11 +53,13 @@ export type StepTableRow = Record<string, unknown> & {
 };
 
 /**
- * Measures model `name` on every path beside PyTorch (`server`, or none); one row per path.
- * `laptop-epoch` counts epochs of the laptop preset's encoder f instead of steps.
+ * Measures model `name` on every path beside PyTorch (each side a process `startPytorch`
+ * starts, or none); one row per path. `laptop-epoch` counts epochs of the laptop preset's
+ * encoder f instead of steps.
  */
-export async function interleavedStepRows(name: StepName | 'laptop-epoch', backend: BenchBackend, server: PytorchServer | null, options: StepTableOptions): Promise<StepTableRow[]> {
+export async function interleavedStepRows(name: StepName | 'laptop-epoch', backend: BenchBackend, startPytorch: StartPytorch | null, options: StepTableOptions): Promise<StepTableRow[]> {
   const ours = new Map<string, { path: ProductPath; threads: number; stepper: OurStepper }>();
+  const servers: PytorchServer[] = [];
   const errors = new Map<ProductPath, string>();
   const sides: Side[] = [];
   let pytorchError: string | undefined;
@@ -75,7 +83,7 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
     const pytorchThreads = new Map<string, { key: string; threads: number; blas: number }>();
     const setting = [...ours.values()].find((o) => o.stepper.setting !== undefined)?.stepper.setting;
     const epoch = name === 'laptop-epoch' && setting !== undefined ? { ...setting, lr: 1e-3 } : undefined;
-    if (server !== null && (name !== 'laptop-epoch' || epoch !== undefined)) {
+    if (startPytorch !== null && (name !== 'laptop-epoch' || epoch !== undefined)) {
       // PyTorch at each thread count, and, where ours runs two or more, also in the arrangement
       // of our side at that count: torch's own kernels on one thread, its BLAS's products on all.
       const maxThreads = Math.max(...options.threadCounts);
@@ -83,10 +91,20 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
         ...options.threadCounts.map((threads) => ({ label: `pytorch ${threads}t`, key: String(threads), threads, blas: threads })),
         ...(maxThreads > 1 ? [{ label: `pytorch 1t+${maxThreads}blas`, key: `1+${maxThreads}blas`, threads: 1, blas: maxThreads }] : []),
       ];
+      const pytorchSides: Side[] = [];
       for (const { label, key, threads, blas } of arrangements) {
+        let server: PytorchServer;
+        try {
+          server = await startPytorch();
+        } catch (error) {
+          pytorchError = `${label} failed to start: ${(error as Error).message.split('\n')[0]}`;
+          options.log(`  ${pytorchError}`);
+          break;
+        }
+        servers.push(server);
         pytorchLabels.push(label);
         pytorchThreads.set(label, { key, threads, blas });
-        sides.push({
+        pytorchSides.push({
           label,
           run: async (steps) => {
             const r = await server.run(name, threads, steps, epoch, blas);
@@ -96,6 +114,9 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
           },
         });
       }
+      // All of PyTorch's arrangements or none: without its fastest, a ratio would flatter ours.
+      if (pytorchError === undefined) sides.push(...pytorchSides);
+      else pytorchLabels.length = 0;
     }
     const unit = name === 'laptop-epoch' ? 'epoch' : 'step';
     const shape = name === 'laptop-epoch' ? `${setting?.images ?? '?'} images, batch ${setting?.batch ?? '?'}` : `batch ${stepBatch[name]} x ${stepViews[name]} view${stepViews[name] === 1 ? '' : 's'}`;
@@ -182,6 +203,6 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
       };
     });
   } finally {
-    await Promise.allSettled([...ours.values()].map((o) => o.stepper.close()));
+    await Promise.allSettled([...[...ours.values()].map((o) => o.stepper.close()), ...servers.map((server) => server.close())]);
   }
 }
