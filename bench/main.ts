@@ -77,7 +77,7 @@ const usage = `usage: node --import tsx bench/main.ts [options]
   --warmup N            untimed steps first (default 2; --quick: 1)
   --warmup-seconds S    step table, two-encoders, laptop-epoch: then untimed blocks until each side has
                         warmed up S seconds (default 10; --quick: 0): the JavaScript engine compiles a
-                        step's hot functions over its first few hundred steps (up to about 8 s)
+                        step's hot functions over its first few hundred steps (ours settle in 2-10 s)
   --only LIST           comma list of mlp, cnn, vit, byol, simsiam, dino, vicreg, mae, supervised,
                         dp-mae, dp-supervised, two-encoders, laptop-epoch (default: all)
   --no-pytorch          skip the PyTorch reference
@@ -366,12 +366,13 @@ async function main(): Promise<void> {
   // (bench/step-table.ts), so each ratio compares steps run moments apart on this noisy machine.
   const rows: BenchRow[] = [];
   // One PyTorch process per side of a row, like ours (bench/step-table.ts says why).
+  const torchPython = python;
   const startPytorch: StartPytorch | null =
-    python === null
+    torchPython === null
       ? null
       : async () => {
           try {
-            const server = await startPytorchServer(python!);
+            const server = await startPytorchServer(torchPython);
             pytorchBlas ??= server.blas;
             return server;
           } catch (error) {

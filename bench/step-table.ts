@@ -17,11 +17,11 @@ import { blockRatio, fastest, interleave, type Side } from './interleave';
 import { median } from './library';
 import { stepBatch, stepEncoder, stepViews, type StepName } from './library-step';
 import type { PytorchServer } from './pytorch';
+import { startOurStepper, type OurStepper } from './step-server';
+import type { KernelProfile } from './kernel-profile';
 
 /** Starts a PyTorch process (`pytorch_reference.py --serve`) for one side. */
 export type StartPytorch = () => Promise<PytorchServer>;
-import { startOurStepper, type OurStepper } from './step-server';
-import type { KernelProfile } from './kernel-profile';
 
 /** Which matrix products a row ran with. */
 export type ProductPath = 'native' | 'wasm';
