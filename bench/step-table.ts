@@ -91,32 +91,32 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
         ...options.threadCounts.map((threads) => ({ label: `pytorch ${threads}t`, key: String(threads), threads, blas: threads })),
         ...(maxThreads > 1 ? [{ label: `pytorch 1t+${maxThreads}blas`, key: `1+${maxThreads}blas`, threads: 1, blas: maxThreads }] : []),
       ];
-      const pytorchSides: Side[] = [];
-      for (const { label, key, threads, blas } of arrangements) {
-        let server: PytorchServer;
+      // A process per arrangement, and all of them or none: without PyTorch's fastest
+      // arrangement, a ratio would flatter ours.
+      for (const { label } of arrangements) {
         try {
-          server = await startPytorch();
+          servers.push(await startPytorch());
         } catch (error) {
           pytorchError = `${label} failed to start: ${(error as Error).message.split('\n')[0]}`;
           options.log(`  ${pytorchError}`);
           break;
         }
-        servers.push(server);
-        pytorchLabels.push(label);
-        pytorchThreads.set(label, { key, threads, blas });
-        pytorchSides.push({
-          label,
-          run: async (steps) => {
-            const r = await server.run(name, threads, steps, epoch, blas);
-            pytorchLosses.first ??= r.lossFirst;
-            pytorchLosses.last = r.loss;
-            return r.times;
-          },
+      }
+      if (pytorchError === undefined) {
+        arrangements.forEach(({ label, key, threads, blas }, i) => {
+          pytorchLabels.push(label);
+          pytorchThreads.set(label, { key, threads, blas });
+          sides.push({
+            label,
+            run: async (steps) => {
+              const r = await servers[i].run(name, threads, steps, epoch, blas);
+              pytorchLosses.first ??= r.lossFirst;
+              pytorchLosses.last = r.loss;
+              return r.times;
+            },
+          });
         });
       }
-      // All of PyTorch's arrangements or none: without its fastest, a ratio would flatter ours.
-      if (pytorchError === undefined) sides.push(...pytorchSides);
-      else pytorchLabels.length = 0;
     }
     const unit = name === 'laptop-epoch' ? 'epoch' : 'step';
     const shape = name === 'laptop-epoch' ? `${setting?.images ?? '?'} images, batch ${setting?.batch ?? '?'}` : `batch ${stepBatch[name]} x ${stepViews[name]} view${stepViews[name] === 1 ? '' : 's'}`;
@@ -203,6 +203,6 @@ export async function interleavedStepRows(name: StepName | 'laptop-epoch', backe
       };
     });
   } finally {
-    await Promise.allSettled([...[...ours.values()].map((o) => o.stepper.close()), ...servers.map((server) => server.close())]);
+    await Promise.allSettled([...ours.values()].map((o) => o.stepper.close()).concat(servers.map((server) => server.close())));
   }
 }
