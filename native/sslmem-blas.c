@@ -10,7 +10,8 @@
  * Built by scripts/build-native.mjs with `cc -shared` (no node-gyp); Node-API symbols are
  * resolved from the running node. NAPI_MODULE_INIT makes the addon context-aware, so
  * worker threads can load it too. With OpenBLAS (SSLMEM_OPENBLAS defined), the library
- * runs one thread per calling thread (`setThreads`) and reports its version and core.
+ * runs the threads `setThreads` asks for and reports its version and core; at two threads, the
+ * binding's own kernels share large calls with one helper thread (run_parts below).
  */
 #define _GNU_SOURCE /* RTLD_DEFAULT */
 #include <dlfcn.h>
@@ -24,6 +25,9 @@
 #define SSLMEM_X86_AVX2 1
 #endif
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <node_api.h>
 #include <cblas.h>
 
@@ -162,10 +166,185 @@ static int heap_call(napi_env env, napi_callback_info info, const char *name, si
   if (!heap_call(env, info, name, count, argv, &heap, &length)) return NULL
 
 /*
+ * The second thread. Where the backend runs two threads (setThreads(2)), work made of parts
+ * that are computed alone (each output written by one part, in the order one thread would
+ * write it: the same bits however the parts are shared) is spread over the calling thread and
+ * one helper thread. The helper lives as long as the process and is handed work through
+ * atomic counters: on our machines waking a thread through a condition variable costs about
+ * 80 us, and so does creating one, against well under 1 us for a handover to a thread that
+ * spins. After its last part the helper spins (yielding to any other thread that wants the
+ * core) for up to POOL_SPIN_NS, then sleeps until the next call wakes it. Parts are claimed one
+ * at a time from a shared counter, so the caller never waits for a helper that is asleep or
+ * late: it runs every part the helper has not claimed, and waits only for parts in progress.
+ */
+#ifndef POOL_SPIN_NS
+#define POOL_SPIN_NS 2000000
+#endif
+/* A part [from, to) of a job; `worker` is 0 on the calling thread, 1 on the helper. */
+typedef void (*part_fn)(const void *job, int64_t from, int64_t to, int worker);
+
+static atomic_int pool_threads = 1;  /* threads in force (setThreads), 1 or 2 */
+static atomic_flag pool_busy = ATOMIC_FLAG_INIT;  /* one caller at a time; others run alone */
+static int pool_started = 0;  /* guarded by pool_busy */
+static unsigned pool_calls = 0;  /* guarded by pool_busy */
+static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
+static atomic_uint pool_posted = 0;  /* the latest call's number */
+static atomic_int pool_sleeping = 0;
+/* The call's claim counter: its number (low 16 bits) << 40 | its part count << 32 | next part. */
+static atomic_ullong pool_next = 0;
+static atomic_llong pool_done = 0;
+static struct {
+  part_fn fn;
+  const void *job;
+  int64_t n, chunk;
+} pool_task;
+
+static inline void pool_relax(void) {
+#ifdef SSLMEM_X86_AVX2
+  _mm_pause();
+#endif
+}
+
+static int64_t pool_now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Claims and runs parts of call `call` until none is left. */
+static void pool_run_parts(unsigned call, int worker) {
+  for (;;) {
+    unsigned long long v = atomic_load_explicit(&pool_next, memory_order_acquire);
+    if ((unsigned)(v >> 40) != (call & 0xffffu)) return;
+    const int64_t part = (int64_t)(v & 0xffffffffu), parts = (int64_t)((v >> 32) & 0xffu);
+    if (part >= parts) return;
+    if (!atomic_compare_exchange_weak_explicit(&pool_next, &v, v + 1, memory_order_acq_rel, memory_order_acquire)) continue;
+    /* The part is ours: the call cannot end before it is done, so its task stays as read. */
+    const int64_t from = part * pool_task.chunk;
+    const int64_t to = from + pool_task.chunk < pool_task.n ? from + pool_task.chunk : pool_task.n;
+    pool_task.fn(pool_task.job, from, to, worker);
+    atomic_fetch_add_explicit(&pool_done, 1, memory_order_release);
+  }
+}
+
+static void *pool_helper(void *unused) {
+  (void)unused;
+  unsigned seen = atomic_load(&pool_posted);
+  for (;;) {
+    unsigned call = seen;
+    const int64_t since = pool_now_ns();
+    for (unsigned i = 1;; i++) {
+      call = atomic_load_explicit(&pool_posted, memory_order_acquire);
+      if (call != seen) break;
+      pool_relax();
+      if ((i & 63) != 0) continue;
+      if (pool_now_ns() - since < POOL_SPIN_NS) {
+        sched_yield();
+        continue;
+      }
+      pthread_mutex_lock(&pool_mutex);
+      atomic_store(&pool_sleeping, 1);
+      while ((call = atomic_load(&pool_posted)) == seen) pthread_cond_wait(&pool_wake, &pool_mutex);
+      atomic_store(&pool_sleeping, 0);
+      pthread_mutex_unlock(&pool_mutex);
+      break;
+    }
+    seen = call;
+    pool_run_parts(call, 1);
+  }
+  return NULL;
+}
+
+/*
+ * The parts of `chunk` items of [0, n) (the last may be shorter) with fn: on this thread
+ * alone when one thread is in force, when there is one part, or when another thread is using
+ * the helper; else shared with the helper (at most 255 parts: larger ones where n needs it).
+ */
+static void run_parts(part_fn fn, const void *job, int64_t n, int64_t chunk) {
+  if (chunk < 1) chunk = 1;
+  if (n > 255 * chunk) chunk = (n + 254) / 255;
+  const int64_t parts = n > 0 ? (n + chunk - 1) / chunk : 1;
+  if (parts < 2 || atomic_load(&pool_threads) < 2 || atomic_flag_test_and_set(&pool_busy)) {
+    fn(job, 0, n, 0);
+    return;
+  }
+  if (!pool_started) {
+    pthread_t helper;
+    pthread_attr_t attr;
+    int ok = pthread_attr_init(&attr) == 0;
+    if (ok) {
+      pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+      ok = pthread_create(&helper, &attr, pool_helper, NULL) == 0;
+      pthread_attr_destroy(&attr);
+    }
+    if (!ok) {
+      atomic_flag_clear(&pool_busy);
+      fn(job, 0, n, 0);
+      return;
+    }
+    pool_started = 1;
+  }
+  const unsigned call = ++pool_calls;
+  pool_task.fn = fn, pool_task.job = job, pool_task.n = n, pool_task.chunk = chunk;
+  atomic_store_explicit(&pool_done, 0, memory_order_relaxed);
+  atomic_store_explicit(&pool_next, ((unsigned long long)(call & 0xffffu) << 40) | ((unsigned long long)parts << 32), memory_order_release);
+  atomic_store(&pool_posted, call);
+  if (atomic_load(&pool_sleeping)) {
+    pthread_mutex_lock(&pool_mutex);
+    pthread_cond_signal(&pool_wake);
+    pthread_mutex_unlock(&pool_mutex);
+  }
+  pool_run_parts(call, 0);
+  while (atomic_load_explicit(&pool_done, memory_order_acquire) < parts) pool_relax();
+  atomic_flag_clear(&pool_busy);
+}
+
+/*
+ * The part size for n items where two threads share them: about an eighth of n rounded up to
+ * a multiple of `align`, at least `least` items (below that a part costs more to hand over
+ * than it saves); n itself (one part) when one thread is in force.
+ */
+static int64_t part_size(int64_t n, int64_t least, int64_t align) {
+  if (atomic_load_explicit(&pool_threads, memory_order_relaxed) < 2) return n > 0 ? n : 1;
+  int64_t chunk = (n + 7) / 8;
+  chunk = (chunk + align - 1) / align * align;
+  return chunk < least ? least : chunk;
+}
+
+/*
  * sgemmBatch(heap, transA, transB, m, n, k, alpha, aOffsets, lda, bOffsets, ldb, beta, cOffsets, ldc)
  * For each i: C_i = alpha op(A_i) op(B_i) + beta C_i, row-major, all in `heap` at element
  * offsets aOffsets[i], bOffsets[i], cOffsets[i] (Int32Arrays of one length).
  */
+typedef struct {
+  float *heap;
+  bool ta, tb;
+  int64_t m, n, k;
+  double alpha, beta;
+  int64_t lda, ldb, ldc;
+  const int32_t *ao, *bo, *co;
+} SgemmJob;
+
+/* Products [from, to) of a batch. */
+static void sgemm_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const SgemmJob *j = job;
+  for (int64_t i = from; i < to; i++) {
+    float *c = j->heap + j->co[i];
+    if (j->k == 0) {
+      /* BLAS leaves C untouched at k = 0 only when beta = 1; make it explicit. */
+      for (int64_t r = 0; r < j->m; r++) {
+        for (int64_t q = 0; q < j->n; q++) c[r * j->ldc + q] = j->beta == 0.0 ? 0.0f : (float)j->beta * c[r * j->ldc + q];
+      }
+      continue;
+    }
+    cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans,
+                (int)j->m, (int)j->n, (int)j->k, (float)j->alpha, j->heap + j->ao[i], (int)j->lda, j->heap + j->bo[i], (int)j->ldb,
+                (float)j->beta, c, (int)j->ldc);
+  }
+}
+
 static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
   HEAP_ARGS("sgemmBatch", 14);
   size_t na = 0, nb = 0, nc = 0;
@@ -203,38 +382,41 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
     if (!fits(env, "C", co[i], m, n, ldc, length)) return NULL;
   }
   if (m == 0 || n == 0) return NULL;
-  for (size_t i = 0; i < na; i++) {
-    float *c = heap + co[i];
-    if (k == 0) {
-      /* BLAS leaves C untouched at k = 0 only when beta = 1; make it explicit. */
-      for (int64_t r = 0; r < m; r++) {
-        for (int64_t j = 0; j < n; j++) c[r * ldc + j] = beta == 0.0 ? 0.0f : (float)beta * c[r * ldc + j];
-      }
-      continue;
-    }
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                (int)m, (int)n, (int)k, (float)alpha, heap + ao[i], (int)lda, heap + bo[i], (int)ldb,
-                (float)beta, c, (int)ldc);
-  }
+  const SgemmJob job = {heap, ta, tb, m, n, k, alpha, beta, lda, ldb, ldc, ao, bo, co};
+  /* A batch of small products (OpenBLAS runs each on one thread below 4 x 65536 multiply-adds)
+     is shared between this thread and the helper, each product on one BLAS thread: the same
+     bits, as each product is computed whole by one thread either way. */
+  int small = na >= 2 && m * n * k <= 4 * 65536 && atomic_load(&pool_threads) >= 2;
+#ifdef SSLMEM_OPENBLAS
+  const int threads = openblas_get_num_threads();
+  if (small && threads > 1) openblas_set_num_threads(1);
+#endif
+  if (small) run_parts(sgemm_part, &job, (int64_t)na, part_size((int64_t)na, 1, 1));
+  else sgemm_part(&job, 0, (int64_t)na, 0);
+#ifdef SSLMEM_OPENBLAS
+  if (small && threads > 1) openblas_set_num_threads(threads);
+#endif
   return NULL;
 }
 
-/* Chunks first, first + step, ... of a convGrid call (see below), with their own scratch. */
+/* A convGrid call (see below); scratch[w] is worker w's im2row matrix. */
 typedef struct {
   const float *grid;
-  float *w, *io, *scratch;
+  float *w, *io, *scratch[2];
   int64_t cs, ci, wp, kh, kw, K, co, cells, chunk;
   bool grad;
-  int64_t first, step;
 } ConvChunks;
 
-static void conv_chunks(const ConvChunks *job) {
+/* Chunks [from, to) of a convGrid call, in order, on worker `worker`'s scratch. */
+static void conv_chunks(const void *data, int64_t from, int64_t to, int worker) {
+  const ConvChunks *job = data;
+  float *scratch = job->scratch[worker];
   const int64_t K = job->K, co = job->co, ci = job->ci, cs = job->cs, kw = job->kw;
   const size_t row = (size_t)kw * (size_t)ci;
-  for (int64_t q0 = job->first * job->chunk; q0 < job->cells; q0 += job->step * job->chunk) {
+  for (int64_t q0 = from * job->chunk; q0 < job->cells && q0 < to * job->chunk; q0 += job->chunk) {
     int64_t rows = job->cells - q0 < job->chunk ? job->cells - q0 : job->chunk;
     for (int64_t r = 0; r < rows; r++) {
-      float *dst = job->scratch + r * K;
+      float *dst = scratch + r * K;
       for (int64_t a = 0; a < job->kh; a++) {
         const float *src = job->grid + (q0 + r + a * job->wp) * cs;
         if (cs == ci) {
@@ -245,18 +427,13 @@ static void conv_chunks(const ConvChunks *job) {
       }
     }
     if (job->grad) {
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)co, (int)rows, 1.0f, job->scratch, (int)K,
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)co, (int)rows, 1.0f, scratch, (int)K,
                   job->io + q0 * co, (int)co, q0 == 0 ? 0.0f : 1.0f, job->w, (int)co);
     } else {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)co, (int)K, 1.0f, job->scratch, (int)K,
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)co, (int)K, 1.0f, scratch, (int)K,
                   job->w, (int)co, 0.0f, job->io + q0 * co, (int)co);
     }
   }
-}
-
-static void *conv_chunks_thread(void *job) {
-  conv_chunks(job);
-  return NULL;
 }
 
 /*
@@ -288,32 +465,21 @@ static napi_value conv_grid(napi_env env, napi_callback_info info) {
   if (!fits(env, "filter", filterAt, K, co, co, length)) return NULL;
   if (!fits(env, "io", ioAt, cells, co, co, length)) return NULL;
   if (!fits(env, "scratch", scratchAt, chunk, K, K, length)) return NULL;
-  ConvChunks job = {heap + gridAt, heap + filterAt, heap + ioAt, heap + scratchAt, cs, ci, wp, kh, kw, K, co, cells, chunk, grad, 0, 1};
-  int threads = 1;
-#ifdef SSLMEM_OPENBLAS
+  ConvChunks job = {heap + gridAt, heap + filterAt, heap + ioAt, {heap + scratchAt, NULL}, cs, ci, wp, kh, kw, K, co, cells, chunk, grad};
+  const int64_t chunks = (cells + chunk - 1) / chunk;
   /* A chunk's product is small (a few hundred rows): a second BLAS thread in it costs more than
      it gives (measured: CNN steps up to twice as slow), so each product runs on one BLAS thread,
-     and where the backend asked for two, the forward products' chunks are shared between this
-     thread and one more (each chunk writes its own rows of io: the same bits as one thread). The
-     filter gradient adds chunk after chunk into W and stays on this thread. */
-  threads = openblas_get_num_threads();
+     and where two threads are in force the forward products' chunks are shared with the helper
+     thread (each chunk writes its own rows of io: the same bits as one thread), the helper on
+     scratch of its own. The filter gradient adds chunk after chunk into W and stays here. */
+  int shared = !grad && chunks > 1 && atomic_load(&pool_threads) >= 2 && (job.scratch[1] = malloc((size_t)(chunk * K) * sizeof(float))) != NULL;
+#ifdef SSLMEM_OPENBLAS
+  const int threads = openblas_get_num_threads();
   if (threads > 1) openblas_set_num_threads(1);
 #endif
-  int64_t chunks = (cells + chunk - 1) / chunk;
-  float *second = NULL;
-  pthread_t helper;
-  int helping = 0;
-  ConvChunks other = job;
-  if (threads > 1 && !grad && chunks > 1 && (second = malloc((size_t)(chunk * K) * sizeof(float))) != NULL) {
-    other.scratch = second;
-    other.first = 1;
-    other.step = 2;
-    helping = pthread_create(&helper, NULL, conv_chunks_thread, &other) == 0;
-    if (helping) job.step = 2;
-  }
-  conv_chunks(&job);
-  if (helping) pthread_join(helper, NULL);
-  free(second);
+  if (shared) run_parts(conv_chunks, &job, chunks, part_size(chunks, 1, 1));
+  else conv_chunks(&job, 0, chunks, 0);
+  free(job.scratch[1]);
 #ifdef SSLMEM_OPENBLAS
   if (threads > 1) openblas_set_num_threads(threads);
 #endif
@@ -431,6 +597,41 @@ static napi_value batch_norm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+typedef struct {
+  const uint32_t *src;
+  uint32_t *dst;
+  const int32_t *dims, *strides;
+  size_t nd;
+} CopyJob;
+
+/* Rows [from, to) of a strided copy (a row: one index of every axis but the last). */
+static void copy_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const CopyJob *j = job;
+  const size_t nd = j->nd;
+  const int64_t inner = j->dims[nd - 1], innerStride = j->strides[nd - 1];
+  int64_t counter[16] = {0};
+  int64_t s = 0;
+  for (int64_t d = (int64_t)nd - 2, rest = from; d >= 0; d--) {
+    counter[d] = rest % j->dims[d];
+    rest /= j->dims[d];
+    s += counter[d] * j->strides[d];
+  }
+  const uint32_t *src = j->src;
+  uint32_t *dst = j->dst + from * inner;
+  for (int64_t row = from; row < to; row++) {
+    if (innerStride == 1) memcpy(dst, src + s, (size_t)inner * sizeof(uint32_t));
+    else for (int64_t k = 0; k < inner; k++) dst[k] = src[s + k * innerStride];
+    dst += inner;
+    for (int64_t d = (int64_t)nd - 2; d >= 0; d--) {
+      s += j->strides[d];
+      if (++counter[d] < j->dims[d]) break;
+      s -= (int64_t)j->strides[d] * j->dims[d];
+      counter[d] = 0;
+    }
+  }
+}
+
 /*
  * stridedCopy(heap, srcAt, dstAt, dims, srcStrides): for every index vector i of `dims`
  * (row-major), dst[dstAt + flat(i)] = src[srcAt + sum_d i[d] srcStrides[d]], on 4-byte
@@ -463,22 +664,9 @@ static napi_value strided_copy(napi_env env, napi_callback_info info) {
   if (total == 0) return NULL;
   if (srcAt < 0 || last >= (int64_t)length) return throw_range(env, "stridedCopy source", last + 1, length), NULL;
   if (dstAt < 0 || dstAt + total > (int64_t)length) return throw_range(env, "stridedCopy destination", dstAt + total, length), NULL;
-  const uint32_t *src = (const uint32_t *)heap + srcAt;
-  uint32_t *dst = (uint32_t *)heap + dstAt;
-  int64_t inner = dims[nd - 1], innerStride = strides[nd - 1];
-  int64_t counter[16] = {0};
-  int64_t rows = total / inner, s = 0;
-  for (int64_t row = 0; row < rows; row++) {
-    if (innerStride == 1) memcpy(dst, src + s, (size_t)inner * sizeof(uint32_t));
-    else for (int64_t k = 0; k < inner; k++) dst[k] = src[s + k * innerStride];
-    dst += inner;
-    for (int64_t d = (int64_t)nd - 2; d >= 0; d--) {
-      s += strides[d];
-      if (++counter[d] < dims[d]) break;
-      s -= (int64_t)strides[d] * dims[d];
-      counter[d] = 0;
-    }
-  }
+  const CopyJob job = {(const uint32_t *)heap + srcAt, (uint32_t *)heap + dstAt, dims, strides, nd};
+  const int64_t inner = dims[nd - 1], rows = total / inner;
+  run_parts(copy_part, &job, rows, part_size(rows, (32768 + inner - 1) / inner, 1));
   return NULL;
 }
 
@@ -639,6 +827,23 @@ static void exp_avx2(const float *x, float *out, int64_t n) {
 }
 #endif
 
+typedef struct {
+  const float *x;
+  float *out;
+} ExpJob;
+
+static void exp_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const ExpJob *j = job;
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx2")) {
+    exp_avx2(j->x + from, j->out + from, to - from);
+    return;
+  }
+#endif
+  exp_scalar(j->x + from, j->out + from, to - from);
+}
+
 /* exp(heap, n, xAt, outAt): out = the Exp kernel's exp of x, n floats each (same or disjoint ranges). */
 static napi_value exp_call(napi_env env, napi_callback_info info) {
   HEAP_ARGS("exp", 4);
@@ -655,13 +860,8 @@ static napi_value exp_call(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "sslmem-blas: exp: the input and output ranges overlap without being the same");
     return NULL;
   }
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx2")) {
-    exp_avx2(heap + xAt, heap + outAt, n);
-    return NULL;
-  }
-#endif
-  exp_scalar(heap + xAt, heap + outAt, n);
+  const ExpJob job = {heap + xAt, heap + outAt};
+  run_parts(exp_part, &job, n, part_size(n, 16384, 64));
   return NULL;
 }
 
@@ -762,12 +962,16 @@ static void adam_range(const AdamJob *j, int64_t from, int64_t to) {
   adam_scalar(j, from, to);
 }
 
+static void adam_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  adam_range(job, from, to);
+}
+
 /*
  * adam(heap, n, at, scalars): at (Int32Array) = [param, grad, m, v, outParam, outM, outV]
  * element offsets, n floats each; scalars (Float64Array, float32 values) = [beta1, 1 - beta1,
  * beta2, 1 - beta2, step, vScale, epsilon, shrink, l2] as `AdamSimd` takes them. Ranges are
- * the same or disjoint; every range is checked first. One thread: the update is bound by
- * memory, and a second thread sharing it was slower (measured with two BLAS threads set).
+ * the same or disjoint; every range is checked first.
  */
 static napi_value adam(napi_env env, napi_callback_info info) {
   HEAP_ARGS("adam", 4);
@@ -802,8 +1006,21 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   if (n == 0) return NULL;
   job.p = heap + at[0], job.g = heap + at[1], job.m = heap + at[2], job.v = heap + at[3];
   job.op = heap + at[4], job.om = heap + at[5], job.ov = heap + at[6];
-  adam_range(&job, 0, n);
+  run_parts(adam_part, &job, n, part_size(n, 32768, 64));
   return NULL;
+}
+
+typedef struct {
+  int32_t op;
+  const float *x, *second;
+  float *third;
+} GeluJob;
+
+static void gelu_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const GeluJob *j = job;
+  if (j->op == 0) gelu_forward(j->x + from, (float *)j->second + from, to - from);
+  else gelu_gradient(j->x + from, j->second + from, j->third + from, to - from);
 }
 
 /*
@@ -828,8 +1045,8 @@ static napi_value gelu(napi_env env, napi_callback_info info) {
     if (!fits(env, "gelu operand", at[i], 1, n, n, length)) return NULL;
   }
   if (n == 0) return NULL;
-  if (op == 0) gelu_forward(heap + at[0], heap + at[1], n);
-  else gelu_gradient(heap + at[0], heap + at[1], heap + at[2], n);
+  const GeluJob job = {op, heap + at[0], heap + at[1], op == 1 ? heap + at[2] : NULL};
+  run_parts(gelu_part, &job, n, part_size(n, 8192, 64));
   return NULL;
 }
 
@@ -938,38 +1155,69 @@ static napi_value l2norm(napi_env env, napi_callback_info info) {
  * the arithmetic of the wasm backend's Sum and Mean over leading axes (our SIMD column sums,
  * src/backend/wasm-kernels/reduce.ts), so the same bits. Every range is checked first.
  */
-/* part[c] += x[r, c] for r in order, each column its own float32 sum. */
-VECTOR_CLONES static void column_sum_block(const float *restrict x, float *restrict part, int64_t rows, int64_t inner) {
+/* part[c] += x[r, c] for r in order, each column its own float32 sum; rows `ld` floats apart. */
+VECTOR_CLONES static void column_sum_block(const float *restrict x, float *restrict part, int64_t rows, int64_t width, int64_t ld) {
   for (int64_t r = 0; r < rows; r++) {
-    const float *row = x + r * inner;
-    for (int64_t c = 0; c < inner; c++) part[c] += row[c];
+    const float *row = x + r * ld;
+    for (int64_t c = 0; c < width; c++) part[c] += row[c];
   }
 }
 
 /*
  * out[o, c] = (float)(scale * the sum over blocks of `block` rows of the block's float32 column
- * sum, the block sums added in double), for x [outer, rows, inner]. Returns 0 when out of memory.
+ * sum, the block sums added in double), for x [outer, rows, inner] and the columns c in
+ * [c0, c1) (each column's sums alone: the same bits whatever the range). Returns 0 when out of
+ * memory.
  */
-static int column_totals(const float *x, int64_t outer, int64_t rows, int64_t inner, int64_t block, double scale, float *out) {
-  float *part = malloc((size_t)inner * sizeof(float));
-  double *acc = malloc((size_t)inner * sizeof(double));
+static int column_totals_range(const float *x, int64_t outer, int64_t rows, int64_t inner, int64_t c0, int64_t c1, int64_t block, double scale, float *out) {
+  const int64_t width = c1 - c0;
+  if (width <= 0) return 1;
+  float *part = malloc((size_t)width * sizeof(float));
+  double *acc = malloc((size_t)width * sizeof(double));
   if (part == NULL || acc == NULL) {
     free(part), free(acc);
     return 0;
   }
   for (int64_t o = 0; o < outer; o++) {
-    const float *xo = x + o * rows * inner;
-    for (int64_t c = 0; c < inner; c++) acc[c] = 0;
+    const float *xo = x + o * rows * inner + c0;
+    for (int64_t c = 0; c < width; c++) acc[c] = 0;
     for (int64_t r0 = 0; r0 < rows; r0 += block) {
       int64_t r1 = r0 + block < rows ? r0 + block : rows;
-      for (int64_t c = 0; c < inner; c++) part[c] = 0;
-      column_sum_block(xo + r0 * inner, part, r1 - r0, inner);
-      for (int64_t c = 0; c < inner; c++) acc[c] += part[c];
+      for (int64_t c = 0; c < width; c++) part[c] = 0;
+      column_sum_block(xo + r0 * inner, part, r1 - r0, width, inner);
+      for (int64_t c = 0; c < width; c++) acc[c] += part[c];
     }
-    for (int64_t c = 0; c < inner; c++) out[o * inner + c] = (float)(acc[c] * scale);
+    for (int64_t c = 0; c < width; c++) out[o * inner + c0 + c] = (float)(acc[c] * scale);
   }
   free(part), free(acc);
   return 1;
+}
+
+static int column_totals(const float *x, int64_t outer, int64_t rows, int64_t inner, int64_t block, double scale, float *out) {
+  return column_totals_range(x, outer, rows, inner, 0, inner, block, scale, out);
+}
+
+typedef struct {
+  const float *x;
+  float *out;
+  int64_t outer, rows, inner, block;
+  double scale;
+  atomic_int ok;
+} ColumnTotalsJob;
+
+/* Columns [from, to) of column_totals. */
+static void column_totals_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  ColumnTotalsJob *j = (ColumnTotalsJob *)job;
+  if (!column_totals_range(j->x, j->outer, j->rows, j->inner, from, to, j->block, j->scale, j->out)) atomic_store(&j->ok, 0);
+}
+
+/* column_totals with its columns shared with the helper thread where two threads are in force. */
+static int column_totals_shared(const float *x, int64_t outer, int64_t rows, int64_t inner, int64_t block, double scale, float *out) {
+  ColumnTotalsJob job = {x, out, outer, rows, inner, block, scale, 1};
+  const int64_t work = outer * rows > 0 ? outer * rows : 1;
+  run_parts(column_totals_part, &job, inner, part_size(inner, (16384 + work - 1) / work, 16));
+  return atomic_load(&job.ok);
 }
 
 static napi_value column_sums(napi_env env, napi_callback_info info) {
@@ -991,7 +1239,7 @@ static napi_value column_sums(napi_env env, napi_callback_info info) {
   if (!fits(env, "columnSums output", outAt, outer, inner, inner, length)) return NULL;
   if (outer == 0 || inner == 0) return NULL;
   float *out = malloc((size_t)(outer * inner) * sizeof(float));
-  if (out == NULL || !column_totals(heap + xAt, outer, rows, inner, block, scale, out)) {
+  if (out == NULL || !column_totals_shared(heap + xAt, outer, rows, inner, block, scale, out)) {
     free(out);
     napi_throw_error(env, NULL, "sslmem-blas: columnSums: out of memory");
     return NULL;
@@ -1197,6 +1445,19 @@ VECTOR_CLONES static void row_sums_rows(const float *x, float *out, int64_t rows
   }
 }
 
+typedef struct {
+  const float *x;
+  float *out;
+  int64_t n;
+  int mean;
+} RowSumsJob;
+
+static void row_sums_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const RowSumsJob *j = job;
+  row_sums_rows(j->x + from * j->n, j->out + from, to - from, j->n, j->mean);
+}
+
 static napi_value row_sums(napi_env env, napi_callback_info info) {
   HEAP_ARGS("rowSums", 6);
   int64_t xAt = 0, rows = 0, n = 0, outAt = 0;
@@ -1217,7 +1478,8 @@ static napi_value row_sums(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "sslmem-blas: rowSums: the output overlaps the input");
     return NULL;
   }
-  row_sums_rows(heap + xAt, heap + outAt, rows, n, mean);
+  const RowSumsJob job = {heap + xAt, heap + outAt, n, mean};
+  run_parts(row_sums_part, &job, rows, part_size(rows, (16384 + n - 1) / n, 8));
   return NULL;
 }
 
@@ -1277,6 +1539,66 @@ VECTOR_CLONES static void ln_back_dx(const float *restrict dcent, const float *r
     for (int64_t k = 0; k < c; k++) dx[r * c + k] = dcent[r * c + k] + dmean[r];
 }
 
+/* A layer norm call's operands (op 0: x, gamma, beta; y, centered, ve, rs, normed. op 1: dy, gamma,
+   centered, rs, normed, powv; dx, dgamma, dbeta) and its scratch: three [rows, c], two [rows]. */
+typedef struct {
+  int32_t op;
+  int64_t c;
+  float eps;
+  const float *in[6];
+  float *out[6];
+  float *full1, *full2, *full3, *row1, *row2;
+} LayerNormJob;
+
+/* Rows [from, to) of the forward pass (op 0) or of the gradient's row-by-row steps (op 1). */
+static void layer_norm_rows(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const LayerNormJob *j = job;
+  const int64_t c = j->c, rows = to - from, at = from * c;
+  float *full1 = j->full1 + at, *full2 = j->full2 + at, *full3 = j->full3 + at, *row1 = j->row1 + from, *row2 = j->row2 + from;
+  if (j->op == 0) {
+    const float *x = j->in[0] + at, *gamma = j->in[1], *beta = j->in[2];
+    float *y = j->out[0] + at, *centered = j->out[1] + at, *ve = j->out[2] + from, *rs = j->out[3] + from, *normed = j->out[4] + at;
+    row_sums_rows(x, row1, rows, c, 1);
+    ln_center(x, row1, centered, full1, rows, c);
+    row_sums_rows(full1, row2, rows, c, 1);
+    for (int64_t r = 0; r < rows; r++) {
+      ve[r] = row2[r] + j->eps;
+      rs[r] = 1.0f / __builtin_sqrtf(ve[r]);
+    }
+    ln_scale(centered, rs, gamma, beta, normed, y, rows, c);
+  } else {
+    const float *dy = j->in[0] + at, *gamma = j->in[1], *centered = j->in[2] + at, *rs = j->in[3] + from, *normed = j->in[4] + at, *powv = j->in[5] + from;
+    float *dx = j->out[0] + at;
+    /* full1 = dn, full2 = dn centered, full3 = dy normed. */
+    ln_back_products(dy, gamma, centered, normed, full1, full2, full3, rows, c);
+    row_sums_rows(full2, row1, rows, c, 0);
+    const float n = (float)c;
+    for (int64_t r = 0; r < rows; r++) row1[r] = -(row1[r] / (powv[r] * 2.0f)) / n;
+    /* full2 = dcent */
+    ln_back_centered(full1, rs, row1, centered, full2, rows, c);
+    row_sums_rows(full2, row2, rows, c, 0);
+    for (int64_t r = 0; r < rows; r++) row2[r] = -row2[r] / n;
+    ln_back_dx(full2, row2, dx, rows, c);
+  }
+}
+
+/* The gradient's two sums over rows: part 0 dbeta = colsum(dy), part 1 dgamma = colsum(dy normed). */
+typedef struct {
+  const float *x[2];
+  float *out[2];
+  int64_t rows, c;
+  atomic_int ok;
+} LayerNormTotals;
+
+static void layer_norm_totals(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  LayerNormTotals *t = (LayerNormTotals *)job;
+  for (int64_t k = from; k < to; k++) {
+    if (!column_totals(t->x[k], 1, t->rows, t->c, 256, 1.0, t->out[k])) atomic_store(&t->ok, 0);
+  }
+}
+
 /*
  * layerNorm(heap, op, rows, c, epsilon, at): element offsets in `at`:
  *   op 0: [x, gamma, beta, y, centered, ve, rs, normed]   (ve and rs one per row)
@@ -1328,33 +1650,17 @@ static napi_value layer_norm(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "sslmem-blas: layerNorm: out of memory");
     return NULL;
   }
-  float *full1 = scratch, *full2 = scratch + rows * c, *full3 = scratch + 2 * rows * c, *row1 = scratch + 3 * rows * c, *row2 = row1 + rows;
+  LayerNormJob job = {op, c, (float)eps, {NULL}, {NULL}, scratch, scratch + rows * c, scratch + 2 * rows * c, scratch + 3 * rows * c, scratch + 3 * rows * c + rows};
+  memcpy(job.in, in, sizeof in);
+  memcpy(job.out, out, sizeof out);
+  /* Every step but the sums over rows is row by row: rows are shared with the helper thread. */
+  run_parts(layer_norm_rows, &job, rows, part_size(rows, (16384 + c - 1) / c, 8));
   int ok = 1;
-  if (op == 0) {
-    const float *x = in[0], *gamma = in[1], *beta = in[2];
-    float *y = out[0], *centered = out[1], *ve = out[2], *rs = out[3], *normed = out[4];
-    row_sums_rows(x, row1, rows, c, 1);
-    ln_center(x, row1, centered, full1, rows, c);
-    row_sums_rows(full1, row2, rows, c, 1);
-    for (int64_t r = 0; r < rows; r++) {
-      ve[r] = row2[r] + (float)eps;
-      rs[r] = 1.0f / __builtin_sqrtf(ve[r]);
-    }
-    ln_scale(centered, rs, gamma, beta, normed, y, rows, c);
-  } else {
-    const float *dy = in[0], *gamma = in[1], *centered = in[2], *rs = in[3], *normed = in[4], *powv = in[5];
-    float *dx = out[0], *dgamma = out[1], *dbeta = out[2];
-    /* full1 = dn, full2 = dn centered, full3 = dy normed. */
-    ln_back_products(dy, gamma, centered, normed, full1, full2, full3, rows, c);
-    ok = column_totals(dy, 1, rows, c, 256, 1.0, dbeta) && column_totals(full3, 1, rows, c, 256, 1.0, dgamma);
-    row_sums_rows(full2, row1, rows, c, 0);
-    const float n = (float)c;
-    for (int64_t r = 0; r < rows; r++) row1[r] = -(row1[r] / (powv[r] * 2.0f)) / n;
-    /* full2 = dcent */
-    ln_back_centered(full1, rs, row1, centered, full2, rows, c);
-    row_sums_rows(full2, row2, rows, c, 0);
-    for (int64_t r = 0; r < rows; r++) row2[r] = -row2[r] / n;
-    ln_back_dx(full2, row2, dx, rows, c);
+  if (op == 1) {
+    /* dbeta = colsum(dy), dgamma = colsum(dy normed): one on each thread where two are in force. */
+    LayerNormTotals totals = {{in[0], scratch + 2 * rows * c}, {out[2], out[1]}, rows, c, 1};
+    run_parts(layer_norm_totals, &totals, 2, part_size(2, 1, 1));
+    ok = totals.ok;
   }
   free(scratch);
   if (!ok) napi_throw_error(env, NULL, "sslmem-blas: layerNorm: out of memory");
@@ -1376,13 +1682,18 @@ static napi_value layer_norm(napi_env env, napi_callback_info info) {
     else for (int64_t k = 0; k < inner; k++) o[k] = pa[k * sa] OP pb[k * sb];   \
   } while (0)
 
-VECTOR_CLONES static void binary_rows(int op, const float *a, const float *b, float *out, const int32_t *dims, const int32_t *as, const int32_t *bs, size_t nd) {
+/* Rows [from, to) of the loop over `dims` (a row: one index of every axis but the last). */
+VECTOR_CLONES static void binary_rows(int op, const float *a, const float *b, float *out, const int32_t *dims, const int32_t *as, const int32_t *bs, size_t nd, int64_t from, int64_t to) {
   int64_t inner = dims[nd - 1], sa = as[nd - 1], sb = bs[nd - 1];
-  int64_t total = 1;
-  for (size_t d = 0; d < nd; d++) total *= dims[d];
   int64_t counter[8] = {0};
   int64_t ia = 0, ib = 0;
-  for (int64_t row = 0, rows = total / inner; row < rows; row++) {
+  for (int64_t d = (int64_t)nd - 2, rest = from; d >= 0; d--) {
+    counter[d] = rest % dims[d];
+    rest /= dims[d];
+    ia += counter[d] * as[d];
+    ib += counter[d] * bs[d];
+  }
+  for (int64_t row = from; row < to; row++) {
     const float *pa = a + ia, *pb = b + ib;
     float *o = out + row * inner;
     switch (op) {
@@ -1400,6 +1711,20 @@ VECTOR_CLONES static void binary_rows(int op, const float *a, const float *b, fl
       counter[d] = 0;
     }
   }
+}
+
+typedef struct {
+  int op;
+  const float *a, *b;
+  float *out;
+  const int32_t *dims, *as, *bs;
+  size_t nd;
+} BinaryJob;
+
+static void binary_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const BinaryJob *j = job;
+  binary_rows(j->op, j->a, j->b, j->out, j->dims, j->as, j->bs, j->nd, from, to);
 }
 
 static napi_value binary(napi_env env, napi_callback_info info) {
@@ -1434,7 +1759,9 @@ static napi_value binary(napi_env env, napi_callback_info info) {
   if (aAt < 0 || lastA >= (int64_t)length) return throw_range(env, "binary a", lastA + 1, length), NULL;
   if (bAt < 0 || lastB >= (int64_t)length) return throw_range(env, "binary b", lastB + 1, length), NULL;
   if (outAt < 0 || outAt + total > (int64_t)length) return throw_range(env, "binary output", outAt + total, length), NULL;
-  binary_rows(op, heap + aAt, heap + bAt, heap + outAt, dims, as, bs, nd);
+  const BinaryJob job = {op, heap + aAt, heap + bAt, heap + outAt, dims, as, bs, nd};
+  const int64_t inner = dims[nd - 1], rows = total / inner;
+  run_parts(binary_part, &job, rows, part_size(rows, (16384 + inner - 1) / inner, 1));
   return NULL;
 }
 
@@ -1584,6 +1911,30 @@ static void warp_gray_constant_avx2(const float *src, float *out, int32_t height
 }
 #endif
 
+typedef struct {
+  const float *src;
+  float *out;
+  const int32_t *selected;
+  const double *k;
+  int64_t height, width, channels, size;
+  int32_t mode;
+  double fill;
+} WarpJob;
+
+/* Selected images [from, to) of a warp call. */
+static void warp_part(const void *job, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const WarpJob *j = job;
+  /* One-channel images with a constant fill (the digit augmentation's warp): four pixels at a time where the CPU has AVX2. */
+#ifdef SSLMEM_X86_AVX2
+  if (j->mode == 0 && j->channels == 1 && j->size <= INT32_MAX && __builtin_cpu_supports("avx2")) {
+    for (int64_t i = from; i < to; i++) warp_gray_constant_avx2(j->src + j->selected[i] * j->size, j->out + j->selected[i] * j->size, (int32_t)j->height, (int32_t)j->width, j->k + 6 * i, j->fill);
+    return;
+  }
+#endif
+  for (int64_t i = from; i < to; i++) warp_image(j->src + j->selected[i] * j->size, j->out + j->selected[i] * j->size, j->height, j->width, j->channels, j->k + 6 * i, j->mode, j->fill);
+}
+
 static napi_value warp(napi_env env, napi_callback_info info) {
   napi_value argv[9];
   if (!args_call(env, info, "warp", 9, argv)) return NULL;
@@ -1619,14 +1970,12 @@ static napi_value warp(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  /* One-channel images with a constant fill (the digit augmentation's warp): four pixels at a time where the CPU has AVX2. */
-#ifdef SSLMEM_X86_AVX2
-  if (mode == 0 && channels == 1 && size <= INT32_MAX && __builtin_cpu_supports("avx2")) {
-    for (size_t i = 0; i < nsel; i++) warp_gray_constant_avx2(src + selected[i] * size, out + selected[i] * size, (int32_t)height, (int32_t)width, k + 6 * i, fill);
-    return NULL;
-  }
-#endif
-  for (size_t i = 0; i < nsel; i++) warp_image(src + selected[i] * size, out + selected[i] * size, height, width, channels, k + 6 * i, mode, fill);
+  const WarpJob job = {src, out, selected, k, height, width, channels, size, mode, fill};
+  /* Images are shared with the helper thread only when each is written once (selected increasing). */
+  int increasing = 1;
+  for (size_t i = 1; i < nsel && increasing; i++) increasing = selected[i] > selected[i - 1];
+  if (increasing) run_parts(warp_part, &job, (int64_t)nsel, part_size((int64_t)nsel, (16384 + size - 1) / size, 1));
+  else warp_part(&job, 0, (int64_t)nsel, 0);
   return NULL;
 }
 
@@ -1897,6 +2246,8 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   if (threads >= 1) openblas_set_num_threads(threads);
   now = openblas_get_num_threads();
 #endif
+  /* Our own kernels share their parts with the helper thread where two are in force. */
+  atomic_store(&pool_threads, threads >= 2 ? 2 : 1);
   napi_value out;
   CHECK(napi_create_int32(env, now, &out));
   return out;

@@ -53,6 +53,11 @@ function bits(a: Float32Array): Array<number | string> {
   return Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
 }
 
+/** Whether two arrays hold the same bits (NaN payloads included). */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
 /** Asserts that native and SIMD products give the same outputs (relative error <= tol) and the same shapes. */
 function assertPathsAgree(label: string, f: () => tf.Tensor | tf.Tensor[], tol = 1e-5): void {
   const native = onPath(true, f);
@@ -799,6 +804,55 @@ describe('the native binding itself', { skip }, () => {
     };
     assert.deepEqual(run(2, false), run(1, false), 'forward, 9 chunks');
     assert.deepEqual(run(2, true), run(1, true), 'filter gradient');
+  });
+
+  test('with two threads in force, every kernel that shares its parts with the helper thread gives the bits of one thread', () => {
+    // Sizes above each kernel's sharing threshold, with odd tails; each case run at one thread,
+    // then three times at two (the parts are claimed by whichever thread comes first).
+    const size = 1 << 21;
+    const source = randomValues(createRng(31), size);
+    const [rows, c] = [1037, 129];
+    const cases: Array<[string, (h: Float32Array) => void, number, number]> = [
+      ['gelu', (h) => blas.gelu!(h, 0, 300_001, Int32Array.of(0, 600_000)), 600_000, 300_001],
+      ['gelu gradient', (h) => blas.gelu!(h, 1, 300_001, Int32Array.of(0, 300_001, 600_002)), 600_002, 300_001],
+      ['exp', (h) => blas.exp!(h, 200_003, 0, 400_000), 400_000, 200_003],
+      ['binary, a broadcast row', (h) => blas.binary!(h, 2, Int32Array.of(rows, c), 0, Int32Array.of(c, 1), 500_000, Int32Array.of(0, 1), 600_000), 600_000, rows * c],
+      ['stridedCopy, a transpose', (h) => blas.stridedCopy!(h, 0, 600_000, Int32Array.of(c, rows), Int32Array.of(1, c)), 600_000, rows * c],
+      ['rowSums', (h) => blas.rowSums!(h, 0, 20_011, 37, true, 900_000), 900_000, 20_011],
+      ['columnSums', (h) => blas.columnSums!(h, 0, 3, 2001, 301, 256, 0.5, 1_900_000), 1_900_000, 3 * 301],
+      ['layerNorm forward', (h) => blas.layerNorm!(h, 0, rows, c, Math.fround(1e-5), Int32Array.of(0, 200_000, 200_200, 300_000, 500_000, 700_000, 702_000, 800_000)), 300_000, 602_000],
+      ['layerNorm gradient', (h) => blas.layerNorm!(h, 1, rows, c, 0, Int32Array.of(0, 200_000, 300_000, 500_000, 502_000, 504_000, 700_000, 900_000, 900_200)), 700_000, 200_400],
+      ['adam', (h) => blas.adam!(h, 100_003, Int32Array.of(0, 100_003, 200_006, 300_009, 400_012, 500_015, 600_018), Float64Array.from([0.9, 0.1, 0.999, Math.fround(0.001), Math.fround(0.01), Math.fround(1 / 0.999), Math.fround(1e-8), 1, 0].map(Math.fround))), 400_012, 300_009],
+      ['a batch of small products', (h) => blas.sgemmBatch(h, false, true, 65, 32, 65, 1, Int32Array.from({ length: 37 }, (_, i) => i * 5000), 65, Int32Array.from({ length: 37 }, (_, i) => 300_000 + i * 3000), 65, 0, Int32Array.from({ length: 37 }, (_, i) => 600_000 + i * 2080), 32), 600_000, 37 * 2080],
+    ];
+    const warpSource = randomValues(createRng(32), 300 * 28 * 28);
+    const selected = Int32Array.from({ length: 150 }, (_, i) => 2 * i);
+    const coefficients = Float64Array.from({ length: 6 * 150 }, (_, i) => [1.1, 0.2, -1.5, -0.1, 0.9, 2.2][i % 6] + 0.001 * Math.floor(i / 6));
+    const warped = (threads: number): Float32Array => {
+      blas.setThreads(threads);
+      const out = new Float32Array(warpSource.length);
+      blas.warp!(warpSource, out, 28, 28, 1, selected, coefficients, 0, 0);
+      blas.warp!(warpSource, out, 28, 28, 1, selected.map((i) => i + 1), coefficients, 1, 0);
+      return out;
+    };
+    try {
+      for (const [label, run, at, length] of cases) {
+        const once = Float32Array.from(source);
+        blas.setThreads(1);
+        run(once);
+        for (let round = 0; round < 3; round++) {
+          const shared = Float32Array.from(source);
+          blas.setThreads(2);
+          run(shared);
+          assert.ok(sameBits(shared.subarray(at, at + length), once.subarray(at, at + length)), `${label}, round ${round}`);
+          assert.ok(sameBits(shared, once), `${label}: nothing else written differently`);
+        }
+      }
+      const once = warped(1);
+      for (let round = 0; round < 3; round++) assert.ok(sameBits(warped(2), once), `warp, round ${round}`);
+    } finally {
+      blas.setThreads(1);
+    }
   });
 
   test('batchNorm: statistics, forward and gradient of rows match float64 formulas; bad ranges throw and write nothing', () => {

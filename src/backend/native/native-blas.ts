@@ -174,7 +174,11 @@ export interface NativeBlas {
    * (nothing written) when a range leaves the heap. Absent from bindings built before it.
    */
   binary?(heap: Float32Array, op: 0 | 1 | 2 | 3, dims: Int32Array, aAt: number, aStrides: Int32Array, bAt: number, bStrides: Int32Array, outAt: number): void;
-  /** Sets the BLAS's threads (OpenBLAS; a no-op elsewhere); returns the count in force. */
+  /**
+   * Sets the BLAS's threads (OpenBLAS; elsewhere the BLAS keeps its own) and, at 2 or more, lets
+   * the binding's own kernels share large calls with its helper thread (the same bits); returns
+   * the BLAS's count in force.
+   */
   setThreads(threads: number): number;
   /** The linked BLAS: `name`, and for OpenBLAS its `config` line, `core` and `threads`. */
   info(): { name: string; config?: string; core?: string; threads?: number };
