@@ -870,6 +870,25 @@ VECTOR_CLONES static void ema_values(const float *restrict t, const float *restr
   for (int64_t i = 0; i < n; i++) out[i] = t[i] * m + o[i] * c;
 }
 
+typedef struct {
+  float *heap;
+  const int32_t *sizes, *at;
+  size_t count;
+  float momentum, complement;
+} EmaJob;
+
+/* Elements [from, to) of all variables one after another. */
+static void ema_part(const void *data, int64_t from, int64_t to, int worker) {
+  (void)worker;
+  const EmaJob *j = data;
+  int64_t start = 0;
+  for (size_t v = 0; v < j->count && start < to; start += j->sizes[v], v++) {
+    const int64_t a = from > start ? from - start : 0, b = to - start < j->sizes[v] ? to - start : j->sizes[v];
+    if (a >= b) continue;
+    ema_values(j->heap + j->at[3 * v] + a, j->heap + j->at[3 * v + 1] + a, j->heap + j->at[3 * v + 2] + a, b - a, j->momentum, j->complement);
+  }
+}
+
 /*
  * ema(heap, momentum, complement, sizes, at): for each variable v (sizes[v] floats),
  * at[3v .. 3v + 2] = [target, online, out] element offsets: out = target momentum + online
@@ -899,9 +918,10 @@ static napi_value ema(napi_env env, napi_callback_info info) {
       if (!fits(env, "ema operand", at[3 * v + j], 1, sizes[v], sizes[v], length)) return NULL;
     }
   }
-  for (size_t v = 0; v < nsizes; v++) {
-    ema_values(heap + at[3 * v], heap + at[3 * v + 1], heap + at[3 * v + 2], sizes[v], (float)momentum, (float)complement);
-  }
+  int64_t total = 0;
+  for (size_t v = 0; v < nsizes; v++) total += sizes[v];
+  const EmaJob job = {heap, sizes, at, nsizes, (float)momentum, (float)complement};
+  run_parts(ema_part, &job, total, part_size(total, 32768, 64));
   return NULL;
 }
 
@@ -1324,64 +1344,86 @@ static napi_value negcos_call(napi_env env, napi_callback_info info) {
  * centered, invStd, newMean, newVariance]. Op 1, scalars [n], at = [dy, centered, invStd,
  * gamma, dx, dGamma, dBeta]: the gradient of trainingBatchNorm's customGrad.
  */
-static int dense_batch_norm_forward(float *heap, int64_t n, int64_t c, const double *k, const int32_t *at) {
+/* A denseBatchNorm call; every step is column by column, so columns are shared with the helper thread. */
+typedef struct {
+  float *heap;
+  int64_t n, c;
+  const double *k;
+  const int32_t *at;
+  float *scratch; /* op 0: mean and variance [2c]; op 1: dy xc [n, c] and its column sums [c] */
+  atomic_int ok;
+} DenseBatchNormJob;
+
+/* Columns [c0, c1) of the forward pass. */
+static void dense_batch_norm_forward(const void *data, int64_t c0, int64_t c1, int worker) {
+  (void)worker;
+  DenseBatchNormJob *job = (DenseBatchNormJob *)data;
+  float *heap = job->heap;
+  const int32_t *at = job->at;
+  const double *k = job->k;
+  const int64_t n = job->n, c = job->c;
   const float *x = heap + at[0], *gamma = heap + at[1], *beta = heap + at[2], *moving_mean = heap + at[3], *moving_var = heap + at[4];
   float *y = heap + at[5], *centered = heap + at[6], *inv_std = heap + at[7], *new_mean = heap + at[8], *new_var = heap + at[9];
   const float eps = (float)k[0], m = (float)k[1], one_minus_m = (float)k[2], var_weight = (float)k[3];
-  float *mean = malloc((size_t)c * sizeof(float));
-  float *var = malloc((size_t)c * sizeof(float));
-  if (mean == NULL || var == NULL || !column_totals(x, 1, n, c, 256, k[4], mean)) {
-    free(mean), free(var);
-    return 0;
+  float *mean = job->scratch, *var = job->scratch + c;
+  if (!column_totals_range(x, 1, n, c, c0, c1, 256, k[4], mean)) {
+    atomic_store(&job->ok, 0);
+    return;
   }
-  for (int64_t i = 0; i < n * c; i++) {
-    const float d = x[i] - mean[i % c];
-    centered[i] = d;
-    y[i] = d * d; /* the squares, for the variance; y is written again below */
+  for (int64_t i = 0; i < n; i++) {
+    for (int64_t j = c0; j < c1; j++) {
+      const float d = x[i * c + j] - mean[j];
+      centered[i * c + j] = d;
+      y[i * c + j] = d * d; /* the squares, for the variance; y is written again below */
+    }
   }
-  if (!column_totals(y, 1, n, c, 256, k[4], var)) {
-    free(mean), free(var);
-    return 0;
+  if (!column_totals_range(y, 1, n, c, c0, c1, 256, k[4], var)) {
+    atomic_store(&job->ok, 0);
+    return;
   }
-  for (int64_t j = 0; j < c; j++) {
+  for (int64_t j = c0; j < c1; j++) {
     const float v = var[j] + eps;
     inv_std[j] = 1.0f / sqrtf(v);
   }
   for (int64_t i = 0; i < n; i++) {
-    for (int64_t j = 0; j < c; j++) {
+    for (int64_t j = c0; j < c1; j++) {
       const float scale = gamma[j] * inv_std[j];
       const float t = centered[i * c + j] * scale;
       y[i * c + j] = t + beta[j];
     }
   }
-  for (int64_t j = 0; j < c; j++) {
+  for (int64_t j = c0; j < c1; j++) {
     const float a = moving_mean[j] * m, b = mean[j] * one_minus_m;
     new_mean[j] = a + b;
     const float e = moving_var[j] * m, f = var[j] * var_weight;
     new_var[j] = e + f;
   }
-  free(mean), free(var);
-  return 1;
 }
 
-static int dense_batch_norm_gradient(float *heap, int64_t n, int64_t c, const double *k, const int32_t *at) {
+/* Columns [c0, c1) of the gradient. */
+static void dense_batch_norm_gradient(const void *data, int64_t c0, int64_t c1, int worker) {
+  (void)worker;
+  DenseBatchNormJob *job = (DenseBatchNormJob *)data;
+  float *heap = job->heap;
+  const int32_t *at = job->at;
+  const int64_t n = job->n, c = job->c;
   const float *dy = heap + at[0], *xc = heap + at[1], *s = heap + at[2], *gamma = heap + at[3];
   float *dx = heap + at[4], *dgamma = heap + at[5], *dbeta = heap + at[6];
-  const float nf = (float)k[0];
-  float *dy_xc = malloc((size_t)(n * c) * sizeof(float));
-  float *sum_dy_xc = malloc((size_t)c * sizeof(float));
-  if (dy_xc == NULL || sum_dy_xc == NULL || !column_totals(dy, 1, n, c, 256, 1.0, dbeta)) {
-    free(dy_xc), free(sum_dy_xc);
-    return 0;
+  const float nf = (float)job->k[0];
+  float *dy_xc = job->scratch, *sum_dy_xc = job->scratch + n * c;
+  if (!column_totals_range(dy, 1, n, c, c0, c1, 256, 1.0, dbeta)) {
+    atomic_store(&job->ok, 0);
+    return;
   }
-  for (int64_t i = 0; i < n * c; i++) dy_xc[i] = dy[i] * xc[i];
-  if (!column_totals(dy_xc, 1, n, c, 256, 1.0, sum_dy_xc)) {
-    free(dy_xc), free(sum_dy_xc);
-    return 0;
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = c0; j < c1; j++) dy_xc[i * c + j] = dy[i * c + j] * xc[i * c + j];
+  if (!column_totals_range(dy_xc, 1, n, c, c0, c1, 256, 1.0, sum_dy_xc)) {
+    atomic_store(&job->ok, 0);
+    return;
   }
-  for (int64_t j = 0; j < c; j++) dgamma[j] = sum_dy_xc[j] * s[j];
+  for (int64_t j = c0; j < c1; j++) dgamma[j] = sum_dy_xc[j] * s[j];
   for (int64_t i = 0; i < n; i++) {
-    for (int64_t j = 0; j < c; j++) {
+    for (int64_t j = c0; j < c1; j++) {
       const float kj = (s[j] * s[j]) * (sum_dy_xc[j] / nf);
       const float a = dbeta[j] / nf;
       const float b1 = dy[i * c + j] - a;
@@ -1390,8 +1432,6 @@ static int dense_batch_norm_gradient(float *heap, int64_t n, int64_t c, const do
       dx[i * c + j] = (b1 - b2) * gs;
     }
   }
-  free(dy_xc), free(sum_dy_xc);
-  return 1;
 }
 
 static napi_value dense_batch_norm(napi_env env, napi_callback_info info) {
@@ -1417,10 +1457,15 @@ static napi_value dense_batch_norm(napi_env env, napi_callback_info info) {
     const int full = op == 0 ? rows_forward[i] : rows_gradient[i];
     if (!fits(env, "denseBatchNorm operand", at[i], full ? n : 1, c, c, length)) return NULL;
   }
-  if (!(op == 0 ? dense_batch_norm_forward(heap, n, c, k, at) : dense_batch_norm_gradient(heap, n, c, k, at))) {
+  float *scratch = malloc((size_t)(op == 0 ? 2 * c : n * c + c) * sizeof(float));
+  if (scratch == NULL) {
     napi_throw_error(env, NULL, "sslmem-blas: denseBatchNorm: out of memory");
     return NULL;
   }
+  DenseBatchNormJob job = {heap, n, c, k, at, scratch, 1};
+  run_parts(op == 0 ? dense_batch_norm_forward : dense_batch_norm_gradient, &job, c, part_size(c, (16384 + n - 1) / n, 16));
+  free(scratch);
+  if (!atomic_load(&job.ok)) napi_throw_error(env, NULL, "sslmem-blas: denseBatchNorm: out of memory");
   return NULL;
 }
 

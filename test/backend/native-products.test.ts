@@ -823,6 +823,9 @@ describe('the native binding itself', { skip }, () => {
       ['layerNorm forward', (h) => blas.layerNorm!(h, 0, rows, c, Math.fround(1e-5), Int32Array.of(0, 200_000, 200_200, 300_000, 500_000, 700_000, 702_000, 800_000)), 300_000, 602_000],
       ['layerNorm gradient', (h) => blas.layerNorm!(h, 1, rows, c, 0, Int32Array.of(0, 200_000, 300_000, 500_000, 502_000, 504_000, 700_000, 900_000, 900_200)), 700_000, 200_400],
       ['adam', (h) => blas.adam!(h, 100_003, Int32Array.of(0, 100_003, 200_006, 300_009, 400_012, 500_015, 600_018), Float64Array.from([0.9, 0.1, 0.999, Math.fround(0.001), Math.fround(0.01), Math.fround(1 / 0.999), Math.fround(1e-8), 1, 0].map(Math.fround))), 400_012, 300_009],
+      ['denseBatchNorm forward', (h) => blas.denseBatchNorm!(h, 0, 300, 257, Float64Array.of(Math.fround(1e-3), Math.fround(0.9), Math.fround(0.1), Math.fround((0.1 * 300) / 299), 1 / 300), Int32Array.of(0, 100_000, 100_300, 100_600, 100_900, 200_000, 300_000, 400_000, 400_300, 400_600)), 200_000, 200_900],
+      ['denseBatchNorm gradient', (h) => blas.denseBatchNorm!(h, 1, 300, 257, Float64Array.of(300), Int32Array.of(0, 100_000, 200_000, 200_300, 300_000, 400_000, 400_300)), 300_000, 100_600],
+      ['ema', (h) => blas.ema!(h, Math.fround(0.99), Math.fround(0.01), Int32Array.of(50_000, 3, 70_001), Int32Array.of(0, 200_000, 400_000, 60_000, 260_000, 460_000, 70_000, 270_000, 470_000)), 400_000, 140_001],
       ['a batch of small products', (h) => blas.sgemmBatch(h, false, true, 65, 32, 65, 1, Int32Array.from({ length: 37 }, (_, i) => i * 5000), 65, Int32Array.from({ length: 37 }, (_, i) => 300_000 + i * 3000), 65, 0, Int32Array.from({ length: 37 }, (_, i) => 600_000 + i * 2080), 32), 600_000, 37 * 2080],
     ];
     const warpSource = randomValues(createRng(32), 300 * 28 * 28);
