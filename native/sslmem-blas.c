@@ -1628,22 +1628,6 @@ static void layer_norm_rows(const void *job, int64_t from, int64_t to, int worke
   }
 }
 
-/* The gradient's two sums over rows: part 0 dbeta = colsum(dy), part 1 dgamma = colsum(dy normed). */
-typedef struct {
-  const float *x[2];
-  float *out[2];
-  int64_t rows, c;
-  atomic_int ok;
-} LayerNormTotals;
-
-static void layer_norm_totals(const void *job, int64_t from, int64_t to, int worker) {
-  (void)worker;
-  LayerNormTotals *t = (LayerNormTotals *)job;
-  for (int64_t k = from; k < to; k++) {
-    if (!column_totals(t->x[k], 1, t->rows, t->c, 256, 1.0, t->out[k])) atomic_store(&t->ok, 0);
-  }
-}
-
 /*
  * layerNorm(heap, op, rows, c, epsilon, at): element offsets in `at`:
  *   op 0: [x, gamma, beta, y, centered, ve, rs, normed]   (ve and rs one per row)
@@ -1702,10 +1686,8 @@ static napi_value layer_norm(napi_env env, napi_callback_info info) {
   run_parts(layer_norm_rows, &job, rows, part_size(rows, (16384 + c - 1) / c, 8));
   int ok = 1;
   if (op == 1) {
-    /* dbeta = colsum(dy), dgamma = colsum(dy normed): one on each thread where two are in force. */
-    LayerNormTotals totals = {{in[0], scratch + 2 * rows * c}, {out[2], out[1]}, rows, c, 1};
-    run_parts(layer_norm_totals, &totals, 2, part_size(2, 1, 1));
-    ok = totals.ok;
+    /* dbeta = colsum(dy), dgamma = colsum(dy normed), their columns shared where two threads are in force. */
+    ok = column_totals_shared(in[0], 1, rows, c, 256, 1.0, out[2]) && column_totals_shared(scratch + 2 * rows * c, 1, rows, c, 256, 1.0, out[1]);
   }
   free(scratch);
   if (!ok) napi_throw_error(env, NULL, "sslmem-blas: layerNorm: out of memory");
