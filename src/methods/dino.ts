@@ -118,8 +118,10 @@ export function dino(config: Partial<DinoConfig> | ObjectiveConfig = {}): Object
       const s = state as DinoState;
       if (views.length !== 2 + c.localCrops) throw new InputError('dino loss views', `${2 + c.localCrops} views (2 global + ${c.localCrops} local)`, `${views.length}`);
       return tf.tidy(() => {
-        const student = tf.split(s.head.apply(encoder.apply(tf.concat(views as tf.Tensor4D[], 0), true)), views.length, 0) as tf.Tensor2D[];
-        const global = tf.concat(views.slice(0, 2) as tf.Tensor4D[], 0);
+        const all = tf.concat(views as tf.Tensor4D[], 0);
+        const student = tf.split(s.head.apply(encoder.apply(all, true)), views.length, 0) as tf.Tensor2D[];
+        // The teacher sees the two global views: the same batch as the student's without local crops.
+        const global = views.length === 2 ? all : tf.concat(views.slice(0, 2) as tf.Tensor4D[], 0);
         const teacherLogits = s.teacher.head.apply(s.teacher.encoder.apply(global, true));
         const teacher = tf.split(teacherLogits, 2, 0) as tf.Tensor2D[];
         const loss = dinoCrossEntropy(student, teacher, s.centre as tf.Tensor1D, { student: c.studentTemperature, teacher: c.teacherTemperature });

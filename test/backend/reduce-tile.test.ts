@@ -44,6 +44,9 @@ describe('wasm Sum, Mean, Tile, Transpose, Slice', () => {
     [[4, 1], [1, 6]],
     [[2, 1, 3], [2, 3, 2]],
     [[5], [3]],
+    [[1, 1], [3, 7]],
+    [[1, 1], [64, 80]],
+    [[1], [5000]],
   ];
   for (const [shape, reps] of tiles) {
     test(`tile ${shape} by ${reps}`, async () => {
@@ -51,7 +54,12 @@ describe('wasm Sum, Mean, Tile, Transpose, Slice', () => {
     });
   }
   test('tile of int32 and bool tensors', async () => {
-    const f = () => [tf.tile(tf.tensor2d([[1, 2, 3]], undefined, 'int32'), [2, 2]), tf.cast(tf.tile(tf.tensor1d([1, 0], 'bool'), [3]), 'int32')];
+    const f = () => [
+      tf.tile(tf.tensor2d([[1, 2, 3]], undefined, 'int32'), [2, 2]),
+      tf.cast(tf.tile(tf.tensor1d([1, 0], 'bool'), [3]), 'int32'),
+      tf.tile(tf.tensor2d([[-7]], undefined, 'int32'), [3, 5000]),
+      tf.cast(tf.tile(tf.tensor1d([1], 'bool'), [4100]), 'int32'),
+    ];
     assert.deepEqual(await onBackend('wasm', f), await onBackend('cpu', f));
   });
   test('batchNorm gradient (tiles its statistics)', async () => {

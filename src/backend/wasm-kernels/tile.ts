@@ -11,7 +11,8 @@ import { nativeProducts } from '../native/native-blas';
  * block copy inside the output, doubling the copied span each time (a single value
  * repeated along the last axis is one fill). Where the binding's `stridedCopy` is in use, a
  * tile of 4-byte values is one strided copy there instead: axis d of the output read as
- * `[reps[d], x.shape[d]]` with source strides `[0, stride of d]`.
+ * `[reps[d], x.shape[d]]` with source strides `[0, stride of d]`. A tile of one element (the
+ * gradient of a sum to a scalar) is one fill on either path.
  */
 export function tile(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -30,6 +31,11 @@ export function tile(args: KernelArgs): tf.TensorInfo {
   }
   const src = heap(backend, x);
   const dst = heap(backend, out);
+  if (src.length === 1) {
+    // One value everywhere (the gradient of a sum to a scalar): one fill.
+    dst.fill(src[0]);
+    return out;
+  }
   const xStrides = stridesOf(x.shape);
   if (src.BYTES_PER_ELEMENT === 4 && dst.length >= NATIVE_COPY_MIN_ELEMENTS && nativeProducts()?.stridedCopy !== undefined) {
     stridedCopy(src, 0, x.shape.flatMap((_, d) => [0, xStrides[d]]), dst, 0, x.shape.flatMap((size, d) => [reps[d], size]));
