@@ -1213,10 +1213,6 @@ static int column_totals_range(const float *x, int64_t outer, int64_t rows, int6
   return 1;
 }
 
-static int column_totals(const float *x, int64_t outer, int64_t rows, int64_t inner, int64_t block, double scale, float *out) {
-  return column_totals_range(x, outer, rows, inner, 0, inner, block, scale, out);
-}
-
 typedef struct {
   const float *x;
   float *out;
@@ -1225,14 +1221,14 @@ typedef struct {
   atomic_int ok;
 } ColumnTotalsJob;
 
-/* Columns [from, to) of column_totals. */
+/* Columns [from, to) of the column totals (column_totals_range). */
 static void column_totals_part(const void *job, int64_t from, int64_t to, int worker) {
   (void)worker;
   ColumnTotalsJob *j = (ColumnTotalsJob *)job;
   if (!column_totals_range(j->x, j->outer, j->rows, j->inner, from, to, j->block, j->scale, j->out)) atomic_store(&j->ok, 0);
 }
 
-/* column_totals with its columns shared with the helper thread where two threads are in force. */
+/* The column totals of every column, the columns shared with the helper thread where two threads are in force. */
 static int column_totals_shared(const float *x, int64_t outer, int64_t rows, int64_t inner, int64_t block, double scale, float *out) {
   ColumnTotalsJob job = {x, out, outer, rows, inner, block, scale, 1};
   const int64_t work = outer * rows > 0 ? outer * rows : 1;
@@ -1337,7 +1333,7 @@ static napi_value negcos_call(napi_env env, napi_callback_info info) {
  * denseBatchNorm(heap, op, n, c, scalars, at): training-mode batch norm of rows x [n, c] with
  * the float32 operations of the ops in src/encoders/batch-norm.ts (trainingBatchNorm and the
  * running statistics of applyBatchNorm) in their order, hence the same bits: column means as
- * the wasm backend's Mean over axis 0 takes them (column_totals: blocks of 256 rows, block
+ * the wasm backend's Mean over axis 0 takes them (column_totals_range: blocks of 256 rows, block
  * sums added in double, times 1/n in double, rounded once), squares, 1 / sqrt. Op 0, scalars
  * [epsilon, momentum, 1 - momentum, (1 - momentum) n / (n - 1), 1 / n] (the first four as the
  * float32 scalars the ops make of them), at = [x, gamma, beta, movingMean, movingVariance, y,
@@ -1533,7 +1529,7 @@ static napi_value row_sums(napi_env env, napi_callback_info info) {
  * operations of the ops of src/encoders/layer-norm.ts and of the gradients the tape builds
  * from them (tfjs-core's, and ours for Mean), in their order, hence the same bits. Row sums
  * are the shipped Sum/Mean kernels' over the innermost axis (row_sums_rows), the sums over
- * rows those of our Sum over leading axes (column_totals, blocks of 256 rows).
+ * rows those of our Sum over leading axes (column_totals_range, blocks of 256 rows).
  *   forward:  mean = rowmean(x); centered = x - mean; var = rowmean(centered^2);
  *             ve = var + eps; rs = 1 / sqrt(ve); normed = centered rs; y = normed gamma + beta
  *   backward (powv = ve^1.5 by the shipped Pow kernel, which the caller runs):
@@ -1748,10 +1744,38 @@ typedef struct {
   size_t nd;
 } BinaryJob;
 
+/* Elements [k0, k1) of row `row` (the same loop as binary_rows, over part of one row). */
+VECTOR_CLONES static void binary_span(int op, const float *a, const float *b, float *out, const int32_t *dims, const int32_t *as, const int32_t *bs, size_t nd, int64_t row, int64_t k0, int64_t k1) {
+  const int64_t sa = as[nd - 1], sb = bs[nd - 1], inner = k1 - k0;
+  int64_t ia = k0 * sa, ib = k0 * sb;
+  for (int64_t d = (int64_t)nd - 2, rest = row; d >= 0; d--) {
+    ia += (rest % dims[d]) * as[d];
+    ib += (rest % dims[d]) * bs[d];
+    rest /= dims[d];
+  }
+  const float *pa = a + ia, *pb = b + ib;
+  float *o = out + row * dims[nd - 1] + k0;
+  switch (op) {
+    case 0: BINARY_LOOP(+); break;
+    case 1: BINARY_LOOP(-); break;
+    case 2: BINARY_LOOP(*); break;
+    default: BINARY_LOOP(/); break;
+  }
+}
+
+/* Output elements [from, to) (row-major over dims): whole rows by binary_rows, the parts of rows at either end by binary_span. */
 static void binary_part(const void *job, int64_t from, int64_t to, int worker) {
   (void)worker;
   const BinaryJob *j = job;
-  binary_rows(j->op, j->a, j->b, j->out, j->dims, j->as, j->bs, j->nd, from, to);
+  const int64_t inner = j->dims[j->nd - 1];
+  int64_t first = (from + inner - 1) / inner, last = to / inner;  /* whole rows [first, last) */
+  if (first > last) {
+    binary_span(j->op, j->a, j->b, j->out, j->dims, j->as, j->bs, j->nd, from / inner, from % inner, to - (from / inner) * inner);
+    return;
+  }
+  if (from < first * inner) binary_span(j->op, j->a, j->b, j->out, j->dims, j->as, j->bs, j->nd, first - 1, from - (first - 1) * inner, inner);
+  if (first < last) binary_rows(j->op, j->a, j->b, j->out, j->dims, j->as, j->bs, j->nd, first, last);
+  if (to > last * inner) binary_span(j->op, j->a, j->b, j->out, j->dims, j->as, j->bs, j->nd, last, 0, to - last * inner);
 }
 
 static napi_value binary(napi_env env, napi_callback_info info) {
@@ -1787,8 +1811,8 @@ static napi_value binary(napi_env env, napi_callback_info info) {
   if (bAt < 0 || lastB >= (int64_t)length) return throw_range(env, "binary b", lastB + 1, length), NULL;
   if (outAt < 0 || outAt + total > (int64_t)length) return throw_range(env, "binary output", outAt + total, length), NULL;
   const BinaryJob job = {op, heap + aAt, heap + bAt, heap + outAt, dims, as, bs, nd};
-  const int64_t inner = dims[nd - 1], rows = total / inner;
-  run_parts(binary_part, &job, rows, part_size(rows, (16384 + inner - 1) / inner, 1));
+  /* Parts of the output's elements (whole rows or not: a single long row is shared too). */
+  run_parts(binary_part, &job, total, part_size(total, 16384, 16));
   return NULL;
 }
 
@@ -2198,6 +2222,61 @@ static napi_value normal_pairs(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Pairs drawn per block by normal_draws (its scratch: 128 KB). */
+#define DRAW_PAIRS 4096
+
+/*
+ * normalDraws(state, out, std): out.length draws of N(0, std^2) into the Float32Array `out`
+ * (not the heap), the pairs and factors of normalPairs drawn from `state` (advanced in place),
+ * then out[2p] = u f and out[2p + 1] = v f with f = std * factor, in double, each rounded to
+ * float32 once as a Float32Array store rounds: the operations of normalDraws in
+ * src/train/clip-and-noise.ts, hence its bits. An odd length uses the u of the last pair only
+ * (its v is drawn and dropped, as there). An Error (nothing drawn) where the process has no
+ * engine logarithm.
+ */
+static napi_value normal_draws(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args_call(env, info, "normalDraws", 3, argv)) return NULL;
+  size_t nstate = 0, n = 0;
+  int32_t *state = i32_arg(env, argv[0], &nstate);
+  if (state == NULL && nstate > 0) return NULL;
+  float *out = f32_arg(env, argv[1], &n);
+  if (out == NULL && n > 0) return NULL;
+  double std = 0;
+  CHECK(napi_get_value_double(env, argv[2], &std));
+  if (nstate != 4) {
+    napi_throw_range_error(env, NULL, "sslmem-blas: normalDraws: a state of 4 integers");
+    return NULL;
+  }
+  const log_function ln = engine_log();
+  if (ln == NULL) {
+    napi_throw_error(env, NULL, "sslmem-blas: normalDraws: the engine's logarithm is not in this process");
+    return NULL;
+  }
+  double *scratch = malloc(4 * DRAW_PAIRS * sizeof(double));
+  if (scratch == NULL) {
+    napi_throw_error(env, NULL, "sslmem-blas: normalDraws: out of memory");
+    return NULL;
+  }
+  double *uv = scratch, *radii = scratch + 2 * DRAW_PAIRS, *logs = scratch + 3 * DRAW_PAIRS;
+  uint32_t st[4] = {(uint32_t)state[0], (uint32_t)state[1], (uint32_t)state[2], (uint32_t)state[3]};
+  const size_t pairs = (n + 1) / 2;
+  for (size_t p0 = 0; p0 < pairs; p0 += DRAW_PAIRS) {
+    const size_t m = pairs - p0 < DRAW_PAIRS ? pairs - p0 : DRAW_PAIRS;
+    polar_pairs(st, uv, radii, m);
+    engine_logs(radii, logs, m, ln);
+    for (size_t q = 0; q < m; q++) {
+      const double f = std * sqrt((-2 * logs[q]) / radii[q]);
+      const size_t k = 2 * (p0 + q);
+      out[k] = (float)(uv[2 * q] * f);
+      if (k + 1 < n) out[k + 1] = (float)(uv[2 * q + 1] * f);
+    }
+  }
+  free(scratch);
+  for (int i = 0; i < 4; i++) state[i] = (int32_t)st[i];
+  return NULL;
+}
+
 /* engineLog(x): x[i] = the engine's ln x[i] in place; false (nothing written) where the process has none. */
 static napi_value engine_log_values(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -2322,6 +2401,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"warp", NULL, warp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"normalPairs", NULL, normal_pairs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"normalDraws", NULL, normal_draws, NULL, NULL, NULL, napi_enumerable, NULL},
       {"engineLog", NULL, engine_log_values, NULL, NULL, NULL, napi_enumerable, NULL},
       {"addNoise", NULL, add_noise, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},

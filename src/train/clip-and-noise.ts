@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../util/errors';
 import { checkNumber } from '../util/options';
 import type { Rng } from '../util/rng';
-import { nativeNormalPairs, normalPairsPerChunk } from '../backend/native/normal-pairs';
+import { nativeNormalDraws } from '../backend/native/normal-pairs';
 import type { NamedTensors } from './optimizer';
 
 /** Settings of `clipAndNoise`. */
@@ -24,7 +24,7 @@ export interface ClipAndNoiseOptions {
  */
 export function normalDraws(rng: Rng, n: number, std: number): Float32Array {
   const out = new Float32Array(n);
-  if (normalDrawsNatively(rng, out, std)) return out;
+  if (nativeNormalDraws(rng, out, std)) return out; // the same bits, in C where the binding is in use
   for (let k = 0; k < n; ) {
     let u: number;
     let v: number;
@@ -39,26 +39,6 @@ export function normalDraws(rng: Rng, n: number, std: number): Float32Array {
     if (k < n) out[k++] = v * f;
   }
   return out;
-}
-
-/**
- * `normalDraws` with the pairs and their factors drawn by the native binding
- * (`nativeNormalPairs`, the same stream and operations) and the products here: the same
- * bits, or false (nothing drawn) where the binding is not in use.
- */
-function normalDrawsNatively(rng: Rng, out: Float32Array, std: number): boolean {
-  const n = out.length;
-  for (let k = 0; k < n; ) {
-    const pairs = nativeNormalPairs(rng, Math.min(normalPairsPerChunk, Math.ceil((n - k) / 2)));
-    if (pairs === null) return false; // only before the first chunk: the binding does not come and go
-    const { uv, factors } = pairs;
-    for (let p = 0; p < factors.length; p++) {
-      const f = std * factors[p];
-      out[k++] = uv[2 * p] * f;
-      if (k < n) out[k++] = uv[2 * p + 1] * f;
-    }
-  }
-  return true;
 }
 
 /** The L2 norm of one example's gradient over all its variables together. */

@@ -394,7 +394,7 @@ describe('native products agree with our SIMD products', { skip }, () => {
         x.dispose();
       }
     }
-    for (const [shape, reps] of [[[128, 65, 1], [1, 1, 128]], [[3, 1, 40], [2, 50, 1]], [[64], [70]], [[2, 3], [1, 1]]] as [number[], number[]][]) {
+    for (const [shape, reps] of [[[128, 65, 1], [1, 1, 128]], [[3, 1, 40], [2, 50, 1]], [[64], [70]], [[2, 3], [1, 1]], [[1, 1], [512, 512]]] as [number[], number[]][]) {
       const x = tensor(shape);
       const xi = tf.cast(tf.mul(x, 100), 'int32');
       try {
@@ -474,8 +474,9 @@ describe('native products agree with our SIMD products', { skip }, () => {
     }
   });
 
-  test('the Gaussian noise of DP-SGD: the binding\'s pairs give the bits of the JavaScript draws and leave the generator in the same state', () => {
-    for (const [n, std] of [[300_001, 0.7], [2, 1], [1, 3]] as const) {
+  test('the Gaussian noise of DP-SGD: the binding\'s draws give the bits of the JavaScript draws and leave the generator in the same state', () => {
+    // 8193 and 24_577: odd, one and five pairs past the binding's blocks of 4096 pairs.
+    for (const [n, std] of [[300_001, 0.7], [2, 1], [1, 3], [0, 1], [8193, 0.01], [24_577, 1e30]] as const) {
       const run = (native: boolean): [Float32Array, number] => {
         const previous = useNativeProducts(native);
         try {
@@ -490,6 +491,27 @@ describe('native products agree with our SIMD products', { skip }, () => {
       assert.deepEqual(bits(native), bits(js), `${n} draws of std ${std}`);
       assert.equal(nextNative, nextJs, 'the next draw');
     }
+    const blas = nativeProducts()!;
+    const saved = blas.normalDraws;
+    try {
+      delete (blas as { normalDraws?: unknown }).normalDraws;
+      const [without] = onPath(true, () => tf.tensor1d(normalDraws(createRng(3), 1001, 0.5)));
+      const [js] = onPath(false, () => tf.tensor1d(normalDraws(createRng(3), 1001, 0.5)));
+      assert.deepEqual(bits(without), bits(js), 'a binding without normalDraws: the JavaScript draws');
+    } finally {
+      blas.normalDraws = saved;
+    }
+  });
+
+  test('normalDraws: a bad state throws and draws nothing', () => {
+    const { normalDraws: draws } = nativeProducts()!;
+    assert.ok(draws !== undefined, 'the binding built here has normalDraws');
+    const out = new Float32Array(10);
+    const state = Int32Array.of(1, 2, 3);
+    assert.throws(() => draws(state, out, 1), RangeError, 'a state of 3');
+    assert.throws(() => draws(rngState(createRng(1))!, new Float64Array(10) as unknown as Float32Array, 1), TypeError, 'a Float64Array out');
+    assert.deepEqual(out, new Float32Array(10), 'nothing written');
+    assert.deepEqual(state, Int32Array.of(1, 2, 3), 'the state left');
   });
 
   test('l2Normalize in one kernel each way gives the bits of the ops and their gradients', () => {
@@ -820,6 +842,8 @@ describe('the native binding itself', { skip }, () => {
       ['stridedCopy, a transpose', (h) => blas.stridedCopy!(h, 0, 600_000, Int32Array.of(c, rows), Int32Array.of(1, c)), 600_000, rows * c],
       ['stridedCopy, four axes permuted', (h) => blas.stridedCopy!(h, 0, 600_000, Int32Array.of(7, 13, 11, 101), Int32Array.of(101, 7 * 11 * 101, 7 * 101, 1)), 600_000, 7 * 13 * 11 * 101],
       ['binary, three axes with a broadcast middle one', (h) => blas.binary!(h, 0, Int32Array.of(9, 17, 211), 0, Int32Array.of(17 * 211, 211, 1), 500_000, Int32Array.of(211, 0, 1), 600_000), 600_000, 9 * 17 * 211],
+      ['binary, one long row divided by a scalar (parts inside the row)', (h) => blas.binary!(h, 3, Int32Array.of(300_007), 0, Int32Array.of(1), 500_000, Int32Array.of(0), 600_000), 600_000, 300_007],
+      ['binary, three long rows (parts that start and end mid-row)', (h) => blas.binary!(h, 1, Int32Array.of(3, 100_003), 0, Int32Array.of(100_003, 1), 400_000, Int32Array.of(0, 1), 600_000), 600_000, 300_009],
       ['rowSums', (h) => blas.rowSums!(h, 0, 20_011, 37, true, 900_000), 900_000, 20_011],
       ['columnSums', (h) => blas.columnSums!(h, 0, 3, 2001, 301, 256, 0.5, 1_900_000), 1_900_000, 3 * 301],
       ['layerNorm forward', (h) => blas.layerNorm!(h, 0, rows, c, Math.fround(1e-5), Int32Array.of(0, 200_000, 200_200, 300_000, 500_000, 700_000, 702_000, 800_000)), 300_000, 602_000],

@@ -154,6 +154,15 @@ export interface NativeBlas {
    */
   normalPairs?(state: Int32Array, uv: Float64Array, s: Float64Array, factors: boolean): void;
   /**
+   * `out.length` draws of N(0, std^2) into `out` (not the heap) from the sfc32 state `state`
+   * (advanced in place past `ceil(out.length / 2)` pairs): the pairs and factors of
+   * `normalPairs` with the engine's logarithm, then `u f`, `v f` with `f = std * factor` in
+   * double, rounded to float32 once (the bits of `normalDraws` in train/clip-and-noise.ts).
+   * RangeError unless `state` has 4 values; an Error where the process has no engine
+   * logarithm. Absent from bindings built before it.
+   */
+  normalDraws?(state: Int32Array, out: Float32Array, std: number): void;
+  /**
    * `x[i] = ln x[i]` in place with V8's own logarithm (what `Math.log` computes), found in the
    * running process; false, nothing written, where it is not there. Absent from bindings
    * built before it.

@@ -56,3 +56,23 @@ export function nativeNormalPairs(rng: Rng, count: number): { uv: Float64Array; 
   setRngState(rng, state);
   return { uv, factors };
 }
+
+/**
+ * Fills `out` with `out.length` draws of N(0, std^2) by the polar method from `rng`, all in
+ * the binding (`normalDraws`): the pairs and factors of `nativeNormalPairs`, then `u f` and
+ * `v f` with `f = std * factor` rounded to float32 once, as `normalDraws` in
+ * train/clip-and-noise.ts computes them in JavaScript (the same stream, the same bits), and
+ * `rng` moved on past `ceil(out.length / 2)` pairs. False, nothing drawn, where the binding is
+ * not in use, lacks `normalDraws`, its logarithm is not the engine's, or `rng` is not a
+ * generator of `createRng`.
+ */
+export function nativeNormalDraws(rng: Rng, out: Float32Array, std: number): boolean {
+  const native = nativeProducts();
+  if (native?.normalDraws === undefined || native.engineLog === undefined) return false;
+  const state = rngState(rng);
+  if (state === undefined || !engineLogAgrees(native.engineLog)) return false;
+  native.normalDraws(state, out, std);
+  setRngState(rng, state);
+  return true;
+}
+
