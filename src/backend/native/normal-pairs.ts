@@ -75,4 +75,3 @@ export function nativeNormalDraws(rng: Rng, out: Float32Array, std: number): boo
   setRngState(rng, state);
   return true;
 }
-
