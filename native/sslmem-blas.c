@@ -2177,6 +2177,16 @@ static void polar_pairs(uint32_t st[4], double *uv, double *s, size_t ns) {
   }
 }
 
+/* s[p] = the polar method's factor sqrt(-2 ln s / s) of the squared radius s[p], in place, with the engine's logarithm. */
+static void polar_factors(double *s, size_t n, log_function ln) {
+  double logs[256];
+  for (size_t p0 = 0; p0 < n; p0 += 256) {
+    const size_t m = n - p0 < 256 ? n - p0 : 256;
+    engine_logs(s + p0, logs, m, ln);
+    for (size_t q = 0; q < m; q++) s[p0 + q] = sqrt((-2 * logs[q]) / s[p0 + q]);
+  }
+}
+
 /*
  * normalPairs(state, uv, s, factors): the pairs of uniforms of Marsaglia's polar method in
  * fillStandardNormal (src/augment/gaussian-noise.ts), drawn from the sfc32 generator of
@@ -2211,18 +2221,11 @@ static napi_value normal_pairs(napi_env env, napi_callback_info info) {
   uint32_t st[4] = {(uint32_t)state[0], (uint32_t)state[1], (uint32_t)state[2], (uint32_t)state[3]};
   polar_pairs(st, uv, s, ns);
   for (int i = 0; i < 4; i++) state[i] = (int32_t)st[i];
-  if (factors) {
-    double logs[256];
-    for (size_t p0 = 0; p0 < ns; p0 += 256) {
-      const size_t m = ns - p0 < 256 ? ns - p0 : 256;
-      engine_logs(s + p0, logs, m, ln);
-      for (size_t q = 0; q < m; q++) s[p0 + q] = sqrt((-2 * logs[q]) / s[p0 + q]);
-    }
-  }
+  if (factors) polar_factors(s, ns, ln);
   return NULL;
 }
 
-/* Pairs drawn per block by normal_draws (its scratch: 128 KB). */
+/* Pairs drawn per block by normal_draws (its scratch: 96 KB). */
 #define DRAW_PAIRS 4096
 
 /*
@@ -2253,20 +2256,20 @@ static napi_value normal_draws(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "sslmem-blas: normalDraws: the engine's logarithm is not in this process");
     return NULL;
   }
-  double *scratch = malloc(4 * DRAW_PAIRS * sizeof(double));
+  double *scratch = malloc(3 * DRAW_PAIRS * sizeof(double));
   if (scratch == NULL) {
     napi_throw_error(env, NULL, "sslmem-blas: normalDraws: out of memory");
     return NULL;
   }
-  double *uv = scratch, *radii = scratch + 2 * DRAW_PAIRS, *logs = scratch + 3 * DRAW_PAIRS;
+  double *uv = scratch, *factors = scratch + 2 * DRAW_PAIRS;
   uint32_t st[4] = {(uint32_t)state[0], (uint32_t)state[1], (uint32_t)state[2], (uint32_t)state[3]};
   const size_t pairs = (n + 1) / 2;
   for (size_t p0 = 0; p0 < pairs; p0 += DRAW_PAIRS) {
     const size_t m = pairs - p0 < DRAW_PAIRS ? pairs - p0 : DRAW_PAIRS;
-    polar_pairs(st, uv, radii, m);
-    engine_logs(radii, logs, m, ln);
+    polar_pairs(st, uv, factors, m);
+    polar_factors(factors, m, ln);
     for (size_t q = 0; q < m; q++) {
-      const double f = std * sqrt((-2 * logs[q]) / radii[q]);
+      const double f = std * factors[q];
       const size_t k = 2 * (p0 + q);
       out[k] = (float)(uv[2 * q] * f);
       if (k + 1 < n) out[k + 1] = (float)(uv[2 * q + 1] * f);
